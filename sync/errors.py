@@ -1,0 +1,51 @@
+"""The one error tree. Every error a user can cause or meet derives from SyncError.
+
+The CLI maps each class to an exit code in one place (cli.py); messages are written
+for the person who has to act on them and are printed without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class SyncError(Exception):
+    """Base of every error checkin-sync reports to a user."""
+
+    exit_code = 1
+
+
+class UsageError(SyncError):
+    """The command line asked for something that cannot be done (unknown id, bad flag)."""
+
+    exit_code = 2
+
+
+class ConfigError(SyncError):
+    """settings.toml or people.toml is unusable. Carries every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class StoreError(SyncError):
+    """The state database cannot be opened or is from a newer version of checkin-sync."""
+
+    exit_code = 2
+
+
+class LockHeld(SyncError):
+    """Another run holds the lock; two runs must never overlap."""
+
+    exit_code = 3
+
+
+class CalendarError(SyncError):
+    """One calendar source could not be read. Skips only the people who depend on it."""
+
+
+class TransitionError(UsageError):
+    """A proposal was asked to move to a state its current state does not allow."""
