@@ -120,7 +120,7 @@ class Employee:
         if self.more_often is not None and day <= self.more_often.until:
             reason = f"more often until {self.more_often.until.isoformat()}"
             if self.more_often.reason:
-                reason += f" ({self.more_often.reason})"
+                reason += f": {self.more_often.reason}"
             return self.more_often.cadence, reason
         return self.cadence, "regular cadence"
 

@@ -1,0 +1,314 @@
+"""Loading people.toml into managers and employees, with every problem named precisely.
+
+One bad entry must not stop the others: entry problems are collected and the entry is left
+out (its pair is skipped and its existing series kept). Only a file that cannot be read, or
+whose structure or [defaults] is broken, makes the whole roster unusable.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sync.errors import ConfigError
+from sync.model import DateSpan, Employee, Manager, MoreOften, Person
+from sync.roster_schema import (
+    BUILT_IN_DEFAULTS,
+    EmployeeEntry,
+    ManagerEntry,
+    Overridable,
+    parse_email_or_none,
+)
+
+SECTIONS = ("defaults", "managers", "employees")
+PERSONAL_KEYS = ("name", "timezone", "working_hours", "working_days", "holidays", "calendar")
+PAIR_KEYS = ("cadence", "duration")
+
+
+@dataclass
+class Roster:
+    managers: dict[str, Manager] = field(default_factory=dict)
+    employees: dict[str, Employee] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    fatal_problems: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Employees whose pair cannot be planned tonight, with the reason."""
+    complete: bool = True
+    """False when some entry could not even be identified by its email; a person missing from
+    the roster then may just be unreadable, so nobody's series is cancelled for absence."""
+
+    @property
+    def usable(self) -> bool:
+        return not self.fatal_problems
+
+    @property
+    def all_problems(self) -> list[str]:
+        return self.fatal_problems + self.problems
+
+    def listed(self, email: str) -> bool:
+        return email in self.employees or email in self.skipped
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except OSError as error:
+        raise ConfigError([f"{path}: cannot read the file ({error.strerror})"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not valid TOML: the file is not UTF-8 text"]) from None
+
+
+def load_roster(path: Path) -> Roster:
+    """Read and check people.toml. Raises ConfigError only when the file cannot be parsed."""
+    return _RosterBuilder(str(path)).build(read_toml(path))
+
+
+class _RosterBuilder:
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.roster = Roster()
+        self.invalid_managers: dict[str, str] = {}
+        # cadence and duration a manager sets are the default for their own reports
+        self.manager_pair_values: dict[str, dict[str, Any]] = {}
+
+    def problem(self, who: str, message: str, *, fatal: bool = False) -> None:
+        text = f"{self.label}: {who}: {message}"
+        (self.roster.fatal_problems if fatal else self.roster.problems).append(text)
+
+    def build(self, data: dict[str, Any]) -> Roster:
+        for key in sorted(set(data) - set(SECTIONS)):
+            self.problem(
+                key,
+                "unknown section (expected [defaults], [[managers]], [[employees]])",
+                fatal=True,
+            )
+        defaults = self.defaults(data.get("defaults", {}))
+        managers = self.entries(data, "managers")
+        employees = self.entries(data, "employees")
+        self.check_manager_references(managers, employees)
+        manager_entries = self.validated(managers, "manager", ManagerEntry)
+        employee_entries = self.validated(employees, "employee", EmployeeEntry)
+        self.add_managers(manager_entries, defaults)
+        self.add_employees(employee_entries, defaults)
+        # two entries sharing an email report the same problem; say it once
+        self.roster.problems = list(dict.fromkeys(self.roster.problems))
+        return self.roster
+
+    def check_manager_references(
+        self, managers: list[Mapping[str, Any]], employees: list[Mapping[str, Any]]
+    ) -> None:
+        listed = {parse_email_or_none(raw.get("email")) for raw in managers}
+        for position, raw in enumerate(employees, start=1):
+            email = parse_email_or_none(raw.get("email"))
+            manager = parse_email_or_none(raw.get("manager"))
+            if manager is not None and manager not in listed:
+                who = f"employee {email}" if email else f"employee #{position}"
+                self.problem(who, f'manager: "{manager}" is not listed under [[managers]]')
+
+    def defaults(self, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, Mapping):
+            self.problem("defaults", "must be a table", fatal=True)
+            return dict(BUILT_IN_DEFAULTS)
+        try:
+            entry = Overridable.model_validate(raw)
+        except ValidationError as error:
+            for location, message in _messages(error):
+                self.problem("defaults", f"{location}: {message}", fatal=True)
+            return dict(BUILT_IN_DEFAULTS)
+        return BUILT_IN_DEFAULTS | _given(entry)
+
+    def entries(self, data: dict[str, Any], section: str) -> list[Mapping[str, Any]]:
+        raw = data.get(section, [])
+        if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
+            self.problem(section, f"must be a list of tables written as [[{section}]]", fatal=True)
+            return []
+        return raw
+
+    def validated(
+        self, raws: list[Mapping[str, Any]], kind: str, model: type[BaseModel]
+    ) -> dict[str, tuple[str, Any]]:
+        """Valid entries by email; invalid ones are reported and remembered as skipped."""
+        emails = [parse_email_or_none(raw.get("email")) for raw in raws]
+        counts = Counter(email for email in emails if email)
+        valid: dict[str, tuple[str, Any]] = {}
+        for position, (raw, email) in enumerate(zip(raws, emails, strict=True), start=1):
+            who = f"{kind} {email}" if email else f"{kind} #{position}"
+            if email is None:
+                self.roster.complete = False
+            if email and counts[email] > 1:
+                self.problem(who, f"email: listed {counts[email]} times under [[{kind}s]]")
+                self.skip(kind, email, "listed more than once")
+                continue
+            try:
+                entry = model.model_validate(raw)
+            except ValidationError as error:
+                for location, message in _messages(error):
+                    self.problem(who, f"{location}: {message}")
+                if email:
+                    self.skip(kind, email, "its entry in people.toml is invalid")
+                continue
+            valid[getattr(entry, "email")] = (who, entry)  # noqa: B009 - model is generic here
+        return valid
+
+    def skip(self, kind: str, email: str, why: str) -> None:
+        if kind == "employee":
+            self.roster.skipped[email] = f"{email}: {why}"
+        else:
+            self.invalid_managers[email] = why
+
+    def add_managers(self, entries: dict[str, tuple[str, Any]], defaults: dict[str, Any]) -> None:
+        for email, (who, entry) in sorted(entries.items()):
+            own = _given(entry)
+            values = defaults | own
+            person = self.person(who, email, values)
+            if person is not None:
+                self.roster.managers[email] = Manager(person, values["max_checkins_per_day"])
+                self.manager_pair_values[email] = {k: own[k] for k in PAIR_KEYS if k in own}
+            else:
+                self.invalid_managers[email] = "its entry in people.toml is invalid"
+
+    def add_employees(self, entries: dict[str, tuple[str, Any]], defaults: dict[str, Any]) -> None:
+        for email, (who, entry) in sorted(entries.items()):
+            manager_email: str = entry.manager
+            manager = self.roster.managers.get(manager_email)
+            if manager_email == email:
+                self.problem(who, "manager: an employee cannot be their own manager")
+                self.skip("employee", email, "its entry in people.toml is invalid")
+                continue
+            if manager is None:
+                if manager_email in self.invalid_managers:
+                    self.skip("employee", email, f"manager {manager_email}'s entry is invalid")
+                else:  # reported by check_manager_references
+                    self.skip("employee", email, "its entry in people.toml is invalid")
+                continue
+            manager_values = self.manager_pair_values[manager_email]
+            values = defaults | manager_values | _given(entry)
+            person = self.person(who, email, values)
+            employee = (
+                None if person is None else self.employee(who, person, manager_email, values, entry)
+            )
+            if person is None or employee is None:
+                self.skip("employee", email, "its entry in people.toml is invalid")
+                continue
+            if email in self.roster.managers and not self.consistent(
+                who, person, self.roster.managers[email].person
+            ):
+                self.skip("employee", email, "its entry in people.toml is invalid")
+                continue
+            self.roster.employees[email] = employee
+
+    def person(self, who: str, email: str, values: dict[str, Any]) -> Person | None:
+        person = Person(
+            email=email,
+            name=values.get("name") or email,
+            timezone=values["timezone"],
+            working_hours=values["working_hours"],
+            working_days=values["working_days"],
+            holidays=values["holidays"],
+            calendar=values["calendar"],
+        )
+        if values["duration"] > person.working_hours.minutes:
+            self.problem(
+                who,
+                f"duration: {values['duration']} minutes does not fit in the working day "
+                f"{person.working_hours}",
+            )
+            return None
+        return person
+
+    def employee(
+        self,
+        who: str,
+        person: Person,
+        manager: str,
+        values: dict[str, Any],
+        entry: EmployeeEntry,
+    ) -> Employee | None:
+        ok = True
+        more_often = None
+        if entry.more_often is not None:
+            more_often = MoreOften(
+                entry.more_often.cadence, entry.more_often.until, entry.more_often.reason
+            )
+            if not more_often.cadence.is_more_often_than(values["cadence"]):
+                self.problem(
+                    who,
+                    f'more_often.cadence: "{more_often.cadence}" is not more often than the '
+                    f'regular cadence "{values["cadence"]}"',
+                )
+                ok = False
+        paused = None
+        if entry.paused is not None:
+            paused = DateSpan(entry.paused.start, entry.paused.until)
+            if paused.end < paused.start:
+                self.problem(who, "paused.until: is before paused.from")
+                ok = False
+        if not ok:
+            return None
+        return Employee(
+            person=person,
+            manager=manager,
+            cadence=values["cadence"],
+            duration=values["duration"],
+            preferred=tuple(entry.preferred),
+            more_often=more_often,
+            paused=paused,
+        )
+
+    def consistent(self, who: str, as_employee: Person, as_manager: Person) -> bool:
+        """Someone who both manages and reports is one person: one zone, one calendar."""
+        ok = True
+        for key in PERSONAL_KEYS:
+            mine, theirs = getattr(as_employee, key), getattr(as_manager, key)
+            if mine != theirs:
+                self.problem(who, f"{key}: differs from the [[managers]] entry of the same person")
+                ok = False
+        return ok
+
+
+def _given(entry: BaseModel) -> dict[str, Any]:
+    """The keys an entry actually sets, with their parsed values (not dumped to dicts)."""
+    return {
+        name: getattr(entry, name)
+        for name in entry.model_fields_set
+        if getattr(entry, name) is not None
+    }
+
+
+def _messages(error: ValidationError) -> list[tuple[str, str]]:
+    """pydantic's errors as (field, message) in the words people.toml uses."""
+    result = []
+    for item in error.errors():
+        location = _location(item["loc"])
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            message = "unknown key"
+        elif kind == "missing":
+            message = "is required"
+        elif kind == "value_error":
+            message = str(item["ctx"]["error"])
+        else:
+            message = f"{item['msg'].lower()} (got {item['input']!r})"
+        result.append((location, message))
+    return result
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "entry"

@@ -1,0 +1,209 @@
+"""The typed schema of people.toml: what each key may hold and how its text is read.
+
+Each validator raises ValueError with a message written for the person editing the file;
+roster.py adds the file, the entry and the field in front of it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from functools import cache
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from sync.cadence import Cadence
+from sync.model import TimeRange, Window
+from sync.weekdays import parse_weekday
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+CALENDAR_KINDS = '"google", "outlook", "ics:<path or https URL>" or "none"'
+MIN_DURATION, MAX_DURATION = 15, 120
+MAX_DAILY_CAP = 12
+
+
+def _email(value: str) -> str:
+    text = value.strip().lower()
+    if not _EMAIL.fullmatch(text):
+        raise ValueError(f'"{value}" is not an email address')
+    return text
+
+
+def parse_email_or_none(value: Any) -> str | None:
+    """The entry's email if it is readable, to name the entry in messages."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return _email(value)
+    except ValueError:
+        return None
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f'"{value}" is not an IANA time zone (e.g. "Europe/Stockholm", "America/New_York")'
+        ) from None
+    return value
+
+
+def _clock(hours: str, minutes: str, text: str) -> time:
+    try:
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f'"{text}" has an impossible time of day') from None
+
+
+def parse_time_range(value: Any) -> TimeRange:
+    if isinstance(value, TimeRange):
+        return value
+    text = str(value)
+    match = _HOURS.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f'"{text}" is not a time range like "09:00-17:00"')
+    start = _clock(match.group(1), match.group(2), text)
+    end = _clock(match.group(3), match.group(4), text)
+    if end <= start:
+        raise ValueError(f'"{text}" ends before it starts')
+    return TimeRange(start, end)
+
+
+def _weekdays(value: Any) -> frozenset[int]:
+    if isinstance(value, frozenset):
+        return value
+    if not isinstance(value, list) or not all(isinstance(day, str) for day in value):
+        raise ValueError('must be a list of days like ["mon", "tue"]')
+    days = frozenset(parse_weekday(day) for day in value)
+    if not days:
+        raise ValueError("must name at least one day")
+    return days
+
+
+def parse_window(value: Any) -> Window:
+    """ "tue 09:00-12:00", "tue,thu 13:00-15:00", or "10:00-12:00" (any working day)."""
+    if isinstance(value, Window):
+        return value
+    text = str(value).strip()
+    day_part, _, hours_part = text.rpartition(" ")
+    hours = parse_time_range(hours_part)
+    if not day_part.strip():
+        return Window(frozenset(range(7)), hours)
+    days = frozenset(parse_weekday(day) for day in day_part.replace(" ", "").split(",") if day)
+    return Window(days, hours)
+
+
+@cache
+def _supported_regions() -> dict[str, list[str]]:
+    return dict(holidays.list_supported_countries())
+
+
+def _holiday_region(value: str) -> str:
+    code = value.strip().upper()
+    if not code:
+        return ""
+    country, _, subdivision = code.partition("-")
+    regions = _supported_regions()
+    if country not in regions:
+        raise ValueError(f'"{value}" is not a country code known to the holidays package')
+    if subdivision and subdivision not in {s.upper() for s in regions[country]}:
+        raise ValueError(f'"{value}": {country} has no subdivision "{subdivision}"')
+    return code
+
+
+def _calendar(value: str) -> str:
+    text = value.strip()
+    if text in ("google", "outlook", "none"):
+        return text
+    if text.startswith("ics:") and text[4:].strip():
+        return "ics:" + text[4:].strip()
+    raise ValueError(f'"{value}" is not one of {CALENDAR_KINDS}')
+
+
+def _duration(value: int) -> int:
+    if not MIN_DURATION <= value <= MAX_DURATION:
+        raise ValueError(f"{value} minutes is outside {MIN_DURATION}..{MAX_DURATION}")
+    return value
+
+
+def _daily_cap(value: int) -> int:
+    if not 1 <= value <= MAX_DAILY_CAP:
+        raise ValueError(f"{value} is outside 1..{MAX_DAILY_CAP}")
+    return value
+
+
+def _cadence(value: Any) -> Cadence:
+    return value if isinstance(value, Cadence) else Cadence.parse(str(value))
+
+
+Email = Annotated[str, AfterValidator(_email)]
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+Hours = Annotated[TimeRange, BeforeValidator(parse_time_range)]
+Weekdays = Annotated[frozenset[int], BeforeValidator(_weekdays)]
+HolidayRegion = Annotated[str, AfterValidator(_holiday_region)]
+CalendarSource = Annotated[str, AfterValidator(_calendar)]
+CadenceText = Annotated[Cadence, BeforeValidator(_cadence)]
+PreferredWindow = Annotated[Window, BeforeValidator(parse_window)]
+Duration = Annotated[int, AfterValidator(_duration)]
+DailyCap = Annotated[int, AfterValidator(_daily_cap)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Overridable(_Entry):
+    """The keys of [defaults], which every manager and employee entry may override."""
+
+    timezone: TimeZoneName | None = None
+    working_hours: Hours | None = None
+    working_days: Weekdays | None = None
+    holidays: HolidayRegion | None = None
+    duration: Duration | None = None
+    cadence: CadenceText | None = None
+    calendar: CalendarSource | None = None
+    max_checkins_per_day: DailyCap | None = None
+
+
+class MoreOftenEntry(_Entry):
+    cadence: CadenceText
+    until: date
+    reason: str = ""
+
+
+class PausedEntry(_Entry):
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: date = Field(alias="from")
+    until: date
+
+
+class ManagerEntry(Overridable):
+    email: Email
+    name: str | None = None
+
+
+class EmployeeEntry(Overridable):
+    email: Email
+    name: str | None = None
+    manager: Email
+    preferred: list[PreferredWindow] = []
+    more_often: MoreOftenEntry | None = None
+    paused: PausedEntry | None = None
+
+
+BUILT_IN_DEFAULTS: dict[str, Any] = {
+    "timezone": "Europe/Stockholm",
+    "working_hours": TimeRange(time(9), time(17)),
+    "working_days": frozenset(range(5)),
+    "holidays": "SE",
+    "duration": 30,
+    "cadence": Cadence(2),
+    "calendar": "none",
+    "max_checkins_per_day": 4,
+}

@@ -1,0 +1,70 @@
+"""Service settings: DIR/settings.toml, each key overridable by env CHECKIN_SYNC_<KEY>."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sync.errors import ConfigError
+from sync.roster import read_toml
+
+ENV_PREFIX = "CHECKIN_SYNC_"
+CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("data"), description="State database and exports; relative to the config dir"
+    )
+    horizon_weeks: int = Field(default=8, ge=1, le=52, description="How far ahead to plan")
+    min_notice_hours: int = Field(
+        default=24, ge=0, le=24 * 28, description="No check-in is placed sooner than this"
+    )
+    buffer_minutes: int = Field(
+        default=10, ge=0, le=120, description="Free time kept around other meetings"
+    )
+    ics_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # the environment wins over settings.toml, which is passed in as init values
+        return env_settings, init_settings
+
+
+def load_settings(config_dir: Path) -> Settings:
+    """Settings for DIR, with data_dir made absolute against DIR."""
+    path = config_dir / "settings.toml"
+    values: dict[str, Any] = read_toml(path) if path.exists() else {}
+    try:
+        settings = Settings(**values)
+    except ValidationError as error:
+        raise ConfigError([_describe(path, item) for item in error.errors()]) from None
+    data_dir = settings.data_dir
+    if not data_dir.is_absolute():
+        data_dir = config_dir / data_dir
+    return settings.model_copy(update={"data_dir": Path(os.path.normpath(data_dir))})
+
+
+def _describe(path: Path, item: Any) -> str:
+    key = ".".join(str(part) for part in item["loc"])
+    env_name = ENV_PREFIX + key.upper()
+    where = f"environment {env_name}" if env_name in os.environ else f"{path}: {key}"
+    if item["type"] == "extra_forbidden":
+        known = ", ".join(Settings.model_fields)
+        return f"{where}: unknown setting (known: {known})"
+    return f"{where}: {item['msg'].lower()} (got {item['input']!r})"

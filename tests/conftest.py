@@ -1,0 +1,84 @@
+"""Shared helpers: a config folder in a temp dir, and running the CLI in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sync.cli import main
+
+MANAGER_KARIN = """
+[[managers]]
+email = "karin@example.com"
+name = "Karin Lind"
+calendar = "ics:karin.ics"
+max_checkins_per_day = 3
+"""
+
+EMPLOYEE_LENA = """
+[[employees]]
+email = "lena@example.com"
+name = "Lena Berg"
+manager = "karin@example.com"
+calendar = "ics:lena.ics"
+cadence = "weekly"
+"""
+
+EMPTY_CALENDAR = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//test//EN
+END:VCALENDAR
+"""
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class ConfigDir:
+    """A throwaway config folder: settings.toml, people.toml and calendar files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.settings("")
+
+    def settings(self, extra: str) -> None:
+        base = 'data_dir = "data"\nhorizon_weeks = 4\nmin_notice_hours = 24\nbuffer_minutes = 10\n'
+        (self.root / "settings.toml").write_text(base + textwrap.dedent(extra))
+
+    def people(self, text: str) -> None:
+        (self.root / "people.toml").write_text(textwrap.dedent(text))
+
+    def calendar(self, name: str, text: str = EMPTY_CALENDAR) -> None:
+        (self.root / name).write_text(textwrap.dedent(text))
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def export(self) -> Path:
+        return self.data / "export"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> ConfigDir:
+    return ConfigDir(tmp_path / "config")
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,186 @@
+"""Every class of roster mistake gets a message naming file, person and field, and exit 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
+
+CLI = Callable[..., Result]
+
+
+def check(cli: CLI, config: ConfigDir) -> Result:
+    return cli("--config", str(config.root), "config", "check")
+
+
+def people_file(config: ConfigDir) -> str:
+    return str(config.root / "people.toml")
+
+
+def test_valid_roster_passes(cli: CLI, config: ConfigDir) -> None:
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    result = check(cli, config)
+    assert result.code == 0, result.err
+    assert "1 managers, 1 employees; no problems found" in result.out
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            'cadence = "fortnightly"',
+            'employee lena@example.com: cadence: "fortnightly" is not one of weekly, biweekly, '
+            "every N weeks, monthly",
+        ),
+        ('cadence = "every 9 weeks"', 'cadence: "every 9 weeks": N must be between 1 and 8'),
+        ('timezone = "Mars/Olympus"', 'timezone: "Mars/Olympus" is not an IANA time zone'),
+        ('working_hours = "17:00-09:00"', 'working_hours: "17:00-09:00" ends before it starts'),
+        ('working_hours = "9 to 5"', 'working_hours: "9 to 5" is not a time range'),
+        ('working_hours = "09:00-25:00"', 'working_hours: "09:00-25:00" has an impossible time'),
+        ("duration = 10", "duration: 10 minutes is outside 15..120"),
+        (
+            'working_hours = "09:00-09:30"\nduration = 45',
+            "duration: 45 minutes does not fit in the working day 09:00-09:30",
+        ),
+        ('working_days = ["mon", "funday"]', 'working_days: "funday" is not a weekday'),
+        ('holidays = "XX"', 'holidays: "XX" is not a country code'),
+        ('calendar = "exchange"', 'calendar: "exchange" is not one of'),
+        ('preferred = ["tue 9-12"]', 'preferred[0]: "9-12" is not a time range'),
+        ('favourite_colour = "green"', "favourite_colour: unknown key"),
+        (
+            'more_often = { cadence = "monthly", until = 2027-01-31 }',
+            'more_often.cadence: "monthly" is not more often than the regular cadence "weekly"',
+        ),
+        (
+            "paused = { from = 2027-03-01, until = 2027-02-01 }",
+            "paused.until: is before paused.from",
+        ),
+        ("paused = { from = 2027-03-01 }", "paused.until: is required"),
+    ],
+)
+def test_bad_employee_field_is_named(
+    cli: CLI, config: ConfigDir, entry: str, expected: str
+) -> None:
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    overridden = {line.split("=")[0].strip() for line in entry.splitlines()}
+    base = "\n".join(
+        line for line in EMPLOYEE_LENA.splitlines() if line.split("=")[0].strip() not in overridden
+    )
+    config.people(MANAGER_KARIN + base + "\n" + entry + "\n")
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{people_file(config)}: employee lena@example.com: " in result.err
+    assert expected in result.err
+    assert "Traceback" not in result.err
+
+
+def test_unknown_manager_duplicates_and_bad_email_reported_together(
+    cli: CLI, config: ConfigDir
+) -> None:
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    config.people(
+        MANAGER_KARIN
+        + EMPLOYEE_LENA
+        + EMPLOYEE_LENA
+        + """
+[[employees]]
+email = "omar@example.com"
+manager = "nobody@example.com"
+
+[[employees]]
+email = "not-an-address"
+manager = "karin@example.com"
+
+[[managers]]
+email = "karin@example.com"
+"""
+    )
+    result = check(cli, config)
+    assert result.code == 2
+    err = result.err
+    path = people_file(config)
+    assert f"{path}: employee lena@example.com: email: listed 2 times under [[employees]]" in err
+    assert (
+        f'{path}: employee omar@example.com: manager: "nobody@example.com" is not listed '
+        "under [[managers]]" in err
+    )
+    assert f'{path}: employee #4: email: "not-an-address" is not an email address' in err
+    assert f"{path}: manager karin@example.com: email: listed 2 times under [[managers]]" in err
+    assert "4 problem(s) found" in err
+
+
+def test_bad_defaults_and_unknown_section(cli: CLI, config: ConfigDir) -> None:
+    config.people(
+        """
+        [defaults]
+        timezone = "Nowhere/Land"
+
+        [[employee]]
+        email = "x@example.com"
+        """
+    )
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{people_file(config)}: defaults: timezone:" in result.err
+    assert f"{people_file(config)}: employee: unknown section" in result.err
+
+
+def test_toml_syntax_error_names_file_and_line(cli: CLI, config: ConfigDir) -> None:
+    config.people('[[managers]]\nemail = "karin@example.com\n')
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{people_file(config)}: not valid TOML" in result.err
+    assert "line 2" in result.err
+
+
+def test_missing_people_file(cli: CLI, config: ConfigDir) -> None:
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{people_file(config)}: file not found" in result.err
+
+
+def test_missing_calendar_file_is_reported_by_check(cli: CLI, config: ConfigDir) -> None:
+    config.calendar("karin.ics")
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    result = check(cli, config)
+    assert result.code == 2
+    assert "employee lena@example.com: calendar: file" in result.err
+    assert "lena.ics does not exist" in result.err
+
+
+def test_bad_setting_names_file_and_key(cli: CLI, config: ConfigDir) -> None:
+    config.people(MANAGER_KARIN)
+    config.settings("horizon_week = 3\n")
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{config.root / 'settings.toml'}: horizon_week: unknown setting" in result.err
+
+
+def test_setting_from_environment_is_named(
+    cli: CLI, config: ConfigDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.calendar("karin.ics")
+    config.people(MANAGER_KARIN)
+    monkeypatch.setenv("CHECKIN_SYNC_HORIZON_WEEKS", "many")
+    result = check(cli, config)
+    assert result.code == 2
+    assert "environment CHECKIN_SYNC_HORIZON_WEEKS" in result.err
+
+
+def test_manager_cadence_is_the_default_for_their_reports(config: ConfigDir) -> None:
+    from sync.roster import load_roster
+
+    config.people(
+        MANAGER_KARIN.replace(
+            "max_checkins_per_day = 3", 'max_checkins_per_day = 3\ncadence = "monthly"'
+        )
+        + EMPLOYEE_LENA.replace('cadence = "weekly"\n', "")
+    )
+    roster = load_roster(config.root / "people.toml")
+    assert roster.employees["lena@example.com"].cadence.label == "monthly"
