@@ -1,0 +1,15 @@
+"""The pure planner: people, busy time and existing check-ins in; proposals with reasons out.
+
+No network, no database, no clock: `now` is part of the input.
+"""
+
+from sync.planner.solver import (
+    Commitment,
+    PairRequest,
+    PlanFailure,
+    PlanningInput,
+    PlanOutcome,
+    plan,
+)
+
+__all__ = ["Commitment", "PairRequest", "PlanFailure", "PlanOutcome", "PlanningInput", "plan"]

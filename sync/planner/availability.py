@@ -1,0 +1,92 @@
+"""When a person can meet at all: working days and hours in their own zone, minus public
+holidays of their country and any paused span. Busy time is handled separately."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from sync.model import DateSpan, Interval, Person
+from sync.planner.intervals import Spans
+from sync.weekdays import WEEKDAY_PLURALS
+
+
+@cache
+def _holiday_table(region: str, year: int) -> dict[date, str]:
+    country, _, subdivision = region.partition("-")
+    table = holidays.country_holidays(
+        country, subdiv=subdivision or None, years=year, language="en_US"
+    )
+    return dict(table.items())
+
+
+def holiday_name(region: str, day: date) -> str | None:
+    if not region:
+        return None
+    return _holiday_table(region, day.year).get(day)
+
+
+def zone_label(zone: str) -> str:
+    """ "America/New_York" → "New York": short enough for a sentence."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def local(instant: datetime, zone: str) -> datetime:
+    return instant.astimezone(ZoneInfo(zone))
+
+
+class Availability:
+    """One person's workable time, evaluated in their own zone."""
+
+    def __init__(self, person: Person, paused: DateSpan | None = None) -> None:
+        self.person = person
+        self.zone = ZoneInfo(person.timezone)
+        self.paused = paused
+
+    def is_workday(self, day: date) -> bool:
+        return (
+            day.weekday() in self.person.working_days
+            and holiday_name(self.person.holidays, day) is None
+            and not (self.paused and self.paused.contains(day))
+        )
+
+    def working_spans(self, window: Interval) -> Spans:
+        """Working hours on working days that touch `window`, as UTC intervals."""
+        hours = self.person.working_hours
+        first = window.start.astimezone(self.zone).date() - timedelta(days=1)
+        last = window.end.astimezone(self.zone).date() + timedelta(days=1)
+        spans: Spans = []
+        day = first
+        while day <= last:
+            if self.is_workday(day):
+                start = datetime.combine(day, hours.start, self.zone).astimezone(UTC)
+                end = datetime.combine(day, hours.end, self.zone).astimezone(UTC)
+                if start < window.end and window.start < end:
+                    spans.append(Interval(max(start, window.start), min(end, window.end)))
+            day += timedelta(days=1)
+        return spans
+
+    def why_unavailable(self, start: datetime, end: datetime) -> str | None:
+        """In words, why the person cannot meet in [start, end) regardless of busy time."""
+        name = self.person.first_name
+        local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
+        day = local_start.date()
+        if self.paused and self.paused.contains(day):
+            return (
+                f"{name}'s check-ins are paused from {self.paused.start.isoformat()} "
+                f"to {self.paused.end.isoformat()}"
+            )
+        holiday = holiday_name(self.person.holidays, day)
+        if holiday:
+            return f"it is a public holiday for {name} ({holiday})"
+        if day.weekday() not in self.person.working_days:
+            return f"{name} does not work on {WEEKDAY_PLURALS[day.weekday()]}"
+        hours = self.person.working_hours
+        if local_end.date() != day or not hours.contains(local_start.time(), local_end.time()):
+            return (
+                f"it is outside {name}'s working hours ({hours} {zone_label(self.person.timezone)})"
+            )
+        return None
