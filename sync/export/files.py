@@ -1,0 +1,82 @@
+"""Per-person .ics files in one directory, for calendar apps to subscribe to.
+
+Files are replaced atomically, because a subscriber may fetch one at any moment, and left alone
+when their content has not changed, so mtimes (and HTTP Last-Modified / ETag built on them)
+only move when a calendar really did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from sync.export.ics_writer import calendar_for
+from sync.model import BookedSeries
+
+NEW_FILE_MODE = 0o644
+"""Calendars are read by whatever serves the directory, often another user; mkstemp's 0600
+would hide them."""
+
+
+def write_exports(export_dir: Path, series: Sequence[BookedSeries]) -> list[Path]:
+    """Write `<email>.ics` (lower-case) for everyone who organises or attends any of `series`,
+    each holding that person's series. Returns those paths, sorted, whether rewritten or
+    already current. Files of people no longer in any series are left in place."""
+    export_dir.mkdir(parents=True, exist_ok=True)
+    people = {p.email.lower() for s in series for p in (s.organiser, s.attendee)}
+    paths = []
+    for email in sorted(people):
+        path = export_dir / f"{_safe_file_stem(email)}.ics"
+        write_if_changed(path, calendar_for(email, series))
+        paths.append(path)
+    return sorted(paths)
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Atomically make `path` hold `content`; False, and no write at all, if it already does."""
+    try:
+        if path.read_bytes() == content:
+            return False
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = NEW_FILE_MODE
+    # Same directory as the target, so os.replace is a rename within one file system.
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            temp.write(content)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    _fsync_directory(path.parent)
+    return True
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not possible on every platform (e.g. Windows).
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _safe_file_stem(email: str) -> str:
+    # The email becomes a file name: refuse anything that could leave the directory or hide.
+    if not email or email.startswith(".") or any(c in email for c in "/\\\0"):
+        raise ValueError(f"cannot use {email!r} as an export file name")
+    return email

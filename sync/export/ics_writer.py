@@ -1,0 +1,173 @@
+"""One person's check-ins as an iCalendar (RFC 5545) feed.
+
+Each series becomes a master VEVENT with an RRULE; skipped meetings are EXDATEs and moved ones
+are overriding VEVENTs with a RECURRENCE-ID. Times are written in the series' own zone, never
+in UTC, so the rule keeps its wall-clock time across daylight-saving changes.
+
+The output depends only on the input: subscribers and the file writer compare bytes, and a
+calendar that changed on every run would be re-downloaded and rewritten for nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vRecur,
+)
+
+from sync.connectors.base import OWN_UID_SUFFIX
+from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
+
+PRODID = "-//checkin-sync//checkin-sync//EN"
+CALENDAR_NAME = "Check-ins"
+
+OPEN_ENDED_YEARS = 10
+"""How far the VTIMEZONE of an open-ended series reaches. Clients that use our VTIMEZONE rather
+than their own zone database keep the last offset after its end, so it must outlast the series
+in practice; ten years costs about twenty short RDATE lines per zone."""
+
+
+def calendar_for(owner_email: str, series: Sequence[BookedSeries]) -> bytes:
+    """The calendar of the series among `series` that `owner_email` organises or attends
+    (compared case-insensitively); series of other people are left out."""
+    owner = owner_email.lower()
+    mine = sorted(
+        (s for s in series if owner in (s.organiser.email.lower(), s.attendee.email.lower())),
+        key=lambda s: s.uid,
+    )
+    _check_uids(mine)
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", CALENDAR_NAME)
+
+    for s in mine:
+        cal.add_component(_master(s))
+        moved = [o for o in s.occurrences if o.status is OccurrenceStatus.MOVED]
+        for occurrence in sorted(moved, key=lambda o: o.original_start):
+            cal.add_component(_override(s, occurrence))
+
+    # Not Calendar.add_missing_timezones(): it adds zones in set order, which changes with the
+    # hash seed from one process to the next and so would break byte-identical output.
+    tzids = sorted(cal.get_missing_tzids())
+    if tzids:
+        first, last = _timezone_span(mine)
+        cal.subcomponents[:0] = [_vtimezone(tzid, first, last) for tzid in tzids]
+    ical: bytes = cal.to_ical()
+    return ical
+
+
+def _check_uids(series: Sequence[BookedSeries]) -> None:
+    # Connectors skip our own events by this suffix; without it an exported check-in would be
+    # read back as busy time. Two masters with one UID are invalid and clients keep either.
+    for s in series:
+        if not s.uid.endswith(OWN_UID_SUFFIX):
+            raise ValueError(f"series UID {s.uid!r} does not end with {OWN_UID_SUFFIX!r}")
+    for previous, current in pairwise(series):
+        if previous.uid == current.uid:
+            raise ValueError(f"two series share the UID {current.uid!r}")
+
+
+def _master(s: BookedSeries) -> Event:
+    zone = ZoneInfo(s.timezone)
+    start = s.first_start.astimezone(zone)
+    end = (s.first_start.astimezone(UTC) + timedelta(minutes=s.duration)).astimezone(zone)
+    event = _event(s, start, end, s.description)
+    rule = vRecur.from_ical(s.rrule)
+    if s.until is not None:
+        # RFC 5545 3.3.10: with a zoned DTSTART, UNTIL must be in UTC.
+        rule["UNTIL"] = [s.until.astimezone(UTC)]
+    event.add("rrule", rule)
+    skipped = sorted(
+        o.original_start.astimezone(zone)
+        for o in s.occurrences
+        if o.status is OccurrenceStatus.SKIPPED
+    )
+    if skipped:
+        event.add("exdate", skipped)
+    return event
+
+
+def _override(s: BookedSeries, occurrence: Occurrence) -> Event:
+    zone = ZoneInfo(s.timezone)
+    note = f"Moved: {occurrence.reason}" if occurrence.reason else "Moved from its usual time."
+    description = f"{s.description}\n\n{note}" if s.description else note
+    start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+    event = _event(s, start, end, description)
+    event.add("recurrence-id", occurrence.original_start.astimezone(zone))
+    return event
+
+
+def _event(s: BookedSeries, start: datetime, end: datetime, description: str) -> Event:
+    event = Event()
+    event.add("uid", s.uid)
+    event.add("sequence", s.sequence)
+    event.add("dtstamp", s.stamp.astimezone(UTC))
+    event.add("last-modified", s.stamp.astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", s.summary)
+    event.add("description", description)
+    event.add("organizer", _address(s.organiser))
+    event.add("attendee", _address(s.attendee, participant=True))
+    event.add("status", "CANCELLED" if s.status is SeriesStatus.CANCELLED else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _address(person: Attendee, *, participant: bool = False) -> vCalAddress:
+    # icalendar quotes CN and applies RFC 6868 (^' for ", ^n for a newline, ^^ for ^).
+    if not participant:
+        return vCalAddress.new(person.email, cn=person.name or None)
+    return vCalAddress.new(
+        person.email,
+        cn=person.name or None,
+        role="REQ-PARTICIPANT",
+        partstat="NEEDS-ACTION",
+        rsvp=True,
+    )
+
+
+def _timezone_span(series: Sequence[BookedSeries]) -> tuple[date, date]:
+    """Whole years covering every time written for `series`, so the VTIMEZONEs stay small
+    (icalendar's default, 1970-2038, lists ~70 transitions per observance)."""
+    days: list[date] = []
+    for s in series:
+        zone = ZoneInfo(s.timezone)
+        moments = [s.first_start] if s.until is None else [s.first_start, s.until]
+        moments += [t for o in s.occurrences for t in (o.original_start, o.start, o.end)]
+        days += [m.astimezone(zone).date() for m in moments]
+        if s.until is None:
+            days.append(date(max(s.first_start, s.stamp).year + OPEN_ENDED_YEARS, 1, 1))
+    return date(min(days).year, 1, 1), date(max(days).year + 1, 1, 1)
+
+
+def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    observances: list[TimezoneStandard | TimezoneDaylight] = [*zone.standard, *zone.daylight]
+    for observance in observances:
+        # RFC 5545 3.6.5 reads an onset as local time in TZOFFSETFROM, but icalendar writes a
+        # clocks-forward onset as the first wall time after the gap (03:00 for Stockholm's
+        # 02:00), which puts the change an hour late. Move those back by the gap.
+        gap = max(observance.TZOFFSETTO - observance.TZOFFSETFROM, timedelta(0))
+        onsets = [start - gap for start, _ in observance.rdates]
+        observance.DTSTART = observance.DTSTART - gap
+        # One RDATE line per onset: vobject (and so dateutil's tzical behind it) keeps only
+        # the first value of a comma-separated RDATE list inside a VTIMEZONE.
+        del observance.rdates
+        for onset in onsets:
+            observance.add("RDATE", onset)
+    return zone
