@@ -1,0 +1,192 @@
+"""Busy time from iCalendar files and feeds: `ics:<path>` or `ics:https://…` in the roster.
+
+A path is relative to the config folder. Each distinct source is read and parsed once per
+call, however many people share it; a source that cannot be read or parsed puts one message
+into `errors` for each of its people and leaves everyone else alone.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities
+from sync.connectors.ics_busy import IcsError, busy_from_events, expand_events, parse_calendars
+from sync.errors import CalendarError
+from sync.model import Interval
+
+SCHEME = "ics:"
+USER_AGENT = "checkin-sync"
+MAX_BYTES = 50_000_000
+"""A feed larger than this is refused rather than held in memory; real calendars with years
+of history stay well below it."""
+
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class IcsSource:
+    """Where one calendar lives. `label` is the source as the user wrote it, for messages."""
+
+    label: str
+    url: str | None = None
+    path: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """Equal for two spellings of the same source, so it is read only once."""
+        if self.path is not None:
+            return "file:" + os.path.normpath(self.path)
+        return "url:" + str(self.url)
+
+
+def redact(url: str) -> str:
+    """The URL without what usually carries a secret: subscription links embed tokens in
+    the path (Google's ".../private-<token>/basic.ics") or the query, and reports and logs
+    must not leak them. Host and file name are enough to tell sources apart."""
+    parts = urlsplit(url)
+    name = parts.path.rsplit("/", 1)[-1]
+    middle = "/…/" if parts.path.count("/") > 1 else "/"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{middle}{name}"
+
+
+def locate(source: str, config_dir: Path) -> IcsSource:
+    """The source behind a roster `calendar` value (with or without the `ics:` prefix)."""
+    location = source[len(SCHEME) :] if source.startswith(SCHEME) else source
+    lowered = location.lower()
+    if lowered.startswith(("http://", "https://")):
+        return IcsSource(label=redact(location), url=location)
+    if lowered.startswith("webcal://"):
+        # Apple and Google hand out subscription links as webcal://, which is https.
+        url = "https://" + location[len("webcal://") :]
+        return IcsSource(label=redact(location), url=url)
+    path = config_dir / location
+    return IcsSource(label=str(path), path=path)
+
+
+class IcsConnector:
+    """Reads busy time from iCalendar files and http(s) feeds. Never writes."""
+
+    name = "ics"
+    capabilities = Capabilities(reads_busy=True, writes_events=False)
+
+    def __init__(self, config_dir: Path, timeout_seconds: float = 20.0) -> None:
+        self._config_dir = config_dir
+        self._timeout = timeout_seconds
+
+    def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        reading = BusyReading()
+        groups: dict[str, tuple[IcsSource, list[CalendarRef]]] = {}
+        for person in people:
+            source = locate(person.source, self._config_dir)
+            groups.setdefault(source.key, (source, []))[1].append(person)
+        for source, refs in groups.values():
+            reading.requests += 1
+            try:
+                self._read_source(source, refs, window, reading)
+            except Exception as exc:  # why: one odd calendar must not stop everyone's planning
+                message = f"{source.label}: cannot be read ({type(exc).__name__})"
+                for ref in refs:
+                    reading.busy.pop(ref.email, None)
+                    reading.own_events.pop(ref.email, None)
+                    reading.errors[ref.email] = message
+        return reading
+
+    def _read_source(
+        self, source: IcsSource, refs: list[CalendarRef], window: Interval, reading: BusyReading
+    ) -> None:
+        try:
+            data = self._fetch(source)
+            events = expand_events(parse_calendars(data, source.label), window, source.label)
+        except CalendarError as exc:
+            for ref in refs:
+                reading.errors[ref.email] = str(exc)
+            return
+        for ref in refs:
+            try:
+                blocks, own = busy_from_events(
+                    events,
+                    person_email=ref.email,
+                    person_timezone=ref.timezone,
+                    window=window,
+                    source_label=source.label,
+                )
+            except CalendarError as exc:
+                reading.errors[ref.email] = str(exc)
+                continue
+            reading.busy[ref.email] = blocks
+            if own:
+                reading.own_events.setdefault(ref.email, set()).update(own)
+
+    def _fetch(self, source: IcsSource) -> bytes:
+        if source.path is not None:
+            return _read_file(source.path, source.label)
+        assert source.url is not None
+        return self._download(source.url, source.label)
+
+    def _download(self, url: str, label: str) -> bytes:
+        request = urllib.request.Request(
+            url, headers={"User-Agent": USER_AGENT, "Accept": "text/calendar, */*;q=0.1"}
+        )
+        # The socket timeout bounds each wait, not the whole transfer: a server that trickles
+        # a byte at a time would never trip it, so the body is also read against a deadline.
+        deadline = time.monotonic() + self._timeout
+        timed_out = IcsError(f"{label}: timed out after {self._timeout:g} s")
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+                return _read_body(response, deadline, label, timed_out)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            raise IcsError(f"{label}: HTTP {exc.code}") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise timed_out from None
+            raise IcsError(f"{label}: cannot connect ({_describe(exc.reason)})") from None
+        except TimeoutError:
+            raise timed_out from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise IcsError(f"{label}: the download broke off ({_describe(exc)})") from None
+
+
+def _read_file(path: Path, label: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise IcsError(f"{label}: the file is larger than {MAX_BYTES // 1_000_000} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise IcsError(f"{label}: cannot read the file ({_describe(exc)})") from None
+
+
+def _read_body(
+    response: http.client.HTTPResponse, deadline: float, label: str, timed_out: IcsError
+) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    # read1 returns what has arrived instead of waiting for a full chunk, so the deadline
+    # is checked while a slow server is still sending.
+    while chunk := response.read1(_CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise IcsError(f"{label}: the calendar is larger than {MAX_BYTES // 1_000_000} MB")
+        if time.monotonic() > deadline:
+            raise timed_out
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _describe(reason: object) -> str:
+    """The OS's own words (e.g. "No such file or directory"), without errno or path."""
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    if isinstance(reason, BaseException):
+        return str(reason) or type(reason).__name__
+    return str(reason)
