@@ -1,0 +1,23 @@
+"""Where a run keeps its files inside data_dir."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "state.sqlite"
+
+    @property
+    def lock(self) -> Path:
+        return self.data_dir / "run.lock"
+
+    @property
+    def export(self) -> Path:
+        return self.data_dir / "export"

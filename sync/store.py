@@ -1,0 +1,540 @@
+"""The state database: runs, proposals, booked series and the audit log. Every SQL
+statement of checkin-sync lives in this file.
+
+The schema carries a version; opening a database migrates it forward, and a database written
+by a newer checkin-sync is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sync.errors import StoreError, TransitionError
+from sync.identity import series_uid
+from sync.model import Occurrence, OccurrenceStatus
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        planned_for TEXT NOT NULL,
+        finished_at TEXT,
+        exit_code INTEGER,
+        summary TEXT
+    );
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        manager TEXT NOT NULL,
+        employee TEXT NOT NULL,
+        manager_name TEXT NOT NULL,
+        employee_name TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        uid TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        cadence TEXT NOT NULL,
+        cadence_reason TEXT NOT NULL,
+        duration INTEGER NOT NULL,
+        timezone TEXT NOT NULL,
+        rrule TEXT NOT NULL,
+        first_start TEXT NOT NULL,
+        occurrences TEXT NOT NULL,
+        explanation TEXT NOT NULL,
+        alternatives TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (manager, employee, generation)
+    );
+    CREATE INDEX proposals_by_state ON proposals (state, manager);
+    CREATE TABLE series (
+        uid TEXT PRIMARY KEY,
+        proposal_id INTEGER NOT NULL UNIQUE REFERENCES proposals(id),
+        state TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        first_start TEXT NOT NULL,
+        until TEXT,
+        occurrences TEXT NOT NULL,
+        booked_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    """,
+}
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    BOOKED = "booked"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+LIVE_STATES = (State.PENDING, State.APPROVED, State.BOOKED)
+OPEN_STATES = (State.PENDING, State.APPROVED)
+_ALLOWED: dict[State, set[State]] = {
+    State.PENDING: {State.APPROVED, State.REJECTED, State.SUPERSEDED, State.CANCELLED},
+    State.APPROVED: {State.BOOKED, State.SUPERSEDED, State.CANCELLED},
+    State.BOOKED: {State.SUPERSEDED, State.CANCELLED},
+}
+
+
+class SeriesState(StrEnum):
+    BOOKED = "booked"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class ProposalRecord:
+    id: int
+    run_id: int | None
+    manager: str
+    employee: str
+    manager_name: str
+    employee_name: str
+    generation: int
+    uid: str
+    state: State
+    fingerprint: str
+    cadence: str
+    cadence_reason: str
+    duration: int
+    timezone: str
+    rrule: str
+    first_start: datetime
+    occurrences: tuple[Occurrence, ...]
+    explanation: str
+    alternatives: list[dict[str, Any]]
+    reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SeriesRecord:
+    uid: str
+    proposal: ProposalRecord
+    state: SeriesState
+    sequence: int
+    first_start: datetime
+    until: datetime | None
+    occurrences: tuple[Occurrence, ...]
+    booked_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class NewProposal:
+    """What the orchestrator hands the store for a planner result."""
+
+    manager: str
+    employee: str
+    manager_name: str
+    employee_name: str
+    fingerprint: str
+    cadence: str
+    cadence_reason: str
+    duration: int
+    timezone: str
+    rrule: str
+    first_start: datetime
+    occurrences: Sequence[Occurrence]
+    explanation: str
+    alternatives: list[dict[str, Any]]
+    reason: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def occurrences_to_json(occurrences: Iterable[Occurrence]) -> str:
+    return json.dumps(
+        [
+            {
+                "original_start": o.original_start.astimezone(UTC).isoformat(),
+                "start": o.start.astimezone(UTC).isoformat(),
+                "end": o.end.astimezone(UTC).isoformat(),
+                "status": o.status.value,
+                "reason": o.reason,
+            }
+            for o in occurrences
+        ]
+    )
+
+
+def occurrences_from_json(text: str) -> tuple[Occurrence, ...]:
+    return tuple(
+        Occurrence(
+            original_start=_instant(item["original_start"]),
+            start=_instant(item["start"]),
+            end=_instant(item["end"]),
+            status=OccurrenceStatus(item["status"]),
+            reason=item["reason"],
+        )
+        for item in json.loads(text)
+    )
+
+
+class Store:
+    """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
+    private in-memory copy for dry runs, so they can plan without writing anything."""
+
+    def __init__(self, connection: sqlite3.Connection, label: str) -> None:
+        self.db = connection
+        self.db.row_factory = sqlite3.Row
+        self.label = label
+        self._migrate()
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"{path}: cannot open the state database ({error})") from None
+        return cls(connection, str(path))
+
+    @classmethod
+    def scratch(cls, path: Path) -> Store:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        if path.exists():
+            try:
+                source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                source.backup(memory)
+                source.close()
+            except sqlite3.Error as error:
+                raise StoreError(f"{path}: cannot read the state database ({error})") from None
+        return cls(memory, str(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ schema
+
+    def _migrate(self) -> None:
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.label}: not a checkin-sync database ({error})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.label}: written by a newer checkin-sync (schema {version}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade checkin-sync or restore a backup"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            # executescript commits any open transaction first, so the script carries its own
+            script = (
+                f"BEGIN IMMEDIATE;\n{_MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
+            )
+            try:
+                self.db.executescript(script)
+            except sqlite3.Error as error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise StoreError(f"{self.label}: cannot upgrade the database ({error})") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+
+    def begin_run(self, planned_for: datetime) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs (started_at, planned_for) VALUES (?, ?)",
+            (_now(), planned_for.isoformat()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, exit_code: int, summary: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ?",
+            (_now(), exit_code, json.dumps(summary), run_id),
+        )
+
+    # ------------------------------------------------------------------ proposals
+
+    def proposals(
+        self,
+        *,
+        manager: str | None = None,
+        employee: str | None = None,
+        states: Iterable[State] | None = None,
+    ) -> list[ProposalRecord]:
+        sql = "SELECT * FROM proposals WHERE 1=1"
+        args: list[Any] = []
+        if manager is not None:
+            sql += " AND manager = ?"
+            args.append(manager)
+        if employee is not None:
+            sql += " AND employee = ?"
+            args.append(employee)
+        if states is not None:
+            wanted = [s.value for s in states]
+            sql += f" AND state IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        sql += " ORDER BY manager, employee, id"
+        return [_proposal(row) for row in self.db.execute(sql, args)]
+
+    def proposal(self, proposal_id: int) -> ProposalRecord | None:
+        row = self.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+        return None if row is None else _proposal(row)
+
+    def add_proposal(self, run_id: int | None, new: NewProposal, actor: str) -> int:
+        """Store a pending proposal under the next generation of its pair."""
+        with self.transaction():
+            generation = self.db.execute(
+                "SELECT COALESCE(MAX(generation), 0) + 1 FROM proposals "
+                "WHERE manager = ? AND employee = ?",
+                (new.manager, new.employee),
+            ).fetchone()[0]
+            now = _now()
+            cursor = self.db.execute(
+                "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
+                "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
+                "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
+                "created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    new.manager,
+                    new.employee,
+                    new.manager_name,
+                    new.employee_name,
+                    generation,
+                    series_uid(new.manager, new.employee, generation),
+                    State.PENDING.value,
+                    new.fingerprint,
+                    new.cadence,
+                    new.cadence_reason,
+                    new.duration,
+                    new.timezone,
+                    new.rrule,
+                    new.first_start.isoformat(),
+                    occurrences_to_json(new.occurrences),
+                    new.explanation,
+                    json.dumps(new.alternatives),
+                    new.reason,
+                    now,
+                    now,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            self._audit(actor, "proposal", str(cursor.lastrowid), None, State.PENDING, new.reason)
+            return cursor.lastrowid
+
+    def transition(self, proposal_id: int, to: State, actor: str, note: str = "") -> ProposalRecord:
+        """Move a proposal to `to` if its current state allows it; atomically, so two actors
+        racing on the same proposal cannot both succeed."""
+        with self.transaction():
+            return self._transition(proposal_id, to, actor, note)
+
+    def transition_all(
+        self, proposal_ids: Sequence[int], to: State, actor: str, note: str = ""
+    ) -> list[ProposalRecord]:
+        """Move several proposals at once: all of them, or none if any refuses."""
+        with self.transaction():
+            return [self._transition(i, to, actor, note) for i in proposal_ids]
+
+    def _transition(self, proposal_id: int, to: State, actor: str, note: str) -> ProposalRecord:
+        current = self.proposal(proposal_id)
+        if current is None:
+            raise TransitionError(f"there is no proposal {proposal_id}")
+        if to not in _ALLOWED.get(current.state, set()):
+            raise TransitionError(
+                f"proposal {proposal_id} is {current.state.value} and cannot become {to.value}"
+            )
+        self.db.execute(
+            "UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?",
+            (to.value, _now(), proposal_id),
+        )
+        self._audit(actor, "proposal", str(proposal_id), current.state, to, note)
+        updated = self.proposal(proposal_id)
+        assert updated is not None
+        return updated
+
+    # ------------------------------------------------------------------ series
+
+    def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
+        sql = "SELECT * FROM series"
+        args: list[str] = []
+        if states is not None:
+            wanted = [s.value for s in states]
+            sql += f" WHERE state IN ({','.join('?' * len(wanted))})"
+            args = wanted
+        sql += " ORDER BY uid"
+        return [self._series(row) for row in self.db.execute(sql, args)]
+
+    def series_of(self, proposal_id: int) -> SeriesRecord | None:
+        row = self.db.execute(
+            "SELECT * FROM series WHERE proposal_id = ?", (proposal_id,)
+        ).fetchone()
+        return None if row is None else self._series(row)
+
+    def book(
+        self,
+        proposal: ProposalRecord,
+        first_start: datetime,
+        occurrences: Sequence[Occurrence],
+        actor: str,
+        replaces: Sequence[SeriesRecord] = (),
+    ) -> SeriesRecord:
+        """Record an approved proposal as a booked series, and end the series it `replaces` at
+        its first occurrence: one transaction, so a crash leaves either all or none of it."""
+        with self.transaction():
+            now = _now()
+            self.db.execute(
+                "INSERT INTO series (uid, proposal_id, state, sequence, first_start, until, "
+                "occurrences, booked_at, updated_at) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?)",
+                (
+                    proposal.uid,
+                    proposal.id,
+                    SeriesState.BOOKED.value,
+                    first_start.isoformat(),
+                    occurrences_to_json(occurrences),
+                    now,
+                    now,
+                ),
+            )
+            self._audit(actor, "series", proposal.uid, None, SeriesState.BOOKED, "")
+            self._transition(proposal.id, State.BOOKED, actor, "")
+            for old in replaces:
+                note = f"replaced by proposal {proposal.id}"
+                self._end_series(old, SeriesState.SUPERSEDED, actor, note, first_start)
+        booked = self.series_of(proposal.id)
+        assert booked is not None
+        return booked
+
+    def end_series(
+        self,
+        series: SeriesRecord,
+        to: SeriesState,
+        actor: str,
+        note: str,
+        until: datetime | None = None,
+    ) -> None:
+        """Supersede (ending at `until`) or cancel a booked series and its proposal together.
+        The sequence rises so calendar clients replace their copy."""
+        with self.transaction():
+            self._end_series(series, to, actor, note, until)
+
+    def _end_series(
+        self,
+        series: SeriesRecord,
+        to: SeriesState,
+        actor: str,
+        note: str,
+        until: datetime | None,
+    ) -> None:
+        self.db.execute(
+            "UPDATE series SET state = ?, until = ?, sequence = sequence + 1, "
+            "updated_at = ? WHERE uid = ?",
+            (to.value, until.isoformat() if until else None, _now(), series.uid),
+        )
+        self._audit(actor, "series", series.uid, series.state, to, note)
+        self._transition(series.proposal.id, State(to.value), actor, note)
+
+    def _series(self, row: sqlite3.Row) -> SeriesRecord:
+        proposal = self.proposal(row["proposal_id"])
+        assert proposal is not None
+        return SeriesRecord(
+            uid=row["uid"],
+            proposal=proposal,
+            state=SeriesState(row["state"]),
+            sequence=row["sequence"],
+            first_start=_instant(row["first_start"]),
+            until=_instant(row["until"]) if row["until"] else None,
+            occurrences=occurrences_from_json(row["occurrences"]),
+            booked_at=_instant(row["booked_at"]),
+            updated_at=_instant(row["updated_at"]),
+        )
+
+    # ------------------------------------------------------------------ audit
+
+    def _audit(
+        self,
+        actor: str,
+        entity: str,
+        entity_id: str,
+        before: StrEnum | None,
+        after: StrEnum,
+        note: str,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, actor, entity, entity_id, from_state, to_state, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_now(), actor, entity, entity_id, before.value if before else None, after.value, note),
+        )
+
+    def audit_log(self, entity_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM audit"
+        args: tuple[str, ...] = ()
+        if entity_id is not None:
+            sql += " WHERE entity_id = ?"
+            args = (entity_id,)
+        return [dict(row) for row in self.db.execute(sql + " ORDER BY id", args)]
+
+
+def _proposal(row: sqlite3.Row) -> ProposalRecord:
+    return ProposalRecord(
+        id=row["id"],
+        run_id=row["run_id"],
+        manager=row["manager"],
+        employee=row["employee"],
+        manager_name=row["manager_name"],
+        employee_name=row["employee_name"],
+        generation=row["generation"],
+        uid=row["uid"],
+        state=State(row["state"]),
+        fingerprint=row["fingerprint"],
+        cadence=row["cadence"],
+        cadence_reason=row["cadence_reason"],
+        duration=row["duration"],
+        timezone=row["timezone"],
+        rrule=row["rrule"],
+        first_start=_instant(row["first_start"]),
+        occurrences=occurrences_from_json(row["occurrences"]),
+        explanation=row["explanation"],
+        alternatives=json.loads(row["alternatives"]),
+        reason=row["reason"],
+        created_at=_instant(row["created_at"]),
+        updated_at=_instant(row["updated_at"]),
+    )
