@@ -1,0 +1,45 @@
+"""From the store's booked series to the .ics files in data_dir/export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sync import purpose
+from sync.export.files import write_exports
+from sync.model import Attendee, BookedSeries, SeriesStatus
+from sync.store import SeriesRecord, SeriesState, Store
+
+
+def to_booked(series: SeriesRecord) -> BookedSeries:
+    proposal = series.proposal
+    occurrences = tuple(
+        o for o in series.occurrences if series.until is None or o.original_start < series.until
+    )
+    return BookedSeries(
+        uid=series.uid,
+        sequence=series.sequence,
+        status=(
+            SeriesStatus.CANCELLED
+            if series.state is SeriesState.CANCELLED
+            else SeriesStatus.CONFIRMED
+        ),
+        organiser=Attendee(proposal.manager, proposal.manager_name),
+        attendee=Attendee(proposal.employee, proposal.employee_name),
+        timezone=proposal.timezone,
+        first_start=series.first_start.astimezone(ZoneInfo(proposal.timezone)),
+        duration=proposal.duration,
+        rrule=proposal.rrule,
+        occurrences=occurrences,
+        summary=purpose.summary(proposal.manager_name, proposal.employee_name),
+        description=purpose.description(
+            proposal.manager_name, proposal.employee_name, proposal.cadence, proposal.cadence_reason
+        ),
+        stamp=series.updated_at,
+        until=series.until,
+    )
+
+
+def export_all(store: Store, export_dir: Path) -> list[Path]:
+    """Write every person's check-ins, including ended ones so calendars learn of the end."""
+    return write_exports(export_dir, [to_booked(s) for s in store.series()])

@@ -1,0 +1,235 @@
+"""The nightly run, the only place that sequences one: load → lock → reconcile → read →
+plan → store proposals → book approved → export → report.
+
+Failures are contained per pair: a bad roster entry or an unreadable calendar skips the pairs
+that depend on it and is reported; nothing booked is cancelled because something could not
+be read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sync.booking import Booker
+from sync.connectors.base import CalendarRef, Connector
+from sync.connectors.registry import default_connectors, read_busy
+from sync.errors import ConfigError
+from sync.export.series import export_all
+from sync.identity import fingerprint
+from sync.lock import RunLock
+from sync.model import BusyBlock, Interval, PlannedSeries
+from sync.paths import Paths
+from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
+from sync.reconcile import Decisions, PairToPlan, reconcile
+from sync.render import alternatives_to_json
+from sync.report import PairLine, RunReport
+from sync.roster import Roster, load_roster
+from sync.settings import Settings, load_settings
+from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
+
+log = logging.getLogger(__name__)
+ACTOR = "nightly run"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    now: datetime
+    dry_run: bool = False
+
+
+def run_nightly(
+    config_dir: Path,
+    options: RunOptions,
+    connectors: Mapping[str, Connector] | None = None,
+) -> RunReport:
+    settings = load_settings(config_dir)
+    roster = load_roster(config_dir / "people.toml")
+    if not roster.usable:
+        raise ConfigError(roster.all_problems)
+    paths = Paths(settings.data_dir)
+    now = options.now.astimezone(UTC)
+    report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
+    report.config_problems = roster.problems
+    lock: AbstractContextManager[object] = nullcontext() if options.dry_run else RunLock(paths.lock)
+    with lock:
+        store = Store.scratch(paths.database) if options.dry_run else Store.open(paths.database)
+        try:
+            _Night(
+                settings=settings,
+                roster=roster,
+                store=store,
+                paths=paths,
+                now=now,
+                report=report,
+                connectors=connectors or default_connectors(config_dir, settings),
+            ).run()
+        finally:
+            store.close()
+    return report
+
+
+class _Night:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        roster: Roster,
+        store: Store,
+        paths: Paths,
+        now: datetime,
+        report: RunReport,
+        connectors: Mapping[str, Connector],
+    ) -> None:
+        self.settings = settings
+        self.roster = roster
+        self.store = store
+        self.paths = paths
+        self.now = now
+        self.report = report
+        self.connectors = connectors
+        self.earliest = now + timedelta(hours=settings.min_notice_hours)
+        self.window = Interval(now, now + timedelta(weeks=settings.horizon_weeks, days=7))
+
+    def run(self) -> None:
+        run_id = self.store.begin_run(self.now)
+        decisions = reconcile(
+            self.roster,
+            self.store.proposals(states=LIVE_STATES),
+            self.store.proposals(states=[State.REJECTED]),
+            self.earliest,
+        )
+        self.apply(decisions)
+        to_plan = decisions.plan
+        busy = self.read_calendars(to_plan)
+        self.propose(run_id, to_plan, busy)
+        Booker(self.store, self.now, ACTOR).book_approved(self.report)
+        if not self.report.dry_run:
+            self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
+        self.report.pending = [
+            PairLine(p.manager, p.employee, p.explanation, p.id)
+            for p in self.store.proposals(states=[State.PENDING])
+        ]
+        self.report.finish()
+        self.store.finish_run(run_id, self.report.exit_code, self.report.summary())
+
+    # ------------------------------------------------------------------ reconcile
+
+    def apply(self, decisions: Decisions) -> None:
+        for record, why in decisions.supersede:
+            self.store.transition(record.id, State.SUPERSEDED, ACTOR, why)
+            self.report.superseded.append(PairLine(record.manager, record.employee, why, record.id))
+        for record, why in decisions.cancel:
+            series = self.store.series_of(record.id)
+            if series is not None and series.state is SeriesState.BOOKED:
+                self.store.end_series(series, SeriesState.CANCELLED, ACTOR, why)
+            else:
+                self.store.transition(record.id, State.CANCELLED, ACTOR, why)
+            self.report.cancelled.append(PairLine(record.manager, record.employee, why, record.id))
+        for employee, why in decisions.skipped:
+            self.report.skipped.append(PairLine("", employee, why))
+
+    # ------------------------------------------------------------------ read
+
+    def read_calendars(self, to_plan: Sequence[PairToPlan]) -> dict[str, list[BusyBlock]]:
+        people = {}
+        for item in to_plan:
+            for person in (item.request.manager.person, item.request.employee.person):
+                people[person.email] = CalendarRef(person.email, person.timezone, person.calendar)
+        if not people:
+            return {}
+        readings = read_busy(
+            self.connectors, sorted(people.values(), key=lambda p: p.email), self.window
+        )
+        busy: dict[str, list[BusyBlock]] = {}
+        for kind, reading in readings.items():
+            self.report.requests[kind] = self.report.requests.get(kind, 0) + reading.requests
+            busy.update(reading.busy)
+            self.report.read_errors.update(reading.errors)
+        return busy
+
+    # ------------------------------------------------------------------ plan
+
+    def propose(
+        self, run_id: int, to_plan: Sequence[PairToPlan], busy: dict[str, list[BusyBlock]]
+    ) -> None:
+        plannable = []
+        for item in to_plan:
+            manager, employee = item.request.key
+            unreadable = [email for email in (manager, employee) if email not in busy]
+            if unreadable:
+                why = "; ".join(
+                    f"cannot read {email}'s calendar: "
+                    f"{self.report.read_errors.get(email, 'not read')}"
+                    for email in unreadable
+                )
+                self.report.skipped.append(PairLine(manager, employee, why))
+            else:
+                plannable.append(item)
+        if not plannable:
+            return
+        inputs = PlanningInput(
+            now=self.now,
+            horizon_weeks=self.settings.horizon_weeks,
+            min_notice=timedelta(hours=self.settings.min_notice_hours),
+            buffer=timedelta(minutes=self.settings.buffer_minutes),
+            busy=busy,
+            checkins=self.commitments(),
+        )
+        reasons = {item.request.key: item for item in plannable}
+        for outcome in plan([item.request for item in plannable], inputs):
+            if isinstance(outcome, PlanFailure):
+                self.report.skipped.append(
+                    PairLine(outcome.manager, outcome.employee, outcome.reason)
+                )
+                continue
+            item = reasons[(outcome.manager, outcome.employee)]
+            proposal_id = self.store.add_proposal(run_id, self.new_proposal(item, outcome), ACTOR)
+            self.report.proposed.append(
+                PairLine(outcome.manager, outcome.employee, outcome.explanation, proposal_id)
+            )
+
+    def new_proposal(self, item: PairToPlan, series: PlannedSeries) -> NewProposal:
+        request = item.request
+        return NewProposal(
+            manager=series.manager,
+            employee=series.employee,
+            manager_name=request.manager.person.name,
+            employee_name=request.employee.person.name,
+            fingerprint=_fingerprint(request),
+            cadence=series.cadence.label,
+            cadence_reason=request.cadence_reason,
+            duration=series.duration,
+            timezone=series.timezone,
+            rrule=series.rrule,
+            first_start=series.first_start,
+            occurrences=series.occurrences,
+            explanation=series.explanation,
+            alternatives=alternatives_to_json(series.alternatives),
+            reason=item.reason,
+        )
+
+    def commitments(self) -> dict[str, list[Commitment]]:
+        """Every check-in already booked or proposed, in both people's agendas."""
+        agenda: dict[str, list[Commitment]] = defaultdict(list)
+        booked = {s.proposal.id: s for s in self.store.series(states=[SeriesState.BOOKED])}
+        for record in self.store.proposals(states=LIVE_STATES):
+            series = booked.get(record.id)
+            occurrences = series.occurrences if series else record.occurrences
+            for occurrence in occurrences:
+                if occurrence.takes_place and occurrence.end > self.now:
+                    item = Commitment(occurrence.start, occurrence.end, record.employee)
+                    agenda[record.manager].append(item)
+                    agenda[record.employee].append(item)
+        return dict(agenda)
+
+
+def _fingerprint(request: PairRequest) -> str:
+    return fingerprint(
+        request.manager.person.email, request.cadence.label, request.employee.duration
+    )

@@ -1,0 +1,114 @@
+"""Comparing the roster with the store: which proposals and series no longer fit, and which
+pairs need a new proposal tonight. Pure: it decides, nightly.py carries the decisions out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sync.identity import fingerprint
+from sync.planner import PairRequest
+from sync.roster import Roster
+from sync.store import OPEN_STATES, ProposalRecord, State
+
+
+@dataclass(frozen=True)
+class PairToPlan:
+    request: PairRequest
+    reason: str
+
+
+@dataclass
+class Decisions:
+    supersede: list[tuple[ProposalRecord, str]] = field(default_factory=list)
+    cancel: list[tuple[ProposalRecord, str]] = field(default_factory=list)
+    plan: list[PairToPlan] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """(employee, reason) for pairs left as they are tonight."""
+
+
+def reconcile(
+    roster: Roster,
+    live: Sequence[ProposalRecord],
+    rejected: Sequence[ProposalRecord],
+    earliest: datetime,
+) -> Decisions:
+    """Decide, for every live proposal and every employee, what tonight's run must do."""
+    decisions = Decisions()
+    by_employee: dict[str, list[ProposalRecord]] = defaultdict(list)
+    for record in live:
+        by_employee[record.employee].append(record)
+    today = earliest.date()
+
+    for email, records in sorted(by_employee.items()):
+        if not roster.listed(email) and roster.complete:
+            for record in records:
+                decisions.cancel.append((record, "the employee is no longer in people.toml"))
+
+    for email, reason in sorted(roster.skipped.items()):
+        decisions.skipped.append((email, reason))
+
+    for email, employee in sorted(roster.employees.items()):
+        manager = roster.managers[employee.manager]
+        cadence, cadence_reason = employee.cadence_on(today)
+        wanted = fingerprint(employee.manager, cadence.label, employee.duration)
+        records = by_employee.get(email, [])
+        booked = [r for r in records if r.state is State.BOOKED]
+        booked_match = any(r.fingerprint == wanted for r in booked)
+        open_match = False
+        for record in (r for r in records if r.state in OPEN_STATES):
+            why = _stale(record, wanted, booked_match, earliest)
+            if why:
+                decisions.supersede.append((record, why))
+            else:
+                open_match = True
+        if booked_match or open_match:
+            continue
+        request = PairRequest(
+            manager=manager,
+            employee=employee,
+            cadence=cadence,
+            cadence_reason=cadence_reason,
+            avoid=_rejected_slots(rejected, email, wanted),
+        )
+        decisions.plan.append(PairToPlan(request, _why_new(booked, wanted)))
+    return decisions
+
+
+def _stale(record: ProposalRecord, wanted: str, booked_match: bool, earliest: datetime) -> str:
+    if record.fingerprint != wanted:
+        return "people.toml changed: " + _difference(record.fingerprint, wanted)
+    if booked_match:
+        return "a series with the same settings is already booked"
+    if record.state is State.PENDING and record.first_start < earliest:
+        return "its first date came too close before it was approved"
+    return ""
+
+
+def _why_new(booked: Sequence[ProposalRecord], wanted: str) -> str:
+    if booked:
+        return "people.toml changed: " + _difference(booked[0].fingerprint, wanted)
+    return "no check-in series yet"
+
+
+def _difference(before: str, after: str) -> str:
+    old = dict(part.split("=", 1) for part in before.split(";"))
+    new = dict(part.split("=", 1) for part in after.split(";"))
+    changes = [f"{key} {old.get(key, '?')} → {new[key]}" for key in new if old.get(key) != new[key]]
+    return ", ".join(changes) or "settings changed"
+
+
+def _rejected_slots(
+    rejected: Sequence[ProposalRecord], employee: str, wanted: str
+) -> frozenset[tuple[int, time]]:
+    """Weekday and time of the proposals a manager rejected for these same settings: the
+    planner offers something else next time."""
+    slots = set()
+    for record in rejected:
+        if record.employee == employee and record.fingerprint == wanted:
+            local = record.first_start.astimezone(ZoneInfo(record.timezone))
+            slots.add((local.weekday(), local.time().replace(tzinfo=None)))
+    return frozenset(slots)

@@ -1,0 +1,104 @@
+"""What a run did, for the operator: a readable summary and the exit code that goes with it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PairLine:
+    manager: str
+    employee: str
+    text: str
+    proposal_id: int | None = None
+
+
+@dataclass
+class RunReport:
+    now: datetime
+    horizon_weeks: int
+    dry_run: bool = False
+    proposed: list[PairLine] = field(default_factory=list)
+    booked: list[PairLine] = field(default_factory=list)
+    superseded: list[PairLine] = field(default_factory=list)
+    cancelled: list[PairLine] = field(default_factory=list)
+    skipped: list[PairLine] = field(default_factory=list)
+    config_problems: list[str] = field(default_factory=list)
+    read_errors: dict[str, str] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
+    pending: list[PairLine] = field(default_factory=list)
+    exported: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    seconds: float = 0.0
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.skipped or self.config_problems or self.read_errors)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.needs_attention else 0
+
+    def finish(self) -> None:
+        self.seconds = round(time.monotonic() - self.started, 3)
+
+    def summary(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["now"] = self.now.isoformat()
+        data["exit_code"] = self.exit_code
+        del data["started"]
+        return data
+
+    def render(self) -> str:
+        lines = [
+            f"checkin-sync run for {self.now:%Y-%m-%d %H:%M %Z}, planning {self.horizon_weeks} "
+            f"weeks ahead{' (dry run: nothing was saved)' if self.dry_run else ''}",
+        ]
+        sections = [
+            ("Proposed", self.proposed),
+            ("Booked", self.booked),
+            ("Superseded", self.superseded),
+            ("Cancelled", self.cancelled),
+            ("Skipped (needs attention)", self.skipped),
+        ]
+        for title, items in sections:
+            if items:
+                lines += ["", f"{title}:"]
+                for item in items:
+                    tag = f"#{item.proposal_id} " if item.proposal_id is not None else ""
+                    lines.append(f"  {tag}{item.manager} → {item.employee}")
+                    lines.append(f"      {item.text}")
+        if self.config_problems:
+            lines += ["", "Problems in the configuration (those pairs were left as they are):"]
+            lines += [f"  {problem}" for problem in self.config_problems]
+        if self.read_errors:
+            lines += ["", "Calendars that could not be read:"]
+            lines += [f"  {email}: {error}" for email, error in sorted(self.read_errors.items())]
+        calls = ", ".join(f"{kind} {count}" for kind, count in sorted(self.requests.items()))
+        lines += [
+            "",
+            f"Calendar reads: {calls or 'none needed'}. Took {self.seconds:.1f} s.",
+        ]
+        if self.exported:
+            lines.append(f"Calendar files: {len(self.exported)} written to {self.export_dir()}.")
+        if self.pending:
+            ids = " ".join(str(p.proposal_id) for p in self.pending)
+            managers = sorted({p.manager for p in self.pending})
+            lines += [
+                "",
+                f"{len(self.pending)} proposal(s) await approval. Next:",
+                "  checkin-sync proposals                       review them",
+                f"  checkin-sync approve {ids}",
+                f"  checkin-sync approve --manager {managers[0]} --all",
+                "  checkin-sync reject ID --reason TEXT        to get another time next run",
+                "Approved proposals are booked, and their .ics files written, by the next run.",
+            ]
+        return "\n".join(lines)
+
+    def export_dir(self) -> str:
+        from pathlib import Path
+
+        return str(Path(self.exported[0]).parent) if self.exported else ""
