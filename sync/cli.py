@@ -1,0 +1,235 @@
+"""The command line. Thin: parse, call, print. Errors become exit codes here and only here:
+0 done, 1 done but something needs attention, 2 usage or configuration error, 3 another run
+is in progress."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sync import __version__, workflow
+from sync.config_check import check_config
+from sync.errors import ConfigError, SyncError, UsageError
+from sync.export.series import export_all
+from sync.lock import RunLock
+from sync.nightly import RunOptions, run_nightly
+from sync.paths import Paths
+from sync.render import proposal_json, proposals_table
+from sync.settings import CONFIG_DIR_ENV, load_settings
+from sync.store import LIVE_STATES, State, Store
+
+EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        result: int = args.handler(args)
+        return result
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return error.exit_code
+    except SyncError as error:
+        print(f"checkin-sync: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("checkin-sync: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    # --config is accepted before or after the command
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=f"configuration folder (default: ${CONFIG_DIR_ENV} or ./config)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="checkin-sync",
+        parents=[common],
+        description="Keeps regular manager–employee check-ins happening.",
+    )
+    parser.add_argument("--version", action="version", version=f"checkin-sync {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[common], help="the nightly job: plan, book, export")
+    run.add_argument("--dry-run", action="store_true", help="plan and print, save nothing")
+    run.add_argument(
+        "--now", metavar="ISO8601", help="plan as if it were this instant (no offset = UTC)"
+    )
+    run.set_defaults(handler=_run)
+
+    proposals = commands.add_parser("proposals", parents=[common], help="list proposals")
+    proposals.add_argument("--manager", metavar="EMAIL")
+    proposals.add_argument(
+        "--state",
+        choices=[s.value for s in State] + ["all"],
+        help="only this state (default: pending, approved and booked)",
+    )
+    proposals.add_argument("--json", action="store_true", help="machine-readable output")
+    proposals.set_defaults(handler=_proposals)
+
+    approve = commands.add_parser("approve", parents=[common], help="approve proposals")
+    approve.add_argument("ids", nargs="*", metavar="ID", help="proposal ids")
+    approve.add_argument("--manager", metavar="EMAIL", help="with --all: this manager's")
+    approve.add_argument("--all", action="store_true", help="every pending proposal of --manager")
+    approve.set_defaults(handler=_approve)
+
+    reject = commands.add_parser("reject", parents=[common], help="reject a proposal")
+    reject.add_argument("id", metavar="ID")
+    reject.add_argument("--reason", default="", help="why; kept in the audit log")
+    reject.set_defaults(handler=_reject)
+
+    config = commands.add_parser("config", parents=[common], help="configuration tools")
+    config_commands = config.add_subparsers(title="config commands", metavar="COMMAND")
+    check = config_commands.add_parser(
+        "check", parents=[common], help="report every problem in settings.toml and people.toml"
+    )
+    check.set_defaults(handler=_config_check)
+
+    export = commands.add_parser("export", parents=[common], help="write the .ics files")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def _config_dir(args: argparse.Namespace) -> Path:
+    if "config" in args:
+        return Path(args.config)
+    return Path(os.environ.get(CONFIG_DIR_ENV, "config"))
+
+
+def _actor() -> str:
+    try:
+        return f"{getpass.getuser()} (cli)"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f'--now: "{text}" is not an ISO 8601 date and time') from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = RunOptions(now=_parse_now(args.now), dry_run=args.dry_run)
+    report = run_nightly(_config_dir(args), options)
+    print(report.render())
+    return report.exit_code
+
+
+def _with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int:
+    settings = load_settings(_config_dir(args))
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        return action(store)
+    finally:
+        store.close()
+
+
+def _proposals(args: argparse.Namespace) -> int:
+    def show(store: Store) -> int:
+        states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
+        manager = args.manager.lower() if args.manager else None
+        records = store.proposals(manager=manager, states=states)
+        if args.json:
+            print(json.dumps([proposal_json(r) for r in records], indent=2, ensure_ascii=False))
+        else:
+            print(proposals_table(records))
+        return EXIT_OK
+
+    return _with_store(args, show)
+
+
+def _ids(values: Sequence[str]) -> list[int]:
+    ids = []
+    for value in values:
+        text = value.lstrip("#")
+        if not text.isdigit():
+            raise UsageError(
+                f'"{value}" is not a proposal id (a number, see: checkin-sync proposals)'
+            )
+        ids.append(int(text))
+    return ids
+
+
+def _approve(args: argparse.Namespace) -> int:
+    if args.all == bool(args.ids) or (args.all and not args.manager):
+        raise UsageError("give proposal ids, or --manager EMAIL --all")
+    if args.manager and not args.all:
+        raise UsageError("--manager goes with --all")
+
+    def decide(store: Store) -> int:
+        if args.all:
+            approved = workflow.approve_all(store, args.manager.lower(), _actor())
+        else:
+            approved = workflow.approve(store, _ids(args.ids), _actor())
+        if not approved:
+            print("Nothing to approve: no pending proposals.")
+        for record in approved:
+            print(f"Approved #{record.id}: {record.manager} → {record.employee}")
+        if approved:
+            print("The next run books them and writes their .ics files.")
+        return EXIT_OK
+
+    return _with_store(args, decide)
+
+
+def _reject(args: argparse.Namespace) -> int:
+    (proposal_id,) = _ids([args.id])
+
+    def decide(store: Store) -> int:
+        record = workflow.reject(store, proposal_id, _actor(), args.reason)
+        print(f"Rejected #{record.id}: {record.manager} → {record.employee}.")
+        print("The next run proposes another time for this pair.")
+        return EXIT_OK
+
+    return _with_store(args, decide)
+
+
+def _config_check(args: argparse.Namespace) -> int:
+    problems, summary = check_config(_config_dir(args))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = load_settings(_config_dir(args))
+    paths = Paths(settings.data_dir)
+    with RunLock(paths.lock):
+        store = Store.open(paths.database)
+        try:
+            written = export_all(store, paths.export)
+        finally:
+            store.close()
+    for path in written:
+        print(path)
+    if not written:
+        print("No booked check-ins yet: nothing to export.")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""`checkin-sync config check`: every problem in settings.toml and people.toml at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.errors import ConfigError
+from sync.roster import load_roster
+from sync.settings import load_settings
+
+
+def check_config(config_dir: Path) -> tuple[list[str], str]:
+    """All problems found, and a one-line summary of a valid configuration."""
+    problems: list[str] = []
+    try:
+        load_settings(config_dir)
+    except ConfigError as error:
+        problems += error.problems
+    people = config_dir / "people.toml"
+    try:
+        roster = load_roster(people)
+    except ConfigError as error:
+        return problems + error.problems, ""
+    problems += roster.all_problems
+    for role, person in [("manager", m.person) for m in roster.managers.values()] + [
+        ("employee", e.person) for e in roster.employees.values()
+    ]:
+        source = person.calendar
+        if source.startswith("ics:") and "://" not in source:
+            path = config_dir / source[4:]
+            if not path.is_file():
+                problems.append(
+                    f"{people}: {role} {person.email}: calendar: file {path} does not exist"
+                )
+    summary = (
+        f"{people}: {len(roster.managers)} managers, {len(roster.employees)} employees; "
+        "no problems found."
+    )
+    return problems, summary

@@ -1,0 +1,97 @@
+"""Proposals as JSON and as a readable table: the CLI's (and later the web page's) output."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sync.model import Occurrence, PlannedSeries
+from sync.store import ProposalRecord
+from sync.weekdays import WEEKDAY_TITLES
+
+
+def _iso(instant: datetime, zone: str) -> str:
+    return instant.astimezone(ZoneInfo(zone)).isoformat()
+
+
+def occurrences_json(occurrences: Sequence[Occurrence], zone: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "start": _iso(o.start, zone),
+            "end": _iso(o.end, zone),
+            "status": o.status.value,
+            "reason": o.reason,
+            "original_start": _iso(o.original_start, zone),
+        }
+        for o in occurrences
+    ]
+
+
+def alternatives_to_json(alternatives: Sequence[PlannedSeries]) -> list[dict[str, Any]]:
+    return [
+        {
+            "first_start": a.first_start.isoformat(),
+            "rrule": a.rrule,
+            "occurrences": occurrences_json(a.occurrences, a.timezone),
+            "explanation": a.explanation,
+        }
+        for a in alternatives
+    ]
+
+
+def proposal_json(record: ProposalRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "state": record.state.value,
+        "manager": record.manager,
+        "manager_name": record.manager_name,
+        "employee": record.employee,
+        "employee_name": record.employee_name,
+        "cadence": record.cadence,
+        "cadence_reason": record.cadence_reason,
+        "duration_minutes": record.duration,
+        "timezone": record.timezone,
+        "rrule": record.rrule,
+        "first_start": _iso(record.first_start, record.timezone),
+        "occurrences": occurrences_json(record.occurrences, record.timezone),
+        "explanation": record.explanation,
+        "reason": record.reason,
+        "uid": record.uid,
+        "alternatives": record.alternatives,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+    }
+
+
+def proposals_table(records: Sequence[ProposalRecord]) -> str:
+    if not records:
+        return "No proposals match."
+    headers = ("ID", "STATE", "MANAGER", "EMPLOYEE", "CADENCE", "FIRST CHECK-IN")
+    rows = [
+        (
+            str(r.id),
+            r.state.value,
+            r.manager,
+            r.employee,
+            f"{r.cadence}, {r.duration} min",
+            _first(r),
+        )
+        for r in records
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for record, row in zip(records, rows, strict=True):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        indent = " " * (widths[0] + 2)
+        lines += textwrap.wrap(
+            record.explanation, width=100, initial_indent=indent, subsequent_indent=indent
+        )
+    return "\n".join(lines)
+
+
+def _first(record: ProposalRecord) -> str:
+    local = record.first_start.astimezone(ZoneInfo(record.timezone))
+    return f"{WEEKDAY_TITLES[local.weekday()]} {local:%Y-%m-%d %H:%M} {record.timezone}"
