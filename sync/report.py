@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -77,7 +78,9 @@ class RunReport:
         if self.read_errors:
             lines += ["", "Calendars that could not be read:"]
             lines += [f"  {email}: {error}" for email, error in sorted(self.read_errors.items())]
-        calls = ", ".join(f"{kind} {count}" for kind, count in sorted(self.requests.items()))
+        calls = ", ".join(
+            f"{kind} {count}" for kind, count in sorted(self.requests.items()) if count
+        )
         lines += [
             "",
             f"Calendar reads: {calls or 'none needed'}. Took {self.seconds:.1f} s.",
@@ -99,6 +102,4 @@ class RunReport:
         return "\n".join(lines)
 
     def export_dir(self) -> str:
-        from pathlib import Path
-
         return str(Path(self.exported[0]).parent) if self.exported else ""

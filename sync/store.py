@@ -221,7 +221,11 @@ class Store:
             connection = sqlite3.connect(path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA foreign_keys=ON")
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.OperationalError) as error:
+            raise StoreError(f"{path}: cannot open the state database ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: not a checkin-sync database ({error})") from None
+        except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open the state database ({error})") from None
         return cls(connection, str(path))
 

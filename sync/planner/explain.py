@@ -49,12 +49,18 @@ def explain_series(
     label = cadence.label.capitalize()
     if cadence_reason != "regular cadence":
         label += f" ({cadence_reason})"
-    sentence = (
-        f"{label} {day_phrase(first, cadence)} {slot_phrase(first, minutes, employee_zone)}: "
-        f"free for both on {ok} of {len(occurrences)} dates in the next {horizon_weeks} weeks"
-    )
+    moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
+    skipped = len(occurrences) - ok - moved
+    sentence = f"{label} {day_phrase(first, cadence)} {slot_phrase(first, minutes, employee_zone)}"
     if preferred_by:
         sentence += f", inside {preferred_by}'s preferred time"
+    sentence += (
+        f": free for both on {ok} of {len(occurrences)} dates in the next {horizon_weeks} weeks"
+    )
+    if moved:
+        sentence += f", {moved} moved within {'its' if moved == 1 else 'their'} week"
+    if skipped:
+        sentence += f", {skipped} skipped"
     sentence += "."
     changes = [o for o in occurrences if o.status is not OccurrenceStatus.OK]
     if changes:
