@@ -30,6 +30,7 @@ EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.invoked_as = sys.argv[0] if argv is None else "checkin-sync"
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
@@ -111,6 +112,20 @@ def _config_dir(args: argparse.Namespace) -> Path:
     return Path(os.environ.get(CONFIG_DIR_ENV, "config"))
 
 
+def _program(args: argparse.Namespace) -> str:
+    """The command as the operator typed it, so the printed next steps can be pasted."""
+    invoked = args.invoked_as
+    if invoked.endswith("__main__.py"):
+        program = "python -m sync"
+    elif os.sep in invoked:
+        program = os.path.relpath(invoked)
+    else:
+        program = "checkin-sync"
+    if "config" in args:
+        program += f" --config {args.config}"
+    return program
+
+
 def _actor() -> str:
     try:
         return f"{getpass.getuser()} (cli)"
@@ -131,7 +146,7 @@ def _parse_now(text: str | None) -> datetime:
 def _run(args: argparse.Namespace) -> int:
     options = RunOptions(now=_parse_now(args.now), dry_run=args.dry_run)
     report = run_nightly(_config_dir(args), options)
-    print(report.render())
+    print(report.render(_program(args)))
     return report.exit_code
 
 

@@ -53,7 +53,8 @@ class RunReport:
         del data["started"]
         return data
 
-    def render(self) -> str:
+    def render(self, program: str = "checkin-sync") -> str:
+        """The summary; `program` is how the operator invoked us, for copy-paste hints."""
         lines = [
             f"checkin-sync run for {self.now:%Y-%m-%d %H:%M %Z}, planning {self.horizon_weeks} "
             f"weeks ahead{' (dry run: nothing was saved)' if self.dry_run else ''}",
@@ -93,10 +94,10 @@ class RunReport:
             lines += [
                 "",
                 f"{len(self.pending)} proposal(s) await approval. Next:",
-                "  checkin-sync proposals                       review them",
-                f"  checkin-sync approve {ids}",
-                f"  checkin-sync approve --manager {managers[0]} --all",
-                "  checkin-sync reject ID --reason TEXT        to get another time next run",
+                f"  review:   {program} proposals",
+                f"  approve:  {program} approve {ids}",
+                f"        or  {program} approve --manager {managers[0]} --all",
+                f"  reject:   {program} reject ID --reason TEXT   (another time is proposed)",
                 "Approved proposals are booked, and their .ics files written, by the next run.",
             ]
         return "\n".join(lines)

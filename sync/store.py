@@ -109,45 +109,6 @@ class SeriesState(StrEnum):
 
 
 @dataclass(frozen=True)
-class ProposalRecord:
-    id: int
-    run_id: int | None
-    manager: str
-    employee: str
-    manager_name: str
-    employee_name: str
-    generation: int
-    uid: str
-    state: State
-    fingerprint: str
-    cadence: str
-    cadence_reason: str
-    duration: int
-    timezone: str
-    rrule: str
-    first_start: datetime
-    occurrences: tuple[Occurrence, ...]
-    explanation: str
-    alternatives: list[dict[str, Any]]
-    reason: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class SeriesRecord:
-    uid: str
-    proposal: ProposalRecord
-    state: SeriesState
-    sequence: int
-    first_start: datetime
-    until: datetime | None
-    occurrences: tuple[Occurrence, ...]
-    booked_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
 class NewProposal:
     """What the orchestrator hands the store for a planner result."""
 
@@ -166,6 +127,32 @@ class NewProposal:
     explanation: str
     alternatives: list[dict[str, Any]]
     reason: str
+
+
+@dataclass(frozen=True)
+class ProposalRecord(NewProposal):
+    """A stored proposal: what the planner proposed, plus its identity and state."""
+
+    id: int
+    run_id: int | None
+    generation: int
+    uid: str
+    state: State
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SeriesRecord:
+    uid: str
+    proposal: ProposalRecord
+    state: SeriesState
+    sequence: int
+    first_start: datetime
+    until: datetime | None
+    occurrences: tuple[Occurrence, ...]
+    booked_at: datetime
+    updated_at: datetime
 
 
 def _now() -> str:

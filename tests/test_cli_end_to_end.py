@@ -95,7 +95,7 @@ def test_run_approve_run_export(cli: CLI, org: ConfigDir) -> None:
     first = run(cli, org)
     assert first.code == 0, first.out + first.err
     assert "Proposed:" in first.out
-    assert "checkin-sync approve" in first.out
+    assert f"checkin-sync --config {org.root} approve 1 2" in first.out
 
     pending = by_employee(proposals(cli, org))
     assert set(pending) == {"lena@example.com", "erik@example.com"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -166,18 +166,7 @@ class _Planner:
             self.build(pair, free, other, commit=False)
             for other in _distinct(best, scored[1:], ALTERNATIVES)
         )
-        return PlannedSeries(
-            manager=chosen.manager,
-            employee=chosen.employee,
-            cadence=chosen.cadence,
-            duration=chosen.duration,
-            timezone=chosen.timezone,
-            first_start=chosen.first_start,
-            rrule=chosen.rrule,
-            occurrences=chosen.occurrences,
-            explanation=chosen.explanation,
-            alternatives=alternatives,
-        )
+        return replace(chosen, alternatives=alternatives)
 
     # ------------------------------------------------------------------ free time
 
