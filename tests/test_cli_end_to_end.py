@@ -337,3 +337,17 @@ def test_config_from_environment(cli: CLI, org: ConfigDir, monkeypatch: pytest.M
     assert result.code == 0, result.err
     lena = by_employee(proposals(cli, org))["lena@example.com"]
     assert len(lena["occurrences"]) == 2
+
+
+def test_pending_proposal_is_superseded_when_its_inputs_change(cli: CLI, org: ConfigDir) -> None:
+    run(cli, org)
+    before = by_employee(proposals(cli, org))["lena@example.com"]
+    org.people(PEOPLE.replace('cadence = "weekly"', 'cadence = "biweekly"\nduration = 45'))
+    result = run(cli, org)
+    assert result.code == 0
+    assert "people.toml changed: cadence weekly → biweekly, duration 30 → 45" in result.out
+    states = {p["id"]: p for p in proposals(cli, org, "--state", "all")}
+    assert states[before["id"]]["state"] == "superseded"
+    after = by_employee(proposals(cli, org))["lena@example.com"]
+    assert (after["cadence"], after["duration_minutes"]) == ("biweekly", 45)
+    assert cli("--config", str(org.root), "approve", str(before["id"])).code == 2

@@ -197,3 +197,12 @@ def test_existing_checkins_of_other_pairs_are_avoided_but_a_pairs_own_are_not() 
     own = {k: [Commitment(c.start, c.end, "erik@example.com") for c in v] for k, v in taken.items()}
     free_again = PlanningInput(**{**base.__dict__, "checkins": own})
     assert isinstance(plan([erik], free_again)[0], PlannedSeries)
+
+
+def test_checkins_spread_across_the_week_even_under_the_cap() -> None:
+    boss = manager(cap=4)
+    team = [pair(boss, f"e{i}@example.com") for i in range(4)]
+    outcomes = plan(team, inputs(utc(2027, 2, 1, 6), weeks=4))
+    weekdays = [o.first_start.weekday() for o in outcomes if isinstance(o, PlannedSeries)]
+    assert len(weekdays) == 4
+    assert len(set(weekdays)) == 4, weekdays
