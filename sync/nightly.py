@@ -26,7 +26,7 @@ from sync.lock import RunLock
 from sync.model import BusyBlock, Interval, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
-from sync.reconcile import Decisions, PairToPlan, reconcile
+from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
@@ -102,6 +102,7 @@ class _Night:
             self.roster,
             self.store.proposals(states=LIVE_STATES),
             self.store.proposals(states=[State.REJECTED]),
+            self.now.date(),
             self.earliest,
         )
         self.apply(decisions)
@@ -190,8 +191,11 @@ class _Night:
                 continue
             item = reasons[(outcome.manager, outcome.employee)]
             proposal_id = self.store.add_proposal(run_id, self.new_proposal(item, outcome), ACTOR)
+            text = outcome.explanation
+            if item.reason != NEW_PAIR:
+                text = f"Re-proposed because {item.reason}. {text}"
             self.report.proposed.append(
-                PairLine(outcome.manager, outcome.employee, outcome.explanation, proposal_id)
+                PairLine(outcome.manager, outcome.employee, text, proposal_id)
             )
 
     def new_proposal(self, item: PairToPlan, series: PlannedSeries) -> NewProposal:

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sync.identity import fingerprint
+from sync.model import Employee
 from sync.planner import PairRequest
 from sync.roster import Roster
 from sync.store import OPEN_STATES, ProposalRecord, State
+
+NEW_PAIR = "no check-in series yet"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ def reconcile(
     roster: Roster,
     live: Sequence[ProposalRecord],
     rejected: Sequence[ProposalRecord],
+    today: date,
     earliest: datetime,
 ) -> Decisions:
     """Decide, for every live proposal and every employee, what tonight's run must do."""
@@ -41,7 +45,6 @@ def reconcile(
     by_employee: dict[str, list[ProposalRecord]] = defaultdict(list)
     for record in live:
         by_employee[record.employee].append(record)
-    today = earliest.date()
 
     for email, records in sorted(by_employee.items()):
         if not roster.listed(email) and roster.complete:
@@ -60,7 +63,7 @@ def reconcile(
         booked_match = any(r.fingerprint == wanted for r in booked)
         open_match = False
         for record in (r for r in records if r.state in OPEN_STATES):
-            why = _stale(record, wanted, booked_match, earliest)
+            why = _stale(record, wanted, booked_match, earliest, employee, today)
             if why:
                 decisions.supersede.append((record, why))
             else:
@@ -74,13 +77,21 @@ def reconcile(
             cadence_reason=cadence_reason,
             avoid=_rejected_slots(rejected, email, wanted),
         )
-        decisions.plan.append(PairToPlan(request, _why_new(booked, wanted)))
+        why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else ""
+        decisions.plan.append(PairToPlan(request, why_new or NEW_PAIR))
     return decisions
 
 
-def _stale(record: ProposalRecord, wanted: str, booked_match: bool, earliest: datetime) -> str:
+def _stale(
+    record: ProposalRecord,
+    wanted: str,
+    booked_match: bool,
+    earliest: datetime,
+    employee: Employee,
+    today: date,
+) -> str:
     if record.fingerprint != wanted:
-        return "people.toml changed: " + _difference(record.fingerprint, wanted)
+        return _change(record.fingerprint, wanted, employee, today)
     if booked_match:
         return "a series with the same settings is already booked"
     if record.state is State.PENDING and record.first_start < earliest:
@@ -88,17 +99,19 @@ def _stale(record: ProposalRecord, wanted: str, booked_match: bool, earliest: da
     return ""
 
 
-def _why_new(booked: Sequence[ProposalRecord], wanted: str) -> str:
-    if booked:
-        return "people.toml changed: " + _difference(booked[0].fingerprint, wanted)
-    return "no check-in series yet"
-
-
-def _difference(before: str, after: str) -> str:
+def _change(before: str, after: str, employee: Employee, today: date) -> str:
+    """Why a pair's series no longer fits, in words: what changed, and what made it change."""
     old = dict(part.split("=", 1) for part in before.split(";"))
     new = dict(part.split("=", 1) for part in after.split(";"))
-    changes = [f"{key} {old.get(key, '?')} → {new[key]}" for key in new if old.get(key) != new[key]]
-    return ", ".join(changes) or "settings changed"
+    changed = [key for key in new if old.get(key) != new[key]]
+    text = ", ".join(f"{key} {old.get(key, '?')} → {new[key]}" for key in changed)
+    more_often = employee.more_often
+    if "cadence" in changed and more_often is not None:
+        if today > more_often.until:
+            return f"{text} (more often until {more_often.until.isoformat()} has ended)"
+        _, cadence_reason = employee.cadence_on(today)
+        return f"{text} ({cadence_reason})"
+    return f"people.toml changed: {text or 'settings'}"
 
 
 def _rejected_slots(

@@ -351,3 +351,27 @@ def test_pending_proposal_is_superseded_when_its_inputs_change(cli: CLI, org: Co
     after = by_employee(proposals(cli, org))["lena@example.com"]
     assert (after["cadence"], after["duration_minutes"]) == ("biweekly", 45)
     assert cli("--config", str(org.root), "approve", str(before["id"])).code == 2
+
+
+def test_more_often_lapses_back_to_the_regular_cadence_by_itself(cli: CLI, org: ConfigDir) -> None:
+    org.people(
+        PEOPLE.replace(
+            'cadence = "biweekly"',
+            'cadence = "biweekly"\n'
+            'more_often = { cadence = "weekly", until = 2027-02-10, reason = "back from leave" }',
+        )
+    )
+    run(cli, org)
+    erik = by_employee(proposals(cli, org))["erik@example.com"]
+    assert erik["cadence"] == "weekly"
+    assert "more often until 2027-02-10: back from leave" in erik["explanation"]
+    cli("--config", str(org.root), "approve", str(erik["id"]))
+    run(cli, org, now=LATER)
+
+    lapsed = run(cli, org, now="2027-02-11T07:00:00+00:00")
+    assert "cadence weekly → biweekly (more often until 2027-02-10 has ended)" in lapsed.out
+    live = [p for p in proposals(cli, org) if p["employee"] == "erik@example.com"]
+    assert sorted((p["state"], p["cadence"]) for p in live) == [
+        ("booked", "weekly"),
+        ("pending", "biweekly"),
+    ]
