@@ -192,18 +192,22 @@ class _RosterBuilder:
                 else:  # reported by check_manager_references
                     self.skip("employee", email, "its entry in people.toml is invalid")
                 continue
-            manager_values = self.manager_pair_values[manager_email]
-            values = defaults | manager_values | _given(entry)
+            own = _given(entry)
+            values = defaults | self.manager_pair_values[manager_email]
+            as_manager = self.roster.managers.get(email)
+            if as_manager is not None:
+                # someone who manages and reports is one person: their [[managers]] entry
+                # already says where they are and which calendar they use
+                if not self.consistent(who, own, as_manager.person):
+                    self.skip("employee", email, "its entry in people.toml is invalid")
+                    continue
+                values |= {key: getattr(as_manager.person, key) for key in PERSONAL_KEYS}
+            values |= own
             person = self.person(who, email, values)
             employee = (
                 None if person is None else self.employee(who, person, manager_email, values, entry)
             )
             if person is None or employee is None:
-                self.skip("employee", email, "its entry in people.toml is invalid")
-                continue
-            if email in self.roster.managers and not self.consistent(
-                who, person, self.roster.managers[email].person
-            ):
                 self.skip("employee", email, "its entry in people.toml is invalid")
                 continue
             self.roster.employees[email] = employee
@@ -266,12 +270,10 @@ class _RosterBuilder:
             paused=paused,
         )
 
-    def consistent(self, who: str, as_employee: Person, as_manager: Person) -> bool:
-        """Someone who both manages and reports is one person: one zone, one calendar."""
+    def consistent(self, who: str, given: dict[str, Any], as_manager: Person) -> bool:
         ok = True
         for key in PERSONAL_KEYS:
-            mine, theirs = getattr(as_employee, key), getattr(as_manager, key)
-            if mine != theirs:
+            if key in given and given[key] != getattr(as_manager, key):
                 self.problem(who, f"{key}: differs from the [[managers]] entry of the same person")
                 ok = False
         return ok

@@ -206,3 +206,25 @@ def test_checkins_spread_across_the_week_even_under_the_cap() -> None:
     weekdays = [o.first_start.weekday() for o in outcomes if isinstance(o, PlannedSeries)]
     assert len(weekdays) == 4
     assert len(set(weekdays)) == 4, weekdays
+
+
+def test_a_middle_managers_checkins_never_overlap_in_either_role() -> None:
+    director = manager("ade@example.com", hours=(9, 11), days=frozenset({0}))
+    karin = manager("karin@example.com", hours=(9, 11), days=frozenset({0}))
+    pairs = [
+        pair(director, "karin@example.com", hours=(9, 11), days=frozenset({0})),
+        pair(karin, "e1@example.com", hours=(9, 11), days=frozenset({0})),
+        pair(karin, "e2@example.com", hours=(9, 11), days=frozenset({0})),
+    ]
+    outcomes = plan(pairs, inputs(utc(2027, 2, 1, 0), weeks=2))
+    series = [o for o in outcomes if isinstance(o, PlannedSeries)]
+    assert len(series) == 3
+    karins = sorted(
+        (o.start, o.end)
+        for s in series
+        if "karin@example.com" in (s.manager, s.employee)
+        for o in s.occurrences
+        if o.takes_place
+    )
+    for (_, end), (start, _) in zip(karins, karins[1:], strict=False):
+        assert end + timedelta(minutes=10) <= start

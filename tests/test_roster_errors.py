@@ -184,3 +184,50 @@ def test_manager_cadence_is_the_default_for_their_reports(config: ConfigDir) -> 
     )
     roster = load_roster(config.root / "people.toml")
     assert roster.employees["lena@example.com"].cadence.label == "monthly"
+
+
+def test_a_manager_who_reports_to_someone_is_one_person(cli: CLI, config: ConfigDir) -> None:
+    from sync.roster import load_roster
+
+    config.people(
+        """
+        [[managers]]
+        email = "ade@example.com"
+        timezone = "Europe/London"
+        holidays = "GB"
+
+        [[managers]]
+        email = "karin@example.com"
+        name = "Karin Lind"
+        timezone = "Europe/Stockholm"
+        calendar = "none"
+
+        [[employees]]
+        email = "karin@example.com"
+        manager = "ade@example.com"
+        cadence = "monthly"
+        """
+    )
+    roster = load_roster(config.root / "people.toml")
+    assert roster.all_problems == []
+    as_employee = roster.employees["karin@example.com"].person
+    assert as_employee == roster.managers["karin@example.com"].person
+
+    config.people(
+        """
+        [[managers]]
+        email = "ade@example.com"
+
+        [[managers]]
+        email = "karin@example.com"
+        timezone = "Europe/Stockholm"
+
+        [[employees]]
+        email = "karin@example.com"
+        manager = "ade@example.com"
+        timezone = "Europe/Paris"
+        """
+    )
+    result = check(cli, config)
+    assert result.code == 2
+    assert "employee karin@example.com: timezone: differs from the [[managers]] entry" in result.err
