@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sync import __version__, workflow
 from sync.config_check import check_config
-from sync.errors import ConfigError, SyncError, UsageError
+from sync.errors import ConfigError, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
 from sync.lock import RunLock
-from sync.nightly import RunOptions, run_nightly
+from sync.nightly import RunOptions, book_approved_now, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
@@ -200,11 +200,19 @@ def _approve(args: argparse.Namespace) -> int:
             print("Nothing to approve: no pending proposals.")
         for record in approved:
             print(f"Approved #{record.id}: {record.manager} → {record.employee}")
-        if approved:
-            print("The next run books them and writes their .ics files.")
         return EXIT_OK
 
-    return _with_store(args, decide)
+    code = _with_store(args, decide)
+    try:
+        report = book_approved_now(_config_dir(args), _actor())
+    except LockHeld:
+        print("A run is in progress; it books them.")
+        return code
+    for line in report.booked:
+        print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
+    if report.exported:
+        print(f"Calendar files written to {report.export_dir()}.")
+    return code
 
 
 def _reject(args: argparse.Namespace) -> int:

@@ -74,6 +74,25 @@ def run_nightly(
     return report
 
 
+def book_approved_now(config_dir: Path, actor: str, now: datetime | None = None) -> RunReport:
+    """Book what is approved at once, through the same lock, booking code and export as the
+    nightly run, so a manager does not wait for tomorrow night. Raises LockHeld while a
+    run is in progress; that run books them instead."""
+    settings = load_settings(config_dir)
+    paths = Paths(settings.data_dir)
+    report = RunReport(now=(now or datetime.now(UTC)), horizon_weeks=settings.horizon_weeks)
+    with RunLock(paths.lock):
+        store = Store.open(paths.database)
+        try:
+            Booker(store, report.now, actor).book_approved(report)
+            if report.booked or report.superseded:
+                report.exported = [str(path) for path in export_all(store, paths.export)]
+        finally:
+            store.close()
+    report.finish()
+    return report
+
+
 class _Night:
     def __init__(
         self,

@@ -98,7 +98,7 @@ class RunReport:
                 f"  approve:  {program} approve {ids}",
                 f"        or  {program} approve --manager {managers[0]} --all",
                 f"  reject:   {program} reject ID --reason TEXT   (another time is proposed)",
-                "Approved proposals are booked, and their .ics files written, by the next run.",
+                "Approving books the series and writes the .ics files at once.",
             ]
         return "\n".join(lines)
 

@@ -13,7 +13,9 @@ from typing import Any
 import icalendar
 import pytest
 
+from sync import workflow
 from sync.lock import RunLock
+from sync.store import Store
 from tests.conftest import ConfigDir, Result
 
 CLI = Callable[..., Result]
@@ -127,10 +129,11 @@ def test_run_approve_run_export(cli: CLI, org: ConfigDir) -> None:
     approved = cli("--config", str(org.root), "approve", "--manager", "karin@example.com", "--all")
     assert approved.code == 0, approved.err
     assert approved.out.count("Approved #") == 2
+    assert approved.out.count("Booked #") == 2, "approving books at once"
 
     second = run(cli, org, now=LATER)
     assert second.code == 0, second.err
-    assert "Booked:" in second.out
+    assert "Proposed:" not in second.out
     booked = by_employee(proposals(cli, org, "--state", "booked"))
     assert set(booked) == {"lena@example.com", "erik@example.com"}
 
@@ -262,6 +265,20 @@ def test_unparseable_roster_stops_the_run_before_anything_is_written(
     assert not org.data.exists()
 
 
+def test_approve_while_a_run_holds_the_lock_leaves_booking_to_that_run(
+    cli: CLI, org: ConfigDir
+) -> None:
+    run(cli, org)
+    with RunLock(org.data / "run.lock"):
+        result = cli(
+            "--config", str(org.root), "approve", "--manager", "karin@example.com", "--all"
+        )
+    assert result.code == 0
+    assert "A run is in progress; it books them." in result.out
+    assert {p["state"] for p in proposals(cli, org)} == {"approved"}
+    assert "Booked:" in run(cli, org).out
+
+
 def test_approve_and_reject_refuse_what_they_cannot_do(cli: CLI, org: ConfigDir) -> None:
     run(cli, org)
     ids = [p["id"] for p in proposals(cli, org)]
@@ -271,7 +288,7 @@ def test_approve_and_reject_refuse_what_they_cannot_do(cli: CLI, org: ConfigDir)
     assert cli("--config", str(org.root), "approve", str(ids[0])).code == 0
     again = cli("--config", str(org.root), "approve", str(ids[0]))
     assert again.code == 2
-    assert "already approved" in again.err
+    assert "already booked" in again.err
     assert cli("--config", str(org.root), "reject", str(ids[0])).code == 2
 
 
@@ -300,7 +317,10 @@ def test_stale_pending_proposal_is_replaced(cli: CLI, org: ConfigDir) -> None:
 def test_late_approval_books_only_the_dates_still_ahead(cli: CLI, org: ConfigDir) -> None:
     run(cli, org)
     lena = by_employee(proposals(cli, org))["lena@example.com"]
-    cli("--config", str(org.root), "approve", str(lena["id"]))
+    # approved while a run held the lock: that run (here, the next) books it
+    store = Store.open(org.data / "state.sqlite")
+    workflow.approve(store, [lena["id"]], "karin")
+    store.close()
     second_date = lena["occurrences"][1]["original_start"]
     run(cli, org, now=second_date[:10] + "T00:00:00+00:00")
     master = next(e for e in events(org.export / "lena@example.com.ics") if "RRULE" in e)
