@@ -17,7 +17,12 @@ CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+    """Flat keys, plus one section per integration (a TOML table such as [google]); a
+    section key is overridden by env CHECKIN_SYNC_<SECTION>__<KEY>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
+    )
 
     data_dir: Path = Field(
         default=Path("data"), description="State database and exports; relative to the config dir"
@@ -62,7 +67,7 @@ def load_settings(config_dir: Path) -> Settings:
 
 def _describe(path: Path, item: Any) -> str:
     key = ".".join(str(part) for part in item["loc"])
-    env_name = ENV_PREFIX + key.upper()
+    env_name = ENV_PREFIX + "__".join(str(part) for part in item["loc"]).upper()
     where = f"environment {env_name}" if env_name in os.environ else f"{path}: {key}"
     if item["type"] == "extra_forbidden":
         known = ", ".join(Settings.model_fields)
