@@ -1,30 +1,54 @@
-"""Turning approved proposals into booked series.
+"""Turning approved proposals into booked series, and keeping calendars in step with the store.
 
-With `ics:` and `none` calendars, booking means recording the series; the export then puts it
-into every participant's .ics file. A new series for an employee ends the one it replaces
-(a cadence or manager change) at the new series' first occurrence, so both never run at once.
+The store is written first and the calendar second: a series is recorded as `booking`
+before its event is created, and every later change raises the series' sequence before it is
+written. Writing converges a calendar to what the store holds and is idempotent, so a run
+that crashed between the two simply writes again on the next run — never a duplicate.
+With `ics:` and `none` organisers, booking means recording the series; the export then
+puts it into every participant's .ics file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sync.connectors.base import Connectors, WriteFailed
+from sync.connectors.retry import GaveUpTonight
+from sync.export.series import to_booked
 from sync.report import PairLine, RunReport
-from sync.store import ProposalRecord, SeriesState, State, Store
+from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
+
+EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)
 
 
 class Booker:
-    def __init__(self, store: Store, now: datetime, actor: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        now: datetime,
+        actor: str,
+        connectors: Connectors,
+        on_write: Callable[[str], None] | None = None,
+    ) -> None:
         self.store = store
         self.now = now
         self.actor = actor
+        self.connectors = connectors
+        # lets tests stop a run between any two calendar writes
+        self.on_write = on_write or (lambda _uid: None)
+        self.given_up: set[str] = set()
 
     def book_approved(self, report: RunReport) -> None:
         for proposal in self.store.proposals(states=[State.APPROVED]):
             self.book(proposal, report)
+        self.write_pending(report)
 
     def book(self, proposal: ProposalRecord, report: RunReport) -> None:
+        existing = self.store.series_of(proposal.id)
+        if existing is not None:  # recorded by an earlier run that did not finish the write
+            return
         # dates that passed between proposing and approving are left out of the series
         upcoming = [o for o in proposal.occurrences if o.original_start >= self.now]
         if not upcoming:
@@ -34,18 +58,65 @@ class Booker:
                 PairLine(proposal.manager, proposal.employee, why, proposal.id)
             )
             return
-        first_start = upcoming[0].original_start.astimezone(ZoneInfo(proposal.timezone))
-        replaced = [
-            s
-            for s in self.store.series(states=[SeriesState.BOOKED])
-            if s.proposal.employee == proposal.employee and s.uid != proposal.uid
-        ]
-        self.store.book(proposal, first_start, upcoming, self.actor, replaces=replaced)
-        for old in replaced:
-            why = f"replaced by #{proposal.id} from {first_start:%Y-%m-%d}"
-            report.superseded.append(
-                PairLine(old.proposal.manager, old.proposal.employee, why, old.proposal.id)
+        calendar = proposal.organiser_calendar
+        if calendar in EXPORT_KINDS:
+            calendar = EXPORT_ONLY
+        elif calendar not in self.connectors.writers:
+            why = f'cannot book: calendar "{calendar}" is not set up (see README); stays approved'
+            report.write_failures.append(
+                PairLine(proposal.manager, proposal.employee, why, proposal.id)
             )
+            return
+        first_start = upcoming[0].original_start.astimezone(ZoneInfo(proposal.timezone))
+        series = self.store.book(proposal, first_start, upcoming, self.actor, calendar=calendar)
+        if series.state is SeriesState.BOOKED:
+            self.report_booked(series, report)
+
+    def write_pending(self, report: RunReport) -> None:
+        """Write every series whose calendar lags behind the store: new bookings first (their
+        confirmation ends the series they replace), then every other change."""
+        for series in self.store.series(states=[SeriesState.BOOKING]):
+            if self.write(series, report):
+                self.store.confirm_booking(series.uid, self.actor)
+                self.report_booked(series, report)
+        for series in self.store.series():
+            if series.state is not SeriesState.BOOKING and series.needs_write:
+                self.write(series, report)
+
+    def write(self, series: SeriesRecord, report: RunReport) -> bool:
+        writer = self.connectors.writers.get(series.calendar)
+        proposal = series.proposal
+        if writer is None:
+            why = f'calendar "{series.calendar}" is not set up; the change waits'
+        elif proposal.manager in self.given_up:
+            why = f"{proposal.manager}'s calendar is over its quota tonight; the change waits"
+        else:
+            try:
+                self.on_write(series.uid)
+                report.requests[writer.name] = report.requests.get(writer.name, 0) + (
+                    writer.write_series(to_booked(series))
+                )
+            except GaveUpTonight as error:
+                self.given_up.add(proposal.manager)
+                why = f"{proposal.manager}'s calendar is over its quota ({error}); retried next run"
+            except WriteFailed as error:
+                why = str(error)
+            else:
+                self.store.mark_written(series.uid, series.sequence)
+                return True
+        self.store.note_write_error(series.uid, why)
+        report.write_failures.append(
+            PairLine(proposal.manager, proposal.employee, why, proposal.id)
+        )
+        return False
+
+    def report_booked(self, series: SeriesRecord, report: RunReport) -> None:
+        proposal = series.proposal
         report.booked.append(
             PairLine(proposal.manager, proposal.employee, proposal.explanation, proposal.id)
         )
+        for old in self.store.replaced_by(series):
+            why = f"replaced by #{proposal.id} from {series.first_start:%Y-%m-%d}"
+            report.superseded.append(
+                PairLine(old.proposal.manager, old.proposal.employee, why, old.proposal.id)
+            )

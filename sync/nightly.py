@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync.booking import Booker
-from sync.connectors.base import CalendarRef, Connector
-from sync.connectors.registry import default_connectors, read_busy
+from sync.connectors.base import CalendarRef, Connectors
+from sync.connectors.registry import default_connectors, kind_of, read_busy
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.identity import fingerprint
@@ -46,7 +46,7 @@ class RunOptions:
 def run_nightly(
     config_dir: Path,
     options: RunOptions,
-    connectors: Mapping[str, Connector] | None = None,
+    connectors: Connectors | None = None,
 ) -> RunReport:
     settings = load_settings(config_dir)
     roster = load_roster(config_dir / "people.toml")
@@ -74,17 +74,23 @@ def run_nightly(
     return report
 
 
-def book_approved_now(config_dir: Path, actor: str, now: datetime | None = None) -> RunReport:
+def book_approved_now(
+    config_dir: Path,
+    actor: str,
+    now: datetime | None = None,
+    connectors: Connectors | None = None,
+) -> RunReport:
     """Book what is approved at once, through the same lock, booking code and export as the
     nightly run, so a manager does not wait for tomorrow night. Raises LockHeld while a
     run is in progress; that run books them instead."""
     settings = load_settings(config_dir)
     paths = Paths(settings.data_dir)
+    connectors = connectors or default_connectors(config_dir, settings)
     report = RunReport(now=(now or datetime.now(UTC)), horizon_weeks=settings.horizon_weeks)
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
-            Booker(store, report.now, actor).book_approved(report)
+            Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
                 report.exported = [str(path) for path in export_all(store, paths.export)]
         finally:
@@ -103,7 +109,7 @@ class _Night:
         paths: Paths,
         now: datetime,
         report: RunReport,
-        connectors: Mapping[str, Connector],
+        connectors: Connectors,
     ) -> None:
         self.settings = settings
         self.roster = roster
@@ -128,7 +134,7 @@ class _Night:
         to_plan = decisions.plan
         busy = self.read_calendars(to_plan)
         self.propose(run_id, to_plan, busy)
-        Booker(self.store, self.now, ACTOR).book_approved(self.report)
+        Booker(self.store, self.now, ACTOR, self.connectors).book_approved(self.report)
         if not self.report.dry_run:
             self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
         self.report.pending = [
@@ -164,7 +170,7 @@ class _Night:
         if not people:
             return {}
         readings = read_busy(
-            self.connectors, sorted(people.values(), key=lambda p: p.email), self.window
+            self.connectors.readers, sorted(people.values(), key=lambda p: p.email), self.window
         )
         busy: dict[str, list[BusyBlock]] = {}
         for kind, reading in readings.items():
@@ -235,6 +241,7 @@ class _Night:
             explanation=series.explanation,
             alternatives=alternatives_to_json(series.alternatives),
             reason=item.reason,
+            organiser_calendar=kind_of(request.manager.person.calendar),
         )
 
     def commitments(self) -> dict[str, list[Commitment]]:

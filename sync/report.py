@@ -27,6 +27,7 @@ class RunReport:
     superseded: list[PairLine] = field(default_factory=list)
     cancelled: list[PairLine] = field(default_factory=list)
     skipped: list[PairLine] = field(default_factory=list)
+    write_failures: list[PairLine] = field(default_factory=list)
     config_problems: list[str] = field(default_factory=list)
     read_errors: dict[str, str] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
@@ -37,7 +38,7 @@ class RunReport:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.skipped or self.config_problems or self.read_errors)
+        return bool(self.skipped or self.config_problems or self.read_errors or self.write_failures)
 
     @property
     def exit_code(self) -> int:
@@ -65,6 +66,7 @@ class RunReport:
             ("Superseded", self.superseded),
             ("Cancelled", self.cancelled),
             ("Skipped (needs attention)", self.skipped),
+            ("Calendar writes that failed (retried next run)", self.write_failures),
         ]
         for title, items in sections:
             if items:

@@ -21,7 +21,7 @@ from sync.errors import StoreError, TransitionError
 from sync.identity import series_uid
 from sync.model import Occurrence, OccurrenceStatus
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -81,7 +81,17 @@ _MIGRATIONS: dict[int, str] = {
         note TEXT NOT NULL DEFAULT ''
     );
     """,
+    # calendars the service writes to: where each series lives, what was last written there
+    2: """
+    ALTER TABLE proposals ADD COLUMN organiser_calendar TEXT NOT NULL DEFAULT 'export';
+    ALTER TABLE series ADD COLUMN calendar TEXT NOT NULL DEFAULT 'export';
+    ALTER TABLE series ADD COLUMN synced_sequence INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE series ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+    ALTER TABLE series ADD COLUMN declined_by TEXT NOT NULL DEFAULT '';
+    """,
 }
+EXPORT_ONLY = "export"
+"""`series.calendar` of a series that lives only in the exported .ics files."""
 
 
 class State(StrEnum):
@@ -103,12 +113,14 @@ _ALLOWED: dict[State, set[State]] = {
 
 
 class SeriesState(StrEnum):
+    BOOKING = "booking"
+    """Recorded before the calendar write; becomes booked once the calendar has it."""
     BOOKED = "booked"
     SUPERSEDED = "superseded"
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewProposal:
     """What the orchestrator hands the store for a planner result."""
 
@@ -127,9 +139,11 @@ class NewProposal:
     explanation: str
     alternatives: list[dict[str, Any]]
     reason: str
+    organiser_calendar: str = EXPORT_ONLY
+    """The connector kind that will hold the series (e.g. "google"), or "export"."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProposalRecord(NewProposal):
     """A stored proposal: what the planner proposed, plus its identity and state."""
 
@@ -153,6 +167,17 @@ class SeriesRecord:
     occurrences: tuple[Occurrence, ...]
     booked_at: datetime
     updated_at: datetime
+    calendar: str = EXPORT_ONLY
+    synced_sequence: int = -1
+    last_error: str = ""
+    declined_by: frozenset[str] = frozenset()
+
+    @property
+    def needs_write(self) -> bool:
+        """Whether the calendar that holds the series lags behind what the store wants."""
+        return self.calendar != EXPORT_ONLY and (
+            self.state is SeriesState.BOOKING or self.synced_sequence < self.sequence
+        )
 
 
 def _now() -> str:
@@ -322,8 +347,8 @@ class Store:
                 "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
                 "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
                 "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
-                "created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, organiser_calendar) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     new.manager,
@@ -346,6 +371,7 @@ class Store:
                     new.reason,
                     now,
                     now,
+                    new.organiser_calendar,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -406,33 +432,129 @@ class Store:
         first_start: datetime,
         occurrences: Sequence[Occurrence],
         actor: str,
-        replaces: Sequence[SeriesRecord] = (),
+        *,
+        calendar: str = EXPORT_ONLY,
     ) -> SeriesRecord:
-        """Record an approved proposal as a booked series, and end the series it `replaces` at
-        its first occurrence: one transaction, so a crash leaves either all or none of it."""
+        """Record an approved proposal as a series. A series that only lives in the exports is
+        booked at once; one that a calendar must hold stays `booking` until `confirm_booking`
+        after the write, so a crash in between is finished by the next run, not forgotten."""
         with self.transaction():
+            existing = self.series_of(proposal.id)
+            if existing is not None:
+                return existing
             now = _now()
             self.db.execute(
                 "INSERT INTO series (uid, proposal_id, state, sequence, first_start, until, "
-                "occurrences, booked_at, updated_at) VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?)",
+                "occurrences, booked_at, updated_at, calendar) "
+                "VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?, ?)",
                 (
                     proposal.uid,
                     proposal.id,
-                    SeriesState.BOOKED.value,
+                    SeriesState.BOOKING.value,
                     first_start.isoformat(),
                     occurrences_to_json(occurrences),
                     now,
                     now,
+                    calendar,
                 ),
             )
-            self._audit(actor, "series", proposal.uid, None, SeriesState.BOOKED, "")
-            self._transition(proposal.id, State.BOOKED, actor, "")
-            for old in replaces:
-                note = f"replaced by proposal {proposal.id}"
-                self._end_series(old, SeriesState.SUPERSEDED, actor, note, first_start)
+            self._audit(actor, "series", proposal.uid, None, SeriesState.BOOKING, calendar)
+            if calendar == EXPORT_ONLY:
+                self._confirm(proposal.uid, actor)
         booked = self.series_of(proposal.id)
         assert booked is not None
         return booked
+
+    def confirm_booking(self, uid: str, actor: str) -> None:
+        with self.transaction():
+            self._confirm(uid, actor)
+
+    def _confirm(self, uid: str, actor: str) -> None:
+        """The series exists where it should: it is booked, its proposal too, and the series
+        it replaces (an older one for the same employee) ends where it begins."""
+        series = self._series_by_uid(uid)
+        if series.state is not SeriesState.BOOKING:
+            return
+        self.db.execute(
+            "UPDATE series SET state = ?, updated_at = ? WHERE uid = ?",
+            (SeriesState.BOOKED.value, _now(), uid),
+        )
+        self._audit(actor, "series", uid, SeriesState.BOOKING, SeriesState.BOOKED, "")
+        self._transition(series.proposal.id, State.BOOKED, actor, "")
+        replaced = self.db.execute(
+            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
+            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ?",
+            (SeriesState.BOOKED.value, series.proposal.employee, uid),
+        ).fetchall()
+        for row in replaced:
+            note = f"replaced by proposal {series.proposal.id}"
+            self._end_series(
+                self._series(row), SeriesState.SUPERSEDED, actor, note, series.first_start
+            )
+
+    def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
+        """The series that `series` ended when it was booked."""
+        rows = self.db.execute(
+            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
+            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ?",
+            (
+                SeriesState.SUPERSEDED.value,
+                series.proposal.employee,
+                series.first_start.isoformat(),
+            ),
+        ).fetchall()
+        return [self._series(row) for row in rows]
+
+    def mark_written(self, uid: str, sequence: int) -> None:
+        """The calendar now holds version `sequence` of the series."""
+        self.db.execute(
+            "UPDATE series SET synced_sequence = MAX(synced_sequence, ?), last_error = '' "
+            "WHERE uid = ?",
+            (sequence, uid),
+        )
+
+    def note_write_error(self, uid: str, error: str) -> None:
+        self.db.execute("UPDATE series SET last_error = ? WHERE uid = ?", (error, uid))
+
+    def update_occurrences(
+        self,
+        uid: str,
+        occurrences: Sequence[Occurrence],
+        actor: str,
+        note: str,
+        *,
+        already_in_calendar: bool = False,
+    ) -> None:
+        """New dates for a series (moves, skips, dates entering the horizon). The sequence
+        rises; if the change came from the calendar itself, it needs no write back."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE series SET occurrences = ?, sequence = sequence + 1, updated_at = ? "
+                "WHERE uid = ?",
+                (occurrences_to_json(occurrences), _now(), uid),
+            )
+            if already_in_calendar:
+                self.db.execute(
+                    "UPDATE series SET synced_sequence = sequence WHERE uid = ?", (uid,)
+                )
+            series = self._series_by_uid(uid)
+            self._audit(actor, "series", uid, series.state, series.state, note)
+
+    def mark_declined(self, uid: str, emails: Iterable[str], actor: str) -> None:
+        text = ",".join(sorted(emails))
+        with self.transaction():
+            self.db.execute("UPDATE series SET declined_by = ? WHERE uid = ?", (text, uid))
+            series = self._series_by_uid(uid)
+            self._audit(actor, "series", uid, series.state, series.state, f"declined by {text}")
+
+    def remove_deleted(self, series: SeriesRecord, actor: str, note: str) -> None:
+        """A person deleted the series in their calendar: the store follows, and nothing is
+        written back (the calendar already has what it should)."""
+        with self.transaction():
+            self._end_series(series, SeriesState.CANCELLED, actor, note, None)
+            self.db.execute(
+                "UPDATE series SET synced_sequence = sequence WHERE uid = ?", (series.uid,)
+            )
 
     def end_series(
         self,
@@ -463,6 +585,11 @@ class Store:
         self._audit(actor, "series", series.uid, series.state, to, note)
         self._transition(series.proposal.id, State(to.value), actor, note)
 
+    def _series_by_uid(self, uid: str) -> SeriesRecord:
+        row = self.db.execute("SELECT * FROM series WHERE uid = ?", (uid,)).fetchone()
+        assert row is not None, uid
+        return self._series(row)
+
     def _series(self, row: sqlite3.Row) -> SeriesRecord:
         proposal = self.proposal(row["proposal_id"])
         assert proposal is not None
@@ -476,6 +603,10 @@ class Store:
             occurrences=occurrences_from_json(row["occurrences"]),
             booked_at=_instant(row["booked_at"]),
             updated_at=_instant(row["updated_at"]),
+            calendar=row["calendar"],
+            synced_sequence=row["synced_sequence"],
+            last_error=row["last_error"],
+            declined_by=frozenset(e for e in row["declined_by"].split(",") if e),
         )
 
     # ------------------------------------------------------------------ audit
@@ -528,4 +659,5 @@ def _proposal(row: sqlite3.Row) -> ProposalRecord:
         reason=row["reason"],
         created_at=_instant(row["created_at"]),
         updated_at=_instant(row["updated_at"]),
+        organiser_calendar=row["organiser_calendar"],
     )

@@ -63,7 +63,8 @@ def test_pending_to_approved_to_booked_is_audited_with_actors(store: Store) -> N
     assert trail == [
         ("nightly run", "proposal", None, "pending"),
         ("karin (cli)", "proposal", "pending", "approved"),
-        ("nightly run", "series", None, "booked"),
+        ("nightly run", "series", None, "booking"),
+        ("nightly run", "series", "booking", "booked"),
         ("nightly run", "proposal", "approved", "booked"),
     ]
 
@@ -128,13 +129,14 @@ def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None
     store.transition(old_id, State.APPROVED, "karin")
     old_record = store.proposal(old_id)
     assert old_record is not None
-    old = store.book(old_record, START, old_record.occurrences, "nightly run")
+    store.book(old_record, START, old_record.occurrences, "nightly run")
     new_id = store.add_proposal(None, new(), "nightly run")
     store.transition(new_id, State.APPROVED, "karin")
     new_record = store.proposal(new_id)
     assert new_record is not None
     later = START + timedelta(weeks=2)
-    store.book(new_record, later, new_record.occurrences[2:], "nightly run", replaces=[old])
+    replacement = store.book(new_record, later, new_record.occurrences[2:], "nightly run")
+    assert store.replaced_by(replacement) == [store.series_of(old_id)]
     ended = store.series_of(old_id)
     assert ended is not None
     assert (ended.state, ended.until, ended.sequence) == (SeriesState.SUPERSEDED, later, 1)
@@ -151,3 +153,46 @@ def test_store_survives_reopen_and_refuses_garbage(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="not a checkin-sync database"):
         Store.open(junk)
+
+
+def test_a_series_a_calendar_must_hold_is_booking_until_confirmed(store: Store) -> None:
+    proposal_id = store.add_proposal(None, new(), "nightly run")
+    store.transition(proposal_id, State.APPROVED, "karin")
+    record = store.proposal(proposal_id)
+    assert record is not None
+    series = store.book(record, START, record.occurrences, "nightly run", calendar="google")
+    assert (series.state, series.needs_write) == (SeriesState.BOOKING, True)
+    assert store.proposal(proposal_id).state is State.APPROVED  # type: ignore[union-attr]
+    again = store.book(record, START, record.occurrences, "nightly run", calendar="google")
+    assert again == series, "recording the same booking twice keeps one series"
+    store.mark_written(series.uid, series.sequence)
+    store.confirm_booking(series.uid, "nightly run")
+    booked = store.series_of(proposal_id)
+    assert booked is not None
+    assert (booked.state, booked.needs_write) == (SeriesState.BOOKED, False)
+    assert store.proposal(proposal_id).state is State.BOOKED  # type: ignore[union-attr]
+
+
+def test_a_version_1_database_is_migrated_without_losing_anything(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sync.store import _MIGRATIONS
+
+    path = tmp_path / "state.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[1] + "\nPRAGMA user_version = 1;")
+    db.execute(
+        "INSERT INTO proposals (manager, employee, manager_name, employee_name, generation, "
+        "uid, state, fingerprint, cadence, cadence_reason, duration, timezone, rrule, "
+        "first_start, occurrences, explanation, alternatives, reason, created_at, updated_at) "
+        "VALUES ('karin@example.com', 'lena@example.com', 'Karin', 'Lena', 1, "
+        "'abc@checkin-sync', 'pending', 'f', 'weekly', 'regular cadence', 30, "
+        "'Europe/Stockholm', 'FREQ=WEEKLY;BYDAY=TU', '2027-02-02T10:00:00+01:00', '[]', "
+        "'e', '[]', 'r', '2027-01-01T00:00:00+00:00', '2027-01-01T00:00:00+00:00')"
+    )
+    db.commit()
+    db.close()
+    store = Store.open(path)
+    (record,) = store.proposals()
+    assert (record.uid, record.organiser_calendar) == ("abc@checkin-sync", "export")
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2

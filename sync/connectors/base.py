@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
-from sync.model import BusyBlock, Interval
+from sync.model import BookedSeries, BusyBlock, Interval
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,57 @@ class Connector(Protocol):
         ...
 
 
+class WriteFailed(Exception):
+    """A calendar refused or could not take a write; the message says why, for the report.
+    The store keeps the series as not yet written, so the next run tries again."""
+
+
+@dataclass(frozen=True)
+class RemoteSeries:
+    """What the organiser's calendar shows of one series this service booked."""
+
+    uid: str
+    exists: bool
+    declined_by: frozenset[str] = frozenset()
+    exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)
+    """Occurrences that differ from the rule, by their rule start (UTC): where they are now,
+    or None where the occurrence was cancelled."""
+
+
+@dataclass
+class Observation:
+    """An organiser's calendar as seen tonight; `error` if it could not be read at all."""
+
+    series: dict[str, RemoteSeries] = field(default_factory=dict)
+    error: str | None = None
+    requests: int = 0
+
+
+class CalendarWriter(Protocol):
+    """A calendar the service books series in (as the organiser)."""
+
+    name: str
+
+    def write_series(self, series: BookedSeries) -> int:
+        """Make the organiser's calendar match `series`: create it (idempotently: the same
+        series written twice is one event), move or cancel single occurrences, end it at its
+        UNTIL, or delete it when cancelled. Returns the number of requests made; raises
+        WriteFailed, or GaveUpTonight for a quota that lasts hours."""
+        ...
+
+    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
+        """The state of these series in the organiser's calendar, for the nightly reconcile."""
+        ...
+
+
+@dataclass(frozen=True)
+class Connectors:
+    """What a run can use: readers by calendar kind, and the kinds it can also write to."""
+
+    readers: Mapping[str, Connector]
+    writers: Mapping[str, CalendarWriter] = field(default_factory=dict)
+
+
 OWN_UID_SUFFIX = "@checkin-sync"
 """Every series this service creates has a UID ending in this; connectors recognise them."""
 
@@ -75,6 +127,3 @@ def clip(blocks: Sequence[BusyBlock], window: Interval) -> list[BusyBlock]:
         if b.start < window.end and window.start < b.end
     )
     return sorted(b for b in clipped if b.start < b.end)
-
-
-Registry = Mapping[str, Connector]

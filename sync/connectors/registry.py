@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from sync.connectors.base import BusyReading, CalendarRef, Connector
+from sync.connectors.base import BusyReading, CalendarRef, Connector, Connectors
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
 from sync.model import Interval
@@ -18,11 +18,13 @@ def kind_of(source: str) -> str:
     return source.split(":", 1)[0]
 
 
-def default_connectors(config_dir: Path, settings: Settings) -> dict[str, Connector]:
-    return {
-        "ics": IcsConnector(config_dir, timeout_seconds=settings.ics_timeout_seconds),
-        "none": NoCalendar(),
-    }
+def default_connectors(config_dir: Path, settings: Settings) -> Connectors:
+    return Connectors(
+        readers={
+            "ics": IcsConnector(config_dir, timeout_seconds=settings.ics_timeout_seconds),
+            "none": NoCalendar(),
+        }
+    )
 
 
 def read_busy(

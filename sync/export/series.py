@@ -42,4 +42,5 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
 
 def export_all(store: Store, export_dir: Path) -> list[Path]:
     """Write every person's check-ins, including ended ones so calendars learn of the end."""
-    return write_exports(export_dir, [to_booked(s) for s in store.series()])
+    written = [s for s in store.series() if s.state is not SeriesState.BOOKING]
+    return write_exports(export_dir, [to_booked(s) for s in written])
