@@ -19,6 +19,7 @@ from sync.errors import ConfigError
 SCOPE_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
 SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.readonly"
 SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SETTING = "[google] credentials_file (env CHECKIN_SYNC_GOOGLE__CREDENTIALS_FILE)"
 
 
@@ -42,6 +43,11 @@ class GoogleAuth:
                 self._service = service_account.Credentials.from_service_account_info(info)
                 self.user: str | None = None
             elif self.kind == "authorized_user":
+                missing = [
+                    k for k in ("refresh_token", "client_id", "client_secret") if k not in info
+                ]
+                if missing:
+                    raise ValueError(f"missing {', '.join(missing)}")
                 self._user_info = info
                 self.user = str(info.get("account") or info.get("email") or "") or None
             else:
@@ -79,6 +85,14 @@ class GoogleAuth:
         if self.kind == "service_account":
             creds: Credentials = self._service.with_scopes(list(scopes)).with_subject(email)
             return creds
-        return user_credentials.Credentials.from_authorized_user_info(
-            self._user_info, scopes=list(scopes)
+        # built by hand: from_authorized_user_info ignores the file's token_uri, which an
+        # operator may point at a proxy (and the tests at an emulator)
+        info = self._user_info
+        return user_credentials.Credentials(
+            token=None,
+            refresh_token=info["refresh_token"],
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_uri=info.get("token_uri", GOOGLE_TOKEN_URI),
+            scopes=list(scopes),
         )
