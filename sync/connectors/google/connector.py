@@ -40,6 +40,8 @@ class GoogleConnector:
                     "that domain-wide delegation grants the scopes in the README"
                 ]
             ) from None
+        # someone known to exist asks for everyone's free/busy, unless the operator chose
+        self.reader.default_subject = self.reader.default_subject or email
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         return self.reader.read_busy(people, window)

@@ -63,7 +63,7 @@ def batches(
 class GoogleReader:
     def __init__(self, client: GoogleClient, freebusy_user: str | None, read_out_of_office: bool):
         self.client = client
-        self.freebusy_user = freebusy_user
+        self.default_subject = freebusy_user
         self.read_out_of_office = read_out_of_office
         self.out_of_office_denied = False
         self._lock = threading.Lock()
@@ -91,7 +91,7 @@ class GoogleReader:
         return reading
 
     def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:
-        subject = self.freebusy_user or batch[0].email
+        subject = self.default_subject or batch[0].email
         body = {
             "timeMin": rfc3339(chunk.start),
             "timeMax": rfc3339(chunk.end),

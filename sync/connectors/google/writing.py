@@ -256,6 +256,8 @@ class GoogleWriter:
                 ),
             )
             for item in answer.get("items", []):
+                if "recurringEventId" in item:
+                    continue  # a changed occurrence, which carries the tag too
                 uid = item.get("extendedProperties", {}).get("private", {}).get(SERIES_KEY)
                 if uid:
                     found[uid] = item
