@@ -93,10 +93,22 @@ class Person:
     working_days: frozenset[int]
     holidays: str
     calendar: str
+    own_keys: frozenset[str] = frozenset()
+    """Keys the person's own entry sets (not inherited from [defaults]): these win over what a
+    calendar provider says, such as Outlook's working hours."""
 
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.split() else self.email
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """Working hours as a calendar provider knows them, in that provider's stated zone."""
+
+    days: frozenset[int]
+    hours: TimeRange
+    timezone: str
 
 
 @dataclass(frozen=True)

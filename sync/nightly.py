@@ -29,6 +29,7 @@ from sync.lock import RunLock
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
+from sync.provider_hours import with_provider_hours
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
@@ -142,6 +143,7 @@ class _Night:
             ACTOR,
             accept_deletions=self.options.accept_deletions,
         )
+        busy = self.read_calendars(self.people_in_pairs())
         decisions = reconcile(
             self.roster,
             self.store.proposals(states=LIVE_STATES),
@@ -153,10 +155,6 @@ class _Night:
         self.apply(decisions)
         to_plan = decisions.plan
         booked = booked_pairs(self.store, self.roster)
-        people = [p for item in to_plan for p in item.request.people] + [
-            p for _, item in booked for p in item.pair.people
-        ]
-        busy = self.read_calendars(people)
         keep_up(self.store, booked, self.planning_input(busy), busy, self.report, ACTOR)
         self.propose(run_id, to_plan, busy)
         booker = Booker(self.store, self.now, ACTOR, self.connectors, dry_run=self.options.dry_run)
@@ -188,9 +186,19 @@ class _Night:
 
     # ------------------------------------------------------------------ read
 
+    def people_in_pairs(self) -> list[Person]:
+        """Everyone in a valid pair: their pairs are planned or kept up tonight."""
+        people = {}
+        for employee in self.roster.employees.values():
+            manager = self.roster.managers[employee.manager]
+            people[employee.person.email] = employee.person
+            people[manager.person.email] = manager.person
+        return list(people.values())
+
     def read_calendars(self, people: Sequence[Person]) -> dict[str, list[BusyBlock]]:
-        """Busy time of everyone in a pair that is planned or kept up tonight, each calendar
-        read once. Our own check-ins are taken out where a provider reports them as busy."""
+        """Busy time of everyone, each calendar read once. Our own check-ins are taken out
+        where a provider reports them as busy; working hours a provider knows are used for
+        people whose own entry sets none."""
         refs = {p.email: CalendarRef(p.email, p.timezone, p.calendar) for p in people}
         if not refs:
             return {}
@@ -199,6 +207,10 @@ class _Night:
         )
         busy: dict[str, list[BusyBlock]] = {}
         own = own_checkins(self.store)
+        hours = {}
+        for reading in readings.values():
+            hours.update(reading.working_hours)
+        self.roster = with_provider_hours(self.roster, hours, self.now)
         for kind, reading in readings.items():
             self.report.requests[kind] = self.report.requests.get(kind, 0) + reading.requests
             self.report.read_errors.update(reading.errors)

@@ -28,6 +28,7 @@ from sync.roster_schema import (
 
 SECTIONS = ("defaults", "managers", "employees")
 PERSONAL_KEYS = ("name", "timezone", "working_hours", "working_days", "holidays", "calendar")
+"""What describes the person rather than the pair; the same wherever the person appears."""
 PAIR_KEYS = ("cadence", "duration")
 
 
@@ -171,7 +172,7 @@ class _RosterBuilder:
         for email, (who, entry) in sorted(entries.items()):
             own = _given(entry)
             values = defaults | own
-            person = self.person(who, email, values)
+            person = self.person(who, email, values, _personal(own))
             if person is not None:
                 self.roster.managers[email] = Manager(person, values["max_checkins_per_day"])
                 self.manager_pair_values[email] = {k: own[k] for k in PAIR_KEYS if k in own}
@@ -195,6 +196,7 @@ class _RosterBuilder:
             own = _given(entry)
             values = defaults | self.manager_pair_values[manager_email]
             as_manager = self.roster.managers.get(email)
+            own_keys = _personal(own)
             if as_manager is not None:
                 # someone who manages and reports is one person: their [[managers]] entry
                 # already says where they are and which calendar they use
@@ -202,8 +204,9 @@ class _RosterBuilder:
                     self.skip("employee", email, "its entry in people.toml is invalid")
                     continue
                 values |= {key: getattr(as_manager.person, key) for key in PERSONAL_KEYS}
+                own_keys |= as_manager.person.own_keys
             values |= own
-            person = self.person(who, email, values)
+            person = self.person(who, email, values, own_keys)
             employee = (
                 None if person is None else self.employee(who, person, manager_email, values, entry)
             )
@@ -212,7 +215,9 @@ class _RosterBuilder:
                 continue
             self.roster.employees[email] = employee
 
-    def person(self, who: str, email: str, values: dict[str, Any]) -> Person | None:
+    def person(
+        self, who: str, email: str, values: dict[str, Any], own: frozenset[str] = frozenset()
+    ) -> Person | None:
         person = Person(
             email=email,
             name=values.get("name") or email,
@@ -221,6 +226,7 @@ class _RosterBuilder:
             working_days=values["working_days"],
             holidays=values["holidays"],
             calendar=values["calendar"],
+            own_keys=own,
         )
         if values["duration"] > person.working_hours.minutes:
             self.problem(
@@ -277,6 +283,10 @@ class _RosterBuilder:
                 self.problem(who, f"{key}: differs from the [[managers]] entry of the same person")
                 ok = False
         return ok
+
+
+def _personal(given: dict[str, Any]) -> frozenset[str]:
+    return frozenset(key for key in given if key in PERSONAL_KEYS)
 
 
 def _given(entry: BaseModel) -> dict[str, Any]:

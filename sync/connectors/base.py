@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sync.model import BookedSeries, BusyBlock, Interval
+from sync.model import BookedSeries, BusyBlock, Interval, WorkingHours
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class BusyReading:
     busy: dict[str, list[BusyBlock]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     own_events: dict[str, set[str]] = field(default_factory=dict)
+    working_hours: dict[str, WorkingHours] = field(default_factory=dict)
+    """Working hours the provider knows (Outlook), used where people.toml sets none."""
     requests: int = 0
 
     def merge(self, other: BusyReading) -> None:
@@ -50,6 +52,7 @@ class BusyReading:
         self.errors.update(other.errors)
         for email, uids in other.own_events.items():
             self.own_events.setdefault(email, set()).update(uids)
+        self.working_hours.update(other.working_hours)
         self.requests += other.requests
 
 
