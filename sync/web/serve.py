@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.errors import UsageError
 from sync.roster import load_roster
@@ -20,6 +22,7 @@ from sync.web.app import create_app
 from sync.web.context import web_context
 
 log = logging.getLogger(__name__)
+_SIGN_IN_TOKEN = re.compile(r"(/sign-in/)[^ ?]+")
 
 
 def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
@@ -28,15 +31,14 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
     if not 0 < port < 65536:
         raise UsageError(f"--port: {port} is not a port number (1..65535)")
     app = create_app(config_dir, dev=dev)
-    try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    _check_free(host, port)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietTokens)
     with app.app_context():
         context = web_context()
     print(f"checkin-sync approval app on http://{host}:{server.port}/ (Ctrl-C stops it)")
-    print(f"Links point to {context.settings.web.public_url}/ ([web] public_url).")
-    if dev:
+    if not dev:
+        print(f"Sign-in links point to {context.settings.web.public_url}/ ([web] public_url).")
+    else:
         roster = load_roster(config_dir / "people.toml")
         web = context.settings.web.model_copy(update={"public_url": f"http://{host}:{port}"})
         print("Development mode: sign-in links for this process only:")
@@ -48,6 +50,26 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
     finally:
         server.server_close()
     return 0
+
+
+class QuietTokens(WSGIRequestHandler):
+    """The access log, without the tokens of sign-in links: a log is read by more people
+    than the manager the link was meant for."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = _SIGN_IN_TOKEN.sub(r"\1…", self.path)
+        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+
+
+def _check_free(host: str, port: int) -> None:
+    # werkzeug would print its own message and exit 1; a taken port is a usage error here
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def _loopback(host: str) -> bool:
