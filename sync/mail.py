@@ -39,9 +39,13 @@ def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delive
         return delivery
     if not smtp.configured:
         for message in messages:
-            path = write_eml(outbox_dir, message)
-            store.mark_delivered(message.id, str(path))
-            delivery.written.append(path)
+            try:
+                path = write_eml(outbox_dir, message)
+            except OSError as error:
+                _failed(store, delivery, message, f"cannot write to {outbox_dir}: {error}")
+            else:
+                store.mark_delivered(message.id, str(path))
+                delivery.written.append(path)
         return delivery
     try:
         with _connect(smtp) as client:

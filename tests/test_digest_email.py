@@ -209,3 +209,17 @@ def test_without_a_web_secret_the_digest_says_how_to_approve_instead(
     text = _text(message)
     assert "sign-in" not in text.replace("no sign-in link", "")
     assert "checkin-sync approve ID" in text
+
+
+def test_an_outbox_that_cannot_be_written_is_reported_and_retried(config: ConfigDir) -> None:
+    config.people(PEOPLE)
+    config.data.mkdir(parents=True)
+    (config.data / "outbox").write_text("a file where the outbox folder should be")
+    report = Org(config).run()
+    assert report.exit_code == 1
+    assert "cannot write to" in report.digest_failures["karin@example.com"]
+    assert len(report.proposed) == 4, "the night's work is kept"
+    (config.data / "outbox").unlink()
+    retried = Org(config).run(NIGHT + timedelta(hours=1))
+    assert retried.exit_code == 0
+    assert len(retried.digests_written) == 2
