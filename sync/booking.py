@@ -31,6 +31,8 @@ class Booker:
         actor: str,
         connectors: Connectors,
         on_write: Callable[[str], None] | None = None,
+        *,
+        dry_run: bool = False,
     ) -> None:
         self.store = store
         self.now = now
@@ -39,6 +41,7 @@ class Booker:
         # lets tests stop a run between any two calendar writes
         self.on_write = on_write or (lambda _uid: None)
         self.given_up: set[str] = set()
+        self.dry_run = dry_run
 
     def book_approved(self, report: RunReport) -> None:
         for proposal in self.store.proposals(states=[State.APPROVED]):
@@ -90,6 +93,11 @@ class Booker:
             why = f'calendar "{series.calendar}" is not set up; the change waits'
         elif proposal.manager in self.given_up:
             why = f"{proposal.manager}'s calendar is over its quota tonight; the change waits"
+        elif self.dry_run:
+            report.would_write.append(
+                PairLine(proposal.manager, proposal.employee, _intent(series), proposal.id)
+            )
+            return False
         else:
             try:
                 self.on_write(series.uid)
@@ -120,3 +128,15 @@ class Booker:
             report.superseded.append(
                 PairLine(old.proposal.manager, old.proposal.employee, why, old.proposal.id)
             )
+
+
+def _intent(series: SeriesRecord) -> str:
+    """What a write would do, in words, for a dry run."""
+    where = f"{series.proposal.manager}'s {series.calendar} calendar"
+    if series.state is SeriesState.BOOKING:
+        return f"create the series in {where}"
+    if series.state is SeriesState.CANCELLED:
+        return f"delete the series from {where}"
+    if series.state is SeriesState.SUPERSEDED:
+        return f"end the series in {where} on {series.until:%Y-%m-%d}"
+    return f"update dates of the series in {where}"

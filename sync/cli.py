@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", parents=[common], help="the nightly job: plan, book, export")
     run.add_argument("--dry-run", action="store_true", help="plan and print, save nothing")
     run.add_argument(
+        "--accept-deletions",
+        action="store_true",
+        help="take series missing from a calendar as deleted, even most of a calendar's",
+    )
+    run.add_argument(
         "--now", metavar="ISO8601", help="plan as if it were this instant (no offset = UTC)"
     )
     run.set_defaults(handler=_run)
@@ -161,7 +166,9 @@ def _parse_now(text: str | None) -> datetime:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = RunOptions(now=_parse_now(args.now), dry_run=args.dry_run)
+    options = RunOptions(
+        now=_parse_now(args.now), dry_run=args.dry_run, accept_deletions=args.accept_deletions
+    )
     report = run_nightly(_config_dir(args), options)
     print(report.render(_program(args)))
     return report.exit_code
@@ -182,7 +189,8 @@ def _proposals(args: argparse.Namespace) -> int:
         manager = args.manager.lower() if args.manager else None
         records = store.proposals(manager=manager, states=states)
         if args.json:
-            print(json.dumps([proposal_json(r) for r in records], indent=2, ensure_ascii=False))
+            data = [proposal_json(r, store.series_of(r.id)) for r in records]
+            print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             print(proposals_table(records))
         return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.connectors.google.auth import GoogleAuth
 from sync.errors import ConfigError
 from sync.roster import load_roster
 from sync.settings import load_settings
@@ -12,8 +13,9 @@ from sync.settings import load_settings
 def check_config(config_dir: Path) -> tuple[list[str], str]:
     """All problems found, and a one-line summary of a valid configuration."""
     problems: list[str] = []
+    settings = None
     try:
-        load_settings(config_dir)
+        settings = load_settings(config_dir)
     except ConfigError as error:
         problems += error.problems
     people = config_dir / "people.toml"
@@ -32,6 +34,16 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
                 problems.append(
                     f"{people}: {role} {person.email}: calendar: file {path} does not exist"
                 )
+    uses_google = any(
+        person.calendar == "google"
+        for person in [m.person for m in roster.managers.values()]
+        + [e.person for e in roster.employees.values()]
+    )
+    if uses_google and settings is not None:
+        try:
+            GoogleAuth(settings.google.credentials_file)
+        except ConfigError as error:
+            problems += error.problems
     summary = (
         f"{people}: {len(roster.managers)} managers, {len(roster.employees)} employees; "
         "no problems found."

@@ -141,6 +141,8 @@ class Occurrence:
     end: datetime
     status: OccurrenceStatus = OccurrenceStatus.OK
     reason: str = ""
+    fixed: bool = False
+    """Set by a person in their calendar: respected, and never moved back."""
 
     @property
     def takes_place(self) -> bool:

@@ -17,14 +17,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync.booking import Booker
+from sync.busy_time import own_checkins, without
+from sync.calendar_watch import observe_calendars
 from sync.connectors.base import CalendarRef, Connectors
-from sync.connectors.registry import default_connectors, kind_of, read_busy
+from sync.connectors.registry import connectors_for, kind_of, read_busy
 from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.identity import fingerprint
+from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
-from sync.model import BusyBlock, Interval, PlannedSeries
+from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
@@ -42,6 +45,8 @@ ACTOR = "nightly run"
 class RunOptions:
     now: datetime
     dry_run: bool = False
+    accept_deletions: bool = False
+    """Take series missing from a calendar as really deleted, even most of a calendar's."""
 
 
 def run_nightly(
@@ -54,6 +59,7 @@ def run_nightly(
     if not roster.usable:
         raise ConfigError(roster.all_problems)
     paths = Paths(settings.data_dir)
+    connectors = connectors or connectors_for(config_dir, settings, roster)
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems
@@ -62,13 +68,14 @@ def run_nightly(
         store = Store.scratch(paths.database) if options.dry_run else Store.open(paths.database)
         try:
             _Night(
+                options=options,
                 settings=settings,
                 roster=roster,
                 store=store,
                 paths=paths,
                 now=now,
                 report=report,
-                connectors=connectors or default_connectors(config_dir, settings),
+                connectors=connectors,
             ).run()
         finally:
             store.close()
@@ -86,7 +93,9 @@ def book_approved_now(
     run is in progress; that run books them instead."""
     settings = load_settings(config_dir)
     paths = Paths(settings.data_dir)
-    connectors = connectors or default_connectors(config_dir, settings)
+    if connectors is None:
+        roster = load_roster(config_dir / "people.toml")
+        connectors = connectors_for(config_dir, settings, roster)
     report = RunReport(now=(now or datetime.now(UTC)), horizon_weeks=settings.horizon_weeks)
     with RunLock(paths.lock):
         store = Store.open(paths.database)
@@ -104,6 +113,7 @@ class _Night:
     def __init__(
         self,
         *,
+        options: RunOptions,
         settings: Settings,
         roster: Roster,
         store: Store,
@@ -112,6 +122,7 @@ class _Night:
         report: RunReport,
         connectors: Connectors,
     ) -> None:
+        self.options = options
         self.settings = settings
         self.roster = roster
         self.store = store
@@ -124,18 +135,33 @@ class _Night:
 
     def run(self) -> None:
         run_id = self.store.begin_run(self.now)
+        observe_calendars(
+            self.store,
+            self.connectors,
+            Interval(self.now - timedelta(days=1), self.window.end),
+            self.report,
+            ACTOR,
+            accept_deletions=self.options.accept_deletions,
+        )
         decisions = reconcile(
             self.roster,
             self.store.proposals(states=LIVE_STATES),
             self.store.proposals(states=[State.REJECTED]),
             self.now.date(),
             self.earliest,
+            declined={s.uid: s.declined_by for s in self.store.series(states=[SeriesState.BOOKED])},
         )
         self.apply(decisions)
         to_plan = decisions.plan
-        busy = self.read_calendars(to_plan)
+        booked = booked_pairs(self.store, self.roster)
+        people = [p for item in to_plan for p in item.request.people] + [
+            p for _, item in booked for p in item.pair.people
+        ]
+        busy = self.read_calendars(people)
+        keep_up(self.store, booked, self.planning_input(busy), busy, self.report, ACTOR)
         self.propose(run_id, to_plan, busy)
-        Booker(self.store, self.now, ACTOR, self.connectors).book_approved(self.report)
+        booker = Booker(self.store, self.now, ACTOR, self.connectors, dry_run=self.options.dry_run)
+        booker.book_approved(self.report)
         if not self.report.dry_run:
             self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
         self.report.pending = [
@@ -178,21 +204,25 @@ class _Night:
 
     # ------------------------------------------------------------------ read
 
-    def read_calendars(self, to_plan: Sequence[PairToPlan]) -> dict[str, list[BusyBlock]]:
-        people = {}
-        for item in to_plan:
-            for person in (item.request.manager.person, item.request.employee.person):
-                people[person.email] = CalendarRef(person.email, person.timezone, person.calendar)
-        if not people:
+    def read_calendars(self, people: Sequence[Person]) -> dict[str, list[BusyBlock]]:
+        """Busy time of everyone in a pair that is planned or kept up tonight, each calendar
+        read once. Our own check-ins are taken out where a provider reports them as busy."""
+        refs = {p.email: CalendarRef(p.email, p.timezone, p.calendar) for p in people}
+        if not refs:
             return {}
         readings = read_busy(
-            self.connectors.readers, sorted(people.values(), key=lambda p: p.email), self.window
+            self.connectors.readers, sorted(refs.values(), key=lambda p: p.email), self.window
         )
         busy: dict[str, list[BusyBlock]] = {}
+        own = own_checkins(self.store)
         for kind, reading in readings.items():
             self.report.requests[kind] = self.report.requests.get(kind, 0) + reading.requests
-            busy.update(reading.busy)
             self.report.read_errors.update(reading.errors)
+            reader = self.connectors.readers.get(kind)
+            for email, blocks in reading.busy.items():
+                if reader is not None and reader.capabilities.busy_includes_own_events:
+                    blocks = without(blocks, own.get(email, []))
+                busy[email] = blocks
         return busy
 
     # ------------------------------------------------------------------ plan
@@ -215,14 +245,7 @@ class _Night:
                 plannable.append(item)
         if not plannable:
             return
-        inputs = PlanningInput(
-            now=self.now,
-            horizon_weeks=self.settings.horizon_weeks,
-            min_notice=timedelta(hours=self.settings.min_notice_hours),
-            buffer=timedelta(minutes=self.settings.buffer_minutes),
-            busy=busy,
-            checkins=self.commitments(),
-        )
+        inputs = self.planning_input(busy)
         reasons = {item.request.key: item for item in plannable}
         for outcome in plan([item.request for item in plannable], inputs):
             if isinstance(outcome, PlanFailure):
@@ -258,6 +281,16 @@ class _Night:
             alternatives=alternatives_to_json(series.alternatives),
             reason=item.reason,
             organiser_calendar=kind_of(request.manager.person.calendar),
+        )
+
+    def planning_input(self, busy: dict[str, list[BusyBlock]]) -> PlanningInput:
+        return PlanningInput(
+            now=self.now,
+            horizon_weeks=self.settings.horizon_weeks,
+            min_notice=timedelta(hours=self.settings.min_notice_hours),
+            buffer=timedelta(minutes=self.settings.buffer_minutes),
+            busy=busy,
+            checkins=self.commitments(),
         )
 
     def commitments(self) -> dict[str, list[Commitment]]:

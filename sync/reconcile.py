@@ -4,7 +4,7 @@ pairs need a new proposal tonight. Pure: it decides, nightly.py carries the deci
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -39,6 +39,7 @@ def reconcile(
     rejected: Sequence[ProposalRecord],
     today: date,
     earliest: datetime,
+    declined: Mapping[str, frozenset[str]] | None = None,
 ) -> Decisions:
     """Decide, for every live proposal and every employee, what tonight's run must do."""
     decisions = Decisions()
@@ -60,7 +61,8 @@ def reconcile(
         wanted = fingerprint(employee.manager, cadence.label, employee.duration)
         records = by_employee.get(email, [])
         booked = [r for r in records if r.state is State.BOOKED]
-        booked_match = any(r.fingerprint == wanted for r in booked)
+        refused = {r.uid: (declined or {}).get(r.uid, frozenset()) for r in booked}
+        booked_match = any(r.fingerprint == wanted and not refused[r.uid] for r in booked)
         open_match = False
         for record in (r for r in records if r.state in OPEN_STATES):
             why = _stale(record, wanted, booked_match, earliest, employee, today)
@@ -78,6 +80,9 @@ def reconcile(
             avoid=_rejected_slots(rejected, email, wanted),
         )
         why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else ""
+        for record in booked:
+            if refused[record.uid] and record.fingerprint == wanted:
+                why_new = f"{', '.join(sorted(refused[record.uid]))} declined the series"
         decisions.plan.append(PairToPlan(request, why_new or NEW_PAIR))
     return decisions
 

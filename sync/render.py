@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync.model import Occurrence, PlannedSeries
-from sync.store import ProposalRecord
+from sync.store import ProposalRecord, SeriesRecord
 from sync.weekdays import WEEKDAY_TITLES
 
 
@@ -25,6 +25,7 @@ def occurrences_json(occurrences: Sequence[Occurrence], zone: str) -> list[dict[
             "status": o.status.value,
             "reason": o.reason,
             "original_start": _iso(o.original_start, zone),
+            "fixed": o.fixed,
         }
         for o in occurrences
     ]
@@ -42,8 +43,12 @@ def alternatives_to_json(alternatives: Sequence[PlannedSeries]) -> list[dict[str
     ]
 
 
-def proposal_json(record: ProposalRecord) -> dict[str, Any]:
-    return {
+def proposal_json(record: ProposalRecord, series: SeriesRecord | None = None) -> dict[str, Any]:
+    """A proposal; once booked, with the series' current dates (moves and skips made since,
+    dates that entered the horizon) and its calendar state."""
+    first_start = series.first_start if series else record.first_start
+    occurrences = series.occurrences if series else record.occurrences
+    data: dict[str, Any] = {
         "id": record.id,
         "state": record.state.value,
         "manager": record.manager,
@@ -55,8 +60,8 @@ def proposal_json(record: ProposalRecord) -> dict[str, Any]:
         "duration_minutes": record.duration,
         "timezone": record.timezone,
         "rrule": record.rrule,
-        "first_start": _iso(record.first_start, record.timezone),
-        "occurrences": occurrences_json(record.occurrences, record.timezone),
+        "first_start": _iso(first_start, record.timezone),
+        "occurrences": occurrences_json(occurrences, record.timezone),
         "explanation": record.explanation,
         "reason": record.reason,
         "uid": record.uid,
@@ -64,6 +69,17 @@ def proposal_json(record: ProposalRecord) -> dict[str, Any]:
         "created_at": record.created_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
     }
+    if series is not None:
+        data["series"] = {
+            "state": series.state.value,
+            "calendar": series.calendar,
+            "sequence": series.sequence,
+            "written": not series.needs_write,
+            "last_error": series.last_error,
+            "declined_by": sorted(series.declined_by),
+            "until": series.until.isoformat() if series.until else None,
+        }
+    return data
 
 
 def proposals_table(records: Sequence[ProposalRecord]) -> str:

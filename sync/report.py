@@ -28,6 +28,9 @@ class RunReport:
     cancelled: list[PairLine] = field(default_factory=list)
     skipped: list[PairLine] = field(default_factory=list)
     write_failures: list[PairLine] = field(default_factory=list)
+    declined: list[PairLine] = field(default_factory=list)
+    kept_up: list[PairLine] = field(default_factory=list)
+    would_write: list[PairLine] = field(default_factory=list)
     config_problems: list[str] = field(default_factory=list)
     read_errors: dict[str, str] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
@@ -74,8 +77,11 @@ class RunReport:
             ("Booked", self.booked),
             ("Superseded", self.superseded),
             ("Cancelled", self.cancelled),
+            ("Declined", self.declined),
+            ("Occurrences moved or skipped tonight", self.kept_up),
             ("Skipped (needs attention)", self.skipped),
             ("Calendar writes that failed (retried next run)", self.write_failures),
+            ("Calendar writes a real run would make", self.would_write),
         ]
         for title, items in sections:
             if items:

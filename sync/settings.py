@@ -25,6 +25,36 @@ ENV_PREFIX = "CHECKIN_SYNC_"
 CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
 
 
+GOOGLE_API = "https://www.googleapis.com/"
+
+
+class GoogleSettings(BaseModel):
+    """[google]: how to reach Google Calendar. Needed only when someone has calendar = "google"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    credentials_file: Path | None = Field(
+        default=None,
+        description="Service account key (with domain-wide delegation) or an authorized-user "
+        "OAuth file; relative to the config dir. Keep it out of the repository.",
+    )
+    api_endpoint: str = Field(
+        default=GOOGLE_API, description="Calendar API base URL (a proxy or an emulator)"
+    )
+    freebusy_user: str | None = Field(
+        default=None,
+        description="User a service account impersonates for free/busy queries "
+        "(default: someone in each batch)",
+    )
+    read_out_of_office: bool = Field(
+        default=True,
+        description="Also read out-of-office events (needs calendar.events.readonly); "
+        "without permission, out-of-office counts as plain busy time",
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    parallel_requests: int = Field(default=4, ge=1, le=32)
+
+
 class WebSettings(BaseModel):
     """[web]: the approval app and the sign-in links that lead into it."""
 
@@ -116,6 +146,7 @@ class Settings(BaseSettings):
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
+    google: GoogleSettings = GoogleSettings()
     web: WebSettings = Field(default_factory=WebSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
@@ -140,10 +171,17 @@ def load_settings(config_dir: Path) -> Settings:
         settings = Settings(**values)
     except ValidationError as error:
         raise ConfigError([_describe(path, item) for item in error.errors()]) from None
-    data_dir = settings.data_dir
-    if not data_dir.is_absolute():
-        data_dir = config_dir / data_dir
-    return settings.model_copy(update={"data_dir": Path(os.path.normpath(data_dir))})
+    update: dict[str, Any] = {"data_dir": _under(config_dir, settings.data_dir)}
+    if settings.google.credentials_file is not None:
+        update["google"] = settings.google.model_copy(
+            update={"credentials_file": _under(config_dir, settings.google.credentials_file)}
+        )
+    return settings.model_copy(update=update)
+
+
+def _under(config_dir: Path, path: Path) -> Path:
+    """Paths in settings are relative to the config folder, wherever the command runs."""
+    return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
 
 
 def _describe(path: Path, item: Any) -> str:

@@ -231,6 +231,7 @@ def occurrences_to_json(occurrences: Iterable[Occurrence]) -> str:
                 "end": o.end.astimezone(UTC).isoformat(),
                 "status": o.status.value,
                 "reason": o.reason,
+                "fixed": o.fixed,
             }
             for o in occurrences
         ]
@@ -245,6 +246,7 @@ def occurrences_from_json(text: str) -> tuple[Occurrence, ...]:
             end=_instant(item["end"]),
             status=OccurrenceStatus(item["status"]),
             reason=item["reason"],
+            fixed=item.get("fixed", False),
         )
         for item in json.loads(text)
     )

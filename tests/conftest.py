@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.cli import main
+from tests.emulators import google_emulator  # noqa: F401  (a fixture for every test module)
 
 MANAGER_KARIN = """
 [[managers]]

@@ -19,6 +19,9 @@ from sync.model import BookedSeries, BusyBlock, Interval
 class Capabilities:
     reads_busy: bool
     writes_events: bool
+    busy_includes_own_events: bool = False
+    """Free/busy providers report our own check-ins as busy time too; the run takes them out
+    again, or every check-in would collide with itself."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,18 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from sync.connectors.base import BusyReading, CalendarRef, Connector, Connectors
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    CalendarWriter,
+    Connector,
+    Connectors,
+)
+from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
 from sync.model import Interval
+from sync.roster import Roster
 from sync.settings import Settings
 
 
@@ -18,13 +26,31 @@ def kind_of(source: str) -> str:
     return source.split(":", 1)[0]
 
 
-def default_connectors(config_dir: Path, settings: Settings) -> Connectors:
-    return Connectors(
-        readers={
-            "ics": IcsConnector(config_dir, timeout_seconds=settings.ics_timeout_seconds),
-            "none": NoCalendar(),
-        }
-    )
+def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Connectors:
+    """The connectors this roster needs. Provider connectors are set up (and their
+    credentials checked) only when someone uses that provider, before anything runs."""
+    readers: dict[str, Connector] = {
+        "ics": IcsConnector(config_dir, timeout_seconds=settings.ics_timeout_seconds),
+        "none": NoCalendar(),
+    }
+    writers: dict[str, CalendarWriter] = {}
+    users = _users_by_kind(roster)
+    if "google" in users:
+        google = GoogleConnector(settings.google)
+        google.verify(users["google"][0])
+        readers["google"] = writers["google"] = google
+    return Connectors(readers=readers, writers=writers)
+
+
+def _users_by_kind(roster: Roster) -> dict[str, list[str]]:
+    """Emails per calendar kind, managers first (they are the organisers)."""
+    people = [m.person for m in roster.managers.values()] + [
+        e.person for e in roster.employees.values()
+    ]
+    users: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        users[kind_of(person.calendar)].append(person.email)
+    return dict(users)
 
 
 def read_busy(
@@ -42,7 +68,7 @@ def read_busy(
             readings[kind] = BusyReading(
                 errors={
                     p.email: f'calendar "{p.source}" is not supported by this version of '
-                    f"checkin-sync yet (use ics:<file or URL> or none)"
+                    f"checkin-sync yet (use google, ics:<file or URL> or none)"
                     for p in group
                 }
             )

@@ -58,6 +58,10 @@ class PairRequest:
     def key(self) -> tuple[str, str]:
         return self.manager.person.email, self.employee.person.email
 
+    @property
+    def people(self) -> tuple[Person, Person]:
+        return self.manager.person, self.employee.person
+
 
 @dataclass(frozen=True, order=True)
 class Commitment:
@@ -304,6 +308,15 @@ class _Planner:
             occurrences=tuple(occurrences),
             explanation=explanation,
         )
+
+    def retract(self, pair: PairRequest) -> None:
+        """Take a pair's own check-ins out of both agendas, to place them again."""
+        employee = pair.employee.person.email
+        for person in (pair.manager.person, pair.employee.person):
+            items = self.agenda.get(person.email, [])
+            self.agenda[person.email] = [c for c in items if c.employee != employee]
+            for key in [k for k in self.day_load if k[0] == person.email]:
+                del self.day_load[key]
 
     def commit(self, pair: PairRequest, occurrence: Occurrence) -> None:
         item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email)

@@ -1,0 +1,1 @@
+"""Google Calendar: free/busy, out-of-office, and the series checkin-sync books."""

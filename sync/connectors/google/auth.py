@@ -1,0 +1,98 @@
+"""Credentials for Google Calendar: a service account with domain-wide delegation for an
+organisation (impersonating each person), or one user's authorized-user OAuth file for a
+manager trying checkin-sync out. Each scope set is asked for only where it is needed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+
+from sync.errors import ConfigError
+
+SCOPE_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
+SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.readonly"
+SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+SETTING = "[google] credentials_file (env CHECKIN_SYNC_GOOGLE__CREDENTIALS_FILE)"
+
+
+class GoogleAuth:
+    """Loads the credentials file once; hands out credentials per person and scope set."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is None:
+            raise ConfigError(
+                [
+                    f'{SETTING}: not set, but people.toml has calendar = "google"; point it at '
+                    "a service account key with domain-wide delegation (see README, Google "
+                    "Workspace)"
+                ]
+            )
+        self.path = path
+        info = self._read(path)
+        self.kind = info.get("type")
+        try:
+            if self.kind == "service_account":
+                self._service = service_account.Credentials.from_service_account_info(info)
+                self.user: str | None = None
+            elif self.kind == "authorized_user":
+                missing = [
+                    k for k in ("refresh_token", "client_id", "client_secret") if k not in info
+                ]
+                if missing:
+                    raise ValueError(f"missing {', '.join(missing)}")
+                self._user_info = info
+                self.user = str(info.get("account") or info.get("email") or "") or None
+            else:
+                raise ConfigError(
+                    [
+                        f'{SETTING}: {path} has type "{self.kind}"; expected a service account '
+                        'key ("service_account") or an authorized-user file ("authorized_user")'
+                    ]
+                )
+        except (ValueError, KeyError, GoogleAuthError) as error:
+            raise ConfigError(
+                [f"{SETTING}: {path} is not a usable credentials file ({error})"]
+            ) from None
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise ConfigError([f"{SETTING}: {path} does not exist"]) from None
+        except OSError as error:
+            raise ConfigError([f"{SETTING}: cannot read {path} ({error.strerror})"]) from None
+        except ValueError:
+            raise ConfigError([f"{SETTING}: {path} is not JSON"]) from None
+        if not isinstance(data, dict):
+            raise ConfigError([f"{SETTING}: {path} is not a credentials file"])
+        return data
+
+    @property
+    def delegated(self) -> bool:
+        """A service account can act as anyone in the domain; a user file only as that user."""
+        return self.kind == "service_account"
+
+    def for_person(self, email: str, scopes: Sequence[str]) -> Credentials:
+        if self.kind == "service_account":
+            creds: Credentials = self._service.with_scopes(list(scopes)).with_subject(email)
+            return creds
+        # built by hand: from_authorized_user_info ignores the file's token_uri, which an
+        # operator may point at a proxy (and the tests at an emulator)
+        info = self._user_info
+        return user_credentials.Credentials(
+            token=None,
+            refresh_token=info["refresh_token"],
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_uri=info.get("token_uri", GOOGLE_TOKEN_URI),
+            scopes=list(scopes),
+        )

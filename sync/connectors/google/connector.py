@@ -1,0 +1,53 @@
+"""`calendar = "google"`: reads free/busy and books series through Google Calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from google.auth.exceptions import RefreshError
+from google.auth.transport.requests import Request
+
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.google.auth import SCOPE_FREEBUSY, SETTING, GoogleAuth
+from sync.connectors.google.client import GoogleClient
+from sync.connectors.google.reading import GoogleReader
+from sync.connectors.google.writing import GoogleWriter
+from sync.errors import ConfigError
+from sync.model import BookedSeries, Interval
+from sync.settings import GoogleSettings
+
+
+class GoogleConnector:
+    name = "google"
+    capabilities = Capabilities(reads_busy=True, writes_events=True, busy_includes_own_events=True)
+
+    def __init__(self, settings: GoogleSettings, client: GoogleClient | None = None) -> None:
+        self.client = client or GoogleClient(GoogleAuth(settings.credentials_file), settings)
+        self.reader = GoogleReader(self.client, settings.freebusy_user, settings.read_out_of_office)
+        self.writer = GoogleWriter(self.client)
+
+    def verify(self, email: str) -> None:
+        """Get one token before anything runs, so broken credentials stop the run with a
+        configuration error instead of failing every person one by one."""
+        credentials = self.client.auth.for_person(email, [SCOPE_FREEBUSY])
+        try:
+            credentials.refresh(Request())
+        except RefreshError as error:
+            detail = str(error.args[0] if error.args else error).splitlines()[0][:200]
+            raise ConfigError(
+                [
+                    f"{SETTING}: Google refused the credentials for {email} ({detail}); check "
+                    "that domain-wide delegation grants the scopes in the README"
+                ]
+            ) from None
+        # someone known to exist asks for everyone's free/busy, unless the operator chose
+        self.reader.default_subject = self.reader.default_subject or email
+
+    def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        return self.reader.read_busy(people, window)
+
+    def write_series(self, series: BookedSeries) -> int:
+        return self.writer.write_series(series)
+
+    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
+        return self.writer.observe(organiser, uids, window)

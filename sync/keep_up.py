@@ -1,0 +1,82 @@
+"""The nightly step that keeps booked series healthy (see planner/maintain.py for the rules):
+from the store and roster to the planner, and its answers back into the store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from sync.cadence import Cadence
+from sync.model import BusyBlock, Occurrence, OccurrenceStatus
+from sync.planner import PairRequest, PlanningInput
+from sync.planner.maintain import BookedPair, maintain
+from sync.report import PairLine, RunReport
+from sync.roster import Roster
+from sync.store import SeriesRecord, SeriesState, Store
+
+
+def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, BookedPair]]:
+    """Booked series whose people are still in the roster, planned with the series' own
+    cadence and length (a changed people.toml only applies once its new series is booked)."""
+    pairs = []
+    for series in store.series(states=[SeriesState.BOOKED]):
+        proposal = series.proposal
+        manager = roster.managers.get(proposal.manager)
+        employee = roster.employees.get(proposal.employee)
+        if manager is None or employee is None:
+            continue
+        as_booked = replace(
+            employee, cadence=Cadence.parse(proposal.cadence), duration=proposal.duration
+        )
+        request = PairRequest(manager, as_booked, as_booked.cadence, proposal.cadence_reason)
+        pairs.append((series, BookedPair(request, series.first_start, series.occurrences)))
+    return pairs
+
+
+def keep_up(
+    store: Store,
+    pairs: Sequence[tuple[SeriesRecord, BookedPair]],
+    inputs: PlanningInput,
+    busy: Mapping[str, list[BusyBlock]],
+    report: RunReport,
+    actor: str,
+) -> None:
+    readable = [
+        (series, item) for series, item in pairs if all(email in busy for email in item.pair.key)
+    ]
+    results = maintain([item for _, item in readable], inputs)
+    for series, item in readable:
+        updated = results[item.pair.employee.person.email]
+        if updated == series.occurrences:
+            continue
+        changes = _changes(series.occurrences, updated, ZoneInfo(series.proposal.timezone))
+        store.update_occurrences(series.uid, updated, actor, "; ".join(changes) or "new dates")
+        if changes:
+            proposal = series.proposal
+            report.kept_up.append(
+                PairLine(proposal.manager, proposal.employee, "; ".join(changes), proposal.id)
+            )
+
+
+def _changes(
+    before: Sequence[Occurrence], after: Sequence[Occurrence], zone: ZoneInfo
+) -> list[str]:
+    """Moves and skips in words; dates that merely entered the horizon as planned are quiet."""
+    old = {o.original_start: o for o in before}
+    lines = []
+    for occurrence in after:
+        previous = old.get(occurrence.original_start)
+        if previous == occurrence or (
+            previous is None and occurrence.status is OccurrenceStatus.OK
+        ):
+            continue
+        day = f"{occurrence.original_start.astimezone(zone):%Y-%m-%d}"
+        if occurrence.status is OccurrenceStatus.SKIPPED:
+            lines.append(f"{day} skipped because {occurrence.reason}")
+        elif occurrence.status is OccurrenceStatus.MOVED:
+            moved = occurrence.start.astimezone(zone)
+            lines.append(f"{day} moved to {moved:%a %H:%M} because {occurrence.reason}")
+        else:
+            lines.append(f"{day} back at its regular time")
+    return lines

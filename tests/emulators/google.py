@@ -1,0 +1,589 @@
+"""A local stand-in for Google Calendar API v3 and Google's OAuth token endpoint.
+
+The real ``google-api-python-client`` and ``google-auth`` talk to it over HTTP::
+
+    with GoogleCalendarEmulator() as emu:
+        emu.add_user("karin@example.com", timezone="Europe/Berlin")
+        creds = emu.service_account_credentials("karin@example.com", [CALENDAR_SCOPE])
+        service = build("calendar", "v3", credentials=creds, static_discovery=True,
+                        client_options={"api_endpoint": emu.api_endpoint})
+
+Calendar semantics live in ``google_state`` (events, series, copies), ``google_queries``
+(list, sync, free/busy) and ``google_recurrence`` (RRULE expansion); tokens and scopes in
+``google_auth``. This module is HTTP, fault injection, the request log and the helpers tests
+use to act as a person.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import google_queries as queries
+from . import google_recurrence as rec
+from .google_auth import (
+    CALENDAR_SCOPE,
+    EVENTS_FREEBUSY_SCOPE,
+    EVENTS_SCOPE,
+    FREEBUSY_SCOPE,
+    METHOD_SCOPES,
+    READONLY_SCOPE,
+    TIMES_ONLY_SCOPE,
+    AccessToken,
+    TokenIssuer,
+    test_key_pem,
+)
+from .google_errors import ApiError, OAuthError, insufficient_scopes
+from .google_state import Calendar, CalendarStore, Event, Query, WriteRecord, one
+
+if TYPE_CHECKING:
+    from google.oauth2 import credentials as user_credentials
+    from google.oauth2 import service_account
+
+__all__ = [
+    "CALENDAR_SCOPE",
+    "EVENTS_FREEBUSY_SCOPE",
+    "EVENTS_SCOPE",
+    "FREEBUSY_SCOPE",
+    "KINDS",
+    "READONLY_SCOPE",
+    "Fault",
+    "GoogleCalendarEmulator",
+    "RecordedRequest",
+]
+
+KINDS = frozenset(METHOD_SCOPES) | {"token"}
+_TIMES_ONLY_FIELDS = (
+    *("kind", "etag", "id", "status", "start", "end", "transparency"),
+    *("eventType", "recurringEventId", "originalStartTime", "updated"),
+)
+_SEND_NOTIFICATIONS = {"true": "all", "false": "none"}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator answered (tests count these by ``kind``)."""
+
+    method: str
+    path: str  # decoded, without the query string
+    query: Query
+    kind: str  # "events.list", "freebusy.query", "token", ... or "unknown"
+    subject: str | None  # the user the token acts as (for "token": the one it was issued to)
+    status: int
+    body: Any  # parsed JSON body, or the token request's form fields
+    calendar_id: str | None = None
+    event_id: str | None = None
+
+
+@dataclass
+class Fault:
+    """An injected failure or delay for the next ``times`` matching requests."""
+
+    kind: str | None
+    pattern: re.Pattern[str] | None
+    status: int | None
+    times: int = 1
+    reason: str | None = None
+    message: str | None = None
+    retry_after: float | None = None
+    delay: float | None = None
+    hits: int = 0
+
+    def matches(self, kind: str, path: str) -> bool:
+        if self.hits >= self.times:
+            return False
+        if self.kind is not None:
+            return self.kind in ("*", kind)
+        return self.pattern is not None and self.pattern.search(path) is not None
+
+
+@dataclass
+class _Response:
+    status: int
+    payload: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
+    """(kind, calendarId, eventId) of a request path (a ``/calendar/v3`` prefix is allowed)."""
+    path = path.removeprefix("/calendar/v3")
+    if path == "/token" and method == "POST":
+        return "token", None, None
+    if path == "/freeBusy" and method == "POST":
+        return "freebusy.query", None, None
+    parts = [unquote(p) for p in path.strip("/").split("/")]
+    if len(parts) < 3 or parts[0] != "calendars" or parts[2] != "events":
+        return "unknown", None, None
+    if len(parts) == 3:
+        kind = {"GET": "events.list", "POST": "events.insert"}.get(method, "unknown")
+        return kind, parts[1], None
+    if len(parts) == 4:
+        by_method = {"GET": "get", "PATCH": "patch", "PUT": "update", "DELETE": "delete"}
+        kind = "events." + by_method[method] if method in by_method else "unknown"
+        return kind, parts[1], parts[3]
+    if len(parts) == 5 and parts[4] == "instances" and method == "GET":
+        return "events.instances", parts[1], parts[3]
+    return "unknown", None, None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, emulator: GoogleCalendarEmulator) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.emulator = emulator
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = self.server.emulator.handle(self.command, self.path, dict(self.headers), body)
+        data = b"" if response.status == 204 else json.dumps(response.payload).encode()
+        self.send_response(response.status)
+        if data:
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        # The client may have given up (its timeout ran out during an injected delay).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class GoogleCalendarEmulator:
+    """Google Calendar v3 + OAuth token endpoint on ``127.0.0.1:<free port>``, in memory."""
+
+    def __init__(
+        self,
+        *,
+        token_lifetime: int = 3600,
+        max_freebusy_days: int = 62,
+        max_freebusy_items: int = 50,
+    ) -> None:
+        self.store = CalendarStore(max_freebusy_days, max_freebusy_items)
+        self.lock = self.store.lock
+        self.auth = TokenIssuer(self.lock, lambda email: email.lower() in self.store.calendars)
+        self.auth.lifetime = token_lifetime
+        self._faults: list[Fault] = []
+        self._requests: list[RecordedRequest] = []
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> GoogleCalendarEmulator:
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},  # shutdown() waits up to one poll interval
+            daemon=True,
+            name="google-calendar-emulator",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> GoogleCalendarEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running")
+        return int(self._server.server_address[1])
+
+    @property
+    def api_endpoint(self) -> str:
+        """For ``client_options={"api_endpoint": ...}``."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def token_uri(self) -> str:
+        return f"http://127.0.0.1:{self.port}/token"
+
+    # ----------------------------------------------------------------- set-up
+
+    def add_user(self, email: str, timezone: str = "UTC") -> None:
+        """A Workspace user with a primary calendar in ``timezone``."""
+        self.store.add_user(email, timezone)
+
+    def share(self, owner: str, viewer: str, role: str = "reader") -> None:
+        """Let ``viewer`` read (``writer``: also write) ``owner``'s events."""
+        self.store.share(owner, viewer, role)
+
+    def service_account_info(
+        self,
+        client_email: str = "checkin-sync@test-project.iam.gserviceaccount.com",
+        *,
+        delegated_scopes: list[str] | None = None,
+    ) -> dict[str, str]:
+        """A service-account key file's content whose ``token_uri`` is this emulator.
+
+        ``delegated_scopes`` stands for the Admin console's domain-wide delegation entry:
+        impersonating with other scopes then fails as on Google (401 ``unauthorized_client``).
+        """
+        pem = test_key_pem()
+        self.auth.add_service_account(client_email, pem, delegated_scopes)
+        return {
+            "type": "service_account",
+            "project_id": "test-project",
+            "private_key_id": "emulator-key-1",
+            "private_key": pem,
+            "client_email": client_email,
+            "client_id": "100000000000000000001",
+            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+            "token_uri": self.token_uri,
+        }
+
+    def authorized_user_info(self, email: str, scopes: list[str]) -> dict[str, str]:
+        """An ``authorized_user`` dict: a refresh token ``email`` granted for ``scopes``.
+
+        ``Credentials.from_authorized_user_info`` ignores its ``token_uri`` (google-auth always
+        uses Google's), so build ``Credentials(..., token_uri=...)`` or use ``user_credentials``.
+        """
+        refresh_token, grant = self.auth.add_refresh_token(email, scopes)
+        return {
+            "type": "authorized_user",
+            "client_id": grant.client_id,
+            "client_secret": grant.client_secret,
+            "refresh_token": refresh_token,
+            "token_uri": self.token_uri,
+        }
+
+    def service_account_credentials(
+        self,
+        subject: str | None,
+        scopes: list[str],
+        client_email: str = "checkin-sync@test-project.iam.gserviceaccount.com",
+    ) -> service_account.Credentials:
+        """google-auth service-account credentials impersonating ``subject`` via the emulator."""
+        module: Any = importlib.import_module("google.oauth2.service_account")
+        info = self.service_account_info(client_email)
+        creds: service_account.Credentials = module.Credentials.from_service_account_info(
+            info, scopes=scopes, subject=subject
+        )
+        return creds
+
+    def user_credentials(self, email: str, scopes: list[str]) -> user_credentials.Credentials:
+        """google-auth user (refresh-token) credentials whose token endpoint is the emulator."""
+        module: Any = importlib.import_module("google.oauth2.credentials")
+        info = self.authorized_user_info(email, scopes)
+        creds: user_credentials.Credentials = module.Credentials(
+            token=None,
+            refresh_token=info["refresh_token"],
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_uri=info["token_uri"],
+            scopes=scopes,
+        )
+        return creds
+
+    def build_service(self, credentials: Any) -> Any:
+        """``build("calendar", "v3", ...)`` with the offline discovery document, at the emulator."""
+        discovery: Any = importlib.import_module("googleapiclient.discovery")
+        return discovery.build(
+            "calendar",
+            "v3",
+            credentials=credentials,
+            static_discovery=True,
+            client_options={"api_endpoint": self.api_endpoint},
+        )
+
+    # ----------------------------------------------------------------- acting as a person
+
+    def add_event(self, email: str, event: Event, *, organizer: str | None = None) -> Event:
+        """Seed an event into ``email``'s calendar; attendees who are users get copies.
+
+        ``organizer`` (another address) makes it an invitation received from someone else.
+        """
+        cal = self.store.calendar(email, None)
+        return self.store.insert(cal, event, email, None, kind="seed", organizer=organizer)
+
+    def respond(self, email: str, event_id: str, attendee: str, status: str) -> Event:
+        """``attendee`` answers (``accepted``/``declined``/...); works on instance ids too."""
+        return self.store.respond(email, event_id, attendee, status)
+
+    def decline(self, email: str, event_id: str, attendee_email: str) -> Event:
+        return self.respond(email, event_id, attendee_email, "declined")
+
+    def update_event(self, email: str, event_id: str, patch: Event) -> Event:
+        """PATCH as the calendar's owner (not logged as a request or write)."""
+        cal = self.store.calendar(email, None)
+        return self.store.modify(cal, event_id, patch, email, None, kind="person.update")
+
+    def delete_event(self, email: str, event_id: str) -> None:
+        cal = self.store.calendar(email, None)
+        self.store.delete(cal, event_id, email, None, kind="person.delete")
+
+    @staticmethod
+    def instance_id(event_id: str, original_start: datetime | date) -> str:
+        """Google's instance id: ``{id}_{YYYYMMDDTHHMMSSZ}`` (UTC) or ``{id}_{YYYYMMDD}``."""
+        if isinstance(original_start, datetime):
+            return f"{event_id}_{original_start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        return f"{event_id}_{original_start.strftime('%Y%m%d')}"
+
+    def move_instance(
+        self,
+        email: str,
+        event_id: str,
+        original_start: datetime,
+        start: datetime,
+        end: datetime | None = None,
+    ) -> Event:
+        """Move one occurrence (making an exception); keeps its length unless ``end`` is given."""
+        iid = self.instance_id(event_id, original_start)
+        with self.lock:
+            cal = self.store.calendar(email, None)
+            current = self.store.get(cal, iid)
+            tz = rec.start_zone(current, cal.timezone)
+            old_start, old_end = rec.bounds(current, cal.timezone)
+            new_end = end or start + (old_end - old_start)
+            patch = {"start": rec.when(start, tz, False), "end": rec.when(new_end, tz, False)}
+            return self.store.modify(cal, iid, patch, email, None, kind="person.move")
+
+    def cancel_instance(self, email: str, event_id: str, original_start: datetime | date) -> None:
+        self.delete_event(email, self.instance_id(event_id, original_start))
+
+    def expire_tokens(self) -> None:
+        """Forget every access token: each client's next API call answers 401."""
+        self.auth.expire_all()
+
+    def expire_sync_tokens(self) -> None:
+        """Every sync token handed out so far now answers 410 ``fullSyncRequired``."""
+        self.store.expire_sync_tokens()
+
+    def revoke(self, refresh_token: str) -> None:
+        """The user withdrew consent: refreshing answers 400 ``invalid_grant``."""
+        with self.lock:
+            self.auth.refresh_tokens.pop(refresh_token, None)
+
+    # ----------------------------------------------------------------- inspection
+
+    def events(self, email: str, *, include_cancelled: bool = True) -> list[Event]:
+        """Stored entries of a calendar (singles, series, exceptions), as its owner sees them."""
+        with self.lock:
+            cal = self.store.calendar(email, None)
+            out = [self.store.render(cal, s.data) for s in cal.events.values()]
+        return [e for e in out if include_cancelled or e.get("status") != "cancelled"]
+
+    def event(self, email: str, event_id: str) -> Event | None:
+        with self.lock:
+            cal = self.store.calendar(email, None)
+            stored = cal.events.get(event_id)
+            return self.store.render(cal, stored.data) if stored else None
+
+    def instances(
+        self, email: str, event_id: str, time_min: datetime, time_max: datetime
+    ) -> list[Event]:
+        """A series' occurrences in a window, exceptions included (cancelled ones too)."""
+        with self.lock:
+            cal = self.store.calendar(email, None)
+            return self.store.expand(cal, cal.events[event_id].data, time_min, time_max)
+
+    def busy(
+        self, email: str, time_min: datetime, time_max: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        return queries.busy(self.store, email, time_min, time_max)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self.lock:
+            return list(self._requests)
+
+    @property
+    def writes(self) -> list[WriteRecord]:
+        """API writes and their ``sendUpdates`` (``sendNotifications`` mapped to all/none)."""
+        with self.lock:
+            return list(self.store.writes)
+
+    def count(self, kind: str, *, status: int | None = None) -> int:
+        """How many requests of a kind (optionally with a status) were answered."""
+        return sum(1 for r in self.requests if r.kind == kind and status in (None, r.status))
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self._requests.clear()
+            self.store.writes.clear()
+
+    # ----------------------------------------------------------------- fault injection
+
+    def inject(
+        self,
+        match: str | re.Pattern[str],
+        status: int | None = None,
+        *,
+        times: int = 1,
+        reason: str | None = None,
+        message: str | None = None,
+        retry_after: float | None = None,
+        delay: float | None = None,
+    ) -> Fault:
+        """Fail (or, with ``status=None``, only delay) the next ``times`` matching requests.
+
+        ``match`` is a kind (``"events.insert"``, ``"freebusy.query"``, ``"token"``, ``"*"``)
+        or a regular expression searched in the request path (``r"/calendars/lena"``).
+        Faults are checked before authentication, in the order they were added.
+        """
+        kind = match if isinstance(match, str) and match in KINDS | {"*"} else None
+        pattern = None if kind is not None else re.compile(match)
+        fault = Fault(kind, pattern, status, times, reason, message, retry_after, delay)
+        with self.lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._faults.clear()
+
+    def _take_fault(self, kind: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self._faults:
+                if fault.matches(kind, path):
+                    fault.hits += 1
+                    return fault
+        return None
+
+    # ----------------------------------------------------------------- HTTP
+
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> _Response:
+        """Answer one HTTP request (called on the server's threads)."""
+        url = urlsplit(raw_path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        kind, calendar_id, event_id = _route(method, url.path)
+        subject: str | None = None
+        parsed: Any = None
+        fault = self._take_fault(kind, url.path)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        try:
+            if kind == "token":
+                parsed = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
+                if fault is not None and fault.status is not None:
+                    error = fault.reason or "server_error"
+                    raise OAuthError(fault.status, error, fault.message or "injected")
+                reply, subject = self.auth.grant(parsed)
+                response = _Response(200, reply)
+            else:
+                parsed = self._json(body)
+                if fault is not None and fault.status is not None:
+                    extra = {}
+                    if fault.retry_after is not None:
+                        extra["Retry-After"] = f"{fault.retry_after:g}"
+                    raise ApiError(fault.status, fault.reason, fault.message, headers=extra)
+                lowered = {k.lower(): v for k, v in headers.items()}
+                token = self.auth.authenticate(lowered.get("authorization", ""))
+                subject = token.subject
+                response = self._api(kind, calendar_id or "", event_id or "", query, parsed, token)
+        except ApiError as error:
+            response = _Response(error.status, error.body(), error.headers)
+        except OAuthError as error:
+            response = _Response(error.status, error.body())
+        record = RecordedRequest(
+            method,
+            unquote(url.path),
+            query,
+            kind,
+            subject,
+            response.status,
+            parsed,
+            calendar_id,
+            event_id,
+        )
+        with self.lock:
+            self._requests.append(record)
+        return response
+
+    @staticmethod
+    def _json(body: bytes) -> Any:
+        if not body:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise ApiError(400, "parseError", "Parse Error") from exc
+
+    def _api(
+        self, kind: str, cid: str, eid: str, query: Query, body: Any, token: AccessToken
+    ) -> _Response:
+        if kind not in METHOD_SCOPES:
+            raise ApiError(404, "notFound", "Not Found")
+        if not token.scopes & METHOD_SCOPES[kind]:
+            raise insufficient_scopes()
+        subject, store = token.subject, self.store
+        send = one(query, "sendUpdates")
+        if send is None:
+            send = _SEND_NOTIFICATIONS.get(one(query, "sendNotifications") or "")
+        if kind == "freebusy.query":
+            return _Response(200, queries.freebusy(store, body or {}, subject))
+        if kind in ("events.list", "events.get", "events.instances"):
+            cal = store.readable(cid, subject)
+            times_only = not token.scopes & (METHOD_SCOPES[kind] - {TIMES_ONLY_SCOPE})
+            view = self._times_only if times_only else store.render
+            if kind == "events.get":
+                return _Response(200, view(cal, store.get(cal, eid)))
+            next_sync = None
+            if kind == "events.list":
+                items, next_page, next_sync = queries.list_events(store, cal, query)
+            else:
+                items, next_page = queries.instances(store, cal, eid, query)
+            envelope: dict[str, Any] = {
+                "kind": "calendar#events",
+                "etag": f'"{time.time_ns()}"',
+                "summary": cal.owner,
+                "updated": _now(),
+                "timeZone": cal.timezone,
+                "accessRole": store.access_role(cal, subject),
+                "defaultReminders": [],
+                "items": [view(cal, e) for e in items],
+            }
+            if next_page:
+                envelope["nextPageToken"] = next_page
+            if next_sync:
+                envelope["nextSyncToken"] = next_sync
+            return _Response(200, envelope)
+        cal = store.writable(cid, subject)
+        if kind == "events.insert":
+            return _Response(200, store.render(cal, store.insert(cal, body or {}, subject, send)))
+        if kind == "events.delete":
+            store.delete(cal, eid, subject, send)
+            return _Response(204)
+        replace = kind == "events.update"
+        event = store.modify(cal, eid, body or {}, subject, send, replace=replace, kind=kind)
+        return _Response(200, store.render(cal, event))
+
+    def _times_only(self, cal: Calendar, event: Event) -> Event:
+        full = self.store.render(cal, event)
+        return {k: full[k] for k in _TIMES_ONLY_FIELDS if k in full}

@@ -1,0 +1,44 @@
+"""A GoogleConnector wired to the emulator, with instant back-off."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sync.connectors.google.auth import GoogleAuth
+from sync.connectors.google.client import GoogleClient
+from sync.connectors.google.connector import GoogleConnector
+from sync.connectors.retry import RetryPolicy
+from sync.settings import GoogleSettings
+from tests.emulators import GoogleCalendarEmulator
+
+# back-off is recorded, not slept: the delays stay as the policy computes them
+FAST = RetryPolicy(attempts=4, base_delay=0.001, max_delay=60, total_seconds=300)
+
+
+def key_file(emulator: GoogleCalendarEmulator, folder: Path, **options: Any) -> Path:
+    path = folder / "google-key.json"
+    path.write_text(json.dumps(emulator.service_account_info(**options)))
+    return path
+
+
+def connector(
+    emulator: GoogleCalendarEmulator,
+    folder: Path,
+    sleeps: list[float] | None = None,
+    delegated_scopes: list[str] | None = None,
+    **options: Any,
+) -> GoogleConnector:
+    settings = GoogleSettings(
+        credentials_file=key_file(emulator, folder, delegated_scopes=delegated_scopes),
+        api_endpoint=emulator.api_endpoint,
+        timeout_seconds=5,
+        parallel_requests=3,
+        **options,
+    )
+    record = sleeps if sleeps is not None else []
+    client = GoogleClient(
+        GoogleAuth(settings.credentials_file), settings, policy=FAST, sleep=record.append
+    )
+    return GoogleConnector(settings, client)
