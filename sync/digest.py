@@ -2,7 +2,7 @@
 and what happened to their team's check-ins tonight, with a sign-in link.
 
 A manager is emailed only when there is something new for them: a pending proposal no
-earlier digest has listed, or a booking, replacement, cancellation or skipped pair tonight.
+earlier digest has listed, or something that happened to their team's check-ins tonight.
 So a re-run of the same night, or a quiet night, sends nothing. Messages are queued in the
 store first and delivered by sync.mail, which keeps what it could not send for the next run.
 """
@@ -164,6 +164,8 @@ def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[Ton
         ("Booked", report.booked),
         ("Replaced", report.superseded),
         ("Cancelled", report.cancelled),
+        ("Declined", report.declined),
+        ("Dates moved or skipped", report.kept_up),
         ("Could not be planned", report.skipped),
         ("Not yet in the calendar", report.write_failures),
     ]

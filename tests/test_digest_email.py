@@ -8,9 +8,9 @@ import email.policy
 import re
 import socket
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,8 +21,13 @@ from sync import workflow
 from sync.nightly import RunOptions, run_nightly
 from sync.store import State
 from sync.web import create_app
-from tests.conftest import ConfigDir
+from tests.conftest import ConfigDir, Result
+from tests.test_cli_end_to_end import KARIN_CALENDAR, by_employee, proposals, run
+from tests.test_cli_end_to_end import PEOPLE as CLI_PEOPLE
+from tests.test_keep_up import busy_event, store_approve
 from tests.web_helpers import NIGHT, PEOPLE, SECRET, XSS_NAME, Org, path_of, seen_text, use_link
+
+CLI = Callable[..., Result]
 
 
 @dataclass
@@ -223,3 +228,23 @@ def test_an_outbox_that_cannot_be_written_is_reported_and_retried(config: Config
     retried = Org(config).run(NIGHT + timedelta(hours=1))
     assert retried.exit_code == 0
     assert len(retried.digests_written) == 2
+
+
+def test_a_date_moved_tonight_is_in_the_digest(cli: CLI, config: ConfigDir) -> None:
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
+    config.people(CLI_PEOPLE)
+    assert run(cli, config).code == 0
+    lena = by_employee(proposals(cli, config))["lena@example.com"]
+    store_approve(config, lena["id"])
+    assert run(cli, config).code == 0
+    third = datetime.fromisoformat(lena["occurrences"][2]["start"])
+    config.calendar("lena.ics", busy_event(third - timedelta(minutes=15), 60, "dentist-1"))
+    before = set((config.data / "outbox").glob("*karin@example.com.eml"))
+
+    assert run(cli, config).code == 0
+    (latest,) = set((config.data / "outbox").glob("*karin@example.com.eml")) - before
+    message = email.message_from_bytes(latest.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    assert "Dates moved or skipped: Lena Berg." in _text(message)
+    assert "because Lena is busy" in _text(message)
