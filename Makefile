@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config
 
-.PHONY: run test check clean
+.PHONY: run serve test check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-base
 	$(BIN)/checkin-sync --config $(CONFIG) run
 
+serve: $(VENV)/.installed-base
+	$(BIN)/checkin-sync --config $(CONFIG) serve --dev
+
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
@@ -31,4 +34,4 @@ check: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -22,6 +22,7 @@ from sync.nightly import RunOptions, book_approved_now, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
+from sync.signin import make_link, manager_named
 from sync.store import LIVE_STATES, State, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -108,6 +109,22 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", parents=[common], help="write the .ics files")
     export.set_defaults(handler=_export)
+
+    serve = commands.add_parser("serve", parents=[common], help="run the approval web app")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="local trial: no [web] secret needed, prints a sign-in link per manager",
+    )
+    serve.set_defaults(handler=_serve)
+
+    login_link = commands.add_parser(
+        "login-link", parents=[common], help="print a sign-in link for a manager"
+    )
+    login_link.add_argument("email", metavar="EMAIL")
+    login_link.set_defaults(handler=_login_link)
     return parser
 
 
@@ -259,6 +276,27 @@ def _export(args: argparse.Namespace) -> int:
         print(path)
     if not written:
         print("No booked check-ins yet: nothing to export.")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # imported here: Flask is only needed by this command
+    from sync.web.serve import serve
+
+    return serve(_config_dir(args), args.host, args.port, dev=args.dev)
+
+
+def _login_link(args: argparse.Namespace) -> int:
+    config_dir = _config_dir(args)
+    settings = load_settings(config_dir)
+    email = args.email.strip().lower()
+    manager = manager_named(config_dir, email)
+    link = make_link(settings.web, email, datetime.now(UTC))
+    print(
+        f"Sign-in link for {manager.person.name} <{email}>, usable once, valid until "
+        f"{link.expires:%Y-%m-%d %H:%M} UTC:"
+    )
+    print(link.url)
     return EXIT_OK
 
 

@@ -49,3 +49,9 @@ class CalendarError(SyncError):
 
 class TransitionError(UsageError):
     """A proposal was asked to move to a state its current state does not allow."""
+
+
+class SignInError(SyncError):
+    """A sign-in link that cannot be used. The message says why and how to get a new one."""
+
+    exit_code = 2

@@ -1,5 +1,5 @@
 """The nightly run, the only place that sequences one: load → lock → reconcile → read →
-plan → store proposals → book approved → export → report.
+plan → store proposals → book approved → export → notify managers → report.
 
 Failures are contained per pair: a bad roster entry or an unreadable calendar skips the pairs
 that depend on it and is reported; nothing booked is cancelled because something could not
@@ -21,6 +21,7 @@ from sync.busy_time import own_checkins, without
 from sync.calendar_watch import observe_calendars
 from sync.connectors.base import CalendarRef, Connectors
 from sync.connectors.registry import connectors_for, kind_of, read_busy
+from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.identity import fingerprint
@@ -165,8 +166,23 @@ class _Night:
             PairLine(p.manager, p.employee, p.explanation, p.id)
             for p in self.store.proposals(states=[State.PENDING])
         ]
+        if not self.report.dry_run:
+            self.notify_managers()
         self.report.finish()
         self.store.finish_run(run_id, self.report.exit_code, self.report.summary())
+
+    # ------------------------------------------------------------------ notify
+
+    def notify_managers(self) -> None:
+        """Email each manager the digest of what waits for them and what happened tonight.
+        Bookings are done by now: a mail failure is reported and retried next run, it
+        never undoes them."""
+        delivery = notify_managers(
+            self.store, self.settings, self.roster, self.report, datetime.now(UTC)
+        )
+        self.report.digests_sent = delivery.sent
+        self.report.digests_written = [str(path) for path in delivery.written]
+        self.report.digest_failures = delivery.failed
 
     # ------------------------------------------------------------------ reconcile
 

@@ -36,12 +36,21 @@ class RunReport:
     requests: dict[str, int] = field(default_factory=dict)
     pending: list[PairLine] = field(default_factory=list)
     exported: list[str] = field(default_factory=list)
+    digests_sent: list[str] = field(default_factory=list)
+    digests_written: list[str] = field(default_factory=list)
+    digest_failures: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     seconds: float = 0.0
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.skipped or self.config_problems or self.read_errors or self.write_failures)
+        return bool(
+            self.skipped
+            or self.config_problems
+            or self.read_errors
+            or self.write_failures
+            or self.digest_failures
+        )
 
     @property
     def exit_code(self) -> int:
@@ -96,6 +105,7 @@ class RunReport:
         ]
         if self.exported:
             lines.append(f"Calendar files: {len(self.exported)} written to {self.export_dir()}.")
+        lines += self._digest_lines()
         if self.pending:
             ids = " ".join(str(p.proposal_id) for p in self.pending)
             managers = sorted({p.manager for p in self.pending})
@@ -109,6 +119,21 @@ class RunReport:
                 "Approving books the series and writes the .ics files at once.",
             ]
         return "\n".join(lines)
+
+    def _digest_lines(self) -> list[str]:
+        lines = []
+        if self.digests_sent:
+            lines.append(f"Digest emails sent to: {', '.join(sorted(set(self.digests_sent)))}.")
+        if self.digests_written:
+            folder = Path(self.digests_written[0]).parent
+            lines.append(
+                f"Digest emails: {len(self.digests_written)} written to {folder}/ "
+                "(no [smtp] host is set; each .eml file can be opened in a mail program)."
+            )
+        if self.digest_failures:
+            lines += ["", "Digest emails not sent (kept, and retried by the next run):"]
+            lines += [f"  {email}: {why}" for email, why in sorted(self.digest_failures.items())]
+        return lines
 
     def export_dir(self) -> str:
         return str(Path(self.exported[0]).parent) if self.exported else ""

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from sync.errors import ConfigError
@@ -46,6 +55,76 @@ class GoogleSettings(BaseModel):
     parallel_requests: int = Field(default=4, ge=1, le=32)
 
 
+class WebSettings(BaseModel):
+    """[web]: the approval app and the sign-in links that lead into it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: SecretStr | None = Field(
+        default=None, description="Signs sign-in links and sessions; keep it out of version control"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8080", description="Where managers reach the app, for links"
+    )
+    link_hours: int = Field(default=72, ge=1, le=24 * 14, description="How long a link is valid")
+    session_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="How long a sign-in lasts in the browser"
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http:// or https:// address")
+        return value.rstrip("/")
+
+    @field_validator("secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        # a short secret can be guessed offline from any one link, and then links forged
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+
+class SmtpSettings(BaseModel):
+    """[smtp]: where the nightly digest is sent. Without a host, digests are written to
+    data_dir/outbox/ as .eml files instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = Field(default="", description="SMTP server; empty = write digests to outbox/")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="Default 587 (starttls), 465 (tls), 25 (none)"
+    )
+    security: Literal["starttls", "tls", "none"] = Field(default="starttls")
+    user: str = Field(default="", description="Login name; empty = no login")
+    password: SecretStr | None = Field(
+        default=None, description="Best set as env CHECKIN_SYNC_SMTP__PASSWORD"
+    )
+    from_address: str = Field(default="checkin-sync@localhost", description="The From: address")
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _password_with_user(self) -> SmtpSettings:
+        if self.user and self.password is None:
+            raise ValueError(
+                "smtp.user is set but there is no password: set CHECKIN_SYNC_SMTP__PASSWORD"
+            )
+        return self
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def effective_port(self) -> int:
+        if self.port is not None:
+            return self.port
+        return {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+
 class Settings(BaseSettings):
     """Flat keys, plus one section per integration (a TOML table such as [google]); a
     section key is overridden by env CHECKIN_SYNC_<SECTION>__<KEY>."""
@@ -68,6 +147,8 @@ class Settings(BaseSettings):
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
     google: GoogleSettings = GoogleSettings()
+    web: WebSettings = Field(default_factory=WebSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -108,6 +189,9 @@ def _describe(path: Path, item: Any) -> str:
     env_name = ENV_PREFIX + "__".join(str(part) for part in item["loc"]).upper()
     where = f"environment {env_name}" if env_name in os.environ else f"{path}: {key}"
     if item["type"] == "extra_forbidden":
-        known = ", ".join(Settings.model_fields)
+        section = Settings.model_fields.get(str(item["loc"][0])) if len(item["loc"]) > 1 else None
+        model = section.annotation if section is not None else Settings
+        known = ", ".join(getattr(model, "model_fields", Settings.model_fields))
         return f"{where}: unknown setting (known: {known})"
-    return f"{where}: {item['msg'].lower()} (got {item['input']!r})"
+    shown = "(hidden)" if "secret" in key or "password" in key else repr(item["input"])
+    return f"{where}: {item['msg'].lower()} (got {shown})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from sync.errors import StoreError, TransitionError
 from sync.identity import series_uid
 from sync.model import Occurrence, OccurrenceStatus
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -88,6 +88,27 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE series ADD COLUMN synced_sequence INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE series ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
     ALTER TABLE series ADD COLUMN declined_by TEXT NOT NULL DEFAULT '';
+    """,
+    # the approval app and the digest: sign-in links used once, and mail not yet delivered
+    3: """
+    CREATE TABLE used_sign_in_links (
+        link_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        used_at TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        message BLOB NOT NULL,
+        proposal_ids TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        delivered_at TEXT,
+        delivered_to TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX outbox_by_recipient ON outbox (recipient);
     """,
 }
 EXPORT_ONLY = "export"
@@ -178,6 +199,19 @@ class SeriesRecord:
         return self.calendar != EXPORT_ONLY and (
             self.state is SeriesState.BOOKING or self.synced_sequence < self.sequence
         )
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A digest email waiting for delivery; `message` is the whole RFC 5322 text."""
+
+    id: int
+    recipient: str
+    subject: str
+    message: bytes
+    created_at: datetime
+    attempts: int
+    last_error: str
 
 
 def _now() -> str:
@@ -410,6 +444,37 @@ class Store:
         assert updated is not None
         return updated
 
+    def replace_slot_and_approve(
+        self,
+        proposal_id: int,
+        *,
+        rrule: str,
+        first_start: datetime,
+        occurrences: Sequence[Occurrence],
+        explanation: str,
+        actor: str,
+        note: str,
+    ) -> ProposalRecord:
+        """Give a pending proposal another slot (one the planner offered as an alternative)
+        and approve it, in one transaction: nobody can approve the old slot in between."""
+        with self.transaction():
+            current = self.proposal(proposal_id)
+            if current is None or State.APPROVED not in _ALLOWED.get(current.state, set()):
+                # let _transition raise its usual, precise error
+                return self._transition(proposal_id, State.APPROVED, actor, note)
+            self.db.execute(
+                "UPDATE proposals SET rrule = ?, first_start = ?, occurrences = ?, "
+                "explanation = ? WHERE id = ?",
+                (
+                    rrule,
+                    first_start.isoformat(),
+                    occurrences_to_json(occurrences),
+                    explanation,
+                    proposal_id,
+                ),
+            )
+            return self._transition(proposal_id, State.APPROVED, actor, note)
+
     # ------------------------------------------------------------------ series
 
     def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
@@ -628,6 +693,15 @@ class Store:
             (_now(), actor, entity, entity_id, before.value if before else None, after.value, note),
         )
 
+    def audit_of(self, entity_ids: Collection[str], limit: int) -> list[dict[str, Any]]:
+        """The latest `limit` entries about these proposals (ids) and series (uids), newest
+        first."""
+        if not entity_ids:
+            return []
+        marks = ",".join("?" * len(entity_ids))
+        sql = f"SELECT * FROM audit WHERE entity_id IN ({marks}) ORDER BY id DESC LIMIT ?"
+        return [dict(row) for row in self.db.execute(sql, [*entity_ids, limit])]
+
     def audit_log(self, entity_id: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM audit"
         args: tuple[str, ...] = ()
@@ -635,6 +709,69 @@ class Store:
             sql += " WHERE entity_id = ?"
             args = (entity_id,)
         return [dict(row) for row in self.db.execute(sql + " ORDER BY id", args)]
+
+    # ------------------------------------------------------------------ sign-in links
+
+    def sign_in_link_used(self, link_id: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM used_sign_in_links WHERE link_id = ?", (link_id,)
+        ).fetchone()
+        return row is not None
+
+    def use_sign_in_link(self, link_id: str, email: str) -> bool:
+        """Record that a sign-in link was used; False if it already had been. Atomic, so two
+        browsers racing with the same link cannot both sign in."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO used_sign_in_links (link_id, email, used_at) VALUES (?, ?, ?)",
+            (link_id, email, _now()),
+        )
+        return cursor.rowcount == 1
+
+    # ------------------------------------------------------------------ outbox
+
+    def queue_message(
+        self, recipient: str, subject: str, message: bytes, proposal_ids: Iterable[int]
+    ) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (recipient, subject, message, json.dumps(sorted(proposal_ids)), _now()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def undelivered_messages(self) -> list[OutboxMessage]:
+        rows = self.db.execute("SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id")
+        return [
+            OutboxMessage(
+                id=row["id"],
+                recipient=row["recipient"],
+                subject=row["subject"],
+                message=bytes(row["message"]),
+                created_at=_instant(row["created_at"]),
+                attempts=row["attempts"],
+                last_error=row["last_error"],
+            )
+            for row in rows
+        ]
+
+    def mark_delivered(self, message_id: int, where: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET delivered_at = ?, delivered_to = ?, attempts = attempts + 1, "
+            "last_error = '' WHERE id = ?",
+            (_now(), where, message_id),
+        )
+
+    def note_delivery_error(self, message_id: int, error: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error, message_id),
+        )
+
+    def proposals_told(self, recipient: str) -> set[int]:
+        """Proposals already listed in a digest to `recipient` (delivered or still queued)."""
+        rows = self.db.execute("SELECT proposal_ids FROM outbox WHERE recipient = ?", (recipient,))
+        return {int(i) for row in rows for i in json.loads(row["proposal_ids"])}
 
 
 def _proposal(row: sqlite3.Row) -> ProposalRecord:

@@ -83,3 +83,7 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+# the web app's fixtures, for every test module that asks for them by name
+from tests.web_helpers import app, org, sign_in  # noqa: E402, F401

@@ -176,7 +176,7 @@ def test_a_series_a_calendar_must_hold_is_booking_until_confirmed(store: Store) 
 def test_a_version_1_database_is_migrated_without_losing_anything(tmp_path: Path) -> None:
     import sqlite3
 
-    from sync.store import _MIGRATIONS
+    from sync.store import _MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "state.sqlite"
     db = sqlite3.connect(path)
@@ -195,4 +195,4 @@ def test_a_version_1_database_is_migrated_without_losing_anything(tmp_path: Path
     store = Store.open(path)
     (record,) = store.proposals()
     assert (record.uid, record.organiser_calendar) == ("abc@checkin-sync", "export")
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

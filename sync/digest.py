@@ -1,0 +1,205 @@
+"""The nightly digest: one short email per manager that lists what waits for their decision
+and what happened to their team's check-ins tonight, with a sign-in link.
+
+A manager is emailed only when there is something new for them: a pending proposal no
+earlier digest has listed, or something that happened to their team's check-ins tonight.
+So a re-run of the same night, or a quiet night, sends nothing. Messages are queued in the
+store first and delivered by sync.mail, which keeps what it could not send for the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sync.mail import Delivery, deliver_outbox
+from sync.report import PairLine, RunReport
+from sync.roster import Roster
+from sync.settings import Settings
+from sync.signin import SignInLink, make_link
+from sync.store import ProposalRecord, State, Store
+from sync.timefmt import TwoZones, moment, pattern, span, zone_label
+
+log = logging.getLogger(__name__)
+OUTBOX = "outbox"
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    employee_name: str
+    cadence: str
+    duration: int
+    pattern: TwoZones
+    first: TwoZones
+    new: bool
+
+
+@dataclass(frozen=True)
+class TonightItem:
+    what: str
+    employee_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: str
+    name: str
+    subject: str
+    text: str
+    html: str
+    proposal_ids: tuple[int, ...]
+
+
+def notify_managers(
+    store: Store,
+    settings: Settings,
+    roster: Roster,
+    report: RunReport,
+    issued_at: datetime,
+) -> Delivery:
+    """Queue tonight's digests and deliver everything in the outbox. `issued_at` is the real
+    time (sign-in links expire from it), not the instant a run plans for."""
+    for digest in compose(store, settings, roster, report, issued_at):
+        store.queue_message(
+            digest.recipient, digest.subject, to_email(digest, settings), digest.proposal_ids
+        )
+    return deliver_outbox(store, settings.smtp, settings.data_dir / OUTBOX)
+
+
+def compose(
+    store: Store, settings: Settings, roster: Roster, report: RunReport, issued_at: datetime
+) -> list[Digest]:
+    tonight = _tonight_by_manager(report, roster)
+    pending: dict[str, list[ProposalRecord]] = {}
+    for record in store.proposals(states=[State.PENDING]):
+        pending.setdefault(record.manager, []).append(record)
+    digests = []
+    for manager in sorted(set(pending) | set(tonight)):
+        waiting = pending.get(manager, [])
+        told = store.proposals_told(manager)
+        if not tonight.get(manager) and all(r.id in told for r in waiting):
+            continue
+        digests.append(
+            _digest(manager, waiting, told, tonight.get(manager, []), settings, roster, issued_at)
+        )
+    return digests
+
+
+def _digest(
+    manager: str,
+    waiting: Sequence[ProposalRecord],
+    told: set[int],
+    tonight: Sequence[TonightItem],
+    settings: Settings,
+    roster: Roster,
+    issued_at: datetime,
+) -> Digest:
+    person = roster.managers.get(manager)
+    zone = person.person.timezone if person else (waiting[0].timezone if waiting else "UTC")
+    name = person.person.name if person else (waiting[0].manager_name if waiting else manager)
+    items = [_waiting(record, zone, roster, record.id not in told) for record in waiting]
+    link: SignInLink | None = None
+    if settings.web.secret is not None:
+        link = make_link(settings.web, manager, issued_at)
+    if len(waiting) == 1:
+        subject = "1 check-in waits for your approval"
+    elif waiting:
+        subject = f"{len(waiting)} check-ins wait for your approval"
+    else:
+        changes = f"{len(tonight)} change{'s' if len(tonight) != 1 else ''}"
+        subject = f"Check-ins: {changes} tonight"
+    values = {
+        "first_name": name.split()[0] if name.split() else manager,
+        "waiting": items,
+        "new_count": sum(1 for item in items if item.new),
+        "tonight": tonight,
+        "link": link.url if link else None,
+        "expires": f"{moment(link.expires, zone)} {zone_label(zone)}" if link else "",
+        "zone": zone_label(zone),
+    }
+    return Digest(
+        recipient=manager,
+        name=name,
+        subject=subject,
+        text=_TEMPLATES.get_template("digest.txt").render(values),
+        html=_TEMPLATES.get_template("digest.html").render(values, subject=subject),
+        proposal_ids=tuple(record.id for record in waiting),
+    )
+
+
+def _waiting(record: ProposalRecord, zone: str, roster: Roster, new: bool) -> WaitingItem:
+    employee = roster.employees.get(record.employee)
+    other = employee.person.timezone if employee else None
+    end = record.first_start + timedelta(minutes=record.duration)
+    return WaitingItem(
+        employee_name=record.employee_name,
+        cadence=record.cadence,
+        duration=record.duration,
+        pattern=pattern(record.rrule, record.cadence, record.first_start, end, zone, other),
+        first=span(record.first_start, end, zone, other),
+        new=new,
+    )
+
+
+def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[TonightItem]]:
+    sections: list[tuple[str, list[PairLine]]] = [
+        ("Booked", report.booked),
+        ("Replaced", report.superseded),
+        ("Cancelled", report.cancelled),
+        ("Declined", report.declined),
+        ("Dates moved or skipped", report.kept_up),
+        ("Could not be planned", report.skipped),
+        ("Not yet in the calendar", report.write_failures),
+    ]
+    result: dict[str, list[TonightItem]] = {}
+    for what, lines in sections:
+        for line in lines:
+            if not line.manager:  # e.g. an entry so broken its manager is unknown
+                continue
+            employee = roster.employees.get(line.employee)
+            name = employee.person.name if employee else line.employee
+            result.setdefault(line.manager, []).append(TonightItem(what, name, line.text))
+    return result
+
+
+def to_email(digest: Digest, settings: Settings) -> bytes:
+    message = EmailMessage()
+    message["Subject"] = digest.subject
+    message["From"] = settings.smtp.from_address
+    message["To"] = _address(digest.name, digest.recipient)
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain=_domain(settings.smtp.from_address))
+    message.set_content(digest.text)
+    message.add_alternative(digest.html, subtype="html")
+    # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there
+    return message.as_bytes(policy=SMTP)
+
+
+def _address(name: str, email: str) -> Address | str:
+    try:
+        # a display name from people.toml must not be able to add header lines
+        return Address(display_name=" ".join(name.split()), addr_spec=email)
+    except (ValueError, IndexError):
+        return email
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip("> ") or "checkin-sync.invalid"

@@ -1,0 +1,130 @@
+"""Delivering queued emails: through SMTP when [smtp] host is set, else as .eml files in
+data_dir/outbox/ for the operator to read or hand on.
+
+A message leaves the outbox table only once delivered; anything that fails stays there and
+is tried again by the next run. One SMTP connection serves a whole run, so a mail server
+that is down costs one timeout, not one per manager.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+from sync.settings import SmtpSettings
+from sync.store import OutboxMessage, Store
+
+# the files hold sign-in links: readable by the operator only
+EML_MODE = 0o600
+
+
+@dataclass
+class Delivery:
+    sent: list[str] = field(default_factory=list)
+    """Recipients reached through SMTP."""
+    written: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Recipient → why; those messages stay queued."""
+
+
+def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delivery:
+    delivery = Delivery()
+    messages = store.undelivered_messages()
+    if not messages:
+        return delivery
+    if not smtp.configured:
+        for message in messages:
+            try:
+                path = write_eml(outbox_dir, message)
+            except OSError as error:
+                _failed(store, delivery, message, f"cannot write to {outbox_dir}: {error}")
+            else:
+                store.mark_delivered(message.id, str(path))
+                delivery.written.append(path)
+        return delivery
+    try:
+        with _connect(smtp) as client:
+            for message in messages:
+                try:
+                    client.sendmail(_envelope_sender(smtp), [message.recipient], message.message)
+                except smtplib.SMTPException as error:
+                    # this recipient or message was refused; the others may still go through
+                    _failed(store, delivery, message, _describe(error))
+                else:
+                    store.mark_delivered(message.id, f"smtp:{smtp.host}")
+                    delivery.sent.append(message.recipient)
+    except (OSError, smtplib.SMTPException) as error:
+        why = f"{smtp.host}:{smtp.effective_port}: {_describe(error)}"
+        for message in messages:
+            if message.recipient not in delivery.sent and message.recipient not in delivery.failed:
+                _failed(store, delivery, message, why)
+    return delivery
+
+
+def write_eml(outbox_dir: Path, message: OutboxMessage) -> Path:
+    """`<created>-<id>-<recipient>.eml`, written atomically so a reader never sees half."""
+    outbox_dir.mkdir(parents=True, exist_ok=True)
+    stamp = message.created_at.strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(c if c.isalnum() or c in "@._-" else "_" for c in message.recipient)
+    path = outbox_dir / f"{stamp}-{message.id}-{safe}.eml"
+    handle, temporary = tempfile.mkstemp(dir=outbox_dir, prefix=".eml-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(message.message)
+        os.chmod(temporary, EML_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    port, timeout = smtp.effective_port, smtp.timeout_seconds
+    client: smtplib.SMTP
+    if smtp.security == "tls":
+        client = smtplib.SMTP_SSL(smtp.host, port, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(smtp.host, port, timeout=timeout)
+    try:
+        if smtp.security == "starttls":
+            client.starttls(context=context)
+        if smtp.user:
+            password = smtp.password.get_secret_value() if smtp.password else ""
+            client.login(smtp.user, password)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _envelope_sender(smtp: SmtpSettings) -> str:
+    return parseaddr(smtp.from_address)[1] or smtp.from_address
+
+
+def _failed(store: Store, delivery: Delivery, message: OutboxMessage, why: str) -> None:
+    store.note_delivery_error(message.id, why)
+    delivery.failed[message.recipient] = why
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "the SMTP server refused the user name or password ([smtp] user, password)"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "the SMTP server refused the recipient"
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = (
+            error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else ""
+        )
+        return f"the SMTP server answered {error.smtp_code} {text}".strip()
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed ({error.reason or error}); check [smtp] security and port"
+    if isinstance(error, OSError):
+        return f"cannot connect ({error.strerror or error})"
+    return str(error) or type(error).__name__

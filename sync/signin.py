@@ -1,0 +1,100 @@
+"""Sign-in links: no passwords. A link names one manager, is signed with the [web] secret,
+expires after `link_hours`, and can be used once (the store remembers used link ids).
+
+Expiry is part of the signed payload and checked against a clock passed in, so it can be
+tested without waiting and does not depend on itsdangerous' own timestamp handling.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from sync.errors import ConfigError, SignInError, UsageError
+from sync.model import Manager
+from sync.roster import load_roster
+from sync.settings import WebSettings
+
+SIGN_IN_PATH = "/sign-in/"
+_SALT = "checkin-sync sign-in link"
+NO_SECRET = (
+    "[web] secret is not set: add it to settings.toml or set CHECKIN_SYNC_WEB__SECRET "
+    "(at least 16 characters; e.g. the output of: python3 -c "
+    "'import secrets; print(secrets.token_urlsafe(32))')"
+)
+
+
+@dataclass(frozen=True)
+class SignInLink:
+    url: str
+    token: str
+    email: str
+    link_id: str
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class LinkClaim:
+    """What a valid token says: who, which link, until when."""
+
+    email: str
+    link_id: str
+    expires: datetime
+
+
+def require_secret(web: WebSettings) -> str:
+    if web.secret is None:
+        raise ConfigError([NO_SECRET])
+    return web.secret.get_secret_value()
+
+
+def make_link(web: WebSettings, email: str, now: datetime, secret: str | None = None) -> SignInLink:
+    """A fresh link for `email`, valid for `web.link_hours` from `now`."""
+    key = secret or require_secret(web)
+    link_id = secrets.token_urlsafe(16)
+    expires = (now + timedelta(hours=web.link_hours)).astimezone(UTC).replace(microsecond=0)
+    token = _serializer(key).dumps({"e": email, "j": link_id, "x": int(expires.timestamp())})
+    return SignInLink(f"{web.public_url}{SIGN_IN_PATH}{token}", token, email, link_id, expires)
+
+
+def read_link(secret: str, token: str, now: datetime) -> LinkClaim:
+    """The claim of a genuine, unexpired token; SignInError otherwise. Whether it was used
+    already is the store's to say."""
+    try:
+        payload = _serializer(secret).loads(token)
+        claim = LinkClaim(
+            email=str(payload["e"]),
+            link_id=str(payload["j"]),
+            expires=datetime.fromtimestamp(int(payload["x"]), UTC),
+        )
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise SignInError(
+            "This sign-in link is not valid: it may have been cut short or changed. Copy the "
+            "whole link from the email, or ask for a new one."
+        ) from None
+    if now >= claim.expires:
+        raise SignInError(
+            "This sign-in link has expired. The next digest email brings a new one, or ask "
+            "your operator for one (checkin-sync login-link EMAIL)."
+        )
+    return claim
+
+
+def manager_named(config_dir: Path, email: str) -> Manager:
+    """Links are for managers in people.toml; anyone else gets a clear no."""
+    roster = load_roster(config_dir / "people.toml")
+    manager = roster.managers.get(email)
+    if manager is None:
+        raise UsageError(
+            f"{email} is not a manager in {config_dir / 'people.toml'}; sign-in links are for "
+            "the managers listed under [[managers]]"
+        )
+    return manager
+
+
+def _serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=_SALT)

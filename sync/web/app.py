@@ -1,0 +1,106 @@
+"""Building the Flask app, and the one place where errors become HTTP statuses and pages."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers.response import Response
+
+from sync.errors import SyncError
+from sync.settings import load_settings
+from sync.signin import require_secret
+from sync.web import auth, views
+from sync.web.context import EXTENSION, WebContext, close_request_store
+
+log = logging.getLogger(__name__)
+
+# Content-Security-Policy: the pages need no script at all; frame-ancestors keeps the
+# approve buttons from being framed and clicked through (clickjacking)
+_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # sign-in links carry a token in the path; it must not travel on in Referer headers
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(
+    config_dir: Path,
+    *,
+    dev: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> Flask:
+    """The approval app over the store of `config_dir`. Outside `dev` a [web] secret is
+    required (ConfigError otherwise); in `dev` a missing one is replaced by a random secret
+    that lives as long as the process."""
+    settings = load_settings(config_dir)
+    if settings.web.secret is None and dev:
+        secret = secrets.token_urlsafe(32)
+    else:
+        secret = require_secret(settings.web)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret,
+        SESSION_COOKIE_NAME="checkin_sync_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.web.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.web.session_hours),
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.extensions[EXTENSION] = WebContext(
+        config_dir=config_dir,
+        settings=settings,
+        secret=secret,
+        clock=clock or (lambda: datetime.now(UTC)),
+    )
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(views.bp)
+    app.before_request(auth.check_csrf)
+    app.teardown_appcontext(close_request_store)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["csrf_token"] = auth.csrf_token
+    app.jinja_env.globals["signed_in_email"] = auth.signed_in_email
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        title = {
+            400: "That did not work",
+            401: "Please sign in",
+            404: "Not found",
+            410: "This link cannot be used",
+        }.get(code, error.name)
+        message = error.description or ""
+        if code == 404:
+            message = "There is nothing here, or it belongs to another manager's team."
+        return render_template("message.html", title=title, message=message), code
+
+    @app.errorhandler(SyncError)
+    def _sync_error(error: SyncError) -> tuple[str, int]:
+        # e.g. the state database cannot be opened: the operator has to act, not the manager
+        log.error("request failed: %s", error)
+        message = f"checkin-sync cannot serve this page right now: {error}"
+        return render_template(
+            "message.html", title="Temporarily unavailable", message=message
+        ), 503
+
+    return app

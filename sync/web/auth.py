@@ -1,0 +1,119 @@
+"""Signing in with a link, the session it starts, and the CSRF token every form carries.
+
+Opening a link shows a "Sign in" button instead of signing in at once: mail scanners and
+link previews fetch links before the person does, and would otherwise use up a link that
+works only once. The POST behind the button is what uses the link.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import Gone
+from werkzeug.wrappers.response import Response
+
+from sync.errors import SignInError
+from sync.signin import LinkClaim, read_link
+from sync.web.context import request_store, web_context
+
+bp = Blueprint("auth", __name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class LinkRefused(Gone):
+    """A link that was used, expired, or is not genuine: 410, with the reason for the person."""
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def check_csrf() -> None:
+    """Every state-changing request is a POST that must carry this session's token."""
+    if request.method != "POST":
+        return
+    expected = session.get("csrf")
+    given = request.form.get("csrf", "")
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
+        abort(
+            400,
+            "This form has expired or did not come from this site. "
+            "Go back, reload the page and try again.",
+        )
+
+
+def signed_in_email() -> str | None:
+    email = session.get("email")
+    return email if isinstance(email, str) else None
+
+
+def manager_required(view: Callable[P, R]) -> Callable[P, R | Response]:
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        if signed_in_email() is None:
+            abort(
+                401,
+                "Please sign in with the link from your latest digest email, "
+                "or ask your operator for one.",
+            )
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _claim(token: str) -> LinkClaim:
+    context = web_context()
+    try:
+        claim = read_link(context.secret, token, context.clock())
+    except SignInError as error:
+        raise LinkRefused(str(error)) from None
+    return claim
+
+
+@bp.get("/sign-in/<token>")
+def confirm(token: str) -> str | Response:
+    claim = _claim(token)
+    if signed_in_email() == claim.email:
+        return redirect(url_for("manager.home"))
+    if request_store().sign_in_link_used(claim.link_id):
+        raise LinkRefused(_USED)
+    return render_template("sign_in.html", token=token, email=claim.email)
+
+
+@bp.post("/sign-in")
+def sign_in() -> Response:
+    claim = _claim(request.form.get("token", ""))
+    if not request_store().use_sign_in_link(claim.link_id, claim.email):
+        raise LinkRefused(_USED)
+    # a new session on every sign-in, so nothing from before it carries over
+    session.clear()
+    session.permanent = True
+    session["email"] = claim.email
+    session["csrf"] = secrets.token_urlsafe(32)
+    return redirect(url_for("manager.home"), code=303)
+
+
+@bp.post("/sign-out")
+def sign_out() -> str:
+    session.clear()
+    return render_template(
+        "message.html",
+        title="Signed out",
+        message="You are signed out. The link in your next digest email signs you in again.",
+    )
+
+
+_USED = (
+    "This sign-in link was already used; each link works once. The next digest email brings "
+    "a new one, or ask your operator for one (checkin-sync login-link EMAIL)."
+)

@@ -1,0 +1,48 @@
+"""What every request needs: the config folder, settings, a clock, and the state database
+(opened once per request and closed after it, so each request sees the latest state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, g
+
+from sync.paths import Paths
+from sync.settings import Settings
+from sync.store import Store
+
+EXTENSION = "checkin_sync"
+
+
+@dataclass(frozen=True)
+class WebContext:
+    config_dir: Path
+    settings: Settings
+    secret: str
+    clock: Callable[[], datetime]
+    """Real time for links and "next check-in"; tests pass a fixed one."""
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(self.settings.data_dir)
+
+
+def web_context() -> WebContext:
+    context: WebContext = current_app.extensions[EXTENSION]
+    return context
+
+
+def request_store() -> Store:
+    if "store" not in g:
+        g.store = Store.open(web_context().paths.database)
+    store: Store = g.store
+    return store
+
+
+def close_request_store(_error: BaseException | None = None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()

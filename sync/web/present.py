@@ -1,0 +1,231 @@
+"""What the manager's page shows, computed from store records: every time in the viewer's
+zone with the other person's alongside. Plain values, so templates only lay them out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sync.errors import ConfigError
+from sync.model import Occurrence, OccurrenceStatus
+from sync.roster import load_roster
+from sync.store import ProposalRecord, SeriesRecord
+from sync.timefmt import TwoZones, moment, pattern, span, zone_label
+from sync.workflow import alternative_occurrences
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OccurrenceView:
+    when: TwoZones
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SlotView:
+    number: int
+    """0 for the proposed slot, 1.. for alternatives."""
+    pattern: TwoZones
+    first: TwoZones
+    occurrences: tuple[OccurrenceView, ...]
+    explanation: str
+    counts: str
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    id: int
+    employee: str
+    employee_name: str
+    cadence: str
+    duration: int
+    why: str
+    slot: SlotView
+    alternatives: tuple[SlotView, ...]
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    employee_name: str
+    cadence: str
+    duration: int
+    pattern: TwoZones
+    next: TwoZones | None
+    next_note: str
+    status: str
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    when: str
+    actor: str
+    what: str
+    note: str
+
+
+def timezones(config_dir: Path) -> dict[str, str]:
+    """Everyone's zone from people.toml. While the roster cannot be read (being edited, say),
+    the page still works: callers fall back to the series' zone."""
+    try:
+        roster = load_roster(config_dir / "people.toml")
+    except ConfigError as error:
+        log.warning("people.toml unreadable, showing series zones: %s", error)
+        return {}
+    people = [m.person for m in roster.managers.values()]
+    people += [e.person for e in roster.employees.values()]
+    return {p.email: p.timezone for p in people}
+
+
+class Presenter:
+    def __init__(self, viewer: str, zones: Mapping[str, str], now: datetime) -> None:
+        self.viewer = viewer
+        self.zones = zones
+        self.now = now
+
+    def viewer_zone(self, fallback: str) -> str:
+        return self.zones.get(self.viewer, fallback)
+
+    def other_zone(self, email: str) -> str | None:
+        return self.zones.get(email)
+
+    def proposal(self, record: ProposalRecord) -> ProposalView:
+        slot = self.slot(
+            0,
+            record,
+            rrule=record.rrule,
+            first=record.first_start,
+            occurrences=record.occurrences,
+            explanation=record.explanation,
+        )
+        alternatives = []
+        for number, raw in enumerate(record.alternatives, start=1):
+            try:
+                first = datetime.fromisoformat(raw["first_start"])
+                occurrences = alternative_occurrences(raw)
+            except (KeyError, TypeError, ValueError):
+                continue  # an unreadable alternative is not offered; the proposal still is
+            alternatives.append(
+                self.slot(
+                    number,
+                    record,
+                    rrule=str(raw.get("rrule", "")),
+                    first=first,
+                    occurrences=occurrences,
+                    explanation=str(raw.get("explanation", "")),
+                )
+            )
+        why = record.cadence_reason
+        if record.reason:
+            why = f"{why}; proposed because: {record.reason}"
+        return ProposalView(
+            id=record.id,
+            employee=record.employee,
+            employee_name=record.employee_name,
+            cadence=record.cadence,
+            duration=record.duration,
+            why=why,
+            slot=slot,
+            alternatives=tuple(alternatives),
+        )
+
+    def slot(
+        self,
+        number: int,
+        record: ProposalRecord,
+        *,
+        rrule: str,
+        first: datetime,
+        occurrences: Sequence[Occurrence],
+        explanation: str,
+    ) -> SlotView:
+        mine, theirs = self.viewer_zone(record.timezone), self.other_zone(record.employee)
+        end = first + timedelta(minutes=record.duration)
+        views = tuple(self.occurrence(o, mine, theirs) for o in occurrences)
+        statuses = [o.status for o in occurrences]
+        counts = (
+            f"{statuses.count(OccurrenceStatus.OK)} as planned, "
+            f"{statuses.count(OccurrenceStatus.MOVED)} moved, "
+            f"{statuses.count(OccurrenceStatus.SKIPPED)} skipped"
+        )
+        return SlotView(
+            number=number,
+            pattern=pattern(rrule, record.cadence, first, end, mine, theirs),
+            first=span(first, end, mine, theirs),
+            occurrences=views,
+            explanation=explanation,
+            counts=counts,
+        )
+
+    def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
+        note = item.reason
+        if item.status is OccurrenceStatus.MOVED:
+            note = f"moved from {moment(item.original_start, mine)}" + (
+                f": {item.reason}" if item.reason else ""
+            )
+        elif item.status is OccurrenceStatus.SKIPPED:
+            note = f"skipped: {item.reason}" if item.reason else "skipped"
+        return OccurrenceView(span(item.start, item.end, mine, theirs), item.status.value, note)
+
+    def series(self, record: SeriesRecord, status: str) -> SeriesView:
+        return self._team_line(record.proposal, record.first_start, record.occurrences, status)
+
+    def approved(self, record: ProposalRecord, status: str) -> SeriesView:
+        """An approved proposal not booked yet, shown with the booked series."""
+        return self._team_line(record, record.first_start, record.occurrences, status)
+
+    def _team_line(
+        self,
+        proposal: ProposalRecord,
+        first_start: datetime,
+        occurrences: Sequence[Occurrence],
+        status: str,
+    ) -> SeriesView:
+        mine, theirs = self.viewer_zone(proposal.timezone), self.other_zone(proposal.employee)
+        duration = timedelta(minutes=proposal.duration)
+        upcoming = [o for o in occurrences if o.takes_place and o.end > self.now]
+        nxt = upcoming[0] if upcoming else None
+        return SeriesView(
+            employee_name=proposal.employee_name,
+            cadence=proposal.cadence,
+            duration=proposal.duration,
+            pattern=pattern(
+                proposal.rrule,
+                proposal.cadence,
+                first_start,
+                first_start + duration,
+                mine,
+                theirs,
+            ),
+            next=span(nxt.start, nxt.end, mine, theirs) if nxt else None,
+            next_note=self.occurrence(nxt, mine, theirs).note if nxt else "",
+            status=status,
+        )
+
+    def history(
+        self, entries: Iterable[Mapping[str, Any]], names: Mapping[str, str]
+    ) -> list[HistoryView]:
+        """Audit entries; `names` maps entity ids (proposal ids, series uids) to a label."""
+        zone = self.viewer_zone("UTC")
+        views = []
+        for entry in entries:
+            at = datetime.fromisoformat(entry["at"])
+            before = entry["from_state"]
+            change = f"{before} → {entry['to_state']}" if before else entry["to_state"]
+            if before == entry["to_state"]:
+                change = "changed"
+            subject = names.get(entry["entity_id"], entry["entity_id"])
+            views.append(
+                HistoryView(
+                    when=f"{moment(at, zone)} {zone_label(zone)}",
+                    actor=entry["actor"],
+                    what=f"{entry['entity']} {subject}: {change}",
+                    note=entry["note"],
+                )
+            )
+        return views

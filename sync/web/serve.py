@@ -1,0 +1,81 @@
+"""`checkin-sync serve`: the approval app on a small threaded HTTP server.
+
+Meant for a team's worth of managers behind an https reverse proxy that forwards to it;
+set [web] public_url to the address people use, so links and secure cookies fit.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from sync.errors import UsageError
+from sync.roster import load_roster
+from sync.signin import make_link
+from sync.web.app import create_app
+from sync.web.context import web_context
+
+log = logging.getLogger(__name__)
+_SIGN_IN_TOKEN = re.compile(r"(/sign-in/)[^ ?]+")
+
+
+def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
+    if dev and not _loopback(host):
+        raise UsageError(f"--dev listens on this machine only (127.0.0.1 or ::1), not {host}")
+    if not 0 < port < 65536:
+        raise UsageError(f"--port: {port} is not a port number (1..65535)")
+    app = create_app(config_dir, dev=dev)
+    _check_free(host, port)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietTokens)
+    with app.app_context():
+        context = web_context()
+    print(f"checkin-sync approval app on http://{host}:{server.port}/ (Ctrl-C stops it)")
+    if not dev:
+        print(f"Sign-in links point to {context.settings.web.public_url}/ ([web] public_url).")
+    else:
+        roster = load_roster(config_dir / "people.toml")
+        web = context.settings.web.model_copy(update={"public_url": f"http://{host}:{port}"})
+        print("Development mode: sign-in links for this process only:")
+        for email, manager in sorted(roster.managers.items()):
+            link = make_link(web, email, datetime.now(UTC), secret=context.secret)
+            print(f"  {manager.person.name}: {link.url}")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+class QuietTokens(WSGIRequestHandler):
+    """The access log, without the tokens of sign-in links: a log is read by more people
+    than the manager the link was meant for."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = _SIGN_IN_TOKEN.sub(r"\1…", self.path)
+        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+
+
+def _check_free(host: str, port: int) -> None:
+    # werkzeug would print its own message and exit 1; a taken port is a usage error here
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

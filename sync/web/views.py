@@ -1,0 +1,218 @@
+"""The manager's page and the three decisions made on it. Decisions go through
+sync.workflow, exactly as on the command line, and approval books at once through
+book_approved_now, as `checkin-sync approve` does."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers.response import Response
+
+from sync import workflow
+from sync.errors import LockHeld, SyncError, UsageError
+from sync.nightly import book_approved_now
+from sync.store import ProposalRecord, SeriesState, State, Store
+from sync.timefmt import moment, zone_label
+from sync.web.auth import manager_required, signed_in_email
+from sync.web.context import request_store, web_context
+from sync.web.present import Presenter, timezones
+
+log = logging.getLogger(__name__)
+bp = Blueprint("manager", __name__)
+HISTORY_ENTRIES = 40
+REASON_MAX = 500
+
+
+def _viewer() -> str:
+    email = signed_in_email()
+    assert email is not None  # manager_required ran first
+    return email
+
+
+def _actor() -> str:
+    return f"{_viewer()} (web)"
+
+
+def _presenter() -> Presenter:
+    context = web_context()
+    return Presenter(_viewer(), timezones(context.config_dir), context.clock())
+
+
+@bp.get("/")
+@manager_required
+def home() -> str:
+    viewer = _viewer()
+    store = request_store()
+    presenter = _presenter()
+    records = store.proposals(manager=viewer)
+    pending = [presenter.proposal(r) for r in records if r.state is State.PENDING]
+    team = [
+        presenter.series(s, "booked" if s.state is SeriesState.BOOKED else "being booked")
+        for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED])
+        if s.proposal.manager == viewer
+    ]
+    team += [
+        presenter.approved(r, "approved; the next run books it")
+        for r in records
+        if r.state is State.APPROVED and store.series_of(r.id) is None
+    ]
+    names = {str(r.id): f"#{r.id} ({r.employee_name})" for r in records}
+    names |= {r.uid: f"with {r.employee_name}" for r in records}
+    history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
+    zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
+    return render_template(
+        "manager.html",
+        viewer=viewer,
+        viewer_name=records[0].manager_name if records else viewer,
+        zone=zone_label(zone),
+        pending=pending,
+        team=sorted(team, key=lambda view: view.employee_name.lower()),
+        history=history,
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/approve")
+@manager_required
+def approve(proposal_id: int) -> Response:
+    record = _own(proposal_id)
+    return _decide(record, lambda store: workflow.approve(store, [record.id], _actor()), "Approved")
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+@manager_required
+def reject(proposal_id: int) -> Response:
+    record = _own(proposal_id)
+    reason = " ".join(request.form.get("reason", "").split())
+    if len(reason) > REASON_MAX:
+        abort(400, f"The reason is longer than {REASON_MAX} characters; please shorten it.")
+    return _decide(
+        record,
+        lambda store: workflow.reject(store, record.id, _actor(), reason),
+        "Rejected",
+        books=False,
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/choose")
+@manager_required
+def choose(proposal_id: int) -> Response:
+    record = _own(proposal_id)
+    number = request.form.get("alternative", "")
+    if not number.isdigit() or not 1 <= int(number) <= len(record.alternatives):
+        abort(400, "Choose one of the alternative times shown.")
+    return _decide(
+        record,
+        lambda store: workflow.choose_alternative(store, record.id, int(number), _actor()),
+        f"Approved alternative {number} for",
+    )
+
+
+def _own(proposal_id: int) -> ProposalRecord:
+    """The proposal if it is one of the viewer's reports'; 404 otherwise, so another
+    manager's proposals cannot even be told apart from ones that do not exist."""
+    record = request_store().proposal(proposal_id)
+    if record is None or record.manager != _viewer():
+        abort(404)
+    return record
+
+
+def _decide(
+    record: ProposalRecord,
+    action: Callable[[Store], object],
+    verb: str,
+    *,
+    books: bool = True,
+) -> Response:
+    store = request_store()
+    try:
+        action(store)
+    except UsageError as error:
+        latest = store.proposal(record.id)
+        if latest is None or latest.state is State.PENDING:
+            abort(400, str(error))
+        # decided elsewhere, or replaced by a run, since the page was loaded: say what happened
+        flash(_what_happened(store, record), "warning")
+        return redirect(url_for("manager.home"), code=303)
+    if books:
+        category, outcome = _book(record.id)
+    else:
+        category, outcome = "success", "The next nightly run proposes another time."
+    flash(f"{verb} the check-in with {record.employee_name}. {outcome}", category)
+    return redirect(url_for("manager.home"), code=303)
+
+
+def _book(proposal_id: int) -> tuple[str, str]:
+    context = web_context()
+    try:
+        report = book_approved_now(context.config_dir, _actor(), now=context.clock())
+    except LockHeld:
+        return "info", "A nightly run is in progress right now; it books this check-in."
+    except Exception as error:
+        # whatever went wrong, the decision stands and the nightly run finishes the job
+        log.exception("booking after approval of proposal %s failed", proposal_id)
+        latest = request_store().proposal(proposal_id)
+        if latest is not None and latest.state is State.BOOKED:
+            return (
+                "warning",
+                f"It is booked, but the calendar files could not be written ({_short(error)}); "
+                "the next nightly run writes them.",
+            )
+        return (
+            "warning",
+            f"Booking did not work this time ({_short(error)}); it stays approved and the next "
+            "nightly run books it.",
+        )
+    for line in report.booked:
+        if line.proposal_id == proposal_id:
+            return "success", "It is booked, and the calendar files are updated."
+    for line in report.write_failures:
+        if line.proposal_id == proposal_id:
+            return "warning", f"It is not booked yet ({line.text}); the next nightly run retries."
+    for line in report.superseded:
+        if line.proposal_id == proposal_id:
+            return "warning", f"It was not booked: {line.text}."
+    return "info", "The next nightly run books it."
+
+
+def _short(error: Exception) -> str:
+    """Enough to tell the operator what to look at, without internals on a manager's page."""
+    if isinstance(error, SyncError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return "an unexpected error; the server log has the details"
+
+
+def _what_happened(store: Store, seen: ProposalRecord) -> str:
+    latest = store.proposal(seen.id)
+    assert latest is not None
+    trail = store.audit_log(str(seen.id))
+    last = trail[-1] if trail else None
+    who = ""
+    if last is not None:
+        actor = "you" if last["actor"] == _actor() else last["actor"]
+        zone = _presenter().viewer_zone(latest.timezone)
+        when = moment(_instant(last["at"]), zone)
+        who = f" by {actor} on {when} {zone_label(zone)}"
+        note = f" ({last['note']})" if last["note"] else ""
+    else:
+        note = ""
+    subject = f"The proposal for {seen.employee_name} (#{seen.id})"
+    return {
+        State.PENDING: f"{subject} is still waiting.",
+        State.APPROVED: f"Nothing was changed: {subject} was already approved{who}. "
+        "The next nightly run books it if it is not booked yet.",
+        State.BOOKED: f"Nothing was changed: {subject} was already approved and booked{who}.",
+        State.REJECTED: f"Nothing was changed: {subject} was already rejected{who}{note}. "
+        "The next nightly run proposes another time.",
+        State.SUPERSEDED: f"Nothing was changed: {subject} was replaced{who}{note}. "
+        "Any newer proposal is shown below.",
+        State.CANCELLED: f"Nothing was changed: {subject} was cancelled{who}{note}.",
+    }[latest.state]
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
