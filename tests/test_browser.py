@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -95,9 +96,11 @@ def test_a_manager_signs_in_approves_one_and_rejects_another_in_a_real_browser(
 
     browser.get(link.url)
     browser.find_element(By.ID, "sign-in").click()
+    # the click sends a form; wait for the page it leads to before looking at it
+    approve = _element(browser, By.ID, f"approve-{lena.id}")
     assert "Check-ins for Karin Lind" in browser.find_element(By.TAG_NAME, "h1").text
 
-    browser.find_element(By.ID, f"approve-{lena.id}").click()
+    approve.click()
     flash = _flash(browser)
     assert "Approved the check-in with Lena Berg. It is booked" in flash
 
@@ -127,6 +130,15 @@ def test_a_manager_signs_in_approves_one_and_rejects_another_in_a_real_browser(
     )
     assert browser.save_screenshot(str(ARTIFACTS / "manager-page-phone.png"))
     assert content <= visible
+
+
+def _element(browser: object, by: str, value: str) -> Any:
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, 30).until(  # type: ignore[arg-type]
+        expected_conditions.presence_of_element_located((by, value))
+    )
 
 
 def _flash(browser: object, after: str = "") -> str:

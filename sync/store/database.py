@@ -1,0 +1,101 @@
+"""`Store`, one open state database: opening it (and migrating it forward), the private
+copy dry runs plan against, and the record of each run. The SQL of each concept lives in the
+mixins `Store` is made of."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sync.errors import StoreError
+from sync.store.outbox import OutboxMixin
+from sync.store.proposals import ProposalsMixin
+from sync.store.records import now_text
+from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
+from sync.store.series import SeriesMixin
+
+
+# SeriesMixin builds on ProposalsMixin, so it comes first; the audit log and transactions
+# come from StoreBase, under all of them
+class Store(SeriesMixin, ProposalsMixin, OutboxMixin):
+    """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
+    private in-memory copy for dry runs, so they can plan without writing anything."""
+
+    def __init__(self, connection: sqlite3.Connection, label: str) -> None:
+        self.db = connection
+        self.db.row_factory = sqlite3.Row
+        self.label = label
+        self._migrate()
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+        except (OSError, sqlite3.OperationalError) as error:
+            raise StoreError(f"{path}: cannot open the state database ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: not a checkin-sync database ({error})") from None
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open the state database ({error})") from None
+        return cls(connection, str(path))
+
+    @classmethod
+    def scratch(cls, path: Path) -> Store:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        if path.exists():
+            try:
+                with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+                    source.backup(memory)
+            except sqlite3.Error as error:
+                raise StoreError(f"{path}: cannot read the state database ({error})") from None
+        return cls(memory, str(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ schema
+
+    def _migrate(self) -> None:
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.label}: not a checkin-sync database ({error})") from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.label}: written by a newer checkin-sync (schema {version}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade checkin-sync or restore a backup"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            # executescript commits any open transaction first, so the script carries its own
+            script = (
+                f"BEGIN IMMEDIATE;\n{_MIGRATIONS[target]}\nPRAGMA user_version = {target};\nCOMMIT;"
+            )
+            try:
+                self.db.executescript(script)
+            except sqlite3.Error as error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise StoreError(f"{self.label}: cannot upgrade the database ({error})") from None
+
+    # ------------------------------------------------------------------ runs
+
+    def begin_run(self, planned_for: datetime) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs (started_at, planned_for) VALUES (?, ?)",
+            (now_text(), planned_for.isoformat()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, exit_code: int, summary: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ?",
+            (now_text(), exit_code, json.dumps(summary), run_id),
+        )

@@ -1,0 +1,64 @@
+"""What the approval app and the digest keep: sign-in links already used, and the digest
+emails waiting in the outbox until they are delivered."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from sync.store.base import StoreBase
+from sync.store.records import OutboxMessage, message_from_row, now_text
+
+
+class OutboxMixin(StoreBase):
+    # ------------------------------------------------------------------ sign-in links
+
+    def sign_in_link_used(self, link_id: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM used_sign_in_links WHERE link_id = ?", (link_id,)
+        ).fetchone()
+        return row is not None
+
+    def use_sign_in_link(self, link_id: str, email: str) -> bool:
+        """Record that a sign-in link was used; False if it already had been. Atomic, so two
+        browsers racing with the same link cannot both sign in."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO used_sign_in_links (link_id, email, used_at) VALUES (?, ?, ?)",
+            (link_id, email, now_text()),
+        )
+        return cursor.rowcount == 1
+
+    # ------------------------------------------------------------------ outbox
+
+    def queue_message(
+        self, recipient: str, subject: str, message: bytes, proposal_ids: Iterable[int]
+    ) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (recipient, subject, message, json.dumps(sorted(proposal_ids)), now_text()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def undelivered_messages(self) -> list[OutboxMessage]:
+        rows = self.db.execute("SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id")
+        return [message_from_row(row) for row in rows]
+
+    def mark_delivered(self, message_id: int, where: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET delivered_at = ?, delivered_to = ?, attempts = attempts + 1, "
+            "last_error = '' WHERE id = ?",
+            (now_text(), where, message_id),
+        )
+
+    def note_delivery_error(self, message_id: int, error: str) -> None:
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error, message_id),
+        )
+
+    def proposals_told(self, recipient: str) -> set[int]:
+        """Proposals already listed in a digest to `recipient` (delivered or still queued)."""
+        rows = self.db.execute("SELECT proposal_ids FROM outbox WHERE recipient = ?", (recipient,))
+        return {int(i) for row in rows for i in json.loads(row["proposal_ids"])}

@@ -1,0 +1,156 @@
+"""Proposals: what the planner proposes for a manager–employee pair, numbered by generation,
+and the moves between states that approving, rejecting and booking make (each one audited)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sync.errors import TransitionError
+from sync.identity import series_uid
+from sync.model import Occurrence
+from sync.store.base import StoreBase
+from sync.store.records import (
+    NewProposal,
+    ProposalRecord,
+    State,
+    allowed,
+    now_text,
+    occurrences_to_json,
+    proposal_from_row,
+)
+
+
+class ProposalsMixin(StoreBase):
+    def proposals(
+        self,
+        *,
+        manager: str | None = None,
+        employee: str | None = None,
+        states: Iterable[State] | None = None,
+    ) -> list[ProposalRecord]:
+        sql = "SELECT * FROM proposals WHERE 1=1"
+        args: list[Any] = []
+        if manager is not None:
+            sql += " AND manager = ?"
+            args.append(manager)
+        if employee is not None:
+            sql += " AND employee = ?"
+            args.append(employee)
+        if states is not None:
+            wanted = [s.value for s in states]
+            sql += f" AND state IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        sql += " ORDER BY manager, employee, id"
+        return [proposal_from_row(row) for row in self.db.execute(sql, args)]
+
+    def proposal(self, proposal_id: int) -> ProposalRecord | None:
+        row = self.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+        return None if row is None else proposal_from_row(row)
+
+    def add_proposal(self, run_id: int | None, new: NewProposal, actor: str) -> int:
+        """Store a pending proposal under the next generation of its pair."""
+        with self.transaction():
+            generation = self.db.execute(
+                "SELECT COALESCE(MAX(generation), 0) + 1 FROM proposals "
+                "WHERE manager = ? AND employee = ?",
+                (new.manager, new.employee),
+            ).fetchone()[0]
+            now = now_text()
+            cursor = self.db.execute(
+                "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
+                "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
+                "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
+                "created_at, updated_at, organiser_calendar) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    new.manager,
+                    new.employee,
+                    new.manager_name,
+                    new.employee_name,
+                    generation,
+                    series_uid(new.manager, new.employee, generation),
+                    State.PENDING.value,
+                    new.fingerprint,
+                    new.cadence,
+                    new.cadence_reason,
+                    new.duration,
+                    new.timezone,
+                    new.rrule,
+                    new.first_start.isoformat(),
+                    occurrences_to_json(new.occurrences),
+                    new.explanation,
+                    json.dumps(new.alternatives),
+                    new.reason,
+                    now,
+                    now,
+                    new.organiser_calendar,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            self._audit(actor, "proposal", str(cursor.lastrowid), None, State.PENDING, new.reason)
+            return cursor.lastrowid
+
+    def transition(self, proposal_id: int, to: State, actor: str, note: str = "") -> ProposalRecord:
+        """Move a proposal to `to` if its current state allows it; atomically, so two actors
+        racing on the same proposal cannot both succeed."""
+        with self.transaction():
+            return self._transition(proposal_id, to, actor, note)
+
+    def transition_all(
+        self, proposal_ids: Sequence[int], to: State, actor: str, note: str = ""
+    ) -> list[ProposalRecord]:
+        """Move several proposals at once: all of them, or none if any refuses."""
+        with self.transaction():
+            return [self._transition(i, to, actor, note) for i in proposal_ids]
+
+    def _transition(self, proposal_id: int, to: State, actor: str, note: str) -> ProposalRecord:
+        current = self.proposal(proposal_id)
+        if current is None:
+            raise TransitionError(f"there is no proposal {proposal_id}")
+        if not allowed(current.state, to):
+            raise TransitionError(
+                f"proposal {proposal_id} is {current.state.value} and cannot become {to.value}"
+            )
+        self.db.execute(
+            "UPDATE proposals SET state = ?, updated_at = ? WHERE id = ?",
+            (to.value, now_text(), proposal_id),
+        )
+        self._audit(actor, "proposal", str(proposal_id), current.state, to, note)
+        updated = self.proposal(proposal_id)
+        assert updated is not None
+        return updated
+
+    def replace_slot_and_approve(
+        self,
+        proposal_id: int,
+        *,
+        rrule: str,
+        first_start: datetime,
+        occurrences: Sequence[Occurrence],
+        explanation: str,
+        actor: str,
+        note: str,
+    ) -> ProposalRecord:
+        """Give a pending proposal another slot (one the planner offered as an alternative)
+        and approve it, in one transaction: nobody can approve the old slot in between."""
+        with self.transaction():
+            current = self.proposal(proposal_id)
+            if current is None or not allowed(current.state, State.APPROVED):
+                # let _transition raise its usual, precise error
+                return self._transition(proposal_id, State.APPROVED, actor, note)
+            self.db.execute(
+                "UPDATE proposals SET rrule = ?, first_start = ?, occurrences = ?, "
+                "explanation = ? WHERE id = ?",
+                (
+                    rrule,
+                    first_start.isoformat(),
+                    occurrences_to_json(occurrences),
+                    explanation,
+                    proposal_id,
+                ),
+            )
+            return self._transition(proposal_id, State.APPROVED, actor, note)

@@ -1,0 +1,226 @@
+"""What the store hands out and takes in: the states a proposal and a series go through, the
+records, and how they are written to and read from table rows (timestamps as ISO text,
+occurrences as JSON)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sync.model import Occurrence, OccurrenceStatus
+
+EXPORT_ONLY = "export"
+"""`series.calendar` of a series that lives only in the exported .ics files."""
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    BOOKED = "booked"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+LIVE_STATES = (State.PENDING, State.APPROVED, State.BOOKED)
+OPEN_STATES = (State.PENDING, State.APPROVED)
+_ALLOWED: dict[State, set[State]] = {
+    State.PENDING: {State.APPROVED, State.REJECTED, State.SUPERSEDED, State.CANCELLED},
+    State.APPROVED: {State.BOOKED, State.SUPERSEDED, State.CANCELLED},
+    State.BOOKED: {State.SUPERSEDED, State.CANCELLED},
+}
+
+
+def allowed(current: State, to: State) -> bool:
+    """Whether a proposal in state `current` may move to `to`."""
+    return to in _ALLOWED.get(current, set())
+
+
+class SeriesState(StrEnum):
+    BOOKING = "booking"
+    """Recorded before the calendar write; becomes booked once the calendar has it."""
+    BOOKED = "booked"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewProposal:
+    """What the orchestrator hands the store for a planner result."""
+
+    manager: str
+    employee: str
+    manager_name: str
+    employee_name: str
+    fingerprint: str
+    cadence: str
+    cadence_reason: str
+    duration: int
+    timezone: str
+    rrule: str
+    first_start: datetime
+    occurrences: Sequence[Occurrence]
+    explanation: str
+    alternatives: list[dict[str, Any]]
+    reason: str
+    organiser_calendar: str = EXPORT_ONLY
+    """The connector kind that will hold the series (e.g. "google"), or "export"."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposalRecord(NewProposal):
+    """A stored proposal: what the planner proposed, plus its identity and state."""
+
+    id: int
+    run_id: int | None
+    generation: int
+    uid: str
+    state: State
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SeriesRecord:
+    uid: str
+    proposal: ProposalRecord
+    state: SeriesState
+    sequence: int
+    first_start: datetime
+    until: datetime | None
+    occurrences: tuple[Occurrence, ...]
+    booked_at: datetime
+    updated_at: datetime
+    calendar: str = EXPORT_ONLY
+    synced_sequence: int = -1
+    last_error: str = ""
+    declined_by: frozenset[str] = frozenset()
+
+    @property
+    def needs_write(self) -> bool:
+        """Whether the calendar that holds the series lags behind what the store wants."""
+        return self.calendar != EXPORT_ONLY and (
+            self.state is SeriesState.BOOKING or self.synced_sequence < self.sequence
+        )
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A digest email waiting for delivery; `message` is the whole RFC 5322 text."""
+
+    id: int
+    recipient: str
+    subject: str
+    message: bytes
+    created_at: datetime
+    attempts: int
+    last_error: str
+
+
+# ---------------------------------------------------------------------- columns
+
+
+def now_text() -> str:
+    """The current time as stored in `*_at` columns."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def occurrences_to_json(occurrences: Iterable[Occurrence]) -> str:
+    return json.dumps(
+        [
+            {
+                "original_start": o.original_start.astimezone(UTC).isoformat(),
+                "start": o.start.astimezone(UTC).isoformat(),
+                "end": o.end.astimezone(UTC).isoformat(),
+                "status": o.status.value,
+                "reason": o.reason,
+                "fixed": o.fixed,
+            }
+            for o in occurrences
+        ]
+    )
+
+
+def occurrences_from_json(text: str) -> tuple[Occurrence, ...]:
+    return tuple(
+        Occurrence(
+            original_start=instant(item["original_start"]),
+            start=instant(item["start"]),
+            end=instant(item["end"]),
+            status=OccurrenceStatus(item["status"]),
+            reason=item["reason"],
+            fixed=item.get("fixed", False),
+        )
+        for item in json.loads(text)
+    )
+
+
+# ---------------------------------------------------------------------- rows
+
+
+def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
+    return ProposalRecord(
+        id=row["id"],
+        run_id=row["run_id"],
+        manager=row["manager"],
+        employee=row["employee"],
+        manager_name=row["manager_name"],
+        employee_name=row["employee_name"],
+        generation=row["generation"],
+        uid=row["uid"],
+        state=State(row["state"]),
+        fingerprint=row["fingerprint"],
+        cadence=row["cadence"],
+        cadence_reason=row["cadence_reason"],
+        duration=row["duration"],
+        timezone=row["timezone"],
+        rrule=row["rrule"],
+        first_start=instant(row["first_start"]),
+        occurrences=occurrences_from_json(row["occurrences"]),
+        explanation=row["explanation"],
+        alternatives=json.loads(row["alternatives"]),
+        reason=row["reason"],
+        created_at=instant(row["created_at"]),
+        updated_at=instant(row["updated_at"]),
+        organiser_calendar=row["organiser_calendar"],
+    )
+
+
+def series_from_row(row: sqlite3.Row, proposal: ProposalRecord) -> SeriesRecord:
+    """A `series` row, with the proposal it books (`row["proposal_id"]`)."""
+    return SeriesRecord(
+        uid=row["uid"],
+        proposal=proposal,
+        state=SeriesState(row["state"]),
+        sequence=row["sequence"],
+        first_start=instant(row["first_start"]),
+        until=instant(row["until"]) if row["until"] else None,
+        occurrences=occurrences_from_json(row["occurrences"]),
+        booked_at=instant(row["booked_at"]),
+        updated_at=instant(row["updated_at"]),
+        calendar=row["calendar"],
+        synced_sequence=row["synced_sequence"],
+        last_error=row["last_error"],
+        declined_by=frozenset(e for e in row["declined_by"].split(",") if e),
+    )
+
+
+def message_from_row(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        recipient=row["recipient"],
+        subject=row["subject"],
+        message=bytes(row["message"]),
+        created_at=instant(row["created_at"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+    )

@@ -1,0 +1,98 @@
+"""The schema of the state database, as the migrations that build it.
+
+The database carries `SCHEMA_VERSION` in `PRAGMA user_version`; opening it runs every
+migration above that number, in order (see `Store._migrate`). A database already at version N
+never runs migration N again, so a change to the schema is a new migration, not an edit of an
+old one.
+"""
+
+SCHEMA_VERSION = 3
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        planned_for TEXT NOT NULL,
+        finished_at TEXT,
+        exit_code INTEGER,
+        summary TEXT
+    );
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        manager TEXT NOT NULL,
+        employee TEXT NOT NULL,
+        manager_name TEXT NOT NULL,
+        employee_name TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        uid TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        cadence TEXT NOT NULL,
+        cadence_reason TEXT NOT NULL,
+        duration INTEGER NOT NULL,
+        timezone TEXT NOT NULL,
+        rrule TEXT NOT NULL,
+        first_start TEXT NOT NULL,
+        occurrences TEXT NOT NULL,
+        explanation TEXT NOT NULL,
+        alternatives TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (manager, employee, generation)
+    );
+    CREATE INDEX proposals_by_state ON proposals (state, manager);
+    CREATE TABLE series (
+        uid TEXT PRIMARY KEY,
+        proposal_id INTEGER NOT NULL UNIQUE REFERENCES proposals(id),
+        state TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        first_start TEXT NOT NULL,
+        until TEXT,
+        occurrences TEXT NOT NULL,
+        booked_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # calendars the service writes to: where each series lives, what was last written there
+    2: """
+    ALTER TABLE proposals ADD COLUMN organiser_calendar TEXT NOT NULL DEFAULT 'export';
+    ALTER TABLE series ADD COLUMN calendar TEXT NOT NULL DEFAULT 'export';
+    ALTER TABLE series ADD COLUMN synced_sequence INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE series ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+    ALTER TABLE series ADD COLUMN declined_by TEXT NOT NULL DEFAULT '';
+    """,
+    # the approval app and the digest: sign-in links used once, and mail not yet delivered
+    3: """
+    CREATE TABLE used_sign_in_links (
+        link_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        used_at TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        message BLOB NOT NULL,
+        proposal_ids TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        delivered_at TEXT,
+        delivered_to TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX outbox_by_recipient ON outbox (recipient);
+    """,
+}

@@ -1,0 +1,212 @@
+"""Booked series: an approved proposal once it is (being) written to a calendar, the dates
+it holds, and how far the calendar that holds it has caught up (`sequence` against
+`synced_sequence`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sync.model import Occurrence
+from sync.store.proposals import ProposalsMixin
+from sync.store.records import (
+    EXPORT_ONLY,
+    ProposalRecord,
+    SeriesRecord,
+    SeriesState,
+    State,
+    now_text,
+    occurrences_to_json,
+    series_from_row,
+)
+
+
+class SeriesMixin(ProposalsMixin):
+    """Builds on the proposals: a series record carries its proposal, and booking or ending a
+    series moves its proposal along with it."""
+
+    def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
+        sql = "SELECT * FROM series"
+        args: list[str] = []
+        if states is not None:
+            wanted = [s.value for s in states]
+            sql += f" WHERE state IN ({','.join('?' * len(wanted))})"
+            args = wanted
+        sql += " ORDER BY uid"
+        return [self._series(row) for row in self.db.execute(sql, args)]
+
+    def series_of(self, proposal_id: int) -> SeriesRecord | None:
+        row = self.db.execute(
+            "SELECT * FROM series WHERE proposal_id = ?", (proposal_id,)
+        ).fetchone()
+        return None if row is None else self._series(row)
+
+    def book(
+        self,
+        proposal: ProposalRecord,
+        first_start: datetime,
+        occurrences: Sequence[Occurrence],
+        actor: str,
+        *,
+        calendar: str = EXPORT_ONLY,
+    ) -> SeriesRecord:
+        """Record an approved proposal as a series. A series that only lives in the exports is
+        booked at once; one that a calendar must hold stays `booking` until `confirm_booking`
+        after the write, so a crash in between is finished by the next run, not forgotten."""
+        with self.transaction():
+            existing = self.series_of(proposal.id)
+            if existing is not None:
+                return existing
+            now = now_text()
+            self.db.execute(
+                "INSERT INTO series (uid, proposal_id, state, sequence, first_start, until, "
+                "occurrences, booked_at, updated_at, calendar) "
+                "VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?, ?)",
+                (
+                    proposal.uid,
+                    proposal.id,
+                    SeriesState.BOOKING.value,
+                    first_start.isoformat(),
+                    occurrences_to_json(occurrences),
+                    now,
+                    now,
+                    calendar,
+                ),
+            )
+            self._audit(actor, "series", proposal.uid, None, SeriesState.BOOKING, calendar)
+            if calendar == EXPORT_ONLY:
+                self._confirm(proposal.uid, actor)
+        booked = self.series_of(proposal.id)
+        assert booked is not None
+        return booked
+
+    def confirm_booking(self, uid: str, actor: str) -> None:
+        with self.transaction():
+            self._confirm(uid, actor)
+
+    def _confirm(self, uid: str, actor: str) -> None:
+        """The series exists where it should: it is booked, its proposal too, and the series
+        it replaces (an older one for the same employee) ends where it begins."""
+        series = self._series_by_uid(uid)
+        if series.state is not SeriesState.BOOKING:
+            return
+        self.db.execute(
+            "UPDATE series SET state = ?, updated_at = ? WHERE uid = ?",
+            (SeriesState.BOOKED.value, now_text(), uid),
+        )
+        self._audit(actor, "series", uid, SeriesState.BOOKING, SeriesState.BOOKED, "")
+        self._transition(series.proposal.id, State.BOOKED, actor, "")
+        replaced = self.db.execute(
+            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
+            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ?",
+            (SeriesState.BOOKED.value, series.proposal.employee, uid),
+        ).fetchall()
+        for row in replaced:
+            note = f"replaced by proposal {series.proposal.id}"
+            self._end_series(
+                self._series(row), SeriesState.SUPERSEDED, actor, note, series.first_start
+            )
+
+    def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
+        """The series that `series` ended when it was booked."""
+        rows = self.db.execute(
+            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
+            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ?",
+            (
+                SeriesState.SUPERSEDED.value,
+                series.proposal.employee,
+                series.first_start.isoformat(),
+            ),
+        ).fetchall()
+        return [self._series(row) for row in rows]
+
+    def mark_written(self, uid: str, sequence: int) -> None:
+        """The calendar now holds version `sequence` of the series."""
+        self.db.execute(
+            "UPDATE series SET synced_sequence = MAX(synced_sequence, ?), last_error = '' "
+            "WHERE uid = ?",
+            (sequence, uid),
+        )
+
+    def note_write_error(self, uid: str, error: str) -> None:
+        self.db.execute("UPDATE series SET last_error = ? WHERE uid = ?", (error, uid))
+
+    def update_occurrences(
+        self,
+        uid: str,
+        occurrences: Sequence[Occurrence],
+        actor: str,
+        note: str,
+        *,
+        already_in_calendar: bool = False,
+    ) -> None:
+        """New dates for a series (moves, skips, dates entering the horizon). The sequence
+        rises; if the change came from the calendar itself, it needs no write back."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE series SET occurrences = ?, sequence = sequence + 1, updated_at = ? "
+                "WHERE uid = ?",
+                (occurrences_to_json(occurrences), now_text(), uid),
+            )
+            if already_in_calendar:
+                self.db.execute(
+                    "UPDATE series SET synced_sequence = sequence WHERE uid = ?", (uid,)
+                )
+            series = self._series_by_uid(uid)
+            self._audit(actor, "series", uid, series.state, series.state, note)
+
+    def mark_declined(self, uid: str, emails: Iterable[str], actor: str) -> None:
+        text = ",".join(sorted(emails))
+        with self.transaction():
+            self.db.execute("UPDATE series SET declined_by = ? WHERE uid = ?", (text, uid))
+            series = self._series_by_uid(uid)
+            self._audit(actor, "series", uid, series.state, series.state, f"declined by {text}")
+
+    def remove_deleted(self, series: SeriesRecord, actor: str, note: str) -> None:
+        """A person deleted the series in their calendar: the store follows, and nothing is
+        written back (the calendar already has what it should)."""
+        with self.transaction():
+            self._end_series(series, SeriesState.CANCELLED, actor, note, None)
+            self.db.execute(
+                "UPDATE series SET synced_sequence = sequence WHERE uid = ?", (series.uid,)
+            )
+
+    def end_series(
+        self,
+        series: SeriesRecord,
+        to: SeriesState,
+        actor: str,
+        note: str,
+        until: datetime | None = None,
+    ) -> None:
+        """Supersede (ending at `until`) or cancel a booked series and its proposal together.
+        The sequence rises so calendar clients replace their copy."""
+        with self.transaction():
+            self._end_series(series, to, actor, note, until)
+
+    def _end_series(
+        self,
+        series: SeriesRecord,
+        to: SeriesState,
+        actor: str,
+        note: str,
+        until: datetime | None,
+    ) -> None:
+        self.db.execute(
+            "UPDATE series SET state = ?, until = ?, sequence = sequence + 1, "
+            "updated_at = ? WHERE uid = ?",
+            (to.value, until.isoformat() if until else None, now_text(), series.uid),
+        )
+        self._audit(actor, "series", series.uid, series.state, to, note)
+        self._transition(series.proposal.id, State(to.value), actor, note)
+
+    def _series_by_uid(self, uid: str) -> SeriesRecord:
+        row = self.db.execute("SELECT * FROM series WHERE uid = ?", (uid,)).fetchone()
+        assert row is not None, uid
+        return self._series(row)
+
+    def _series(self, row: sqlite3.Row) -> SeriesRecord:
+        proposal = self.proposal(row["proposal_id"])
+        assert proposal is not None
+        return series_from_row(row, proposal)
