@@ -24,6 +24,20 @@ class Interval:
         return self.start < other.end and other.start < self.end
 
 
+class CheckinKind(StrEnum):
+    """A recurring series at the pair's cadence, or a single extra check-in and why."""
+
+    REGULAR = "regular"
+    REQUESTED = "requested"
+    """Asked for by the employee (`checkin-sync request`, or `request` in people.toml)."""
+    WELCOME_BACK = "welcome_back"
+    """The employee comes back from a long absence."""
+
+    @property
+    def one_off(self) -> bool:
+        return self is not CheckinKind.REGULAR
+
+
 class BusyKind(StrEnum):
     BUSY = "busy"
     TIME_OFF = "time_off"
@@ -94,6 +108,8 @@ class Person:
     holidays: str
     calendar: str
     own_keys: frozenset[str] = frozenset()
+    works: str | None = None
+    """"remote", "hybrid" or "office"; None when neither the person nor [defaults] says."""
     """Keys the person's own entry sets (not inherited from [defaults]): these win over what a
     calendar provider says, such as Outlook's working hours."""
 
@@ -126,15 +142,35 @@ class Employee:
     preferred: tuple[Window, ...] = ()
     more_often: MoreOften | None = None
     paused: DateSpan | None = None
+    cadence_source: str = "regular cadence"
+    """Which rule of people.toml set `cadence`, in words ("Lena works remotely")."""
+    request: CheckinAsk | None = None
+    """A one-off check-in the employee asks for in people.toml."""
+    return_after_days: int = 5
+    """Working days away after which a welcome-back check-in is proposed; 0 = never."""
 
     def cadence_on(self, day: date) -> tuple[Cadence, str]:
         """The cadence in force on `day`, and in words why."""
-        if self.more_often is not None and day <= self.more_often.until:
+        if self.more_often_on(day):
+            assert self.more_often is not None
             reason = f"more often until {self.more_often.until.isoformat()}"
             if self.more_often.reason:
                 reason += f": {self.more_often.reason}"
             return self.more_often.cadence, reason
-        return self.cadence, "regular cadence"
+        return self.cadence, self.cadence_source
+
+    def more_often_on(self, day: date) -> bool:
+        return self.more_often is not None and day <= self.more_often.until
+
+
+@dataclass(frozen=True)
+class CheckinAsk:
+    """An employee asking for one extra check-in within `within_days` of their working days.
+    `made` is the day they asked, if they said; otherwise the night it was first seen."""
+
+    within_days: int
+    reason: str = ""
+    made: date | None = None
 
 
 class OccurrenceStatus(StrEnum):
@@ -155,6 +191,9 @@ class Occurrence:
     reason: str = ""
     fixed: bool = False
     """Set by a person in their calendar: respected, and never moved back."""
+    away: bool = False
+    """Skipped because someone was away (time off, a paused span, a public holiday): an
+    excused date, which does not count against the pair's health."""
 
     @property
     def takes_place(self) -> bool:
@@ -179,6 +218,8 @@ class PlannedSeries:
     occurrences: tuple[Occurrence, ...]
     explanation: str
     alternatives: tuple[PlannedSeries, ...] = field(default=())
+    kind: CheckinKind = CheckinKind.REGULAR
+    """A one-off has no rule (`rrule` is empty) and exactly one occurrence."""
 
 
 @dataclass(frozen=True)
@@ -210,3 +251,8 @@ class BookedSeries:
     description: str
     stamp: datetime
     until: datetime | None = None
+
+    @property
+    def one_off(self) -> bool:
+        """A single event rather than a recurring one: written without an RRULE."""
+        return not self.rrule

@@ -16,20 +16,35 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sync.cadence import Cadence
 from sync.errors import ConfigError
-from sync.model import DateSpan, Employee, Manager, MoreOften, Person
+from sync.model import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
 from sync.roster_schema import (
     BUILT_IN_DEFAULTS,
+    DefaultsEntry,
     EmployeeEntry,
     ManagerEntry,
-    Overridable,
     parse_email_or_none,
 )
 
 SECTIONS = ("defaults", "managers", "employees")
-PERSONAL_KEYS = ("name", "timezone", "working_hours", "working_days", "holidays", "calendar")
+PERSONAL_KEYS = (
+    "name",
+    "timezone",
+    "working_hours",
+    "working_days",
+    "holidays",
+    "calendar",
+    "works",
+)
 """What describes the person rather than the pair; the same wherever the person appears."""
-PAIR_KEYS = ("cadence", "duration")
+PAIR_KEYS = ("cadence", "duration", "return_checkin_after_days")
+ARRANGEMENT_WORDS = {
+    "remote": "{name} works remotely",
+    "hybrid": "{name} works hybrid",
+    "office": "{name} works at the office",
+}
+ORGANISATION_DEFAULT = "the organisation's default"
 
 
 @dataclass
@@ -122,7 +137,7 @@ class _RosterBuilder:
             self.problem("defaults", "must be a table", fatal=True)
             return dict(BUILT_IN_DEFAULTS)
         try:
-            entry = Overridable.model_validate(raw)
+            entry = DefaultsEntry.model_validate(raw)
         except ValidationError as error:
             for location, message in _messages(error):
                 self.problem("defaults", f"{location}: {message}", fatal=True)
@@ -206,6 +221,8 @@ class _RosterBuilder:
                 values |= {key: getattr(as_manager.person, key) for key in PERSONAL_KEYS}
                 own_keys |= as_manager.person.own_keys
             values |= own
+            values["cadence_source"] = self.cadence_source(own, manager_email, values)
+            values |= _arrangement_cadence(values)
             person = self.person(who, email, values, own_keys)
             employee = (
                 None if person is None else self.employee(who, person, manager_email, values, entry)
@@ -227,6 +244,7 @@ class _RosterBuilder:
             holidays=values["holidays"],
             calendar=values["calendar"],
             own_keys=own,
+            works=values.get("works"),
         )
         if values["duration"] > person.working_hours.minutes:
             self.problem(
@@ -266,6 +284,12 @@ class _RosterBuilder:
                 ok = False
         if not ok:
             return None
+        request = None
+        if entry.request is not None:
+            request = CheckinAsk(
+                entry.request.within_days, entry.request.reason.strip(), entry.request.made
+            )
+        source = values["cadence_source"].format(name=person.first_name)
         return Employee(
             person=person,
             manager=manager,
@@ -274,7 +298,22 @@ class _RosterBuilder:
             preferred=tuple(entry.preferred),
             more_often=more_often,
             paused=paused,
+            cadence_source=source,
+            request=request,
+            return_after_days=values["return_checkin_after_days"],
         )
+
+    def cadence_source(self, own: dict[str, Any], manager: str, values: dict[str, Any]) -> str:
+        """Which rule sets the employee's cadence, in words; `{name}` is their first name.
+        The most specific wins: their own entry, their manager's, how they work, [defaults]."""
+        if "cadence" in own:
+            return "set by {name}"
+        if "cadence" in self.manager_pair_values[manager]:
+            manager_person = self.roster.managers[manager].person
+            return f"{manager_person.first_name}'s default for the team"
+        if values.get("works") is not None:
+            return "arrangement"  # worded once the person's arrangement is final
+        return ORGANISATION_DEFAULT
 
     def consistent(self, who: str, given: dict[str, Any], as_manager: Person) -> bool:
         ok = True
@@ -283,6 +322,15 @@ class _RosterBuilder:
                 self.problem(who, f"{key}: differs from the [[managers]] entry of the same person")
                 ok = False
         return ok
+
+
+def _arrangement_cadence(values: dict[str, Any]) -> dict[str, Any]:
+    """The cadence for how the person works, when nothing more specific set one."""
+    if values["cadence_source"] != "arrangement":
+        return {}
+    works = values["works"]
+    cadence: Cadence = getattr(values["cadence_by_arrangement"], works)
+    return {"cadence": cadence, "cadence_source": ARRANGEMENT_WORDS[works]}
 
 
 def _personal(given: dict[str, Any]) -> frozenset[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -24,6 +24,9 @@ _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 CALENDAR_KINDS = '"google", "outlook", "ics:<path or https URL>" or "none"'
 MIN_DURATION, MAX_DURATION = 15, 120
 MAX_DAILY_CAP = 12
+MAX_RETURN_DAYS = 60
+MAX_REQUEST_DAYS = 20
+ARRANGEMENTS = ("remote", "hybrid", "office")
 
 
 def _email(value: str) -> str:
@@ -137,6 +140,18 @@ def _daily_cap(value: int) -> int:
     return value
 
 
+def _return_days(value: int) -> int:
+    if not 0 <= value <= MAX_RETURN_DAYS:
+        raise ValueError(f"{value} is outside 0..{MAX_RETURN_DAYS} (0 = no welcome-back check-in)")
+    return value
+
+
+def _request_days(value: int) -> int:
+    if not 1 <= value <= MAX_REQUEST_DAYS:
+        raise ValueError(f"{value} working days is outside 1..{MAX_REQUEST_DAYS}")
+    return value
+
+
 def _cadence(value: Any) -> Cadence:
     return value if isinstance(value, Cadence) else Cadence.parse(str(value))
 
@@ -151,6 +166,9 @@ CadenceText = Annotated[Cadence, BeforeValidator(_cadence)]
 PreferredWindow = Annotated[Window, BeforeValidator(parse_window)]
 Duration = Annotated[int, AfterValidator(_duration)]
 DailyCap = Annotated[int, AfterValidator(_daily_cap)]
+ReturnDays = Annotated[int, AfterValidator(_return_days)]
+RequestDays = Annotated[int, AfterValidator(_request_days)]
+Arrangement = Literal["remote", "hybrid", "office"]
 
 
 class _Entry(BaseModel):
@@ -168,6 +186,27 @@ class Overridable(_Entry):
     cadence: CadenceText | None = None
     calendar: CalendarSource | None = None
     max_checkins_per_day: DailyCap | None = None
+    works: Arrangement | None = None
+    return_checkin_after_days: ReturnDays | None = None
+
+
+class ArrangementCadences(_Entry):
+    """[defaults] cadence_by_arrangement: the cadence for someone who sets none, by how
+    they work. Keys left out keep their built-in value."""
+
+    remote: CadenceText = Cadence(1)
+    hybrid: CadenceText = Cadence(2)
+    office: CadenceText = Cadence(3)
+
+
+class DefaultsEntry(Overridable):
+    cadence_by_arrangement: ArrangementCadences | None = None
+
+
+class RequestEntry(_Entry):
+    within_days: RequestDays = 5
+    reason: str = ""
+    made: date | None = None
 
 
 class MoreOftenEntry(_Entry):
@@ -195,6 +234,7 @@ class EmployeeEntry(Overridable):
     preferred: list[PreferredWindow] = []
     more_often: MoreOftenEntry | None = None
     paused: PausedEntry | None = None
+    request: RequestEntry | None = None
 
 
 BUILT_IN_DEFAULTS: dict[str, Any] = {
@@ -206,4 +246,6 @@ BUILT_IN_DEFAULTS: dict[str, Any] = {
     "cadence": Cadence(2),
     "calendar": "none",
     "max_checkins_per_day": 4,
+    "return_checkin_after_days": 5,
+    "cadence_by_arrangement": ArrangementCadences(),
 }

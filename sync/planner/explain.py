@@ -47,7 +47,7 @@ def explain_series(
 ) -> str:
     ok = sum(1 for o in occurrences if o.status is OccurrenceStatus.OK)
     label = cadence.label.capitalize()
-    if cadence_reason != "regular cadence":
+    if cadence_reason:
         label += f" ({cadence_reason})"
     moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
     skipped = len(occurrences) - ok - moved
