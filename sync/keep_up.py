@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sync.cadence import Cadence
 from sync.model import BusyBlock, Occurrence, OccurrenceStatus
 from sync.planner import PairRequest, PlanningInput
-from sync.planner.maintain import BookedPair, maintain
+from sync.planner.maintain import BookedPair, maintain, series_key
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
 from sync.store import SeriesRecord, SeriesState, Store
@@ -26,11 +26,12 @@ def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, Booke
         employee = roster.employees.get(proposal.employee)
         if manager is None or employee is None:
             continue
-        as_booked = replace(
-            employee, cadence=Cadence.parse(proposal.cadence), duration=proposal.duration
-        )
+        one_off = proposal.kind.one_off
+        cadence = employee.cadence if one_off else Cadence.parse(proposal.cadence)
+        as_booked = replace(employee, cadence=cadence, duration=proposal.duration)
         request = PairRequest(manager, as_booked, as_booked.cadence, proposal.cadence_reason)
-        pairs.append((series, BookedPair(request, series.first_start, series.occurrences)))
+        item = BookedPair(request, series.first_start, series.occurrences, one_off)
+        pairs.append((series, item))
     return pairs
 
 
@@ -47,7 +48,7 @@ def keep_up(
     ]
     results = maintain([item for _, item in readable], inputs)
     for series, item in readable:
-        updated = results[item.pair.employee.person.email]
+        updated = results[series_key(item)]
         if updated == series.occurrences:
             continue
         changes = _changes(series.occurrences, updated, ZoneInfo(series.proposal.timezone))

@@ -20,23 +20,24 @@ from sync.booking import Booker
 from sync.busy_time import own_checkins, without
 from sync.calendar_watch import observe_calendars
 from sync.connectors.base import CalendarRef, Connectors
-from sync.connectors.registry import connectors_for, kind_of, read_busy
+from sync.connectors.registry import connectors_for, read_busy
 from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
-from sync.identity import fingerprint
+from sync.extras import decide_extras
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
-from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
+from sync.planner import Commitment, PlanFailure, PlanningInput, plan
+from sync.proposing import Proposing, carry_out, regular_proposal, take_in_requests
 from sync.provider_hours import with_provider_hours
+from sync.purpose import Purpose
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
-from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
 from sync.settings import Settings, load_settings
-from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
+from sync.store import LIVE_STATES, NewProposal, RequestState, SeriesState, State, Store
 
 log = logging.getLogger(__name__)
 ACTOR = "nightly run"
@@ -60,6 +61,7 @@ def run_nightly(
     if not roster.usable:
         raise ConfigError(roster.all_problems)
     paths = Paths(settings.data_dir)
+    purpose = Purpose(settings.language, settings.invitation_template)
     connectors = connectors or connectors_for(config_dir, settings, roster)
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
@@ -77,6 +79,7 @@ def run_nightly(
                 now=now,
                 report=report,
                 connectors=connectors,
+                purpose=purpose,
             ).run()
         finally:
             store.close()
@@ -122,8 +125,10 @@ class _Night:
         now: datetime,
         report: RunReport,
         connectors: Connectors,
+        purpose: Purpose,
     ) -> None:
         self.options = options
+        self.purpose = purpose
         self.settings = settings
         self.roster = roster
         self.store = store
@@ -158,6 +163,7 @@ class _Night:
         booked = booked_pairs(self.store, self.roster)
         keep_up(self.store, booked, self.planning_input(busy), busy, self.report, ACTOR)
         self.propose(run_id, to_plan, busy)
+        self.propose_extras(run_id, busy)
         booker = Booker(self.store, self.now, ACTOR, self.connectors, dry_run=self.options.dry_run)
         booker.book_approved(self.report)
         if not self.report.dry_run:
@@ -275,25 +281,24 @@ class _Night:
             )
 
     def new_proposal(self, item: PairToPlan, series: PlannedSeries) -> NewProposal:
-        request = item.request
-        return NewProposal(
-            manager=series.manager,
-            employee=series.employee,
-            manager_name=request.manager.person.name,
-            employee_name=request.employee.person.name,
-            fingerprint=_fingerprint(request),
-            cadence=series.cadence.label,
-            cadence_reason=request.cadence_reason,
-            duration=series.duration,
-            timezone=series.timezone,
-            rrule=series.rrule,
-            first_start=series.first_start,
-            occurrences=series.occurrences,
-            explanation=series.explanation,
-            alternatives=alternatives_to_json(series.alternatives),
-            reason=item.reason,
-            organiser_calendar=kind_of(request.manager.person.calendar),
+        return regular_proposal(item.request, series, item.reason, self.purpose, self.now.date())
+
+    def propose_extras(self, run_id: int, busy: dict[str, list[BusyBlock]]) -> None:
+        """Welcome-back and requested check-ins, planned around everything proposed so far."""
+        take_in_requests(self.store, self.roster, self.now, ACTOR)
+        readable = {email: blocks for email, blocks in busy.items()}
+        inputs = self.planning_input(busy)
+        decisions = decide_extras(
+            self.roster,
+            self.store.proposals(),
+            self.store.requests(states=(RequestState.OPEN,)),
+            readable,
+            self.window,
+            self.earliest,
+            inputs.checkins,
         )
+        context = Proposing(self.store, self.purpose, self.report, ACTOR, run_id)
+        carry_out(context, self.roster, decisions, inputs)
 
     def planning_input(self, busy: dict[str, list[BusyBlock]]) -> PlanningInput:
         return PlanningInput(
@@ -314,13 +319,9 @@ class _Night:
             occurrences = series.occurrences if series else record.occurrences
             for occurrence in occurrences:
                 if occurrence.takes_place and occurrence.end > self.now:
-                    item = Commitment(occurrence.start, occurrence.end, record.employee)
+                    item = Commitment(
+                        occurrence.start, occurrence.end, record.employee, record.kind.one_off
+                    )
                     agenda[record.manager].append(item)
                     agenda[record.employee].append(item)
         return dict(agenda)
-
-
-def _fingerprint(request: PairRequest) -> str:
-    return fingerprint(
-        request.manager.person.email, request.cadence.label, request.employee.duration
-    )

@@ -30,6 +30,8 @@ class RunReport:
     write_failures: list[PairLine] = field(default_factory=list)
     declined: list[PairLine] = field(default_factory=list)
     kept_up: list[PairLine] = field(default_factory=list)
+    asks: list[PairLine] = field(default_factory=list)
+    """Check-ins employees asked for that were withdrawn or could not be met in time."""
     would_write: list[PairLine] = field(default_factory=list)
     config_problems: list[str] = field(default_factory=list)
     read_errors: dict[str, str] = field(default_factory=dict)
@@ -79,6 +81,7 @@ class RunReport:
             ("Cancelled", self.cancelled),
             ("Declined", self.declined),
             ("Occurrences moved or skipped tonight", self.kept_up),
+            ("Check-ins asked for, closed without a booking", self.asks),
             ("Skipped (needs attention)", self.skipped),
             ("Calendar writes that failed (retried next run)", self.write_failures),
             ("Calendar writes a real run would make", self.would_write),

@@ -146,6 +146,13 @@ class Settings(BaseSettings):
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
+    language: Literal["en", "sv"] = Field(
+        default="en", description="Language of invitations: en or sv"
+    )
+    invitation_template: Path | None = Field(
+        default=None,
+        description="Your own invitation text (a Jinja template); relative to the config dir",
+    )
     google: GoogleSettings = GoogleSettings()
     web: WebSettings = Field(default_factory=WebSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
@@ -172,6 +179,8 @@ def load_settings(config_dir: Path) -> Settings:
     except ValidationError as error:
         raise ConfigError([_describe(path, item) for item in error.errors()]) from None
     update: dict[str, Any] = {"data_dir": _under(config_dir, settings.data_dir)}
+    if settings.invitation_template is not None:
+        update["invitation_template"] = _under(config_dir, settings.invitation_template)
     if settings.google.credentials_file is not None:
         update["google"] = settings.google.model_copy(
             update={"credentials_file": _under(config_dir, settings.google.credentials_file)}

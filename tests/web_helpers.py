@@ -33,6 +33,7 @@ PEOPLE = f"""
 timezone = "Europe/Stockholm"
 holidays = ""
 calendar = "none"
+return_checkin_after_days = 0  # one proposal per report: Erik's pause brings no welcome back
 
 [[managers]]
 email = "karin@example.com"

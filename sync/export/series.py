@@ -5,14 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sync import purpose
+from sync.cadence import Cadence
 from sync.export.files import write_exports
 from sync.model import Attendee, BookedSeries, SeriesStatus
+from sync.purpose import CheckinFacts, Invitation, default_purpose
 from sync.store import SeriesRecord, SeriesState, Store
 
 
 def to_booked(series: SeriesRecord) -> BookedSeries:
     proposal = series.proposal
+    invitation = Invitation(proposal.summary, proposal.description)
+    if not proposal.description:  # proposed before invitations were kept with proposals
+        invitation = default_purpose().invitation(
+            CheckinFacts(
+                kind=proposal.kind,
+                manager_name=proposal.manager_name,
+                employee_name=proposal.employee_name,
+                duration=proposal.duration,
+                cadence=None if proposal.kind.one_off else Cadence.parse(proposal.cadence),
+            )
+        )
     occurrences = tuple(
         o for o in series.occurrences if series.until is None or o.original_start < series.until
     )
@@ -31,10 +43,8 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
         duration=proposal.duration,
         rrule=proposal.rrule,
         occurrences=occurrences,
-        summary=purpose.summary(proposal.manager_name, proposal.employee_name),
-        description=purpose.description(
-            proposal.manager_name, proposal.employee_name, proposal.cadence, proposal.cadence_reason
-        ),
+        summary=invitation.summary,
+        description=invitation.description,
         stamp=series.updated_at,
         until=series.until,
     )

@@ -90,3 +90,17 @@ class Availability:
                 f"it is outside {name}'s working hours ({hours} {zone_label(self.person.timezone)})"
             )
         return None
+
+
+def next_workdays(availability: Availability, after: date, count: int) -> list[date]:
+    """The person's next `count` working days after `after` (holidays and paused days left
+    out). Bounded, so someone who never works gets a short list rather than a hang."""
+    days: list[date] = []
+    day = after
+    for _ in range(366):
+        if len(days) == count:
+            break
+        day += timedelta(days=1)
+        if availability.is_workday(day):
+            days.append(day)
+    return days

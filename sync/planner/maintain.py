@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sync.model import Occurrence
 from sync.planner.intervals import Spans
+from sync.planner.one_off import keep_one_off
 from sync.planner.solver import PairRequest, PlanningInput, _instant, _Planner
 
 
@@ -24,17 +25,29 @@ class BookedPair:
     first_start: datetime
     """The series' DTSTART, aware, in the organiser's zone."""
     occurrences: tuple[Occurrence, ...]
+    one_off: bool = False
+    """A single extra check-in: its one date is kept up, no rule adds more."""
 
 
 def maintain(
     series: Sequence[BookedPair], inputs: PlanningInput
 ) -> dict[str, tuple[Occurrence, ...]]:
-    """The occurrences each series should have now, by employee; unchanged series included."""
+    """The occurrences each series should have now, by `series_key`; unchanged ones included."""
     planner = _Planner(inputs)
     results = {}
-    for item in sorted(series, key=lambda s: s.pair.key):
-        results[item.pair.employee.person.email] = _maintain_one(planner, item)
+    for item in sorted(series, key=lambda s: (s.pair.key, s.one_off, s.first_start)):
+        if item.one_off:
+            kept = tuple(keep_one_off(planner, item.pair, o) for o in item.occurrences)
+            results[series_key(item)] = kept
+        else:
+            results[series_key(item)] = _maintain_one(planner, item)
     return results
+
+
+def series_key(item: BookedPair) -> str:
+    """Results by employee, and for one-offs also by their date."""
+    email = item.pair.employee.person.email
+    return f"{email} {item.first_start.isoformat()}" if item.one_off else email
 
 
 def _maintain_one(planner: _Planner, item: BookedPair) -> tuple[Occurrence, ...]:

@@ -27,7 +27,7 @@ from sync.model import (
     Person,
     PlannedSeries,
 )
-from sync.planner.availability import Availability
+from sync.planner.availability import Availability, holiday_name
 from sync.planner.explain import explain_series
 from sync.planner.intervals import (
     Spans,
@@ -66,11 +66,17 @@ class PairRequest:
 @dataclass(frozen=True, order=True)
 class Commitment:
     """A check-in already in someone's agenda, and whose pair it belongs to (by employee, as
-    each employee has one manager). A pair being re-planned may reuse its own old times."""
+    each employee has one manager). A pair's series being re-planned may reuse its own old
+    times, but never the time of the pair's own extra (one-off) check-ins."""
 
     start: datetime
     end: datetime
     employee: str
+    one_off: bool = False
+
+    def of_series(self, pair: PairRequest) -> bool:
+        """Whether this is a date of `pair`'s own recurring series."""
+        return self.employee == pair.employee.person.email and not self.one_off
 
     @property
     def interval(self) -> Interval:
@@ -191,7 +197,7 @@ class _Planner:
             c.interval
             for email in emails
             for c in self.agenda.get(email, [])
-            if c.employee != pair.employee.person.email
+            if not c.of_series(pair)
         ]
         return subtract(work, normalise(blocked, pad=self.inputs.buffer))
 
@@ -209,7 +215,7 @@ class _Planner:
             self.day_load[key] = Counter(
                 item.start.astimezone(zone).date()
                 for item in self.agenda.get(person.email, [])
-                if pair is None or item.employee == key[1]
+                if pair is None or item.of_series(pair)
             )
         return self.day_load[key]
 
@@ -311,21 +317,31 @@ class _Planner:
 
     def retract(self, pair: PairRequest) -> None:
         """Take a pair's own check-ins out of both agendas, to place them again."""
-        employee = pair.employee.person.email
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
-            self.agenda[person.email] = [c for c in items if c.employee != employee]
+            self.agenda[person.email] = [c for c in items if not c.of_series(pair)]
             for key in [k for k in self.day_load if k[0] == person.email]:
                 del self.day_load[key]
 
-    def commit(self, pair: PairRequest, occurrence: Occurrence) -> None:
-        item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email)
+    def drop(self, pair: PairRequest, occurrence: Occurrence) -> None:
+        """Take one of the pair's one-off check-ins out of both agendas, to place it again."""
+        item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email, True)
+        for person in (pair.manager.person, pair.employee.person):
+            items = self.agenda.get(person.email, [])
+            if item in items:
+                items.remove(item)
+            for key in [k for k in self.day_load if k[0] == person.email]:
+                del self.day_load[key]
+
+    def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
+        item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email, one_off)
         for person in (pair.manager.person, pair.employee.person):
             self.agenda.setdefault(person.email, []).append(item)
             self.agenda[person.email].sort()
             day = item.start.astimezone(ZoneInfo(person.timezone)).date()
             self.loads(person)[day] += 1
-            self.loads(person, pair)[day] += 1
+            if not one_off:
+                self.loads(person, pair)[day] += 1
 
     def rescue(self, pair: PairRequest, free: Spans, start: datetime, minutes: int) -> Occurrence:
         """Move a conflicting occurrence to the best free time in its week, or skip it."""
@@ -333,8 +349,9 @@ class _Planner:
         reason = self.why_not(pair, start, end)
         employee = pair.employee
         local_day = start.astimezone(ZoneInfo(employee.person.timezone)).date()
+        away = self.is_away(pair, start, end)
         if employee.paused and employee.paused.contains(local_day):
-            return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason)
+            return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
         moved = self.best_in_week(pair, free, start, minutes)
         if moved is None:
             return Occurrence(
@@ -343,6 +360,7 @@ class _Planner:
                 end,
                 OccurrenceStatus.SKIPPED,
                 f"{reason}, and there is no other free time for both that week",
+                away=away,
             )
         return Occurrence(
             start, moved, moved + timedelta(minutes=minutes), OccurrenceStatus.MOVED, reason
@@ -375,6 +393,17 @@ class _Planner:
 
     # ------------------------------------------------------------------ reasons
 
+    def is_away(self, pair: PairRequest, start: datetime, end: datetime) -> bool:
+        """Whether one of them is away then: time off, a paused span or a public holiday.
+        A date missed for that is excused rather than a check-in that did not happen."""
+        for side in self.availability(pair):
+            day = start.astimezone(side.zone).date()
+            if side.paused and side.paused.contains(day):
+                return True
+            if holiday_name(side.person.holidays, day):
+                return True
+        return any(overlaps_any(self.away.get(p.email, []), start, end) for p in pair.people)
+
     def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> str:
         """The first thing that rules out [start, end), in words for the manager."""
         manager, employee = self.availability(pair)
@@ -400,9 +429,7 @@ class _Planner:
             return f"{' and '.join(busy)} {'is' if len(busy) == 1 else 'are'} busy"
         for person in people:
             agenda = normalise(
-                c.interval
-                for c in self.agenda.get(person.email, [])
-                if c.employee != pair.employee.person.email
+                c.interval for c in self.agenda.get(person.email, []) if not c.of_series(pair)
             )
             if overlaps_any(agenda, start - pad, end + pad):
                 return f"{person.first_name} has another check-in then"

@@ -9,7 +9,7 @@ by a newer checkin-sync is refused rather than damaged.
 - `records`: states, records, and their conversion to and from table rows
 - `database`: `Store` itself (opening, migrating, runs), made of
   - `base`: the connection, transactions and the audit log
-  - `proposals`, `series`, `outbox`: the SQL of each concept
+  - `proposals`, `series`, `outbox`, `requests`, `health`: the SQL of each concept
 """
 
 from sync.store.database import Store
@@ -20,23 +20,30 @@ from sync.store.records import (
     NewProposal,
     OutboxMessage,
     ProposalRecord,
+    RequestRecord,
+    RequestState,
     SeriesRecord,
     SeriesState,
     State,
     occurrences_from_json,
     occurrences_to_json,
 )
+from sync.store.requests import CLI_SOURCE, ROSTER_SOURCE
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
+    "CLI_SOURCE",
     "EXPORT_ONLY",
     "LIVE_STATES",
     "OPEN_STATES",
+    "ROSTER_SOURCE",
     "SCHEMA_VERSION",
     "_MIGRATIONS",
     "NewProposal",
     "OutboxMessage",
     "ProposalRecord",
+    "RequestRecord",
+    "RequestState",
     "SeriesRecord",
     "SeriesState",
     "State",

@@ -63,8 +63,9 @@ class ProposalsMixin(StoreBase):
                 "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
                 "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
                 "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
-                "created_at, updated_at, organiser_calendar) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, organiser_calendar, kind, summary, description) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?)",
                 (
                     run_id,
                     new.manager,
@@ -88,6 +89,9 @@ class ProposalsMixin(StoreBase):
                     now,
                     now,
                     new.organiser_calendar,
+                    new.kind.value,
+                    new.summary,
+                    new.description,
                 ),
             )
             assert cursor.lastrowid is not None

@@ -8,11 +8,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sync.model import Occurrence, OccurrenceStatus
+from sync.model import CheckinKind, Occurrence, OccurrenceStatus
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
@@ -70,6 +70,11 @@ class NewProposal:
     reason: str
     organiser_calendar: str = EXPORT_ONLY
     """The connector kind that will hold the series (e.g. "google"), or "export"."""
+    kind: CheckinKind = CheckinKind.REGULAR
+    summary: str = ""
+    description: str = ""
+    """The invitation's title and text, written when proposed (empty in proposals made before
+    they were kept: those get the built-in English text)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +114,31 @@ class SeriesRecord:
         )
 
 
+class RequestState(StrEnum):
+    OPEN = "open"
+    BOOKED = "booked"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """An employee's ask for one extra check-in, from the command line or people.toml."""
+
+    id: int
+    employee: str
+    source: str
+    key: str
+    made_on: date
+    within_days: int
+    reason: str
+    state: RequestState
+
+    @property
+    def fingerprint(self) -> str:
+        return f"kind=requested;request={self.id}"
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     """A digest email waiting for delivery; `message` is the whole RFC 5322 text."""
@@ -144,6 +174,7 @@ def occurrences_to_json(occurrences: Iterable[Occurrence]) -> str:
                 "status": o.status.value,
                 "reason": o.reason,
                 "fixed": o.fixed,
+                "away": o.away,
             }
             for o in occurrences
         ]
@@ -159,6 +190,7 @@ def occurrences_from_json(text: str) -> tuple[Occurrence, ...]:
             status=OccurrenceStatus(item["status"]),
             reason=item["reason"],
             fixed=item.get("fixed", False),
+            away=item.get("away", False),
         )
         for item in json.loads(text)
     )
@@ -192,6 +224,9 @@ def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
         created_at=instant(row["created_at"]),
         updated_at=instant(row["updated_at"]),
         organiser_calendar=row["organiser_calendar"],
+        kind=CheckinKind(row["kind"]),
+        summary=row["summary"],
+        description=row["description"],
     )
 
 
@@ -211,6 +246,19 @@ def series_from_row(row: sqlite3.Row, proposal: ProposalRecord) -> SeriesRecord:
         synced_sequence=row["synced_sequence"],
         last_error=row["last_error"],
         declined_by=frozenset(e for e in row["declined_by"].split(",") if e),
+    )
+
+
+def request_from_row(row: sqlite3.Row) -> RequestRecord:
+    return RequestRecord(
+        id=row["id"],
+        employee=row["employee"],
+        source=row["source"],
+        key=row["key"],
+        made_on=date.fromisoformat(row["made_on"]),
+        within_days=row["within_days"],
+        reason=row["reason"],
+        state=RequestState(row["state"]),
     )
 
 

@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -94,5 +94,39 @@ _MIGRATIONS: dict[int, str] = {
         delivered_to TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX outbox_by_recipient ON outbox (recipient);
+    """,
+    # check-ins that fit the person: one-off proposals (requested, welcome back) with the
+    # invitation text fixed when proposed, requests, per-date declines, and pair health
+    4: """
+    ALTER TABLE proposals ADD COLUMN kind TEXT NOT NULL DEFAULT 'regular';
+    ALTER TABLE proposals ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+    ALTER TABLE proposals ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    CREATE TABLE checkin_requests (
+        id INTEGER PRIMARY KEY,
+        employee TEXT NOT NULL,
+        source TEXT NOT NULL,
+        key TEXT NOT NULL,
+        made_on TEXT NOT NULL,
+        within_days INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (employee, source, key)
+    );
+    CREATE TABLE occurrence_declines (
+        series_uid TEXT NOT NULL REFERENCES series(uid),
+        original_start TEXT NOT NULL,
+        email TEXT NOT NULL,
+        PRIMARY KEY (series_uid, original_start, email)
+    );
+    CREATE TABLE pair_health (
+        employee TEXT PRIMARY KEY,
+        manager TEXT NOT NULL,
+        at_risk INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
     """,
 }

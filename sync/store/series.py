@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sync.model import Occurrence
+from sync.model import CheckinKind, Occurrence
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
     EXPORT_ONLY,
@@ -97,10 +97,13 @@ class SeriesMixin(ProposalsMixin):
         )
         self._audit(actor, "series", uid, SeriesState.BOOKING, SeriesState.BOOKED, "")
         self._transition(series.proposal.id, State.BOOKED, actor, "")
+        if series.proposal.kind.one_off:
+            return  # an extra check-in stands beside the pair's series, replacing nothing
         replaced = self.db.execute(
             "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
-            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ?",
-            (SeriesState.BOOKED.value, series.proposal.employee, uid),
+            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ? "
+            "AND proposals.kind = ?",
+            (SeriesState.BOOKED.value, series.proposal.employee, uid, CheckinKind.REGULAR.value),
         ).fetchall()
         for row in replaced:
             note = f"replaced by proposal {series.proposal.id}"
@@ -110,13 +113,17 @@ class SeriesMixin(ProposalsMixin):
 
     def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
         """The series that `series` ended when it was booked."""
+        if series.proposal.kind.one_off:
+            return []
         rows = self.db.execute(
             "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
-            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ?",
+            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ? "
+            "AND proposals.kind = ?",
             (
                 SeriesState.SUPERSEDED.value,
                 series.proposal.employee,
                 series.first_start.isoformat(),
+                CheckinKind.REGULAR.value,
             ),
         ).fetchall()
         return [self._series(row) for row in rows]

@@ -1,0 +1,195 @@
+"""Which pairs need an extra, one-off check-in tonight, and why: the employee comes back
+from a long absence, or asked for one. Pure, like reconcile.py: it decides, nightly.py
+carries the decisions out.
+
+A welcome back is proposed once per return, unless the pair already meets in the first two
+working days back. A request stays open until its check-in is booked or its window of working
+days has passed; the store remembers it, so a `request` left in people.toml is honoured once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sync.model import BusyBlock, CheckinKind, Employee, Interval
+from sync.planner import Commitment, PairRequest
+from sync.planner.availability import Availability, next_workdays
+from sync.planner.one_off import OneOffRequest, window_of
+from sync.planner.time_off import returns
+from sync.roster import Roster
+from sync.store import ROSTER_SOURCE, ProposalRecord, RequestRecord, RequestState, State
+
+
+@dataclass(frozen=True)
+class OneOffToPlan:
+    request: OneOffRequest
+    fingerprint: str
+    reason: str
+    """Why it is proposed, as the proposal keeps it."""
+    note: str = ""
+    """The employee's own words, for the invitation."""
+
+
+@dataclass
+class ExtraDecisions:
+    plan: list[OneOffToPlan] = field(default_factory=list)
+    supersede: list[tuple[ProposalRecord, str]] = field(default_factory=list)
+    close: list[tuple[RequestRecord, RequestState, str]] = field(default_factory=list)
+
+
+def roster_request_key(employee: Employee) -> str | None:
+    """What identifies the `request` in an employee's entry: a changed one is a new ask."""
+    ask = employee.request
+    if ask is None:
+        return None
+    made = ask.made.isoformat() if ask.made else ""
+    return f"within={ask.within_days};made={made};reason={ask.reason}"
+
+
+def request_days(employee: Employee, made_on: date, within_days: int) -> list[date]:
+    """The working days a request may be met on: the employee's next `within_days`."""
+    return next_workdays(Availability(employee.person, employee.paused), made_on, within_days)
+
+
+def decide_extras(
+    roster: Roster,
+    proposals: Sequence[ProposalRecord],
+    requests: Sequence[RequestRecord],
+    busy: Mapping[str, Sequence[BusyBlock]],
+    window: Interval,
+    earliest: datetime,
+    agenda: Mapping[str, Sequence[Commitment]],
+) -> ExtraDecisions:
+    decisions = ExtraDecisions()
+    one_offs = [p for p in proposals if p.kind.one_off]
+    live: dict[str, list[ProposalRecord]] = {}
+    for record in one_offs:
+        if record.state in (State.PENDING, State.APPROVED, State.BOOKED):
+            if record.state is State.PENDING and record.first_start < earliest:
+                why = "its date came too close before it was approved"
+                decisions.supersede.append((record, why))
+                continue
+            live.setdefault(record.fingerprint, []).append(record)
+    for ask in requests:
+        _request(roster, ask, live, one_offs, earliest, decisions)
+    for email, employee in sorted(roster.employees.items()):
+        if email in busy:
+            _welcome_back(
+                roster, employee, busy[email], window, earliest, agenda, one_offs, decisions
+            )
+    return decisions
+
+
+def _pair(roster: Roster, employee: Employee) -> PairRequest:
+    manager = roster.managers[employee.manager]
+    return PairRequest(manager, employee, employee.cadence, employee.cadence_source)
+
+
+def _request(
+    roster: Roster,
+    ask: RequestRecord,
+    live: Mapping[str, list[ProposalRecord]],
+    one_offs: Sequence[ProposalRecord],
+    earliest: datetime,
+    decisions: ExtraDecisions,
+) -> None:
+    employee = roster.employees.get(ask.employee)
+    if employee is None:
+        if not roster.listed(ask.employee) and roster.complete:
+            decisions.close.append((ask, RequestState.WITHDRAWN, "no longer in people.toml"))
+        return
+    if ask.source == ROSTER_SOURCE and roster_request_key(employee) != ask.key:
+        for record in live.get(ask.fingerprint, []):
+            if record.state is not State.BOOKED:
+                decisions.supersede.append((record, "the request was taken out of people.toml"))
+        decisions.close.append((ask, RequestState.WITHDRAWN, "taken out of people.toml"))
+        return
+    mine = live.get(ask.fingerprint, [])
+    booked = [r for r in mine if r.state is State.BOOKED]
+    if booked:
+        decisions.close.append((ask, RequestState.BOOKED, f"booked as #{booked[0].id}"))
+        return
+    days = request_days(employee, ask.made_on, ask.within_days)
+    today = earliest.astimezone(ZoneInfo(employee.person.timezone)).date()
+    pair = _pair(roster, employee)
+    if not days or days[-1] < today or _passed(pair, days[0], days[-1], earliest):
+        for record in mine:
+            decisions.supersede.append((record, "the request's window has passed"))
+        last = days[-1].isoformat() if days else ask.made_on.isoformat()
+        why = f"no check-in was booked within {ask.within_days} working days (by {last})"
+        decisions.close.append((ask, RequestState.EXPIRED, why))
+        return
+    if mine:
+        return
+    who = employee.person.first_name
+    why = f"requested by {who}" + (f": {ask.reason}" if ask.reason else "")
+    rejected = _rejected(one_offs, ask.fingerprint)
+    request = OneOffRequest(pair, CheckinKind.REQUESTED, days[0], days[-1], why, rejected)
+    decisions.plan.append(OneOffToPlan(request, ask.fingerprint, why, ask.reason))
+
+
+def _welcome_back(
+    roster: Roster,
+    employee: Employee,
+    blocks: Sequence[BusyBlock],
+    window: Interval,
+    earliest: datetime,
+    agenda: Mapping[str, Sequence[Commitment]],
+    one_offs: Sequence[ProposalRecord],
+    decisions: ExtraDecisions,
+) -> None:
+    email = employee.person.email
+    pair = _pair(roster, employee)
+    for back in returns(employee, blocks, window):
+        fingerprint = f"kind=welcome_back;back={back.back.isoformat()}"
+        replaced = {r.id for r, _ in decisions.supersede}
+        # proposed already (a rejected one only rules out its own time)
+        earlier = [
+            r
+            for r in one_offs
+            if r.employee == email
+            and r.fingerprint == fingerprint
+            and r.state in (State.PENDING, State.APPROVED, State.BOOKED, State.CANCELLED)
+            and r.id not in replaced
+        ]
+        if earlier or _passed(pair, back.back, back.last_day, earliest):
+            continue
+        request = OneOffRequest(
+            pair,
+            CheckinKind.WELCOME_BACK,
+            back.back,
+            back.last_day,
+            f"welcome back: {employee.person.first_name} returns on {back.back.isoformat()} "
+            f"after {back.away_days} working days away",
+            _rejected(one_offs, fingerprint, email),
+        )
+        span = window_of(request)
+        meets = [
+            c
+            for c in agenda.get(email, [])
+            if c.employee == email and span.start <= c.start < span.end
+        ]
+        if meets:
+            continue  # a check-in already falls in the first days back
+        decisions.plan.append(OneOffToPlan(request, fingerprint, request.why))
+
+
+def _passed(pair: PairRequest, first: date, last: date, earliest: datetime) -> bool:
+    probe = OneOffRequest(pair, CheckinKind.REQUESTED, first, last, "")
+    return window_of(probe).end <= earliest
+
+
+def _rejected(
+    one_offs: Sequence[ProposalRecord], fingerprint: str, employee: str | None = None
+) -> frozenset[datetime]:
+    """Times the manager already turned down for this same one-off: offer another."""
+    return frozenset(
+        r.first_start
+        for r in one_offs
+        if r.fingerprint == fingerprint
+        and r.state is State.REJECTED
+        and (employee is None or r.employee == employee)
+    )

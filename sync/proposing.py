@@ -1,0 +1,147 @@
+"""From planner results to stored proposals, each with the invitation it will carry, and the
+extra (one-off) check-ins of a night: requests taken in from people.toml, the decisions of
+extras.py carried out, and their proposals made."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sync.connectors.registry import kind_of
+from sync.extras import ExtraDecisions, OneOffToPlan, roster_request_key
+from sync.identity import fingerprint as pair_fingerprint
+from sync.model import PlannedSeries
+from sync.planner import PairRequest, PlanFailure, PlanningInput
+from sync.planner.one_off import ONE_OFF_LABEL, plan_one_offs
+from sync.purpose import CheckinFacts, Invitation, Purpose
+from sync.render import alternatives_to_json
+from sync.report import PairLine, RunReport
+from sync.roster import Roster
+from sync.store import ROSTER_SOURCE, NewProposal, RequestState, State, Store
+
+
+@dataclass(frozen=True)
+class Proposing:
+    """What every proposal of a night is made with."""
+
+    store: Store
+    purpose: Purpose
+    report: RunReport
+    actor: str
+    run_id: int
+
+
+def regular_proposal(
+    request: PairRequest, series: PlannedSeries, reason: str, purpose: Purpose, today: date
+) -> NewProposal:
+    employee = request.employee
+    more_often = employee.more_often if employee.more_often_on(today) else None
+    invitation = purpose.invitation(
+        CheckinFacts(
+            kind=series.kind,
+            manager_name=request.manager.person.name,
+            employee_name=employee.person.name,
+            duration=series.duration,
+            cadence=series.cadence,
+            more_often_until=more_often.until if more_often else None,
+            more_often_reason=more_often.reason if more_often else "",
+        )
+    )
+    fingerprint = pair_fingerprint(
+        request.manager.person.email, request.cadence.label, employee.duration
+    )
+    return _proposal(request, series, fingerprint, request.cadence_reason, reason, invitation)
+
+
+def take_in_requests(store: Store, roster: Roster, now: datetime, actor: str) -> None:
+    """Record each `request` in people.toml the first time it is seen; one that does not say
+    when it was made counts from that night, in the employee's own zone."""
+    for email, employee in sorted(roster.employees.items()):
+        key = roster_request_key(employee)
+        if key is None or employee.request is None:
+            continue
+        ask = employee.request
+        made = ask.made or now.astimezone(ZoneInfo(employee.person.timezone)).date()
+        store.add_request(email, ROSTER_SOURCE, key, made, ask.within_days, ask.reason, actor)
+
+
+def carry_out(
+    context: Proposing, roster: Roster, decisions: ExtraDecisions, inputs: PlanningInput
+) -> None:
+    store, report = context.store, context.report
+    for record, why in decisions.supersede:
+        store.transition(record.id, State.SUPERSEDED, context.actor, why)
+        report.superseded.append(PairLine(record.manager, record.employee, why, record.id))
+    for ask, state, why in decisions.close:
+        store.close_request(ask, state, context.actor, why)
+        if state is not RequestState.BOOKED:
+            employee = ask.employee
+            listed = roster.employees.get(employee)
+            manager = listed.manager if listed else ""
+            text = f"the check-in {employee} asked for on {ask.made_on.isoformat()}: {why}"
+            report.asks.append(PairLine(manager, employee, text))
+    if decisions.plan:
+        propose_one_offs(context, decisions.plan, inputs)
+
+
+def propose_one_offs(
+    context: Proposing, items: Sequence[OneOffToPlan], inputs: PlanningInput
+) -> None:
+    by_request = {id(item.request): item for item in items}
+    for request, outcome in plan_one_offs([item.request for item in items], inputs):
+        item = by_request[id(request)]
+        if isinstance(outcome, PlanFailure):
+            context.report.skipped.append(
+                PairLine(outcome.manager, outcome.employee, f"{item.reason}: {outcome.reason}")
+            )
+            continue
+        employee = request.pair.employee
+        invitation = context.purpose.invitation(
+            CheckinFacts(
+                kind=request.kind,
+                manager_name=request.pair.manager.person.name,
+                employee_name=employee.person.name,
+                duration=outcome.duration,
+                reason=item.note,
+            )
+        )
+        new = _proposal(
+            request.pair, outcome, item.fingerprint, item.reason, item.reason, invitation
+        )
+        proposal_id = context.store.add_proposal(context.run_id, new, context.actor)
+        context.report.proposed.append(
+            PairLine(outcome.manager, outcome.employee, outcome.explanation, proposal_id)
+        )
+
+
+def _proposal(
+    request: PairRequest,
+    series: PlannedSeries,
+    fingerprint: str,
+    cadence_reason: str,
+    reason: str,
+    invitation: Invitation,
+) -> NewProposal:
+    return NewProposal(
+        manager=series.manager,
+        employee=series.employee,
+        manager_name=request.manager.person.name,
+        employee_name=request.employee.person.name,
+        fingerprint=fingerprint,
+        cadence=ONE_OFF_LABEL if series.kind.one_off else series.cadence.label,
+        cadence_reason=cadence_reason,
+        duration=series.duration,
+        timezone=series.timezone,
+        rrule=series.rrule,
+        first_start=series.first_start.astimezone(ZoneInfo(series.timezone)),
+        occurrences=series.occurrences,
+        explanation=series.explanation,
+        alternatives=alternatives_to_json(series.alternatives),
+        reason=reason,
+        organiser_calendar=kind_of(request.manager.person.calendar),
+        kind=series.kind,
+        summary=invitation.summary,
+        description=invitation.description,
+    )
