@@ -115,7 +115,10 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.email
+        # "Moreau, Lucas" is written surname first
+        given = self.name.split(",", 1)[1] if "," in self.name else self.name
+        words = given.split() or self.name.split()
+        return words[0].rstrip(",") if words else self.email
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,9 @@ def default_purpose() -> Purpose:
 
 def _first(name: str) -> str:
     # "Lind, Karin" is written surname first
-    if "," in name:
-        return name.split(",", 1)[1].split()[0] if name.split(",", 1)[1].split() else name
-    return name.split()[0] if name.split() else name
+    given = name.split(",", 1)[1] if "," in name else name
+    words = given.split() or name.split()
+    return words[0].rstrip(",") if words else name
 
 
 def _sample(kind: CheckinKind) -> CheckinFacts:

@@ -51,6 +51,9 @@ def reconcile(
         if not roster.listed(email) and roster.complete:
             for record in records:
                 decisions.cancel.append((record, "the employee is no longer in people.toml"))
+    # one-off check-ins are extras.py's concern; only the pair's series is decided here
+    for records in by_employee.values():
+        records[:] = [r for r in records if not r.kind.one_off]
 
     for email, reason in sorted(roster.skipped.items()):
         decisions.skipped.append((email, reason))
@@ -116,6 +119,8 @@ def _change(before: str, after: str, employee: Employee, today: date) -> str:
             return f"{text} (more often until {more_often.until.isoformat()} has ended)"
         _, cadence_reason = employee.cadence_on(today)
         return f"{text} ({cadence_reason})"
+    if "cadence" in changed:
+        return f"people.toml changed: {text} ({employee.cadence_source})"
     return f"people.toml changed: {text or 'settings'}"
 
 

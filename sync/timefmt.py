@@ -64,6 +64,8 @@ def pattern(
 ) -> TwoZones:
     """How a series repeats, e.g. "Weekly on Tuesdays, 16:15–16:45" and "10:15–10:45 in New
     York" (with the weekday when it differs there)."""
+    if not rrule:  # a one-off check-in
+        return span(start, end, viewer, other)
     local = start.astimezone(ZoneInfo(viewer))
     mine = f"{_repeat(rrule, cadence, local.weekday())}, {clock_range(start, end, viewer)}"
     if other is None or _same_clock(start, viewer, other):

@@ -31,6 +31,27 @@ from sync.model import BusyBlock, BusyKind, Interval
 # so the query is widened and the exact cut is made after conversion.
 _QUERY_MARGIN = timedelta(days=1)
 
+TIME_OFF_CATEGORIES = frozenset(
+    {
+        "vacation",
+        "holiday",
+        "holidays",
+        "out of office",
+        "ooo",
+        "time off",
+        "leave",
+        "parental leave",
+        "sick leave",
+        "semester",
+        "ledig",
+        "ledighet",
+        "tjänstledig",
+        "föräldraledig",
+        "sjukledig",
+    }
+)
+"""All-day events in one of these categories are time off (compared in lower case)."""
+
 _BROKEN_PROPERTY = re.compile(r"broken property '([A-Z0-9-]+)'")
 
 
@@ -151,9 +172,11 @@ def _standardise(calendar: Calendar) -> Calendar:
 
 def _busy_kind(event: Component, person_email: str) -> BusyKind | None:
     """How the event blocks the person, or None if it leaves them free."""
-    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
-        return None
     if _declined_by(event, person_email):
+        return None
+    if _is_time_off_day(event):
+        return BusyKind.TIME_OFF
+    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
         return None
     status = str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
     if status == "FREE":
@@ -161,6 +184,19 @@ def _busy_kind(event: Component, person_email: str) -> BusyKind | None:
     if status == "OOF":
         return BusyKind.TIME_OFF
     return BusyKind.BUSY
+
+
+def _is_time_off_day(event: Component) -> bool:
+    """An all-day event filed under a time-off category ("Vacation", "Out of office",
+    "Semester", ...): the person is away, even when the event leaves them "free", as
+    all-day events in many calendar apps do by default. Only the category is read."""
+    start: Any = event.get("DTSTART")
+    if start is None or not _is_date(start.dt):
+        return False
+    value: Any = event.get("CATEGORIES")
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    names = {str(name).strip().lower() for item in items for name in getattr(item, "cats", [])}
+    return bool(names & TIME_OFF_CATEGORIES)
 
 
 def _declined_by(event: Component, person_email: str) -> bool:

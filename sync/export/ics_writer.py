@@ -55,6 +55,9 @@ def calendar_for(owner_email: str, series: Sequence[BookedSeries]) -> bytes:
     cal.add("x-wr-calname", CALENDAR_NAME)
 
     for s in mine:
+        if s.one_off:
+            cal.add_component(_single(s))
+            continue
         cal.add_component(_master(s))
         moved = [o for o in s.occurrences if o.status is OccurrenceStatus.MOVED]
         for occurrence in sorted(moved, key=lambda o: o.original_start):
@@ -98,6 +101,24 @@ def _master(s: BookedSeries) -> Event:
     )
     if skipped:
         event.add("exdate", skipped)
+    return event
+
+
+def _single(s: BookedSeries) -> Event:
+    """A one-off check-in: one VEVENT without a rule, at its date as it stands now (a moved
+    one simply has a new time), cancelled when its date was skipped or the check-in ended."""
+    zone = ZoneInfo(s.timezone)
+    (occurrence,) = s.occurrences or (None,)
+    if occurrence is None:
+        start = s.first_start.astimezone(zone)
+        end = (s.first_start.astimezone(UTC) + timedelta(minutes=s.duration)).astimezone(zone)
+        cancelled = True
+    else:
+        start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
+        cancelled = not occurrence.takes_place
+    event = _event(s, start, end, s.description)
+    if cancelled:
+        event["status"] = "CANCELLED"
     return event
 
 
