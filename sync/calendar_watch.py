@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, RemoteSeries
 from sync.model import Interval, Occurrence, OccurrenceStatus
@@ -56,11 +57,16 @@ def observe_calendars(
             )
             continue
         for series in items:
-            _take_in(store, series, observation.series[series.uid], report, actor)
+            _take_in(store, series, observation.series[series.uid], window, report, actor)
 
 
 def _take_in(
-    store: Store, series: SeriesRecord, remote: RemoteSeries, report: RunReport, actor: str
+    store: Store,
+    series: SeriesRecord,
+    remote: RemoteSeries,
+    window: Interval,
+    report: RunReport,
+    actor: str,
 ) -> None:
     proposal = series.proposal
     line = PairLine(proposal.manager, proposal.employee, "", proposal.id)
@@ -69,10 +75,10 @@ def _take_in(
         store.remove_deleted(series, actor, why)
         report.cancelled.append(replace(line, text=why))
         return
-    if remote.declined_by and remote.declined_by != series.declined_by:
-        store.mark_declined(series.uid, remote.declined_by, actor)
-        who = ", ".join(sorted(remote.declined_by))
-        report.declined.append(replace(line, text=f"declined by {who}; a new time is proposed"))
+    if proposal.kind.one_off:
+        _take_in_one_off_decline(store, series, remote, window, report, line)
+    else:
+        _take_in_declines(store, series, remote, window, report, line, actor)
     if series.needs_write:
         return  # our own change is not written yet; what the calendar shows is older
     adopted = adopt(series.occurrences, remote)
@@ -82,8 +88,58 @@ def _take_in(
         )
 
 
+def _take_in_declines(
+    store: Store,
+    series: SeriesRecord,
+    remote: RemoteSeries,
+    window: Interval,
+    report: RunReport,
+    line: PairLine,
+    actor: str,
+) -> None:
+    """A declined series gets a new proposal; a declined single date is remembered, as a
+    check-in that will not happen (see health.py)."""
+    before = store.declines_of(series.uid)
+    store.note_declines(series.uid, window, remote.declined_dates)
+    if remote.declined_by and remote.declined_by != series.declined_by:
+        store.mark_declined(series.uid, remote.declined_by, actor)
+        names = ", ".join(sorted(remote.declined_by))
+        report.declined.append(replace(line, text=f"declined by {names}; a new time is proposed"))
+        return
+    zone = ZoneInfo(series.proposal.timezone)
+    for start, who in sorted(remote.declined_dates.items()):
+        if who - before.get(start, frozenset()):
+            day = f"{start.astimezone(zone):%Y-%m-%d}"
+            text = f"{', '.join(sorted(who))} declined the check-in on {day}"
+            report.declined.append(replace(line, text=text))
+
+
+def _take_in_one_off_decline(
+    store: Store,
+    series: SeriesRecord,
+    remote: RemoteSeries,
+    window: Interval,
+    report: RunReport,
+    line: PairLine,
+) -> None:
+    """A declined one-off is not proposed again: the person said no to it."""
+    if not series.occurrences:
+        return
+    start = series.occurrences[0].original_start
+    before = store.declines_of(series.uid).get(start, frozenset())
+    declined = {start: remote.declined_by} if remote.declined_by else {}
+    store.note_declines(series.uid, window, declined)
+    if remote.declined_by and remote.declined_by != before:
+        zone = ZoneInfo(series.proposal.timezone)
+        day = f"{series.occurrences[0].start.astimezone(zone):%Y-%m-%d}"
+        text = f"{', '.join(sorted(remote.declined_by))} declined the check-in on {day}"
+        report.declined.append(replace(line, text=text))
+
+
 def adopt(occurrences: tuple[Occurrence, ...], remote: RemoteSeries) -> tuple[Occurrence, ...]:
     """Occurrences as a person left them: their moves and cancellations win, for good."""
+    if remote.single is not None:
+        return tuple(_adopt_single(o, remote.single) for o in occurrences)
     result = []
     for occurrence in occurrences:
         if occurrence.original_start not in remote.exceptions:
@@ -109,3 +165,17 @@ def adopt(occurrences: tuple[Occurrence, ...], remote: RemoteSeries) -> tuple[Oc
             )
         result.append(occurrence)
     return tuple(result)
+
+
+def _adopt_single(occurrence: Occurrence, actual: Interval) -> Occurrence:
+    """A one-off a person moved in their calendar stays where they put it."""
+    if actual.start == occurrence.start and occurrence.takes_place:
+        return occurrence
+    return replace(
+        occurrence,
+        start=actual.start,
+        end=actual.end,
+        status=OccurrenceStatus.MOVED,
+        reason=MOVED_BY_PERSON,
+        fixed=True,
+    )

@@ -81,6 +81,11 @@ class RemoteSeries:
     exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)
     """Occurrences that differ from the rule, by their rule start (UTC): where they are now,
     or None where the occurrence was cancelled."""
+    declined_dates: Mapping[datetime, frozenset[str]] = field(default_factory=dict)
+    """Who declined single dates inside the window, by their rule start (UTC). A series
+    declined as a whole shows here on every one of its dates too."""
+    single: Interval | None = None
+    """For a one-off (an event without a rule): where it is now."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from googleapiclient.errors import HttpError
 
@@ -42,17 +43,26 @@ def _when(instant: datetime, zone: str) -> dict[str, str]:
 
 
 def event_body(series: BookedSeries) -> dict[str, Any]:
+    """The event as it should be: a recurring one, or for a one-off a single event at its
+    date as it stands now."""
     start = series.first_start
-    rule = series.rrule
-    if series.until is not None:
-        rule += f";UNTIL={series.until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    end = start + timedelta(minutes=series.duration)
+    recurrence: list[str] = []
+    if series.one_off:
+        if series.occurrences:
+            start, end = series.occurrences[0].start, series.occurrences[0].end
+    else:
+        rule = series.rrule
+        if series.until is not None:
+            rule += f";UNTIL={series.until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        recurrence = [f"RRULE:{rule}"]
     return {
         "id": event_id(series.uid),
         "summary": series.summary,
         "description": series.description,
-        "start": _when(start, series.timezone),
-        "end": _when(start + timedelta(minutes=series.duration), series.timezone),
-        "recurrence": [f"RRULE:{rule}"],
+        "start": _when(start.astimezone(ZoneInfo(series.timezone)), series.timezone),
+        "end": _when(end.astimezone(ZoneInfo(series.timezone)), series.timezone),
+        "recurrence": recurrence,
         "attendees": [{"email": series.attendee.email, "displayName": series.attendee.name}],
         "extendedProperties": {"private": {TAG: "1", SERIES_KEY: series.uid}},
         "transparency": "opaque",
@@ -67,7 +77,7 @@ def _differs(existing: dict[str, Any], body: dict[str, Any]) -> bool:
     return (
         existing.get("summary") != body["summary"]
         or existing.get("description") != body["description"]
-        or existing.get("recurrence") != body["recurrence"]
+        or (existing.get("recurrence") or []) != body["recurrence"]
         or instant(existing.get("start", {})) != instant(body["start"])
         or instant(existing.get("end", {})) != instant(body["end"])
         or existing.get("start", {}).get("timeZone") != body["start"]["timeZone"]
@@ -96,7 +106,9 @@ class GoogleWriter:
     def _write(self, series: BookedSeries) -> None:
         organiser = series.organiser.email
         event = event_id(series.uid)
-        if series.status is SeriesStatus.CANCELLED:
+        if series.status is SeriesStatus.CANCELLED or (
+            series.one_off and not any(o.takes_place for o in series.occurrences)
+        ):
             self._delete(organiser, event)
             return
         body = event_body(series)
@@ -149,6 +161,8 @@ class GoogleWriter:
             )
 
     def _write_exceptions(self, series: BookedSeries) -> None:
+        if series.one_off:
+            return  # its one date is the event itself
         changes = [
             o
             for o in series.occurrences
@@ -270,20 +284,42 @@ class GoogleWriter:
     ) -> RemoteSeries:
         if master is None or master.get("status") == "cancelled":
             return RemoteSeries(uid, exists=False)
-        declined = frozenset(
-            a["email"].lower()
-            for a in master.get("attendees", [])
-            if a.get("responseStatus") == "declined" and "email" in a
-        )
+        declined = _declined(master)
+        if not master.get("recurrence"):
+            start, end = parse_instant(master["start"]), parse_instant(master["end"])
+            return RemoteSeries(
+                uid,
+                exists=True,
+                declined_by=declined,
+                single=Interval(start, end),
+            )
         exceptions: dict[datetime, Interval | None] = {}
+        declined_dates: dict[datetime, frozenset[str]] = {}
         for item in self._instances(organiser, event_id(uid), window):
             if "originalStartTime" not in item:
                 continue
             original = parse_instant(item["originalStartTime"])
             if item.get("status") == "cancelled":
                 exceptions[original] = None
-            else:
-                start, end = parse_instant(item["start"]), parse_instant(item["end"])
-                if start != original:
-                    exceptions[original] = Interval(start, end)
-        return RemoteSeries(uid, exists=True, declined_by=declined, exceptions=exceptions)
+                continue
+            start, end = parse_instant(item["start"]), parse_instant(item["end"])
+            if start != original:
+                exceptions[original] = Interval(start, end)
+            if who := _declined(item):
+                declined_dates[original] = who
+        return RemoteSeries(
+            uid,
+            exists=True,
+            declined_by=declined,
+            exceptions=exceptions,
+            declined_dates=declined_dates,
+        )
+
+
+def _declined(event: dict[str, Any]) -> frozenset[str]:
+    """Who declined the event (for an instance: that one date)."""
+    return frozenset(
+        a["email"].lower()
+        for a in event.get("attendees", [])
+        if a.get("responseStatus") == "declined" and "email" in a
+    )
