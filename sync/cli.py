@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sync import __version__, workflow
+from sync.cli_people import add_commands
 from sync.config_check import check_config
 from sync.errors import ConfigError, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
@@ -106,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="report every problem in settings.toml and people.toml"
     )
     check.set_defaults(handler=_config_check)
+
+    add_commands(commands, common, config_commands, (_config_dir, _parse_now))
 
     export = commands.add_parser("export", parents=[common], help="write the .ics files")
     export.set_defaults(handler=_export)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sync.connectors.google.auth import GoogleAuth
 from sync.errors import ConfigError
+from sync.purpose import Purpose
 from sync.roster import load_roster
 from sync.settings import load_settings
 
@@ -18,6 +19,11 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
         settings = load_settings(config_dir)
     except ConfigError as error:
         problems += error.problems
+    if settings is not None:
+        try:
+            Purpose(settings.language, settings.invitation_template)
+        except ConfigError as error:
+            problems += error.problems
     people = config_dir / "people.toml"
     try:
         roster = load_roster(people)

@@ -97,9 +97,11 @@ def compose(
         told = store.proposals_told(manager)
         if not tonight.get(manager) and all(r.id in told for r in waiting):
             continue
-        digests.append(
-            _digest(manager, waiting, told, tonight.get(manager, []), settings, roster, issued_at)
+        at_risk = [_at_risk(line, roster) for line in report.at_risk if line.manager == manager]
+        digest = _digest(
+            manager, waiting, told, tonight.get(manager, []), settings, roster, issued_at, at_risk
         )
+        digests.append(digest)
     return digests
 
 
@@ -111,6 +113,7 @@ def _digest(
     settings: Settings,
     roster: Roster,
     issued_at: datetime,
+    at_risk: Sequence[TonightItem] = (),
 ) -> Digest:
     person = roster.managers.get(manager)
     zone = person.person.timezone if person else (waiting[0].timezone if waiting else "UTC")
@@ -131,6 +134,7 @@ def _digest(
         "waiting": items,
         "new_count": sum(1 for item in items if item.new),
         "tonight": tonight,
+        "at_risk": at_risk,
         "link": link.url if link else None,
         "expires": f"{moment(link.expires, zone)} {zone_label(zone)}" if link else "",
         "zone": zone_label(zone),
@@ -159,6 +163,12 @@ def _waiting(record: ProposalRecord, zone: str, roster: Roster, new: bool) -> Wa
     )
 
 
+def _at_risk(line: PairLine, roster: Roster) -> TonightItem:
+    employee = roster.employees.get(line.employee)
+    name = employee.person.name if employee else line.employee
+    return TonightItem("At risk", name, line.text)
+
+
 def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[TonightItem]]:
     sections: list[tuple[str, list[PairLine]]] = [
         ("Booked", report.booked),
@@ -168,6 +178,8 @@ def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[Ton
         ("Dates moved or skipped", report.kept_up),
         ("Could not be planned", report.skipped),
         ("Not yet in the calendar", report.write_failures),
+        ("Check-ins", report.health_news),
+        ("Asked for", report.asks),
     ]
     result: dict[str, list[TonightItem]] = {}
     for what, lines in sections:

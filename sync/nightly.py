@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.extras import decide_extras
+from sync.health import team_health
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
@@ -168,6 +169,7 @@ class _Night:
         booker.book_approved(self.report)
         if not self.report.dry_run:
             self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
+        self.note_health()
         self.report.pending = [
             PairLine(p.manager, p.employee, p.explanation, p.id)
             for p in self.store.proposals(states=[State.PENDING])
@@ -176,6 +178,28 @@ class _Night:
             self.notify_managers()
         self.report.finish()
         self.store.finish_run(run_id, self.report.exit_code, self.report.summary())
+
+    # ------------------------------------------------------------------ health
+
+    def note_health(self) -> None:
+        """Pairs at risk go into the report every night; a pair turning at risk, or back
+        on track, is news for its manager once."""
+        before = self.store.pair_health()
+        pairs = team_health(self.store.series(), self.store.declines(), self.roster, self.now)
+        for health in pairs:
+            line = PairLine(health.manager, health.employee, health.why)
+            if health.at_risk:
+                self.report.at_risk.append(line)
+            was_at_risk, _ = before.get(health.employee, (False, ""))
+            if health.at_risk and not was_at_risk:
+                self.report.health_news.append(replace(line, text=f"at risk: {health.why}"))
+            elif was_at_risk and not health.at_risk:
+                text = "back on track: a check-in was held"
+                self.report.health_news.append(replace(line, text=text))
+            if health.at_risk != was_at_risk or health.employee not in before:
+                self.store.set_pair_health(
+                    health.employee, health.manager, health.at_risk, health.why
+                )
 
     # ------------------------------------------------------------------ notify
 

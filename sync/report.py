@@ -30,6 +30,10 @@ class RunReport:
     write_failures: list[PairLine] = field(default_factory=list)
     declined: list[PairLine] = field(default_factory=list)
     kept_up: list[PairLine] = field(default_factory=list)
+    at_risk: list[PairLine] = field(default_factory=list)
+    """Pairs whose check-ins are fizzling out (see health.py), every night they are."""
+    health_news: list[PairLine] = field(default_factory=list)
+    """Pairs that became at risk tonight, or are back on track."""
     asks: list[PairLine] = field(default_factory=list)
     """Check-ins employees asked for that were withdrawn or could not be met in time."""
     would_write: list[PairLine] = field(default_factory=list)
@@ -82,6 +86,7 @@ class RunReport:
             ("Declined", self.declined),
             ("Occurrences moved or skipped tonight", self.kept_up),
             ("Check-ins asked for, closed without a booking", self.asks),
+            ("Check-ins at risk of fizzling out", self.at_risk),
             ("Skipped (needs attention)", self.skipped),
             ("Calendar writes that failed (retried next run)", self.write_failures),
             ("Calendar writes a real run would make", self.would_write),

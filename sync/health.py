@@ -1,0 +1,194 @@
+"""Spotting check-ins that fizzle out: for each pair, what happened to every past date, when
+they last met, the longest gap against their cadence, and the share held in the last 90
+days. A pair is at risk when two dates in a row did not happen, or when it has gone more than
+twice its cadence without meeting.
+
+Pure: the store's series and the declines seen in calendars come in. A past date counts as
+held unless someone declined it, cancelled it in their calendar, or the run had to skip it;
+a date skipped because someone was away (time off, a paused span, a public holiday) is
+excused: it neither counts against the pair nor lengthens its gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sync.cadence import Cadence
+from sync.model import OccurrenceStatus
+from sync.roster import Roster
+from sync.store import SeriesRecord, SeriesState
+
+RECENT_DAYS = 90
+MISSED_IN_A_ROW = 2
+GAP_FACTOR = 2
+
+
+class Outcome(StrEnum):
+    HELD = "held"
+    MOVED = "moved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+    EXCUSED = "excused"
+
+    @property
+    def happened(self) -> bool:
+        return self in (Outcome.HELD, Outcome.MOVED)
+
+
+@dataclass(frozen=True)
+class DateOutcome:
+    start: datetime
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class PairHealth:
+    manager: str
+    employee: str
+    employee_name: str
+    cadence: str
+    dates: tuple[DateOutcome, ...]
+    """Past dates, oldest first."""
+    last_held: datetime | None
+    longest_gap: timedelta | None
+    held_recently: int
+    due_recently: int
+    at_risk: bool
+    why: str
+
+    @property
+    def booked(self) -> bool:
+        return self.longest_gap is not None
+
+    @property
+    def share_text(self) -> str:
+        if not self.due_recently:
+            return "none due"
+        share = round(100 * self.held_recently / self.due_recently)
+        return f"{self.held_recently} of {self.due_recently} ({share}%)"
+
+
+def pair_health(
+    manager: str,
+    employee: str,
+    employee_name: str,
+    series: Sequence[SeriesRecord],
+    declines: Mapping[str, Mapping[datetime, frozenset[str]]],
+    now: datetime,
+    fallback_cadence: Cadence,
+) -> PairHealth:
+    """The health of one pair from all of its series (booked, ended, one-offs)."""
+    mine = [
+        s
+        for s in series
+        if s.proposal.manager == manager
+        and s.proposal.employee == employee
+        and s.state is not SeriesState.BOOKING
+    ]
+    cadence = _cadence(mine, fallback_cadence)
+    dates = sorted(
+        (d for s in mine for d in _outcomes(s, declines.get(s.uid, {}), now)),
+        key=lambda d: d.start,
+    )
+    firsts = [o.original_start for s in mine for o in s.occurrences]
+    if not firsts:
+        return PairHealth(
+            manager, employee, employee_name, cadence.label, (), None, None, 0, 0, False, ""
+        )
+    counted = [d for d in dates if d.outcome is not Outcome.EXCUSED]
+    held = [d.start for d in counted if d.outcome.happened]
+    meeting_points = [d.start for d in dates if d.outcome.happened or d.outcome is Outcome.EXCUSED]
+    start = min(firsts)
+    gaps = [b - a for a, b in zip([start, *meeting_points], [*meeting_points, now], strict=True)]
+    current = max(now - (meeting_points[-1] if meeting_points else start), timedelta(0))
+    recent = [d for d in counted if d.start >= now - timedelta(days=RECENT_DAYS)]
+    missed = 0
+    for date in reversed(counted):
+        if date.outcome.happened:
+            break
+        missed += 1
+    limit = timedelta(days=GAP_FACTOR * cadence.average_days)
+    why = ""
+    if missed >= MISSED_IN_A_ROW:
+        why = f"the last {missed} check-ins did not happen"
+    elif current > limit:
+        why = f"no check-in for {current.days} days, more than twice the cadence ({cadence.label})"
+    return PairHealth(
+        manager=manager,
+        employee=employee,
+        employee_name=employee_name,
+        cadence=cadence.label,
+        dates=tuple(dates),
+        last_held=held[-1] if held else None,
+        longest_gap=max([g for g in gaps if g > timedelta(0)], default=timedelta(0)),
+        held_recently=sum(1 for d in recent if d.outcome.happened),
+        due_recently=len(recent),
+        at_risk=bool(why),
+        why=why,
+    )
+
+
+def _cadence(series: Sequence[SeriesRecord], fallback: Cadence) -> Cadence:
+    """The cadence of the pair's latest regular series, which is what they actually have."""
+    regular = [s for s in series if not s.proposal.kind.one_off]
+    if not regular:
+        return fallback
+    latest = max(regular, key=lambda s: s.first_start)
+    return Cadence.parse(latest.proposal.cadence)
+
+
+def _outcomes(
+    series: SeriesRecord, declines: Mapping[datetime, frozenset[str]], now: datetime
+) -> list[DateOutcome]:
+    end = series.until
+    if series.state is SeriesState.CANCELLED:
+        end = series.updated_at  # nothing after it was cancelled was meant to happen
+    result = []
+    for occurrence in series.occurrences:
+        if occurrence.end > now or (end is not None and occurrence.original_start >= end):
+            continue
+        if declines.get(occurrence.original_start):
+            outcome = Outcome.DECLINED
+        elif occurrence.status is OccurrenceStatus.SKIPPED:
+            if occurrence.away:
+                outcome = Outcome.EXCUSED
+            elif occurrence.fixed:
+                outcome = Outcome.CANCELLED
+            else:
+                outcome = Outcome.SKIPPED
+        elif occurrence.status is OccurrenceStatus.MOVED:
+            outcome = Outcome.MOVED
+        else:
+            outcome = Outcome.HELD
+        result.append(DateOutcome(occurrence.start, outcome))
+    return result
+
+
+def team_health(
+    series: Sequence[SeriesRecord],
+    declines: Mapping[str, Mapping[datetime, frozenset[str]]],
+    roster: Roster,
+    now: datetime,
+    manager: str | None = None,
+) -> list[PairHealth]:
+    """Every pair in the roster (or one manager's), by manager and employee."""
+    result = []
+    for email, employee in sorted(roster.employees.items()):
+        if manager is not None and employee.manager != manager:
+            continue
+        result.append(
+            pair_health(
+                employee.manager,
+                email,
+                employee.person.name,
+                series,
+                declines,
+                now,
+                employee.cadence,
+            )
+        )
+    return sorted(result, key=lambda h: (h.manager, h.employee))
