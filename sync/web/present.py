@@ -14,7 +14,8 @@ from sync.errors import ConfigError
 from sync.model import Occurrence, OccurrenceStatus
 from sync.roster import load_roster
 from sync.store import ProposalRecord, SeriesRecord
-from sync.timefmt import TwoZones, moment, pattern, span, zone_label
+from sync.health import PairHealth
+from sync.timefmt import TwoZones, day, moment, pattern, span, zone_label
 from sync.workflow import alternative_occurrences
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,18 @@ class SeriesView:
     next: TwoZones | None
     next_note: str
     status: str
+
+
+@dataclass(frozen=True)
+class HealthView:
+    employee_name: str
+    cadence: str
+    last_held: str
+    share: str
+    longest_gap: str
+    at_risk: bool
+    why: str
+    booked: bool
 
 
 @dataclass(frozen=True)
@@ -205,6 +218,19 @@ class Presenter:
             next=span(nxt.start, nxt.end, mine, theirs) if nxt else None,
             next_note=self.occurrence(nxt, mine, theirs).note if nxt else "",
             status=status,
+        )
+
+    def health(self, item: PairHealth) -> HealthView:
+        zone = self.viewer_zone("UTC")
+        return HealthView(
+            employee_name=item.employee_name,
+            cadence=item.cadence,
+            last_held=day(item.last_held, zone) if item.last_held else "not yet",
+            share=item.share_text,
+            longest_gap=f"{item.longest_gap.days} days" if item.longest_gap is not None else "",
+            at_risk=item.at_risk,
+            why=item.why,
+            booked=item.booked,
         )
 
     def history(

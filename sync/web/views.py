@@ -12,8 +12,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers.response import Response
 
 from sync import workflow
-from sync.errors import LockHeld, SyncError, UsageError
+from sync.errors import ConfigError, LockHeld, SyncError, UsageError
+from sync.health import PairHealth, team_health
 from sync.nightly import book_approved_now
+from sync.roster import load_roster
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.timefmt import moment, zone_label
 from sync.web.auth import manager_required, signed_in_email
@@ -63,6 +65,7 @@ def home() -> str:
     names |= {r.uid: f"with {r.employee_name}" for r in records}
     history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
+    health = [presenter.health(item) for item in _team_health(store, viewer, presenter.now)]
     return render_template(
         "manager.html",
         viewer=viewer,
@@ -70,8 +73,18 @@ def home() -> str:
         zone=zone_label(zone),
         pending=pending,
         team=sorted(team, key=lambda view: view.employee_name.lower()),
+        health=health,
         history=history,
     )
+
+
+def _team_health(store: Store, viewer: str, now: datetime) -> list[PairHealth]:
+    """How the viewer's check-ins are going; nothing while people.toml cannot be read."""
+    try:
+        roster = load_roster(web_context().config_dir / "people.toml")
+    except ConfigError:
+        return []
+    return team_health(store.series(), store.declines(), roster, now, viewer)
 
 
 @bp.post("/proposals/<int:proposal_id>/approve")
