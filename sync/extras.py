@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sync.model import BusyBlock, CheckinKind, Employee, Interval
+from sync.cadence import Cadence
+from sync.model import BusyBlock, CheckinKind, Employee, Interval, Occurrence
 from sync.planner import Commitment, PairRequest
 from sync.planner.availability import Availability, next_workdays
 from sync.planner.one_off import OneOffRequest, window_of
@@ -54,6 +55,25 @@ def request_days(employee: Employee, made_on: date, within_days: int) -> list[da
     return next_workdays(Availability(employee.person, employee.paused), made_on, within_days)
 
 
+def pair_dates(
+    regular: Sequence[tuple[ProposalRecord, datetime, Sequence[Occurrence]]], until: datetime
+) -> dict[str, list[datetime]]:
+    """When each pair meets, by employee: the known dates of its live series (booked, or
+    proposed), and beyond the planned weeks the dates its rule will bring."""
+    dates: dict[str, list[datetime]] = {}
+    for record, first_start, occurrences in regular:
+        mine = dates.setdefault(record.employee, [])
+        mine += [o.start for o in occurrences if o.takes_place]
+        known = max((o.original_start for o in occurrences), default=first_start)
+        zone = ZoneInfo(record.timezone)
+        local = first_start.astimezone(zone)
+        for day in Cadence.parse(record.cadence).dates(local.date(), until.date()):
+            start = datetime.combine(day, local.time().replace(tzinfo=None), zone)
+            if known < start <= until:
+                mine.append(start)
+    return dates
+
+
 def decide_extras(
     roster: Roster,
     proposals: Sequence[ProposalRecord],
@@ -62,6 +82,7 @@ def decide_extras(
     window: Interval,
     earliest: datetime,
     agenda: Mapping[str, Sequence[Commitment]],
+    series_dates: Mapping[str, Sequence[datetime]],
 ) -> ExtraDecisions:
     decisions = ExtraDecisions()
     one_offs = [p for p in proposals if p.kind.one_off]
@@ -77,8 +98,10 @@ def decide_extras(
         _request(roster, ask, live, one_offs, earliest, decisions)
     for email, employee in sorted(roster.employees.items()):
         if email in busy:
+            meets = [c.start for c in agenda.get(email, []) if c.employee == email]
+            meets += series_dates.get(email, [])
             _welcome_back(
-                roster, employee, busy[email], window, earliest, agenda, one_offs, decisions
+                roster, employee, busy[email], window, earliest, meets, one_offs, decisions
             )
     return decisions
 
@@ -137,7 +160,7 @@ def _welcome_back(
     blocks: Sequence[BusyBlock],
     window: Interval,
     earliest: datetime,
-    agenda: Mapping[str, Sequence[Commitment]],
+    meets: Sequence[datetime],
     one_offs: Sequence[ProposalRecord],
     decisions: ExtraDecisions,
 ) -> None:
@@ -167,12 +190,7 @@ def _welcome_back(
             _rejected(one_offs, fingerprint, email),
         )
         span = window_of(request)
-        meets = [
-            c
-            for c in agenda.get(email, [])
-            if c.employee == email and span.start <= c.start < span.end
-        ]
-        if meets:
+        if any(span.start <= start < span.end for start in meets):
             continue  # a check-in already falls in the first days back
         decisions.plan.append(OneOffToPlan(request, fingerprint, request.why))
 

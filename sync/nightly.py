@@ -24,7 +24,7 @@ from sync.connectors.registry import connectors_for, read_busy
 from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
-from sync.extras import decide_extras
+from sync.extras import decide_extras, pair_dates
 from sync.health import team_health
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
@@ -310,16 +310,24 @@ class _Night:
     def propose_extras(self, run_id: int, busy: dict[str, list[BusyBlock]]) -> None:
         """Welcome-back and requested check-ins, planned around everything proposed so far."""
         take_in_requests(self.store, self.roster, self.now, ACTOR)
-        readable = {email: blocks for email, blocks in busy.items()}
         inputs = self.planning_input(busy)
+        booked = {s.proposal.id: s for s in self.store.series(states=[SeriesState.BOOKED])}
+        regular = []
+        for record in self.store.proposals(states=LIVE_STATES):
+            if not record.kind.one_off:
+                series = booked.get(record.id)
+                first = series.first_start if series else record.first_start
+                dates = series.occurrences if series else record.occurrences
+                regular.append((record, first, dates))
         decisions = decide_extras(
             self.roster,
             self.store.proposals(),
             self.store.requests(states=(RequestState.OPEN,)),
-            readable,
+            busy,
             self.window,
             self.earliest,
             inputs.checkins,
+            pair_dates(regular, self.window.end),
         )
         context = Proposing(self.store, self.purpose, self.report, ACTOR, run_id)
         carry_out(context, self.roster, decisions, inputs)

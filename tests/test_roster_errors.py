@@ -60,6 +60,14 @@ def test_valid_roster_passes(cli: CLI, config: ConfigDir) -> None:
             "paused.until: is before paused.from",
         ),
         ("paused = { from = 2027-03-01 }", "paused.until: is required"),
+        ('works = "home"', "works: input should be 'remote', 'hybrid' or 'office'"),
+        ("return_checkin_after_days = 90", "return_checkin_after_days: 90 is outside 0..60"),
+        (
+            "request = { within_days = 30 }",
+            "request.within_days: 30 working days is outside 1..20",
+        ),
+        ("request = { within = 3 }", "request.within: unknown key"),
+        ('request = { made = "tomorrow" }', "request.made: input should be a valid date"),
     ],
 )
 def test_bad_employee_field_is_named(
@@ -231,3 +239,47 @@ def test_a_manager_who_reports_to_someone_is_one_person(cli: CLI, config: Config
     result = check(cli, config)
     assert result.code == 2
     assert "employee karin@example.com: timezone: differs from the [[managers]] entry" in result.err
+
+
+def test_bad_cadence_by_arrangement_is_named(cli: CLI, config: ConfigDir) -> None:
+    config.people(
+        """
+        [defaults]
+        cadence_by_arrangement = { remote = "daily", onsite = "weekly" }
+        """
+        + MANAGER_KARIN
+    )
+    result = check(cli, config)
+    assert result.code == 2
+    path = people_file(config)
+    assert (
+        f'{path}: defaults: cadence_by_arrangement.remote: "daily" is not one of weekly'
+        in result.err
+    )
+    assert f"{path}: defaults: cadence_by_arrangement.onsite: unknown key" in result.err
+
+
+def test_a_bad_invitation_template_is_named_with_its_line(cli: CLI, config: ConfigDir) -> None:
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    config.settings('invitation_template = "invitation.txt"\n')
+    (config.root / "invitation.txt").write_text("Hello {{ employee_first }}\n{% if %}\n")
+    result = check(cli, config)
+    assert result.code == 2
+    assert f"{config.root / 'invitation.txt'}: line 2:" in result.err
+    assert "Traceback" not in result.err
+    (config.root / "invitation.txt").write_text("Hello {{ nickname }}\n")
+    result = check(cli, config)
+    assert result.code == 2
+    assert "'nickname' is undefined" in result.err
+    config.settings('invitation_template = "missing.txt"\n')
+    result = check(cli, config)
+    assert result.code == 2
+    assert "missing.txt: cannot read the invitation template (No such file or directory)" in (
+        result.err
+    )
+    config.settings('language = "fi"\n')
+    result = check(cli, config)
+    assert result.code == 2
+    assert "language: input should be 'en' or 'sv'" in result.err

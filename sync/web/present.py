@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import ConfigError
+from sync.health import PairHealth
 from sync.model import Occurrence, OccurrenceStatus
 from sync.roster import load_roster
 from sync.store import ProposalRecord, SeriesRecord
-from sync.health import PairHealth
 from sync.timefmt import TwoZones, day, moment, pattern, span, zone_label
 from sync.workflow import alternative_occurrences
 
