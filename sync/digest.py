@@ -178,7 +178,8 @@ def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[Ton
         ("Dates moved or skipped", report.kept_up),
         ("Could not be planned", report.skipped),
         ("Not yet in the calendar", report.write_failures),
-        ("Check-ins", report.health_news),
+        ("At risk", report.became_at_risk),
+        ("Back on track", report.back_on_track),
         ("Asked for", report.asks),
     ]
     result: dict[str, list[TonightItem]] = {}

@@ -192,10 +192,10 @@ class _Night:
                 self.report.at_risk.append(line)
             was_at_risk, _ = before.get(health.employee, (False, ""))
             if health.at_risk and not was_at_risk:
-                self.report.health_news.append(replace(line, text=f"at risk: {health.why}"))
+                self.report.became_at_risk.append(line)
             elif was_at_risk and not health.at_risk:
-                text = "back on track: a check-in was held"
-                self.report.health_news.append(replace(line, text=text))
+                text = "a check-in was held again"
+                self.report.back_on_track.append(replace(line, text=text))
             if health.at_risk != was_at_risk or health.employee not in before:
                 self.store.set_pair_health(
                     health.employee, health.manager, health.at_risk, health.why

@@ -32,8 +32,9 @@ class RunReport:
     kept_up: list[PairLine] = field(default_factory=list)
     at_risk: list[PairLine] = field(default_factory=list)
     """Pairs whose check-ins are fizzling out (see health.py), every night they are."""
-    health_news: list[PairLine] = field(default_factory=list)
-    """Pairs that became at risk tonight, or are back on track."""
+    became_at_risk: list[PairLine] = field(default_factory=list)
+    """Pairs at risk tonight that were not last night: news for their manager, once."""
+    back_on_track: list[PairLine] = field(default_factory=list)
     asks: list[PairLine] = field(default_factory=list)
     """Check-ins employees asked for that were withdrawn or could not be met in time."""
     would_write: list[PairLine] = field(default_factory=list)
