@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,21 +24,20 @@ from sync.connectors.registry import connectors_for, read_busy
 from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
-from sync.extras import decide_extras, pair_dates
-from sync.health import team_health
+from sync.health_watch import note_health
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PlanFailure, PlanningInput, plan
-from sync.proposing import Proposing, carry_out, regular_proposal, take_in_requests
+from sync.proposing import Proposing, propose_extras, regular_proposal, take_in_requests
 from sync.provider_hours import with_provider_hours
 from sync.purpose import Purpose
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
 from sync.settings import Settings, load_settings
-from sync.store import LIVE_STATES, NewProposal, RequestState, SeriesState, State, Store
+from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
 
 log = logging.getLogger(__name__)
 ACTOR = "nightly run"
@@ -169,7 +168,7 @@ class _Night:
         booker.book_approved(self.report)
         if not self.report.dry_run:
             self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
-        self.note_health()
+        note_health(self.store, self.roster, self.now, self.report)
         self.report.pending = [
             PairLine(p.manager, p.employee, p.explanation, p.id)
             for p in self.store.proposals(states=[State.PENDING])
@@ -178,28 +177,6 @@ class _Night:
             self.notify_managers()
         self.report.finish()
         self.store.finish_run(run_id, self.report.exit_code, self.report.summary())
-
-    # ------------------------------------------------------------------ health
-
-    def note_health(self) -> None:
-        """Pairs at risk go into the report every night; a pair turning at risk, or back
-        on track, is news for its manager once."""
-        before = self.store.pair_health()
-        pairs = team_health(self.store.series(), self.store.declines(), self.roster, self.now)
-        for health in pairs:
-            line = PairLine(health.manager, health.employee, health.why)
-            if health.at_risk:
-                self.report.at_risk.append(line)
-            was_at_risk, _ = before.get(health.employee, (False, ""))
-            if health.at_risk and not was_at_risk:
-                self.report.became_at_risk.append(line)
-            elif was_at_risk and not health.at_risk:
-                text = "a check-in was held again"
-                self.report.back_on_track.append(replace(line, text=text))
-            if health.at_risk != was_at_risk or health.employee not in before:
-                self.store.set_pair_health(
-                    health.employee, health.manager, health.at_risk, health.why
-                )
 
     # ------------------------------------------------------------------ notify
 
@@ -310,27 +287,8 @@ class _Night:
     def propose_extras(self, run_id: int, busy: dict[str, list[BusyBlock]]) -> None:
         """Welcome-back and requested check-ins, planned around everything proposed so far."""
         take_in_requests(self.store, self.roster, self.now, ACTOR)
-        inputs = self.planning_input(busy)
-        booked = {s.proposal.id: s for s in self.store.series(states=[SeriesState.BOOKED])}
-        regular = []
-        for record in self.store.proposals(states=LIVE_STATES):
-            if not record.kind.one_off:
-                series = booked.get(record.id)
-                first = series.first_start if series else record.first_start
-                dates = series.occurrences if series else record.occurrences
-                regular.append((record, first, dates))
-        decisions = decide_extras(
-            self.roster,
-            self.store.proposals(),
-            self.store.requests(states=(RequestState.OPEN,)),
-            busy,
-            self.window,
-            self.earliest,
-            inputs.checkins,
-            pair_dates(regular, self.window.end),
-        )
         context = Proposing(self.store, self.purpose, self.report, ACTOR, run_id)
-        carry_out(context, self.roster, decisions, inputs)
+        propose_extras(context, self.roster, busy, self.window, self.planning_input(busy))
 
     def planning_input(self, busy: dict[str, list[BusyBlock]]) -> PlanningInput:
         return PlanningInput(

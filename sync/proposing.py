@@ -4,22 +4,36 @@ extras.py carried out, and their proposals made."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync.connectors.registry import kind_of
-from sync.extras import ExtraDecisions, OneOffToPlan, roster_request_key
+from sync.extras import (
+    ExtraDecisions,
+    OneOffToPlan,
+    decide_extras,
+    pair_dates,
+    roster_request_key,
+)
 from sync.identity import fingerprint as pair_fingerprint
-from sync.model import PlannedSeries
+from sync.model import BusyBlock, Interval, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, PlanningInput
 from sync.planner.one_off import ONE_OFF_LABEL, plan_one_offs
 from sync.purpose import CheckinFacts, Invitation, Purpose
 from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
-from sync.store import ROSTER_SOURCE, NewProposal, RequestState, State, Store
+from sync.store import (
+    LIVE_STATES,
+    ROSTER_SOURCE,
+    NewProposal,
+    RequestState,
+    SeriesState,
+    State,
+    Store,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,36 @@ def take_in_requests(store: Store, roster: Roster, now: datetime, actor: str) ->
         ask = employee.request
         made = ask.made or now.astimezone(ZoneInfo(employee.person.timezone)).date()
         store.add_request(email, ROSTER_SOURCE, key, made, ask.within_days, ask.reason, actor)
+
+
+def propose_extras(
+    context: Proposing,
+    roster: Roster,
+    busy: Mapping[str, Sequence[BusyBlock]],
+    window: Interval,
+    inputs: PlanningInput,
+) -> None:
+    """Decide tonight's extra check-ins (extras.py) and carry the decisions out."""
+    store = context.store
+    booked = {s.proposal.id: s for s in store.series(states=[SeriesState.BOOKED])}
+    regular = []
+    for record in store.proposals(states=LIVE_STATES):
+        if not record.kind.one_off:
+            series = booked.get(record.id)
+            first = series.first_start if series else record.first_start
+            dates = series.occurrences if series else record.occurrences
+            regular.append((record, first, dates))
+    decisions = decide_extras(
+        roster,
+        store.proposals(),
+        store.requests(states=(RequestState.OPEN,)),
+        busy,
+        window,
+        inputs.now + inputs.min_notice,
+        inputs.checkins,
+        pair_dates(regular, window.end),
+    )
+    carry_out(context, roster, decisions, inputs)
 
 
 def carry_out(
