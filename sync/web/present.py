@@ -134,7 +134,7 @@ class Presenter:
                 )
             )
         why = record.cadence_reason
-        if record.reason:
+        if record.reason and record.reason != why:  # a one-off's reason is its whole why
             why = f"{why}; proposed because: {record.reason}"
         return ProposalView(
             id=record.id,
