@@ -183,6 +183,9 @@ class Settings(BaseSettings):
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
+    run_deadline_minutes: float = Field(
+        default=90, gt=0, le=24 * 60, description="A run starts no new work after this"
+    )
     google: GoogleSettings = GoogleSettings()
     outlook: OutlookSettings = Field(default_factory=OutlookSettings)
     web: WebSettings = Field(default_factory=WebSettings)

@@ -3,6 +3,7 @@ four requests in flight per mailbox (Graph's own limit for mail and calendar).""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -22,9 +23,11 @@ from sync.connectors.retry import (
     Verdict,
     call_with_retry,
 )
+from sync.logs import event
 from sync.settings import OutlookSettings
 
 MAILBOX_CONCURRENCY = 4
+log = logging.getLogger(__name__)
 DEFAULT_POLICY = RetryPolicy()
 
 
@@ -140,6 +143,7 @@ class GraphClient:
         token = self.auth.token()
         with self._lock:
             self.requests[kind] += 1
+        event(log, "graph request", logging.DEBUG, kind=kind, mailbox=mailbox)
         with self._slot(mailbox):
             return self.session.request(
                 method,
