@@ -21,3 +21,7 @@ class Paths:
     @property
     def export(self) -> Path:
         return self.data_dir / "export"
+
+    @property
+    def reports(self) -> Path:
+        return self.data_dir / "reports"

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from sync.cli import main
-from tests.emulators import google_emulator  # noqa: F401  (a fixture for every test module)
+from tests.emulators import (  # noqa: F401  (fixtures for every test module)
+    google_emulator,
+    graph_emulator,
+    identity_emulator,
+)
 
 MANAGER_KARIN = """
 [[managers]]

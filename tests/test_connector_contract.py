@@ -15,8 +15,9 @@ import pytest
 from sync.connectors.base import CalendarRef, Connector
 from sync.connectors.ics import IcsConnector
 from sync.model import BusyBlock, Interval
-from tests.emulators import GoogleCalendarEmulator
+from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import connector as google_connector
+from tests.outlook_helpers import connector as outlook_connector
 
 WINDOW = Interval(datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 3, 15, tzinfo=UTC))
 
@@ -71,14 +72,42 @@ class GoogleHarness:
         return CalendarRef(email, "Europe/Stockholm", "google")  # no such user
 
 
-@pytest.fixture(params=["ics", "google"])
-def harness(
-    request: pytest.FixtureRequest, tmp_path: Path, google_emulator: GoogleCalendarEmulator
-) -> Iterator[Harness]:
+class OutlookHarness:
+    def __init__(self, graph: GraphEmulator) -> None:
+        self.graph = graph
+        graph.add_user("host@example.com")
+        outlook = outlook_connector(graph)
+        outlook.verify("host@example.com")
+        self.connector: Connector = outlook
+
+    def person(self, email: str, busy: list[tuple[datetime, datetime]]) -> CalendarRef:
+        self.graph.add_user(email, timezone="UTC")
+        for start, end in busy:
+            self.graph.add_event(
+                email,
+                {
+                    "subject": "Busy",
+                    "start": {"dateTime": f"{start:%Y-%m-%dT%H:%M:%S}", "timeZone": "UTC"},
+                    "end": {"dateTime": f"{end:%Y-%m-%dT%H:%M:%S}", "timeZone": "UTC"},
+                    "showAs": "busy",
+                },
+            )
+        return CalendarRef(email, "Europe/Stockholm", "outlook")
+
+    def unreadable(self, email: str) -> CalendarRef:
+        return CalendarRef(email, "Europe/Stockholm", "outlook")  # no such mailbox
+
+
+@pytest.fixture(params=["ics", "google", "outlook"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     if request.param == "ics":
         yield IcsHarness(tmp_path)
+    elif request.param == "google":
+        with GoogleCalendarEmulator() as emulator:
+            yield GoogleHarness(emulator, tmp_path)
     else:
-        yield GoogleHarness(google_emulator, tmp_path)
+        with GraphEmulator() as graph:
+            yield OutlookHarness(graph)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

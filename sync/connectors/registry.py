@@ -16,6 +16,7 @@ from sync.connectors.base import (
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
+from sync.connectors.outlook.connector import OutlookConnector
 from sync.model import Interval
 from sync.roster import Roster
 from sync.settings import Settings
@@ -39,6 +40,10 @@ def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Conn
         google = GoogleConnector(settings.google)
         google.verify(users["google"][0])
         readers["google"] = writers["google"] = google
+    if "outlook" in users:
+        outlook = OutlookConnector(settings.outlook)
+        outlook.verify(users["outlook"][0])
+        readers["outlook"] = writers["outlook"] = outlook
     return Connectors(readers=readers, writers=writers)
 
 
@@ -68,7 +73,7 @@ def read_busy(
             readings[kind] = BusyReading(
                 errors={
                     p.email: f'calendar "{p.source}" is not supported by this version of '
-                    f"checkin-sync yet (use google, ics:<file or URL> or none)"
+                    f"checkin-sync (use google, outlook, ics:<file or URL> or none)"
                     for p in group
                 }
             )
