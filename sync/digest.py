@@ -49,6 +49,8 @@ class WaitingItem:
     pattern: TwoZones
     first: TwoZones
     new: bool
+    note: str = ""
+    """For an extra check-in: why it is proposed ("requested by Lena: the reorg")."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def _waiting(record: ProposalRecord, zone: str, roster: Roster, new: bool) -> Wa
         pattern=pattern(record.rrule, record.cadence, record.first_start, end, zone, other),
         first=span(record.first_start, end, zone, other),
         new=new,
+        note=record.reason if record.kind.one_off else "",
     )
 
 

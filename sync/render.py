@@ -55,6 +55,7 @@ def proposal_json(record: ProposalRecord, series: SeriesRecord | None = None) ->
         "manager_name": record.manager_name,
         "employee": record.employee,
         "employee_name": record.employee_name,
+        "kind": record.kind.value,
         "cadence": record.cadence,
         "cadence_reason": record.cadence_reason,
         "duration_minutes": record.duration,

@@ -84,6 +84,7 @@ def test_back_from_two_weeks_out_of_office_gets_a_welcome_back_check_in(
     (welcome,) = one_offs(cli, org)
     assert welcome["state"] == "pending"
     assert local_day(welcome["first_start"]) in (date(2027, 3, 1), date(2027, 3, 2))
+    assert welcome["kind"] == "welcome_back"
     assert welcome["rrule"] == "" and len(welcome["occurrences"]) == 1
     assert (
         "welcome back: Lena returns on 2027-03-01 after 10 working days away"
@@ -186,6 +187,9 @@ def test_an_employee_request_is_proposed_at_the_earliest_good_time_and_honoured_
     assert (start.date(), start.hour, start.minute) == (date(2027, 2, 3), 9, 45)
     assert "requested by Lena: the reorg" in asked_for["explanation"]
     assert asked_for["reason"] == "requested by Lena: the reorg"
+    assert asked_for["kind"] == "requested"
+    digest = sorted((org.data / "outbox").glob("*.eml"))[-1].read_text()
+    assert "- Lena Berg, once, 30 min: requested by Lena: the reorg" in digest
 
     cli("--config", str(org.root), "approve", str(asked_for["id"]))
     (event,) = single_events(org.export / "karin@example.com.ics")
