@@ -138,6 +138,13 @@ def sign_in(app: Flask, org: Org) -> SignIn:
     return signed_in
 
 
+def make_link_client(app: Flask, org: Org, email: str, now: datetime) -> FlaskClient:
+    """A browser signed in as `email` to `app`, whose clock says `now`."""
+    client = app.test_client()
+    use_link(client, make_link(load_settings(org.root).web, email, now).url)
+    return client
+
+
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
