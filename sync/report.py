@@ -40,6 +40,8 @@ class RunReport:
     asks: list[PairLine] = field(default_factory=list)
     """Check-ins employees asked for that were withdrawn or could not be met in time."""
     would_write: list[PairLine] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    """Series recovered from the calendars into a new state database (by UID)."""
     stopped: list[str] = field(default_factory=list)
     """Steps left out because the run reached its deadline."""
     config_problems: list[str] = field(default_factory=list)
@@ -117,6 +119,12 @@ class RunReport:
         if self.read_errors:
             lines += ["", "Calendars that could not be read:"]
             lines += [f"  {email}: {error}" for email, error in sorted(self.read_errors.items())]
+        if self.rebuilt:
+            lines += [
+                "",
+                f"No state database was found: {len(self.rebuilt)} series checkin-sync had "
+                "booked were recovered from the calendars.",
+            ]
         if self.stopped:
             lines += [
                 "",

@@ -18,13 +18,14 @@ from sync.store.outbox import OutboxMixin
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import now_text
 from sync.store.requests import RequestsMixin
+from sync.store.restore import RestoreMixin
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 
 
 # SeriesMixin builds on ProposalsMixin, so it comes first; the audit log and transactions
 # come from StoreBase, under all of them
-class Store(SeriesMixin, ProposalsMixin, OutboxMixin, RequestsMixin, HealthMixin):
+class Store(RestoreMixin, SeriesMixin, ProposalsMixin, OutboxMixin, RequestsMixin, HealthMixin):
     """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
     private in-memory copy for dry runs, so they can plan without writing anything."""
 
