@@ -35,7 +35,7 @@ def observe_calendars(
 ) -> None:
     groups: dict[tuple[str, str], list[SeriesRecord]] = defaultdict(list)
     for series in store.series(states=[SeriesState.BOOKED]):
-        if series.calendar in connectors.writers:
+        if series.calendar in connectors.writers and not _past_one_off(series, window):
             groups[(series.calendar, series.proposal.manager)].append(series)
     for (kind, organiser), items in sorted(groups.items()):
         writer = connectors.writers[kind]
@@ -67,6 +67,11 @@ def observe_calendars(
             continue
         for series in items:
             _take_in(store, series, observation.series[series.uid], window, report, actor)
+
+
+def _past_one_off(series: SeriesRecord, window: Interval) -> bool:
+    """A one-off whose date is over has nothing more to tell, and is not read again."""
+    return series.proposal.kind.one_off and all(o.end <= window.start for o in series.occurrences)
 
 
 def _take_in(
