@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.cli import main
+from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import google_emulator  # noqa: F401  (a fixture for every test module)
 
 MANAGER_KARIN = """
@@ -86,4 +87,5 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 
 # the web app's fixtures, for every test module that asks for them by name
+from tests.test_digest_email import inbox  # noqa: E402, F401
 from tests.web_helpers import app, org, sign_in  # noqa: E402, F401

@@ -13,6 +13,7 @@ from sync.connectors.base import (
     Connector,
     Connectors,
 )
+from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
@@ -39,16 +40,18 @@ def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Conn
         google = GoogleConnector(settings.google)
         google.verify(users["google"][0])
         readers["google"] = writers["google"] = google
+    if "caldav" in users:
+        calendars = {
+            p.email: p.calendar for p in roster.people() if kind_of(p.calendar) == "caldav"
+        }
+        readers["caldav"] = writers["caldav"] = CalDavConnector(settings.caldav, calendars)
     return Connectors(readers=readers, writers=writers)
 
 
 def _users_by_kind(roster: Roster) -> dict[str, list[str]]:
     """Emails per calendar kind, managers first (they are the organisers)."""
-    people = [m.person for m in roster.managers.values()] + [
-        e.person for e in roster.employees.values()
-    ]
     users: dict[str, list[str]] = defaultdict(list)
-    for person in people:
+    for person in roster.people():
         users[kind_of(person.calendar)].append(person.email)
     return dict(users)
 
@@ -68,7 +71,7 @@ def read_busy(
             readings[kind] = BusyReading(
                 errors={
                     p.email: f'calendar "{p.source}" is not supported by this version of '
-                    f"checkin-sync yet (use google, ics:<file or URL> or none)"
+                    f"checkin-sync yet (use google, caldav:<URL>, ics:<file or URL> or none)"
                     for p in group
                 }
             )
