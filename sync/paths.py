@@ -21,3 +21,8 @@ class Paths:
     @property
     def export(self) -> Path:
         return self.data_dir / "export"
+
+    @property
+    def outbox(self) -> Path:
+        """Emails as .eml files, where no [smtp] host is set."""
+        return self.data_dir / "outbox"

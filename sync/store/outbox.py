@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 
 from sync.store.base import StoreBase
-from sync.store.records import OutboxMessage, message_from_row, now_text
+from sync.store.records import DIGEST, OutboxMessage, message_from_row, now_text
 
 
 class OutboxMixin(StoreBase):
@@ -31,12 +31,17 @@ class OutboxMixin(StoreBase):
     # ------------------------------------------------------------------ outbox
 
     def queue_message(
-        self, recipient: str, subject: str, message: bytes, proposal_ids: Iterable[int]
+        self,
+        recipient: str,
+        subject: str,
+        message: bytes,
+        proposal_ids: Iterable[int],
+        kind: str = DIGEST,
     ) -> int:
         cursor = self.db.execute(
-            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (recipient, subject, message, json.dumps(sorted(proposal_ids)), now_text()),
+            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (recipient, subject, message, json.dumps(sorted(proposal_ids)), now_text(), kind),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -60,5 +65,7 @@ class OutboxMixin(StoreBase):
 
     def proposals_told(self, recipient: str) -> set[int]:
         """Proposals already listed in a digest to `recipient` (delivered or still queued)."""
-        rows = self.db.execute("SELECT proposal_ids FROM outbox WHERE recipient = ?", (recipient,))
+        rows = self.db.execute(
+            "SELECT proposal_ids FROM outbox WHERE recipient = ? AND kind = ?", (recipient, DIGEST)
+        )
         return {int(i) for row in rows for i in json.loads(row["proposal_ids"])}

@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -94,5 +94,19 @@ _MIGRATIONS: dict[int, str] = {
         delivered_to TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX outbox_by_recipient ON outbox (recipient);
+    """,
+    # iTIP invitations: what each recipient was last sent of each series, so a re-run never
+    # sends twice; the outbox tells digests from invitations
+    4: """
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'digest';
+    CREATE TABLE invitations (
+        uid TEXT NOT NULL REFERENCES series(uid),
+        recipient TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        outbox_id INTEGER REFERENCES outbox(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (uid, recipient)
+    );
     """,
 }
