@@ -17,12 +17,13 @@ from sync import __version__, workflow
 from sync.config_check import check_config
 from sync.errors import ConfigError, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
+from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
 from sync.nightly import RunOptions, book_approved_now, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
-from sync.signin import make_link, manager_named
+from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -125,6 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     login_link.add_argument("email", metavar="EMAIL")
     login_link.set_defaults(handler=_login_link)
+
+    feed_url = commands.add_parser(
+        "feed-url", parents=[common], help="print a person's calendar subscription address"
+    )
+    feed_url.add_argument("email", metavar="EMAIL")
+    feed_url.set_defaults(handler=_feed_url)
     return parser
 
 
@@ -297,6 +304,20 @@ def _login_link(args: argparse.Namespace) -> int:
         f"{link.expires:%Y-%m-%d %H:%M} UTC:"
     )
     print(link.url)
+    return EXIT_OK
+
+
+def _feed_url(args: argparse.Namespace) -> int:
+    config_dir = _config_dir(args)
+    settings = load_settings(config_dir)
+    email = args.email.strip().lower()
+    person = person_named(config_dir, email)
+    urls = feed_urls(settings.web.public_url, make_token(feed_secret(settings), email))
+    print(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
+    print(urls.https)
+    print(urls.webcal)
+    print("Anyone with the address can read these check-ins; it stops working when [feeds]")
+    print("secret (or, without one, [web] secret) is changed.")
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vDuration,
     vRecur,
 )
 
@@ -54,7 +55,8 @@ def calendar_for(
     cal.add("x-wr-calname", CALENDAR_NAME)
     if refresh is not None:
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", refresh)
+        # an X- property has no known type, so the duration is made one by hand
+        cal.add("x-published-ttl", vDuration(refresh))
     ical: bytes = cal.to_ical()
     return ical
 

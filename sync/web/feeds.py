@@ -1,0 +1,34 @@
+"""Serving the calendar feeds: no sign-in (the address is the key), conditional requests
+answered with 304 so calendar apps that poll often cost next to nothing, and 404 for any
+address that is not, or no longer, genuine."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, request
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from sync.feeds import feed_for, feed_secret, read_token
+from sync.web.context import request_store, web_context
+
+bp = Blueprint("feeds", __name__)
+
+
+@bp.get("/feeds/<token>.ics")
+def feed(token: str) -> BaseResponse:
+    context = web_context()
+    email = read_token(feed_secret(context.settings, context.secret), token)
+    if email is None:
+        abort(404)
+    refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)
+    current = feed_for(email, request_store().series(), refresh)
+    response = Response(current.body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="check-ins.ics"'
+    # cached copies must be checked with us first: the ETag makes that a 304
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(hashlib.sha256(current.body).hexdigest())
+    if current.last_modified is not None:
+        response.last_modified = current.last_modified
+    return response.make_conditional(request)
