@@ -10,17 +10,22 @@ puts it into every participant's .ics file.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, WriteFailed
 from sync.connectors.retry import GaveUpTonight
+from sync.deadline import Deadline
 from sync.export.series import to_booked
+from sync.logs import event
+from sync.progress import Progress
 from sync.report import PairLine, RunReport
 from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
 
 EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)
+log = logging.getLogger(__name__)
 
 
 class Booker:
@@ -33,6 +38,8 @@ class Booker:
         on_write: Callable[[str], None] | None = None,
         *,
         dry_run: bool = False,
+        deadline: Deadline | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.store = store
         self.now = now
@@ -42,6 +49,8 @@ class Booker:
         self.on_write = on_write or (lambda _uid: None)
         self.given_up: set[str] = set()
         self.dry_run = dry_run
+        self.deadline = deadline
+        self.progress = progress or Progress(enabled=False)
 
     def book_approved(self, report: RunReport) -> None:
         for proposal in self.store.proposals(states=[State.APPROVED]):
@@ -78,19 +87,27 @@ class Booker:
     def write_pending(self, report: RunReport) -> None:
         """Write every series whose calendar lags behind the store: new bookings first (their
         confirmation ends the series they replace), then every other change."""
-        for series in self.store.series(states=[SeriesState.BOOKING]):
+        new = self.store.series(states=[SeriesState.BOOKING])
+        for done, series in enumerate(new, start=1):
+            self.progress.show("booking", done, len(new))
             if self.write(series, report):
                 self.store.confirm_booking(series.uid, self.actor)
                 self.report_booked(series, report)
-        for series in self.store.series():
-            if series.state is not SeriesState.BOOKING and series.needs_write:
-                self.write(series, report)
+        changed = [
+            s for s in self.store.series() if s.state is not SeriesState.BOOKING and s.needs_write
+        ]
+        for done, series in enumerate(changed, start=1):
+            self.progress.show("updating calendars", done, len(changed))
+            self.write(series, report)
+        self.progress.done()
 
     def write(self, series: SeriesRecord, report: RunReport) -> bool:
         writer = self.connectors.writers.get(series.calendar)
         proposal = series.proposal
         if writer is None:
             why = f'calendar "{series.calendar}" is not set up; the change waits'
+        elif self.deadline is not None and self.deadline.passed():
+            why = "the run reached its deadline before this write; it waits for the next run"
         elif proposal.manager in self.given_up:
             why = f"{proposal.manager}'s calendar is over its quota tonight; the change waits"
         elif self.dry_run:
@@ -111,8 +128,18 @@ class Booker:
                 why = str(error)
             else:
                 self.store.mark_written(series.uid, series.sequence)
+                event(
+                    log,
+                    "series written",
+                    logging.DEBUG,
+                    series=series.uid,
+                    calendar=series.calendar,
+                    organiser=proposal.manager,
+                    state=series.state.value,
+                )
                 return True
         self.store.note_write_error(series.uid, why)
+        event(log, "series not written", logging.WARNING, series=series.uid, reason=why)
         report.write_failures.append(
             PairLine(proposal.manager, proposal.employee, why, proposal.id)
         )

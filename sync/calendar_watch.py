@@ -37,7 +37,15 @@ def observe_calendars(
             groups[(series.calendar, series.proposal.manager)].append(series)
     for (kind, organiser), items in sorted(groups.items()):
         writer = connectors.writers[kind]
-        observation = writer.observe(organiser, [s.uid for s in items], window)
+        expected = {
+            s.uid: [
+                o.original_start
+                for o in s.occurrences
+                if o.takes_place and window.start <= o.original_start < window.end
+            ]
+            for s in items
+        }
+        observation = writer.observe(organiser, expected, window)
         report.requests[kind] = report.requests.get(kind, 0) + observation.requests
         if observation.error:
             report.read_errors[organiser] = observation.error

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from sync import __version__, workflow
 from sync.config_check import check_config
+from sync.doctor import diagnose
 from sync.errors import ConfigError, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
+from sync.logs import FORMATS, setup_logging
 from sync.nightly import RunOptions, book_approved_now, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
@@ -33,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     args.invoked_as = sys.argv[0] if argv is None else "checkin-sync"
+    setup_logging(getattr(args, "verbose", 0), getattr(args, "log_format", "text"))
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
@@ -60,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"configuration folder (default: ${CONFIG_DIR_ENV} or ./config)",
     )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log each step to stderr (-vv: also each provider request)",
+    )
+    common.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        default=argparse.SUPPRESS,
+        help="stderr log lines as key=value text (default) or JSON",
+    )
     parser = argparse.ArgumentParser(
         prog="checkin-sync",
         parents=[common],
@@ -70,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", parents=[common], help="the nightly job: plan, book, export")
     run.add_argument("--dry-run", action="store_true", help="plan and print, save nothing")
+    run.add_argument(
+        "--report-json", metavar="PATH", type=Path, help="also write the run report here as JSON"
+    )
     run.add_argument(
         "--accept-deletions",
         action="store_true",
@@ -107,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="report every problem in settings.toml and people.toml"
     )
     check.set_defaults(handler=_config_check)
+
+    doctor = commands.add_parser(
+        "doctor",
+        parents=[common],
+        help="check config, credentials, calendars and the database, writing nothing",
+    )
+    doctor.set_defaults(handler=_doctor)
 
     export = commands.add_parser("export", parents=[common], help="write the .ics files")
     export.set_defaults(handler=_export)
@@ -174,7 +200,10 @@ def _parse_now(text: str | None) -> datetime:
 
 def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
-        now=_parse_now(args.now), dry_run=args.dry_run, accept_deletions=args.accept_deletions
+        now=_parse_now(args.now),
+        dry_run=args.dry_run,
+        accept_deletions=args.accept_deletions,
+        report_json=args.report_json,
     )
     report = run_nightly(_config_dir(args), options)
     print(report.render(_program(args)))
@@ -268,6 +297,15 @@ def _config_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(summary)
     return EXIT_OK
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    findings, code = diagnose(_config_dir(args))
+    for finding in findings:
+        print(finding)
+    print({0: "Ready for tonight.", 1: "Runs would work, with the problems above.",
+           2: "A run would stop: fix the problems above."}[code])  # fmt: skip
+    return code
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -35,6 +35,20 @@ class RunLock:
         self._handle = handle
         return self
 
+    def holder(self) -> str | None:
+        """Who holds the lock right now, without taking it or writing anything."""
+        try:
+            handle = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.read(handle, 1024).decode(errors="replace").strip() or "unknown holder"
+        finally:
+            os.close(handle)  # closing releases a shared lock we may have taken
+        return None
+
     def __exit__(
         self,
         kind: type[BaseException] | None,

@@ -10,8 +10,10 @@ be read.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +24,7 @@ from sync.busy_time import own_checkins, without
 from sync.calendar_watch import observe_calendars
 from sync.connectors.base import CalendarRef, Connectors
 from sync.connectors.registry import connectors_for, kind_of, read_busy
+from sync.deadline import Deadline
 from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
@@ -29,10 +32,12 @@ from sync.identity import fingerprint
 from sync.invitations import queue_invitations
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
+from sync.logs import event
 from sync.mail import deliver_and_report
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
+from sync.progress import Progress
 from sync.provider_hours import with_provider_hours
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.render import alternatives_to_json
@@ -51,6 +56,10 @@ class RunOptions:
     dry_run: bool = False
     accept_deletions: bool = False
     """Take series missing from a calendar as really deleted, even most of a calendar's."""
+    progress: bool | None = None
+    """Show progress on stderr; by default only when stderr is a terminal."""
+    report_json: Path | None = None
+    """Also write the report here (a real run always keeps one in data_dir/reports)."""
 
 
 def run_nightly(
@@ -69,7 +78,11 @@ def run_nightly(
     report.config_problems = roster.problems
     lock: AbstractContextManager[object] = nullcontext() if options.dry_run else RunLock(paths.lock)
     with lock:
-        store = Store.scratch(paths.database) if options.dry_run else Store.open(paths.database)
+        store = (
+            Store.scratch(paths.database, quiescent=RunLock(paths.lock).holder() is None)
+            if options.dry_run
+            else Store.open(paths.database)
+        )
         try:
             _Night(
                 options=options,
@@ -83,6 +96,10 @@ def run_nightly(
             ).run()
         finally:
             store.close()
+    if not options.dry_run:
+        report.save(paths.reports / f"{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.json")
+    if options.report_json is not None:
+        report.save(options.report_json)
     return report
 
 
@@ -148,10 +165,50 @@ class _Night:
         self.report = report
         self.connectors = connectors
         self.earliest = now + timedelta(hours=settings.min_notice_hours)
+        self.deadline = Deadline(settings.run_deadline_minutes * 60)
+        self.progress = Progress(enabled=options.progress)
         self.window = Interval(now, now + timedelta(weeks=settings.horizon_weeks, days=7))
 
     def run(self) -> None:
-        run_id = self.store.begin_run(self.now)
+        self.run_id = self.store.begin_run(self.now)
+        self.busy: dict[str, list[BusyBlock]] = {}
+        self.to_plan: list[PairToPlan] = []
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("observe calendars", self.observe),
+            ("read calendars", self.read),
+            ("reconcile", self.reconcile),
+            ("keep up booked series", self.keep_up),
+            ("propose", self.plan_new),
+            ("book and write", self.book),
+        ]
+        for name, action in steps:
+            if self.deadline.passed():
+                self.report.stopped.append(name)
+                event(log, "step skipped: run deadline reached", step=name)
+                continue
+            self.step(name, action)
+        if not self.report.dry_run:
+            self.step("export", self.export)
+        self.report.pending = [
+            PairLine(p.manager, p.employee, p.explanation, p.id)
+            for p in self.store.proposals(states=[State.PENDING])
+        ]
+        if not self.report.dry_run:
+            self.step("invite", self.invite)
+            self.step("notify managers", self.notify_managers)
+            self.step("send mail", self.send_mail)
+        self.report.finish()
+        self.store.finish_run(self.run_id, self.report.exit_code, self.report.summary())
+
+    def step(self, name: str, action: Callable[[], None]) -> None:
+        started = time.monotonic()
+        event(log, "step started", step=name)
+        action()
+        event(log, "step done", step=name, seconds=round(time.monotonic() - started, 3))
+
+    # ------------------------------------------------------------------ steps
+
+    def observe(self) -> None:
         observe_calendars(
             self.store,
             self.connectors,
@@ -160,7 +217,15 @@ class _Night:
             ACTOR,
             accept_deletions=self.options.accept_deletions,
         )
-        busy = self.read_calendars(self.people_in_pairs())
+
+    def read(self) -> None:
+        people = self.people_in_pairs()
+        self.busy = self.read_calendars(people)
+        event(log, "calendars read", people=len(people), unreadable=len(self.report.read_errors))
+        for email, error in sorted(self.report.read_errors.items()):
+            event(log, "calendar unreadable", logging.WARNING, person=email, reason=error)
+
+    def reconcile(self) -> None:
         decisions = reconcile(
             self.roster,
             self.store.proposals(states=LIVE_STATES),
@@ -170,30 +235,37 @@ class _Night:
             declined={s.uid: s.declined_by for s in self.store.series(states=[SeriesState.BOOKED])},
         )
         self.apply(decisions)
-        to_plan = decisions.plan
+        self.to_plan = decisions.plan
+
+    def keep_up(self) -> None:
         booked = booked_pairs(self.store, self.roster)
-        keep_up(self.store, booked, self.planning_input(busy), busy, self.report, ACTOR)
-        self.propose(run_id, to_plan, busy)
-        booker = Booker(self.store, self.now, ACTOR, self.connectors, dry_run=self.options.dry_run)
-        booker.book_approved(self.report)
-        if not self.report.dry_run:
-            self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
-        self.report.pending = [
-            PairLine(p.manager, p.employee, p.explanation, p.id)
-            for p in self.store.proposals(states=[State.PENDING])
-        ]
-        if not self.report.dry_run:
-            queue_invitations(
-                self.store,
-                self.settings,
-                self.connectors.writers,
-                self.roster.zones(),
-                self.now,
-            )
-            self.notify_managers()
-            deliver_and_report(self.store, self.settings, self.report)
-        self.report.finish()
-        self.store.finish_run(run_id, self.report.exit_code, self.report.summary())
+        keep_up(self.store, booked, self.planning_input(self.busy), self.busy, self.report, ACTOR)
+
+    def plan_new(self) -> None:
+        self.propose(self.run_id, self.to_plan, self.busy)
+
+    def book(self) -> None:
+        Booker(
+            self.store,
+            self.now,
+            ACTOR,
+            self.connectors,
+            dry_run=self.options.dry_run,
+            deadline=self.deadline,
+            progress=self.progress,
+        ).book_approved(self.report)
+
+    def export(self) -> None:
+        self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
+
+    def invite(self) -> None:
+        """Queue an invitation for everyone who has not been sent a series' current version."""
+        writers = self.connectors.writers
+        zones = self.roster.zones()
+        queue_invitations(self.store, self.settings, writers, zones, self.now)
+
+    def send_mail(self) -> None:
+        deliver_and_report(self.store, self.settings, self.report)
 
     # ------------------------------------------------------------------ notify
 

@@ -26,3 +26,7 @@ class Paths:
     def outbox(self) -> Path:
         """Emails as .eml files, where no [smtp] host is set."""
         return self.data_dir / "outbox"
+
+    @property
+    def reports(self) -> Path:
+        return self.data_dir / "reports"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -31,6 +33,8 @@ class RunReport:
     declined: list[PairLine] = field(default_factory=list)
     kept_up: list[PairLine] = field(default_factory=list)
     would_write: list[PairLine] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    """Steps left out because the run reached its deadline."""
     config_problems: list[str] = field(default_factory=list)
     read_errors: dict[str, str] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
@@ -54,6 +58,7 @@ class RunReport:
             or self.write_failures
             or self.digest_failures
             or self.invitation_failures
+            or self.stopped
         )
 
     @property
@@ -69,6 +74,13 @@ class RunReport:
         data["exit_code"] = self.exit_code
         del data["started"]
         return data
+
+    def save(self, path: Path) -> None:
+        """The report as JSON, written whole or not at all."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n")
+        os.replace(partial, path)
 
     def render(self, program: str = "checkin-sync") -> str:
         """The summary; `program` is how the operator invoked us, for copy-paste hints."""
@@ -100,12 +112,21 @@ class RunReport:
         if self.read_errors:
             lines += ["", "Calendars that could not be read:"]
             lines += [f"  {email}: {error}" for email, error in sorted(self.read_errors.items())]
+        if self.stopped:
+            lines += [
+                "",
+                "The run reached run_deadline_minutes; left for the next run: "
+                + ", ".join(self.stopped),
+            ]
         calls = ", ".join(
             f"{kind} {count}" for kind, count in sorted(self.requests.items()) if count
         )
         lines += [
             "",
-            f"Calendar reads: {calls or 'none needed'}. Took {self.seconds:.1f} s.",
+            f"Pairs: {len(self.proposed)} proposed, {len(self.booked)} booked, "
+            f"{len(self.kept_up)} with dates moved or skipped, {len(self.skipped)} skipped, "
+            f"{len(self.write_failures)} calendar writes failed.",
+            f"Calendar requests: {calls or 'none needed'}. Took {self.seconds:.1f} s.",
         ]
         if self.exported:
             lines.append(f"Calendar files: {len(self.exported)} written to {self.export_dir()}.")

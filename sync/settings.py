@@ -55,6 +55,43 @@ class GoogleSettings(BaseModel):
     parallel_requests: int = Field(default=4, ge=1, le=32)
 
 
+GRAPH_API = "https://graph.microsoft.com/v1.0"
+
+
+class OutlookSettings(BaseModel):
+    """[outlook]: Microsoft 365 through Microsoft Graph, as an app registration with
+    application permissions. Needed only when someone has calendar = "outlook"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tenant_id: str | None = Field(default=None, description="Directory (tenant) id")
+    client_id: str | None = Field(default=None, description="Application (client) id")
+    client_secret: str | None = Field(
+        default=None,
+        description="Client secret; prefer the environment (CHECKIN_SYNC_OUTLOOK__CLIENT_SECRET)",
+    )
+    certificate_file: Path | None = Field(
+        default=None, description="PEM with the private key, instead of a secret"
+    )
+    certificate_thumbprint: str | None = Field(
+        default=None, description="SHA-1 thumbprint of the certificate uploaded to the app"
+    )
+    authority: str | None = Field(
+        default=None,
+        description="Token authority (default https://login.microsoftonline.com/<tenant_id>;"
+        " national clouds differ)",
+    )
+    graph_endpoint: str = Field(default=GRAPH_API, description="Graph base URL")
+    ca_bundle: Path | None = Field(
+        default=None, description="CA certificates to trust for the authority and Graph"
+    )
+    tentative_is_busy: bool = Field(
+        default=True, description="Whether a tentative meeting blocks time"
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    parallel_requests: int = Field(default=4, ge=1, le=32)
+
+
 class WebSettings(BaseModel):
     """[web]: the approval app and the sign-in links that lead into it."""
 
@@ -212,7 +249,11 @@ class Settings(BaseSettings):
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
+    run_deadline_minutes: float = Field(
+        default=90, gt=0, le=24 * 60, description="A run starts no new work after this"
+    )
     google: GoogleSettings = GoogleSettings()
+    outlook: OutlookSettings = Field(default_factory=OutlookSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
@@ -245,6 +286,13 @@ def load_settings(config_dir: Path) -> Settings:
         update["google"] = settings.google.model_copy(
             update={"credentials_file": _under(config_dir, settings.google.credentials_file)}
         )
+    outlook_paths = {
+        key: _under(config_dir, value)
+        for key in ("certificate_file", "ca_bundle")
+        if (value := getattr(settings.outlook, key)) is not None
+    }
+    if outlook_paths:
+        update["outlook"] = settings.outlook.model_copy(update=outlook_paths)
     return settings.model_copy(update=update)
 
 

@@ -11,7 +11,11 @@ import pytest
 
 from sync.cli import main
 from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
-from tests.emulators import google_emulator  # noqa: F401  (a fixture for every test module)
+from tests.emulators import (  # noqa: F401  (fixtures for every test module)
+    google_emulator,
+    graph_emulator,
+    identity_emulator,
+)
 
 MANAGER_KARIN = """
 [[managers]]

@@ -20,8 +20,9 @@ from sync.connectors.retry import RetryPolicy
 from sync.model import BusyBlock, Interval
 from sync.settings import CalDavSettings
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
-from tests.emulators import GoogleCalendarEmulator
+from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import connector as google_connector
+from tests.outlook_helpers import connector as outlook_connector
 
 WINDOW = Interval(datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 3, 15, tzinfo=UTC))
 
@@ -76,6 +77,32 @@ class GoogleHarness:
         return CalendarRef(email, "Europe/Stockholm", "google")  # no such user
 
 
+class OutlookHarness:
+    def __init__(self, graph: GraphEmulator) -> None:
+        self.graph = graph
+        graph.add_user("host@example.com")
+        outlook = outlook_connector(graph)
+        outlook.verify("host@example.com")
+        self.connector: Connector = outlook
+
+    def person(self, email: str, busy: list[tuple[datetime, datetime]]) -> CalendarRef:
+        self.graph.add_user(email, timezone="UTC")
+        for start, end in busy:
+            self.graph.add_event(
+                email,
+                {
+                    "subject": "Busy",
+                    "start": {"dateTime": f"{start:%Y-%m-%dT%H:%M:%S}", "timeZone": "UTC"},
+                    "end": {"dateTime": f"{end:%Y-%m-%dT%H:%M:%S}", "timeZone": "UTC"},
+                    "showAs": "busy",
+                },
+            )
+        return CalendarRef(email, "Europe/Stockholm", "outlook")
+
+    def unreadable(self, email: str) -> CalendarRef:
+        return CalendarRef(email, "Europe/Stockholm", "outlook")  # no such mailbox
+
+
 class CalDavHarness:
     """A real CalDAV server (Radicale) with one calendar per person, read by one service
     account; `free_busy=False` makes it refuse free-busy queries, as some servers do."""
@@ -104,14 +131,16 @@ class CalDavHarness:
         return CalendarRef(email, "Europe/Stockholm", f"caldav:{self.server.url}/svc/nobody/")
 
 
-@pytest.fixture(params=["ics", "google", "caldav", "caldav-without-free-busy"])
-def harness(
-    request: pytest.FixtureRequest, tmp_path: Path, google_emulator: GoogleCalendarEmulator
-) -> Iterator[Harness]:
+@pytest.fixture(params=["ics", "google", "outlook", "caldav", "caldav-without-free-busy"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     if request.param == "ics":
         yield IcsHarness(tmp_path)
     elif request.param == "google":
-        yield GoogleHarness(google_emulator, tmp_path)
+        with GoogleCalendarEmulator() as emulator:
+            yield GoogleHarness(emulator, tmp_path)
+    elif request.param == "outlook":
+        with GraphEmulator() as graph:
+            yield OutlookHarness(graph)
     else:
         with RadicaleServer(tmp_path / "radicale") as server:
             yield CalDavHarness(server, free_busy=request.param == "caldav")

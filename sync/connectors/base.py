@@ -108,8 +108,13 @@ class CalendarWriter(Protocol):
         WriteFailed, or GaveUpTonight for a quota that lasts hours."""
         ...
 
-    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
-        """The state of these series in the organiser's calendar, for the nightly reconcile."""
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        """The state of these series (by UID) in the organiser's calendar, for the nightly
+        reconcile. `expected` lists, per series, the rule start of every occurrence that
+        should take place in `window`, for providers that show a cancelled occurrence only
+        by leaving it out."""
         ...
 
 

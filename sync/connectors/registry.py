@@ -17,6 +17,7 @@ from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
+from sync.connectors.outlook.connector import OutlookConnector
 from sync.model import Interval
 from sync.roster import Roster
 from sync.settings import Settings
@@ -40,6 +41,10 @@ def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Conn
         google = GoogleConnector(settings.google)
         google.verify(users["google"][0])
         readers["google"] = writers["google"] = google
+    if "outlook" in users:
+        outlook = OutlookConnector(settings.outlook)
+        outlook.verify(users["outlook"][0])
+        readers["outlook"] = writers["outlook"] = outlook
     if "caldav" in users:
         calendars = {
             p.email: p.calendar for p in roster.people() if kind_of(p.calendar) == "caldav"
@@ -71,7 +76,7 @@ def read_busy(
             readings[kind] = BusyReading(
                 errors={
                     p.email: f'calendar "{p.source}" is not supported by this version of '
-                    f"checkin-sync yet (use google, caldav:<URL>, ics:<file or URL> or none)"
+                    f"checkin-sync (use google, outlook, caldav:<URL>, ics:<file or URL> or none)"
                     for p in group
                 }
             )

@@ -47,11 +47,14 @@ class Store(SeriesMixin, ProposalsMixin, InvitationsMixin):
         return cls(connection, str(path))
 
     @classmethod
-    def scratch(cls, path: Path) -> Store:
+    def scratch(cls, path: Path, *, quiescent: bool = False) -> Store:
         memory = sqlite3.connect(":memory:", isolation_level=None)
         if path.exists():
             try:
-                with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+                # with no run writing, read it as a plain file: even SQLite's shared-memory
+                # and log files are then left alone, so nothing at all is written
+                flags = "mode=ro&immutable=1" if quiescent else "mode=ro"
+                with closing(sqlite3.connect(f"file:{path}?{flags}", uri=True)) as source:
                     source.backup(memory)
             except sqlite3.Error as error:
                 raise StoreError(f"{path}: cannot read the state database ({error})") from None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.caldav.client import CalDavClient
@@ -42,5 +43,7 @@ class CalDavConnector:
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
 
-    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
-        return self.writer.observe(organiser, uids, window)
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        return self.writer.observe(organiser, expected, window)

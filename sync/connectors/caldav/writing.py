@@ -107,8 +107,12 @@ class CalDavWriter:
 
     # ------------------------------------------------------------------ reading back
 
-    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
         before = self.client.total_requests()
+        # a CalDAV resource shows cancelled occurrences itself (EXDATE, STATUS:CANCELLED),
+        # so `expected` is not needed here
         observation = Observation()
         try:
             calendar = self.calendar_of(organiser)
@@ -116,7 +120,7 @@ class CalDavWriter:
             observation.error = str(error)
             return observation
         try:
-            for uid in uids:
+            for uid in expected:
                 answer = self.client.request(
                     calendar, "GET", calendar.url + resource_name(uid), "GET"
                 )

@@ -8,6 +8,7 @@ network for it), and `api_endpoint` can point every call at a proxy or an emulat
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -22,9 +23,11 @@ from googleapiclient.discovery import build
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
 from sync.connectors.retry import RetryPolicy, call_with_retry
+from sync.logs import event
 from sync.settings import GoogleSettings
 
 DEFAULT_POLICY = RetryPolicy()
+log = logging.getLogger(__name__)
 Resource = Any
 """googleapiclient builds its resource classes at run time; there is nothing to name."""
 
@@ -87,6 +90,7 @@ class GoogleClient:
         def attempt() -> Any:
             with self._lock:
                 self.requests[kind] += 1
+            event(log, "google request", logging.DEBUG, kind=kind, acting_as=email)
             with self.calendar(email, scopes) as service:
                 return request(service).execute(num_retries=0)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
@@ -54,5 +55,7 @@ class GoogleConnector:
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
 
-    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
-        return self.writer.observe(organiser, uids, window)
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        return self.writer.observe(organiser, expected, window)

@@ -8,7 +8,7 @@ changes only what differs, so running it again changes nothing and notifies nobo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -227,12 +227,15 @@ class GoogleWriter:
 
     # ------------------------------------------------------------------ reading back
 
-    def observe(self, organiser: str, uids: Sequence[str], window: Interval) -> Observation:
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        # Google lists cancelled occurrences itself, so `expected` is not needed here
         before = self.client.total_requests()
         observation = Observation()
         try:
             masters = self._tagged(organiser)
-            for uid in uids:
+            for uid in expected:
                 observation.series[uid] = self._remote(organiser, uid, masters.get(uid), window)
         except (HttpError, RetriesExhausted, OSError) as error:
             observation.series = {}

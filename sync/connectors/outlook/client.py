@@ -1,0 +1,176 @@
+"""Calling Microsoft Graph: one session, app-only tokens, the shared retry helper, and at most
+four requests in flight per mailbox (Graph's own limit for mail and calendar)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
+from sync.connectors.retry import (
+    Action,
+    GaveUpTonight,
+    RetriesExhausted,
+    RetryPolicy,
+    Verdict,
+    call_with_retry,
+)
+from sync.logs import event
+from sync.settings import OutlookSettings
+
+MAILBOX_CONCURRENCY = 4
+log = logging.getLogger(__name__)
+DEFAULT_POLICY = RetryPolicy()
+
+
+class GraphError(Exception):
+    def __init__(self, status: int, code: str, message: str, retry_after: float | None) -> None:
+        super().__init__(f"Microsoft Graph answered {status} {code}".strip())
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+def classify(error: Exception) -> Verdict:
+    if isinstance(error, GraphError):
+        if error.status == 429 or error.status in (500, 502, 503, 504):
+            return Verdict(Action.RETRY, error.retry_after)
+        return Verdict(Action.FAIL)
+    if isinstance(error, (requests.Timeout, requests.ConnectionError, TokenUnavailable)):
+        return Verdict(Action.RETRY)
+    return Verdict(Action.FAIL)
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, RetriesExhausted):
+        return f"{describe(error.error)} (gave up after {error.attempts} attempts)"
+    if isinstance(error, GaveUpTonight):
+        return describe(error.error)
+    if isinstance(error, GraphError):
+        return str(error)
+    if isinstance(error, TokenRefused):
+        return f"Microsoft refused a token ({error})"
+    if isinstance(error, TokenUnavailable):
+        return f"cannot get a token from Microsoft ({error})"
+    if isinstance(error, requests.Timeout):
+        return "Microsoft Graph did not answer in time"
+    return f"cannot reach Microsoft Graph ({type(error).__name__})"
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+class GraphClient:
+    def __init__(
+        self,
+        auth: OutlookAuth,
+        settings: OutlookSettings,
+        session: requests.Session,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.auth = auth
+        self.settings = settings
+        self.session = session
+        self.policy = policy
+        self.sleep = sleep
+        self.base = settings.graph_endpoint.rstrip("/")
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def _slot(self, mailbox: str) -> Iterator[None]:
+        with self._lock:
+            slot = self._slots.setdefault(
+                mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
+            )
+        with slot:
+            yield
+
+    def url(self, mailbox: str, path: str) -> str:
+        return f"{self.base}/users/{quote(mailbox)}{path}"
+
+    def call(
+        self,
+        kind: str,
+        mailbox: str,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """One Graph request as the app, for `mailbox`; retried as Graph asks. A 401 gets
+        one fresh token before it counts as a failure."""
+
+        def attempt() -> Any:
+            for fresh_token in (False, True):
+                response = self._send(kind, mailbox, method, url, params, body, headers)
+                if response.status_code == 401 and not fresh_token:
+                    self.auth.forget_token()
+                    continue
+                return _answer(response)
+            raise AssertionError("unreachable")
+
+        return call_with_retry(attempt, classify, self.policy, sleep=self.sleep)
+
+    def _send(
+        self,
+        kind: str,
+        mailbox: str,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> requests.Response:
+        token = self.auth.token()
+        with self._lock:
+            self.requests[kind] += 1
+        event(log, "graph request", logging.DEBUG, kind=kind, mailbox=mailbox)
+        with self._slot(mailbox):
+            return self.session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                headers={"Authorization": f"Bearer {token}", **(headers or {})},
+                timeout=self.settings.timeout_seconds,
+            )
+
+    def total_requests(self) -> int:
+        with self._lock:
+            return sum(self.requests.values())
+
+
+def _answer(response: requests.Response) -> Any:
+    if response.status_code >= 400:
+        try:
+            error = response.json().get("error", {})
+        except ValueError:
+            error = {}
+        raise GraphError(
+            response.status_code,
+            str(error.get("code", "")),
+            str(error.get("message", ""))[:200],
+            _retry_after(response),
+        )
+    if not response.content:
+        return None
+    return response.json()

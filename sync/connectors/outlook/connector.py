@@ -1,0 +1,49 @@
+"""`calendar = "outlook"`: reads free/busy and books series through Microsoft Graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.outlook.auth import OutlookAuth, http_session
+from sync.connectors.outlook.client import GraphClient
+from sync.connectors.outlook.reading import GraphReader
+from sync.connectors.outlook.writing import GraphWriter
+from sync.model import BookedSeries, Interval
+from sync.settings import OutlookSettings
+
+
+class OutlookConnector:
+    name = "outlook"
+    capabilities = Capabilities(
+        reads_busy=True,
+        writes_events=True,
+        busy_includes_own_events=True,
+        # Graph sends the invitation when an event with attendees is created
+        sends_invitations=True,
+    )
+
+    def __init__(self, settings: OutlookSettings, client: GraphClient | None = None) -> None:
+        if client is None:
+            session = http_session(settings)
+            client = GraphClient(OutlookAuth(settings, session), settings, session)
+        self.client = client
+        self.reader = GraphReader(client, settings.tentative_is_busy)
+        self.writer = GraphWriter(client)
+
+    def verify(self, email: str) -> None:
+        """Get a token before anything runs: refused credentials stop the run (exit 2)."""
+        self.client.auth.verify()
+        self.reader.requester = self.reader.requester or email
+
+    def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        return self.reader.read_busy(people, window)
+
+    def write_series(self, series: BookedSeries) -> int:
+        return self.writer.write_series(series)
+
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        return self.writer.observe(organiser, expected, window)

@@ -1,0 +1,161 @@
+"""Busy time from Microsoft Graph getSchedule: at most 20 people per request, windows under
+62 days, statuses mapped to busy or time off, and each person's Outlook working hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from sync.connectors.base import BusyReading, CalendarRef, clip
+from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
+from sync.connectors.outlook.client import GraphClient, GraphError, describe
+from sync.connectors.retry import GaveUpTonight, RetriesExhausted
+from sync.model import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
+from sync.weekdays import WEEKDAY_NAMES
+
+SCHEDULE_BATCH = 20
+MAX_SPAN = timedelta(days=60)
+"""Graph refuses getSchedule windows of 62 days or more."""
+UTC_PREFERENCE = {"Prefer": 'outlook.timezone="UTC"'}
+FULL_DAYS = {name: WEEKDAY_NAMES.index(name[:3]) for name in (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+)}  # fmt: skip
+
+
+def graph_time(value: dict[str, str]) -> datetime:
+    """Graph's {dateTime, timeZone}: seven fractional digits, and a Windows or IANA zone."""
+    text = value["dateTime"].split(".")[0].rstrip("Z")
+    zone = iana_zone(value.get("timeZone", "UTC"))
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def iana_zone(name: str) -> str:
+    if name in ("UTC", "tzone://Microsoft/Utc"):
+        return "UTC"
+    mapped = WINDOWS_TO_OLSON.get(name, name)
+    try:
+        ZoneInfo(mapped)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return mapped
+
+
+def graph_request_time(instant: datetime) -> dict[str, str]:
+    return {"dateTime": instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"}
+
+
+def chunks(window: Interval) -> Iterator[Interval]:
+    start = window.start
+    while start < window.end:
+        end = min(window.end, start + MAX_SPAN)
+        yield Interval(start, end)
+        start = end
+
+
+class GraphReader:
+    def __init__(self, client: GraphClient, tentative_is_busy: bool) -> None:
+        self.client = client
+        self.tentative_is_busy = tentative_is_busy
+        self.requester: str | None = None
+        """The mailbox getSchedule is asked through (a verified manager)."""
+
+    def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        reading = BusyReading()
+        before = self.client.total_requests()
+        ordered = sorted(people, key=lambda p: p.email)
+        batches = [ordered[i : i + SCHEDULE_BATCH] for i in range(0, len(ordered), SCHEDULE_BATCH)]
+        jobs = [(batch, chunk) for batch in batches for chunk in chunks(window)]
+        with ThreadPoolExecutor(self.client.settings.parallel_requests) as pool:
+            results = list(pool.map(lambda job: self.schedule(*job), jobs))
+        busy: dict[str, list[BusyBlock]] = {}
+        for result in results:
+            reading.errors.update(result.errors)
+            reading.working_hours.update(result.working_hours)
+            for email, blocks in result.busy.items():
+                busy.setdefault(email, []).extend(blocks)
+        for person in ordered:
+            if person.email not in reading.errors:
+                reading.busy[person.email] = clip(busy.get(person.email, []), window)
+        reading.working_hours = {
+            email: hours for email, hours in reading.working_hours.items() if email in reading.busy
+        }
+        reading.requests = self.client.total_requests() - before
+        return reading
+
+    def schedule(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:
+        result = BusyReading()
+        requester = self.requester or batch[0].email
+        body = {
+            "schedules": [person.email for person in batch],
+            "startTime": graph_request_time(chunk.start),
+            "endTime": graph_request_time(chunk.end),
+            "availabilityViewInterval": 30,
+        }
+        try:
+            answer = self.client.call(
+                "getSchedule",
+                requester,
+                "POST",
+                self.client.url(requester, "/calendar/getSchedule"),
+                body=body,
+                headers=UTC_PREFERENCE,
+            )
+        except (
+            GraphError,
+            TokenRefused,
+            TokenUnavailable,
+            RetriesExhausted,
+            GaveUpTonight,
+            OSError,
+        ) as error:
+            result.errors = {person.email: describe(error) for person in batch}
+            return result
+        by_address = {
+            str(item.get("scheduleId", "")).lower(): item for item in answer.get("value", [])
+        }
+        for person in batch:
+            item = by_address.get(person.email.lower())
+            if item is None:
+                result.errors[person.email] = "Microsoft Graph returned nothing for this mailbox"
+            elif item.get("error"):
+                problem = item["error"]
+                code = problem.get("responseCode") or problem.get("message", "error")
+                result.errors[person.email] = f"Microsoft Graph: {code}"
+            else:
+                result.busy[person.email] = self.blocks(item.get("scheduleItems", []))
+                hours = working_hours(item.get("workingHours"))
+                if hours is not None:
+                    result.working_hours[person.email] = hours
+        return result
+
+    def blocks(self, items: list[dict[str, Any]]) -> list[BusyBlock]:
+        blocking = {"busy", "oof"} | ({"tentative"} if self.tentative_is_busy else set())
+        blocks = []
+        for item in items:
+            status = str(item.get("status", "")).lower()
+            if status not in blocking:
+                continue
+            kind = BusyKind.TIME_OFF if status == "oof" else BusyKind.BUSY
+            blocks.append(BusyBlock(graph_time(item["start"]), graph_time(item["end"]), kind))
+        return blocks
+
+
+def working_hours(value: Any) -> WorkingHours | None:
+    """Outlook's working hours, if the mailbox has them set in a usable form."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        days = frozenset(FULL_DAYS[d.lower()] for d in value.get("daysOfWeek", []))
+        start = time.fromisoformat(value["startTime"].split(".")[0])
+        end = time.fromisoformat(value["endTime"].split(".")[0])
+        zone = iana_zone(value.get("timeZone", {}).get("name", "UTC"))
+    except (KeyError, ValueError, AttributeError):
+        return None
+    if not days or end <= start:
+        return None
+    return WorkingHours(days, TimeRange(start, end), zone)

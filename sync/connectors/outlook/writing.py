@@ -1,0 +1,289 @@
+"""Writing the series checkin-sync books into the organiser's Outlook calendar through Graph,
+and reading back what people did to them.
+
+Graph chooses event ids itself, so a series is found by its extended property (the series
+UID) before anything is created, and creation carries a `transactionId` so that a retried
+POST does not make a second event. Every write compares first and changes only what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sync.connectors.base import Observation, RemoteSeries, WriteFailed
+from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
+from sync.connectors.outlook.client import GraphClient, GraphError, describe
+from sync.connectors.outlook.reading import graph_time
+from sync.connectors.retry import RetriesExhausted
+from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
+
+# PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties
+SERIES_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name checkinSeries"
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+INDEX = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+CANCEL_COMMENT = "This check-in series has ended."
+PROVIDER_ERRORS = (GraphError, TokenRefused, TokenUnavailable, RetriesExhausted, OSError)
+
+
+def recurrence(series: BookedSeries) -> dict[str, Any]:
+    """The series' RRULE as Graph's patternedRecurrence."""
+    parts = dict(part.split("=", 1) for part in series.rrule.split(";"))
+    byday = parts["BYDAY"]
+    day = DAY_NAMES[RRULE_DAYS.index(byday[-2:])]
+    pattern: dict[str, Any]
+    if parts["FREQ"] == "MONTHLY":
+        pattern = {
+            "type": "relativeMonthly",
+            "interval": 1,
+            "daysOfWeek": [day],
+            "index": INDEX[byday[:-2]],
+        }
+    else:
+        pattern = {
+            "type": "weekly",
+            "interval": int(parts.get("INTERVAL", "1")),
+            "daysOfWeek": [day],
+            "firstDayOfWeek": "monday",
+        }
+    zone = ZoneInfo(series.timezone)
+    start = series.first_start.astimezone(zone).date().isoformat()
+    span: dict[str, Any] = {"type": "noEnd", "startDate": start}
+    if series.until is not None:
+        # UNTIL is an instant and exclusive; endDate is a local date and inclusive
+        last = (series.until - timedelta(seconds=1)).astimezone(zone).date().isoformat()
+        span = {"type": "endDate", "startDate": start, "endDate": last}
+    span["recurrenceTimeZone"] = series.timezone
+    return {"pattern": pattern, "range": span}
+
+
+def _local(instant: datetime, zone: str) -> dict[str, str]:
+    local = instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    return {"dateTime": local.isoformat(timespec="seconds"), "timeZone": zone}
+
+
+def event_body(series: BookedSeries) -> dict[str, Any]:
+    start = series.first_start
+    return {
+        "subject": series.summary,
+        "body": {"contentType": "text", "content": series.description},
+        "start": _local(start, series.timezone),
+        "end": _local(start + timedelta(minutes=series.duration), series.timezone),
+        "recurrence": recurrence(series),
+        "attendees": [
+            {
+                "emailAddress": {"address": series.attendee.email, "name": series.attendee.name},
+                "type": "required",
+            }
+        ],
+        "showAs": "busy",
+        "singleValueExtendedProperties": [{"id": SERIES_PROPERTY, "value": series.uid}],
+    }
+
+
+def _differs(existing: dict[str, Any], body: dict[str, Any]) -> bool:
+    def instant(value: dict[str, str] | None) -> datetime | None:
+        return graph_time(value) if value else None
+
+    def text(value: dict[str, Any] | None) -> str:
+        return str((value or {}).get("content", "")).strip()
+
+    existing_attendees = {
+        str(a.get("emailAddress", {}).get("address", "")).lower()
+        for a in existing.get("attendees", [])
+    }
+    return (
+        existing.get("subject") != body["subject"]
+        or text(existing.get("body")) != text(body["body"])
+        or instant(existing.get("start")) != instant(body["start"])
+        or instant(existing.get("end")) != instant(body["end"])
+        or _range(existing.get("recurrence")) != _range(body["recurrence"])
+        or (existing.get("recurrence") or {}).get("pattern", {}).get("interval")
+        != body["recurrence"]["pattern"].get("interval")
+        or existing_attendees != {a["emailAddress"]["address"].lower() for a in body["attendees"]}
+    )
+
+
+def _range(value: dict[str, Any] | None) -> tuple[str, str]:
+    span = (value or {}).get("range", {})
+    return str(span.get("type", "")), str(span.get("endDate", ""))
+
+
+class GraphWriter:
+    def __init__(self, client: GraphClient) -> None:
+        self.client = client
+
+    def write_series(self, series: BookedSeries) -> int:
+        before = self.client.total_requests()
+        try:
+            self._write(series)
+        except PROVIDER_ERRORS as error:
+            raise WriteFailed(
+                f"writing to {series.organiser.email}'s Outlook calendar failed: {describe(error)}"
+            ) from error
+        return self.client.total_requests() - before
+
+    def _write(self, series: BookedSeries) -> None:
+        organiser = series.organiser.email
+        existing = self.find(organiser, series.uid)
+        if series.status is SeriesStatus.CANCELLED:
+            if existing is not None and not existing.get("isCancelled"):
+                self.client.call(
+                    "events.cancel",
+                    organiser,
+                    "POST",
+                    self.client.url(organiser, f"/events/{existing['id']}/cancel"),
+                    body={"comment": CANCEL_COMMENT},
+                )
+            return
+        body = event_body(series)
+        if existing is None:
+            created = self.client.call(
+                "events.create",
+                organiser,
+                "POST",
+                self.client.url(organiser, "/events"),
+                body={**body, "transactionId": series.uid.split("@", 1)[0]},
+            )
+            event = str(created["id"])
+        else:
+            event = str(existing["id"])
+            if existing.get("isCancelled"):
+                raise WriteFailed(
+                    f"the series was cancelled in {organiser}'s calendar; it is not re-created"
+                )
+            if _differs(existing, body):
+                self.client.call(
+                    "events.patch",
+                    organiser,
+                    "PATCH",
+                    self.client.url(organiser, f"/events/{event}"),
+                    body={k: v for k, v in body.items() if k != "singleValueExtendedProperties"},
+                )
+        self._write_exceptions(series, event)
+
+    def find(self, organiser: str, uid: str) -> dict[str, Any] | None:
+        """The series' event in the organiser's calendar, found by its tag."""
+        answer = self.client.call(
+            "events.list",
+            organiser,
+            "GET",
+            self.client.url(organiser, "/events"),
+            params={
+                "$filter": (
+                    "singleValueExtendedProperties/Any(ep: ep/id eq "
+                    f"'{SERIES_PROPERTY}' and ep/value eq '{uid}')"
+                ),
+                "$expand": f"singleValueExtendedProperties($filter=id eq '{SERIES_PROPERTY}')",
+            },
+        )
+        for item in answer.get("value", []):
+            if item.get("type", "seriesMaster") in ("seriesMaster", "singleInstance"):
+                return dict(item)
+        return None
+
+    def _write_exceptions(self, series: BookedSeries, event: str) -> None:
+        changes = [
+            o
+            for o in series.occurrences
+            if o.status is not OccurrenceStatus.OK
+            and (series.until is None or o.original_start < series.until)
+        ]
+        if not changes:
+            return
+        organiser = series.organiser.email
+        first = min(o.original_start for o in changes) - timedelta(days=1)
+        last = max(max(o.original_start, o.start) for o in changes) + timedelta(days=8)
+        current = {
+            graph_time(_utc(item["originalStart"])): item
+            for item in self.instances(organiser, event, Interval(first, last))
+            if "originalStart" in item
+        }
+        for occurrence in changes:
+            item = current.get(occurrence.original_start)
+            if item is None:
+                continue  # cancelled already (Graph leaves cancelled occurrences out)
+            if occurrence.status is OccurrenceStatus.SKIPPED:
+                self.client.call(
+                    "events.delete",
+                    organiser,
+                    "DELETE",
+                    self.client.url(organiser, f"/events/{item['id']}"),
+                )
+                continue
+            if graph_time(item["start"]) == occurrence.start:
+                continue
+            self.client.call(
+                "events.patch",
+                organiser,
+                "PATCH",
+                self.client.url(organiser, f"/events/{item['id']}"),
+                body={
+                    "start": _local(occurrence.start, series.timezone),
+                    "end": _local(occurrence.end, series.timezone),
+                },
+            )
+
+    def instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
+        url: str | None = self.client.url(organiser, f"/events/{event}/instances")
+        params: dict[str, str] | None = {
+            "startDateTime": window.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "endDateTime": window.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        while url:
+            answer = self.client.call("events.instances", organiser, "GET", url, params=params)
+            yield from answer.get("value", [])
+            url, params = answer.get("@odata.nextLink"), None
+
+    # ------------------------------------------------------------------ reading back
+
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        before = self.client.total_requests()
+        observation = Observation()
+        try:
+            for uid, starts in expected.items():
+                observation.series[uid] = self._remote(organiser, uid, starts, window)
+        except PROVIDER_ERRORS as error:
+            observation.series = {}
+            observation.error = f"{organiser}'s Outlook calendar: {describe(error)}"
+        observation.requests = self.client.total_requests() - before
+        return observation
+
+    def _remote(
+        self, organiser: str, uid: str, starts: Sequence[datetime], window: Interval
+    ) -> RemoteSeries:
+        master = self.find(organiser, uid)
+        if master is None or master.get("isCancelled"):
+            return RemoteSeries(uid, exists=False)
+        declined = frozenset(
+            str(a["emailAddress"]["address"]).lower()
+            for a in master.get("attendees", [])
+            if str(a.get("status", {}).get("response", "")).lower() == "declined"
+        )
+        exceptions: dict[datetime, Interval | None] = {}
+        seen = set()
+        for item in self.instances(organiser, str(master["id"]), window):
+            if "originalStart" not in item:
+                continue
+            original = graph_time(_utc(item["originalStart"]))
+            seen.add(original)
+            if item.get("isCancelled"):
+                exceptions[original] = None
+                continue
+            start, end = graph_time(item["start"]), graph_time(item["end"])
+            if start != original:
+                exceptions[original] = Interval(start, end)
+        for original in starts:
+            if original not in seen:
+                exceptions[original] = None  # Graph leaves a cancelled occurrence out
+        return RemoteSeries(uid, exists=True, declined_by=declined, exceptions=exceptions)
+
+
+def _utc(value: str) -> dict[str, str]:
+    """`originalStart` is a bare instant ("2027-02-02T14:00:00Z"), unlike start and end."""
+    return {"dateTime": value, "timeZone": "UTC"}

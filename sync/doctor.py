@@ -1,0 +1,115 @@
+"""`checkin-sync doctor`: is everything in place for tonight's run? Checks the configuration,
+the credentials (a token can be had), that every calendar answers, and the state database —
+without writing anything anywhere."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sync.config_check import check_config
+from sync.connectors.base import CalendarRef
+from sync.connectors.registry import connectors_for, read_busy
+from sync.errors import ConfigError, StoreError
+from sync.lock import RunLock
+from sync.model import Interval
+from sync.paths import Paths
+from sync.roster import load_roster
+from sync.settings import load_settings
+from sync.store import LIVE_STATES, SeriesState, Store
+
+EXIT_OK, EXIT_ATTENTION, EXIT_BROKEN = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    subject: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{'ok ' if self.ok else 'FAIL'}  {self.subject}: {self.detail}"
+
+
+def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
+    findings: list[Finding] = []
+    problems, summary = check_config(config_dir)
+    if problems:
+        findings += [Finding(False, "configuration", problem) for problem in problems]
+        return findings, EXIT_BROKEN
+    findings.append(Finding(True, "configuration", summary))
+    settings = load_settings(config_dir)
+    roster = load_roster(config_dir / "people.toml")
+    paths = Paths(settings.data_dir)
+    findings += _store(paths)
+    try:
+        connectors = connectors_for(config_dir, settings, roster)
+    except ConfigError as error:
+        findings += [Finding(False, "credentials", problem) for problem in error.problems]
+        return findings, EXIT_BROKEN
+    kinds = sorted(set(connectors.readers) - {"ics", "none"})
+    findings.append(
+        Finding(True, "credentials", f"a token was issued for {', '.join(kinds)}" if kinds else
+                "no provider accounts are needed (ics and none calendars only)")
+    )  # fmt: skip
+    people = {m.person.email: m.person for m in roster.managers.values()}
+    people |= {e.person.email: e.person for e in roster.employees.values()}
+    refs = [CalendarRef(p.email, p.timezone, p.calendar) for p in people.values()]
+    now = datetime.now(UTC)
+    readings = read_busy(connectors.readers, refs, Interval(now, now + timedelta(days=1)))
+    unreadable = {e: why for reading in readings.values() for e, why in reading.errors.items()}
+    findings += [Finding(False, f"calendar of {e}", why) for e, why in sorted(unreadable.items())]
+    findings.append(
+        Finding(
+            not unreadable,
+            "calendars",
+            f"{len(refs) - len(unreadable)} of {len(refs)} answered",
+        )
+    )
+    return findings, EXIT_OK if all(f.ok for f in findings) else EXIT_ATTENTION
+
+
+def _store(paths: Paths) -> list[Finding]:
+    findings = []
+    holder = RunLock(paths.lock).holder()
+    if holder:
+        findings.append(Finding(True, "run lock", f"a run is in progress ({holder})"))
+    writable = paths.data_dir if paths.data_dir.exists() else paths.data_dir.parent
+    findings.append(
+        Finding(
+            os.access(writable, os.W_OK),
+            "data_dir",
+            f"{paths.data_dir} is writable"
+            if os.access(writable, os.W_OK)
+            else f"{paths.data_dir} cannot be written by this user",
+        )
+    )
+    if not paths.database.exists():
+        findings.append(Finding(True, "state database", "none yet; the first run creates it"))
+        return findings
+    try:
+        # a private copy: nothing is written
+        store = Store.scratch(paths.database, quiescent=holder is None)
+    except StoreError as error:
+        return [*findings, Finding(False, "state database", str(error))]
+    try:
+        booked = len(store.series(states=[SeriesState.BOOKED]))
+        live = len(store.proposals(states=LIVE_STATES))
+        pending = [s for s in store.series() if s.needs_write]
+    finally:
+        store.close()
+    findings.append(
+        Finding(True, "state database", f"{booked} series booked, {live} live proposals")
+    )
+    if pending:
+        findings.append(
+            Finding(
+                False,
+                "calendar writes",
+                f"{len(pending)} series wait to be written (the next run retries): "
+                + "; ".join(sorted({s.last_error for s in pending if s.last_error})[:3]),
+            )
+        )
+    return findings

@@ -1,0 +1,69 @@
+"""Logs on stderr for operators: one event per line, as key=value (logfmt) or JSON lines.
+
+Messages carry names of steps, counts and email addresses, never event titles of anyone's
+meetings, descriptions or credentials: the code logs only what it has decided to log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+FIELDS = "fields"
+FORMATS = ("text", "json")
+
+
+def event(logger: logging.Logger, message: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log `message` with structured fields (kept apart from the message for JSON output)."""
+    logger.log(level, message, extra={FIELDS: fields})
+
+
+class _Logfmt(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        parts = [
+            f"time={_time(record)}",
+            f"level={record.levelname.lower()}",
+            f"event={_quote(record.getMessage())}",
+        ]
+        for key, value in getattr(record, FIELDS, {}).items():
+            parts.append(f"{key}={_quote(str(value))}")
+        return " ".join(parts)
+
+
+class _Json(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": _time(record),
+            "level": record.levelname.lower(),
+            "event": record.getMessage(),
+            "logger": record.name,
+            **getattr(record, FIELDS, {}),
+        }
+        return json.dumps(data, default=str, ensure_ascii=False)
+
+
+def _time(record: logging.LogRecord) -> str:
+    return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds")
+
+
+def _quote(text: str) -> str:
+    if text and not any(c in text for c in ' "=\n'):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def setup_logging(verbosity: int, fmt: str) -> None:
+    """-v shows each step; -vv shows every provider request kind too."""
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Json() if fmt == "json" else _Logfmt())
+    root = logging.getLogger("sync")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    # libraries log request URLs, some with tokens in them; they stay quiet
+    for noisy in ("googleapiclient", "google_auth_httplib2", "urllib3", "msal", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -1,0 +1,47 @@
+"""An OutlookConnector wired to the Graph and identity emulators, with instant back-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.connectors.outlook.auth import OutlookAuth, http_session
+from sync.connectors.outlook.client import GraphClient
+from sync.connectors.outlook.connector import OutlookConnector
+from sync.settings import OutlookSettings
+from tests.emulators import CALENDARS_READ, CALENDARS_READWRITE, DEFAULT_TENANT, GraphEmulator
+from tests.google_helpers import FAST
+
+CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+SECRET = "emulator-secret"
+
+
+def settings(
+    graph: GraphEmulator, roles: list[str] | None = None, **options: Any
+) -> OutlookSettings:
+    graph.add_app(CLIENT_ID, SECRET, roles=roles or [CALENDARS_READ, CALENDARS_READWRITE])
+    values: dict[str, Any] = {
+        "tenant_id": DEFAULT_TENANT,
+        "client_id": CLIENT_ID,
+        "client_secret": SECRET,
+        "authority": graph.identity.authority(DEFAULT_TENANT),
+        "graph_endpoint": graph.base_url,
+        "ca_bundle": graph.identity.ca_file,
+        "timeout_seconds": 5,
+        **options,
+    }
+    return OutlookSettings(**values)
+
+
+def connector(
+    graph: GraphEmulator,
+    sleeps: list[float] | None = None,
+    roles: list[str] | None = None,
+    **options: Any,
+) -> OutlookConnector:
+    config = settings(graph, roles, **options)
+    session = http_session(config)
+    record = sleeps if sleeps is not None else []
+    client = GraphClient(
+        OutlookAuth(config, session), config, session, policy=FAST, sleep=record.append
+    )
+    return OutlookConnector(config, client)

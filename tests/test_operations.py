@@ -1,0 +1,160 @@
+"""What the operator relies on: the report file, logs, the deadline, doctor, and the lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EMPTY_CALENDAR, ConfigDir, Result
+from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+
+CLI = Callable[..., Result]
+
+
+@pytest.fixture
+def org(config: ConfigDir) -> ConfigDir:
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
+    config.people(PEOPLE)
+    return config
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(path): (path.stat().st_mtime_ns, path.stat().st_size)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_every_run_keeps_a_json_report_and_can_write_one_where_asked(
+    cli: CLI, org: ConfigDir, tmp_path: Path
+) -> None:
+    extra = tmp_path / "tonight.json"
+    result = cli("--config", str(org.root), "run", "--now", NOW, "--report-json", str(extra))
+    assert result.code == 0
+    (kept,) = (org.data / "reports").glob("*.json")
+    for path in (kept, extra):
+        data = json.loads(path.read_text())
+        assert data["exit_code"] == 0
+        assert {line["employee"] for line in data["proposed"]} == {
+            "lena@example.com",
+            "erik@example.com",
+        }
+        assert data["requests"]["ics"] == 2
+    assert "Pairs: 2 proposed, 0 booked" in result.out
+
+
+def test_logs_are_structured_and_never_carry_meeting_titles(cli: CLI, org: ConfigDir) -> None:
+    text = cli("--config", str(org.root), "-v", "run", "--now", NOW)
+    assert 'event="step done" step="read calendars"' in text.err
+    assert "Standup" not in text.err
+    data = cli("--config", str(org.root), "-v", "--log-format", "json", "run", "--now", NOW)
+    lines = [json.loads(line) for line in data.err.splitlines()]
+    assert {"step started", "step done", "calendars read"} <= {line["event"] for line in lines}
+    assert all("time" in line and "level" in line for line in lines)
+    assert "Standup" not in data.err
+    quiet = cli("--config", str(org.root), "run", "--now", NOW)
+    assert quiet.err == "", "without -v a healthy run is silent on stderr"
+
+
+def test_past_its_deadline_a_run_starts_nothing_new_and_says_so(cli: CLI, org: ConfigDir) -> None:
+    org.settings("run_deadline_minutes = 0.000001\n")
+    result = cli("--config", str(org.root), "run", "--now", NOW)
+    assert result.code == 1
+    assert "The run reached run_deadline_minutes; left for the next run: observe calendars" in (
+        result.out
+    )
+    assert "Proposed:" not in result.out
+
+
+def test_doctor_checks_everything_and_writes_nothing(cli: CLI, org: ConfigDir) -> None:
+    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
+    before = snapshot(org.root)
+    result = cli("--config", str(org.root), "doctor")
+    assert result.code == 0, result.out
+    assert "ok   calendars: 3 of 3 answered" in result.out
+    assert "ok   state database: 0 series booked, 2 live proposals" in result.out
+    assert snapshot(org.root) == before
+
+    (org.root / "lena.ics").write_text("not a calendar")
+    broken = cli("--config", str(org.root), "doctor")
+    assert broken.code == 1
+    assert "FAIL  calendar of lena@example.com:" in broken.out
+
+    org.people(PEOPLE.replace('cadence = "weekly"', 'cadence = "sometimes"'))
+    assert cli("--config", str(org.root), "doctor").code == 2
+    assert snapshot(org.root) == {
+        **before,
+        str(org.root / "lena.ics"): snapshot(org.root)[str(org.root / "lena.ics")],
+        str(org.root / "people.toml"): snapshot(org.root)[str(org.root / "people.toml")],
+    }
+
+
+class _Slow(BaseHTTPRequestHandler):
+    delay = 4.0
+
+    def do_GET(self) -> None:
+        time.sleep(self.delay)
+        body = EMPTY_CALENDAR.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_calendar() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/lena.ics"
+    server.shutdown()
+
+
+def test_two_real_processes_never_run_at_once(org: ConfigDir, slow_calendar: str) -> None:
+    org.people(PEOPLE.replace('calendar = "ics:lena.ics"', f'calendar = "ics:{slow_calendar}"'))
+    command = [sys.executable, "-m", "sync", "--config", str(org.root), "run", "--now", NOW]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    lock = org.data / "run.lock"
+    for _ in range(200):
+        if lock.exists() and lock.read_text().startswith("pid"):
+            break
+        time.sleep(0.02)
+    second = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert second.returncode == 3
+    assert f"another run is in progress (pid {first.pid} on " in second.stderr
+    assert first.wait(timeout=60) == 0
+    third = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert third.returncode == 0, third.stderr
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(org: ConfigDir, slow_calendar: str) -> None:
+    org.people(PEOPLE.replace('calendar = "ics:lena.ics"', f'calendar = "ics:{slow_calendar}"'))
+    command = [sys.executable, "-m", "sync", "--config", str(org.root), "run", "--now", NOW]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    victim = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    lock = org.data / "run.lock"
+    for _ in range(200):
+        if lock.exists() and lock.read_text().startswith("pid"):
+            break
+        time.sleep(0.02)
+    victim.kill()
+    victim.wait()
+    assert lock.read_text().startswith(f"pid {victim.pid}"), "the dead run's note is still there"
+    org.people(PEOPLE)
+    after = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert after.returncode == 0, after.stderr
