@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from sync import faults
 from sync.export.ics_writer import calendar_for
 from sync.model import BookedSeries
 
@@ -27,6 +28,9 @@ def write_exports(export_dir: Path, series: Sequence[BookedSeries]) -> list[Path
     each holding that person's series. Returns those paths, sorted, whether rewritten or
     already current. Files of people no longer in any series are left in place."""
     export_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
     people = {p.email.lower() for s in series for p in (s.organiser, s.attendee)}
     paths = []
     for email in sorted(people):
@@ -52,6 +56,7 @@ def write_if_changed(path: Path, content: bytes) -> bool:
             temp.flush()
             os.fsync(temp.fileno())
         os.chmod(temp_name, mode)
+        faults.point(f"export {path.name}")
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

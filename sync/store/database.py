@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sync import faults
 from sync.errors import StoreError
 from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin
@@ -44,6 +45,7 @@ class Store(SeriesMixin, ProposalsMixin, InvitationsMixin):
             raise StoreError(f"{path}: not a checkin-sync database ({error})") from None
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open the state database ({error})") from None
+        faults.watch(connection)
         return cls(connection, str(path))
 
     @classmethod

@@ -20,6 +20,7 @@ import google_auth_httplib2
 import httplib2
 from googleapiclient.discovery import build
 
+from sync import faults
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
 from sync.connectors.retry import RetryPolicy, call_with_retry
@@ -27,6 +28,7 @@ from sync.logs import event
 from sync.settings import GoogleSettings
 
 DEFAULT_POLICY = RetryPolicy()
+WRITES = frozenset({"events.insert", "events.patch", "events.delete"})
 log = logging.getLogger(__name__)
 Resource = Any
 """googleapiclient builds its resource classes at run time; there is nothing to name."""
@@ -91,6 +93,8 @@ class GoogleClient:
             with self._lock:
                 self.requests[kind] += 1
             event(log, "google request", logging.DEBUG, kind=kind, acting_as=email)
+            if kind in WRITES:
+                faults.point(f"google {kind}")
             with self.calendar(email, scopes) as service:
                 return request(service).execute(num_retries=0)
 

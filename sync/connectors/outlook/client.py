@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import requests
 
+from sync import faults
 from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
 from sync.connectors.retry import (
     Action,
@@ -144,6 +145,8 @@ class GraphClient:
         with self._lock:
             self.requests[kind] += 1
         event(log, "graph request", logging.DEBUG, kind=kind, mailbox=mailbox)
+        if method != "GET" and kind != "getSchedule":
+            faults.point(f"graph {kind}")
         with self._slot(mailbox):
             return self.session.request(
                 method,
