@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
+from sync import faults
 from sync.paths import Paths
 from sync.report import RunReport
 from sync.settings import Settings, SmtpSettings
@@ -48,7 +49,9 @@ def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delive
         return deliveries
     if not smtp.configured:
         for message in messages:
+            faults.point(f"mail {message.kind}")
             try:
+                # named after the message, so writing it again after a crash replaces it
                 path = write_eml(outbox_dir, message)
             except OSError as error:
                 why = f"cannot write to {outbox_dir}: {error}"
@@ -62,6 +65,7 @@ def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delive
         with _connect(smtp) as client:
             for message in messages:
                 delivery = deliveries.of(message.kind)
+                faults.point(f"mail {message.kind}")
                 try:
                     client.sendmail(_envelope_sender(smtp), [message.recipient], message.message)
                 except smtplib.SMTPException as error:

@@ -21,6 +21,7 @@ import niquests
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
+from sync import faults
 from sync.connectors.retry import (
     Action,
     GaveUpTonight,
@@ -35,6 +36,7 @@ SCHEME = "caldav:"
 PASSWORDS = "[caldav] passwords (env CHECKIN_SYNC_CALDAV__PASSWORDS)"
 T = TypeVar("T")
 DEFAULT_POLICY = RetryPolicy()
+WRITES = ("PUT", "DELETE")
 NOT_TRANSIENT = (501, 505)
 
 
@@ -145,6 +147,8 @@ class CalDavClient:
         client = self.client(calendar)
 
         def send() -> Any:
+            if method in WRITES:
+                faults.point(f"caldav {method}")
             answer = client.request(url, method, body.decode() if body else "", headers or {})
             if answer.status >= 500:
                 raise ServerAnswered(answer.status, f"{method} {calendar.label}")
