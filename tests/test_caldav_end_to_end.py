@@ -154,3 +154,32 @@ def test_a_move_on_the_server_is_kept(
     moved = [o for o in lena["occurrences"] if o["status"] == "moved"]
     assert [datetime.fromisoformat(o["start"]) for o in moved] == [new_start]
     assert "moved in the calendar by a person" in moved[0]["reason"]
+
+
+def test_a_calendar_without_a_password_stops_the_run_naming_the_setting(
+    cli: CLI, org: tuple[ConfigDir, str]
+) -> None:
+    config, _ = org
+    people = (config.root / "people.toml").read_text()
+    config.people(people.replace("http://", "http://karin@"))
+    result = run(cli, config)
+    assert result.code == 2
+    assert (
+        "[caldav] passwords (env CHECKIN_SYNC_CALDAV__PASSWORDS): no password for "
+        '"karin@127.0.0.1" (the calendar of karin@example.com in people.toml)'
+    ) in result.err
+    assert not (config.data / "state.sqlite").exists(), "nothing was written"
+
+
+def test_approving_sends_the_invitation_at_once(
+    cli: CLI, org: tuple[ConfigDir, str], radicale_server: RadicaleServer
+) -> None:
+    config, url = org
+    assert run(cli, config).code == 0
+    approved = cli(
+        "--config", str(config.root), "approve", "--manager", "karin@example.com", "--all"
+    )
+    assert approved.code == 0, approved.err
+    assert "Booked #" in approved.out
+    assert [who for who, _ in sent(config)] == ["lena@example.com"]
+    assert len(radicale_server.get(url)[1]) > 0

@@ -49,7 +49,9 @@ def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Conn
         calendars = {
             p.email: p.calendar for p in roster.people() if kind_of(p.calendar) == "caldav"
         }
-        readers["caldav"] = writers["caldav"] = CalDavConnector(settings.caldav, calendars)
+        caldav = CalDavConnector(settings.caldav, calendars)
+        caldav.verify(calendars)
+        readers["caldav"] = writers["caldav"] = caldav
     return Connectors(readers=readers, writers=writers)
 
 

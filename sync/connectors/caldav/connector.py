@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
-from sync.connectors.caldav.client import CalDavClient
+from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
+from sync.errors import ConfigError
 from sync.model import BookedSeries, Interval
 from sync.settings import CalDavSettings
 
@@ -36,6 +37,18 @@ class CalDavConnector:
         self.writer = CalDavWriter(
             self.client, calendars, server_invites=settings.server_sends_invitations
         )
+
+    def verify(self, calendars: Mapping[str, str]) -> None:
+        """Every calendar has an account to sign in with, before anything runs: a missing
+        password is a configuration error, not something to find out person by person."""
+        problems = []
+        for email, source in sorted(calendars.items()):
+            try:
+                self.client.credentials(parse_source(source))
+            except ValueError as error:
+                problems.append(f"{error} (the calendar of {email} in people.toml)")
+        if problems:
+            raise ConfigError(problems)
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         return self.reader.read_busy(people, window)
