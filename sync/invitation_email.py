@@ -46,7 +46,8 @@ def subject(invitation: Invitation) -> str:
 def text(invitation: Invitation, now: datetime) -> str:
     s, zone = invitation.series, invitation.zone
     other = s.attendee if invitation.recipient.email.lower() == s.organiser.email.lower() else None
-    who = f"with {other.name or other.email}" if other else f"with {s.organiser.name}"
+    person = other or s.organiser
+    who = f"with {person.name or person.email}"
     first_name = (invitation.recipient.name or invitation.recipient.email).split()[0]
     lines = [f"Hi {first_name},", ""]
     if invitation.method == CANCEL:

@@ -50,6 +50,8 @@ class RadicaleServer:
         self.failures: list[int] = []
         """Statuses to answer the next requests with, one each, before the server sees them."""
         self.requests: Counter[str] = Counter()
+        self.before_conditional_put: Callable[[], None] | None = None
+        """Runs once when the next PUT with If-Match arrives: a person's change racing ours."""
         self._server: BaseWSGIServer = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -72,6 +74,9 @@ class RadicaleServer:
             status = self.failures.pop(0)
             start_response(f"{status} Injected", [("Retry-After", "0")])
             return [b""]
+        if method == "PUT" and "HTTP_IF_MATCH" in environ and self.before_conditional_put:
+            racing, self.before_conditional_put = self.before_conditional_put, None
+            racing()
         if method == "REPORT" and b"free-busy-query" in body:
             self.requests["free-busy"] += 1
             if not self.free_busy:

@@ -131,6 +131,22 @@ def test_a_decline_is_seen_and_kept_when_the_series_changes(
     assert master["ATTENDEE"].params["PARTSTAT"] == "DECLINED"
 
 
+def test_a_change_made_while_we_write_is_not_overwritten(
+    radicale_server: RadicaleServer,
+) -> None:
+    caldav, url = connector(radicale_server)
+    series = eventful_series()
+    caldav.write_series(series)
+    radicale_server.before_conditional_put = lambda: edit(
+        radicale_server, url, "SUMMARY:Check-in: Karin / Bo", "SUMMARY:Karin's own title"
+    )
+    with pytest.raises(WriteFailed, match=r"changed in karin\.lind@example\.com's calendar while"):
+        caldav.write_series(replace(series, sequence=1, description="New purpose."))
+    (master, _) = stored(radicale_server, url).walk("VEVENT")
+    assert master["SUMMARY"] == "Karin's own title"
+    assert master["DESCRIPTION"] != "New purpose."
+
+
 def test_a_series_deleted_by_a_person_is_not_recreated(radicale_server: RadicaleServer) -> None:
     caldav, url = connector(radicale_server)
     series = eventful_series()
