@@ -273,6 +273,8 @@ def _approve(args: argparse.Namespace) -> int:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
     if report.exported:
         print(f"Calendar files written to {report.export_dir()}.")
+    for text in report.invitation_lines():
+        print(text)
     return code
 
 

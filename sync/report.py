@@ -158,6 +158,11 @@ class RunReport:
         if self.digest_failures:
             lines += ["", "Digest emails not sent (kept, and retried by the next run):"]
             lines += [f"  {email}: {why}" for email, why in sorted(self.digest_failures.items())]
+        lines += self.invitation_lines()
+        return lines
+
+    def invitation_lines(self) -> list[str]:
+        lines = []
         if self.invitations_sent:
             lines.append(f"Invitations sent to: {', '.join(sorted(set(self.invitations_sent)))}.")
         if self.invitations_written:

@@ -181,5 +181,6 @@ def test_approving_sends_the_invitation_at_once(
     )
     assert approved.code == 0, approved.err
     assert "Booked #" in approved.out
+    assert f"Invitations: 1 written to {config.data / 'outbox'}/" in approved.out
     assert [who for who, _ in sent(config)] == ["lena@example.com"]
     assert len(radicale_server.get(url)[1]) > 0
