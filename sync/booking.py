@@ -161,7 +161,8 @@ def _intent(series: SeriesRecord) -> str:
     """What a write would do, in words, for a dry run."""
     where = f"{series.proposal.manager}'s {series.calendar} calendar"
     if series.state is SeriesState.BOOKING:
-        return f"create the series in {where}"
+        first = series.first_start.astimezone(ZoneInfo(series.proposal.timezone))
+        return f"create the series in {where}, first on {first:%Y-%m-%d %H:%M} ({first.tzinfo})"
     if series.state is SeriesState.CANCELLED:
         return f"delete the series from {where}"
     if series.state is SeriesState.SUPERSEDED:

@@ -39,6 +39,16 @@ class Cadence:
             raise ValueError(f'"{text}": N must be between 1 and {MAX_WEEKS}')
         raise ValueError(f'"{text}" is not one of {CADENCE_CHOICES}')
 
+    @classmethod
+    def from_rrule(cls, rule: str) -> Cadence:
+        """The cadence of a rule this service wrote (the inverse of `rrule`)."""
+        parts = dict(part.split("=", 1) for part in rule.removeprefix("RRULE:").split(";"))
+        if parts.get("FREQ") == "MONTHLY":
+            return cls(monthly=True)
+        if parts.get("FREQ") != "WEEKLY":
+            raise ValueError(f"not a check-in rule: {rule}")
+        return cls(int(parts.get("INTERVAL", "1")))
+
     @property
     def label(self) -> str:
         if self.monthly:

@@ -18,8 +18,9 @@ from sync.store import SeriesRecord, SeriesState, Store
 
 MOVED_BY_PERSON = "moved in the calendar by a person"
 CANCELLED_BY_PERSON = "cancelled in the calendar by a person"
-MASS_DELETION_MINIMUM = 3
-"""Below this many series, a calendar showing fewer is people deleting, not a lost mailbox."""
+MASS_DELETION_MINIMUM = 2
+"""A calendar with a single series that vanishes is a person deleting it; from two on, losing
+more than half at once looks like a lost mailbox or permission."""
 
 
 def observe_calendars(
@@ -55,7 +56,7 @@ def observe_calendars(
             missing
             and not accept_deletions
             and len(items) >= MASS_DELETION_MINIMUM
-            and len(missing) * 2 > len(items)
+            and len(missing) * 2 > len(items)  # fewer than half remain
         ):
             report.read_errors[organiser] = (
                 f"the calendar shows only {len(items) - len(missing)} of the {len(items)} series "

@@ -21,7 +21,7 @@ from sync.export.series import export_all
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
 from sync.logs import FORMATS, setup_logging
-from sync.nightly import RunOptions, book_approved_now, run_nightly
+from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
@@ -126,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="report every problem in settings.toml and people.toml"
     )
     check.set_defaults(handler=_config_check)
+
+    rebuild = commands.add_parser(
+        "rebuild",
+        parents=[common],
+        help="recover the series checkin-sync booked from the calendars into the database",
+    )
+    rebuild.set_defaults(handler=_rebuild)
 
     doctor = commands.add_parser(
         "doctor",
@@ -299,6 +306,17 @@ def _config_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(summary)
     return EXIT_OK
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    result = rebuild_store(_config_dir(args), datetime.now(UTC))
+    print(
+        f"Recovered {len(result.booked)} booked and {len(result.ended)} ended series "
+        "from the calendars."
+    )
+    for organiser, error in sorted(result.errors.items()):
+        print(f"  could not read {organiser}: {error}", file=sys.stderr)
+    return EXIT_ATTENTION if result.errors else EXIT_OK
 
 
 def _doctor(args: argparse.Namespace) -> int:

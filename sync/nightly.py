@@ -39,6 +39,7 @@ from sync.paths import Paths
 from sync.planner import Commitment, PairRequest, PlanFailure, PlanningInput, plan
 from sync.progress import Progress
 from sync.provider_hours import with_provider_hours
+from sync.rebuild import Rebuilt, rebuild
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
@@ -78,13 +79,15 @@ def run_nightly(
     report.config_problems = roster.problems
     lock: AbstractContextManager[object] = nullcontext() if options.dry_run else RunLock(paths.lock)
     with lock:
+        # a database that is not there yet may have been lost: the calendars know its series
+        fresh = not paths.database.exists()
         store = (
             Store.scratch(paths.database, quiescent=RunLock(paths.lock).holder() is None)
             if options.dry_run
             else Store.open(paths.database)
         )
         try:
-            _Night(
+            night = _Night(
                 options=options,
                 settings=settings,
                 roster=roster,
@@ -93,7 +96,9 @@ def run_nightly(
                 now=now,
                 report=report,
                 connectors=connectors,
-            ).run()
+            )
+            night.fresh = fresh and not options.dry_run
+            night.run()
         finally:
             store.close()
     if not options.dry_run:
@@ -101,6 +106,23 @@ def run_nightly(
     if options.report_json is not None:
         report.save(options.report_json)
     return report
+
+
+def rebuild_store(config_dir: Path, now: datetime) -> Rebuilt:
+    """`checkin-sync rebuild`: add to the database every series the calendars hold that it
+    does not know, under the run lock."""
+    settings = load_settings(config_dir)
+    roster = load_roster(config_dir / "people.toml")
+    if not roster.usable:
+        raise ConfigError(roster.all_problems)
+    paths = Paths(settings.data_dir)
+    connectors = connectors_for(config_dir, settings, roster)
+    with RunLock(paths.lock):
+        store = Store.open(paths.database)
+        try:
+            return rebuild(store, roster, connectors, paths, now, settings.horizon_weeks)
+        finally:
+            store.close()
 
 
 def book_approved_now(
@@ -166,6 +188,7 @@ class _Night:
         self.connectors = connectors
         self.earliest = now + timedelta(hours=settings.min_notice_hours)
         self.deadline = Deadline(settings.run_deadline_minutes * 60)
+        self.fresh = False
         self.progress = Progress(enabled=options.progress)
         self.window = Interval(now, now + timedelta(weeks=settings.horizon_weeks, days=7))
 
@@ -173,6 +196,9 @@ class _Night:
         self.run_id = self.store.begin_run(self.now)
         self.busy: dict[str, list[BusyBlock]] = {}
         self.to_plan: list[PairToPlan] = []
+        if self.fresh:
+            # not subject to the deadline: once the database exists, it would never happen
+            self.step("rebuild from calendars", self.rebuild)
         steps: list[tuple[str, Callable[[], None]]] = [
             ("observe calendars", self.observe),
             ("read calendars", self.read),
@@ -207,6 +233,18 @@ class _Night:
         event(log, "step done", step=name, seconds=round(time.monotonic() - started, 3))
 
     # ------------------------------------------------------------------ steps
+
+    def rebuild(self) -> None:
+        rebuilt = rebuild(
+            self.store,
+            self.roster,
+            self.connectors,
+            self.paths,
+            self.now,
+            self.settings.horizon_weeks,
+        )
+        self.report.rebuilt = rebuilt.booked + rebuilt.ended
+        self.report.read_errors.update(rebuilt.errors)
 
     def observe(self) -> None:
         observe_calendars(

@@ -33,6 +33,8 @@ class RunReport:
     declined: list[PairLine] = field(default_factory=list)
     kept_up: list[PairLine] = field(default_factory=list)
     would_write: list[PairLine] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    """Series recovered from the calendars into a new state database (by UID)."""
     stopped: list[str] = field(default_factory=list)
     """Steps left out because the run reached its deadline."""
     config_problems: list[str] = field(default_factory=list)
@@ -112,6 +114,12 @@ class RunReport:
         if self.read_errors:
             lines += ["", "Calendars that could not be read:"]
             lines += [f"  {email}: {error}" for email, error in sorted(self.read_errors.items())]
+        if self.rebuilt:
+            lines += [
+                "",
+                f"No state database was found: {len(self.rebuilt)} series checkin-sync had "
+                "booked were recovered from the calendars.",
+            ]
         if self.stopped:
             lines += [
                 "",

@@ -62,6 +62,11 @@ calendar = "google"
 
 @pytest.fixture
 def org(config: ConfigDir, google_emulator: GoogleCalendarEmulator) -> ConfigDir:
+    return google_org(config, google_emulator)
+
+
+def google_org(config: ConfigDir, google_emulator: GoogleCalendarEmulator) -> ConfigDir:
+    """Karin on Google with Lena (Google) and Erik (an .ics file), against the emulator."""
     google_emulator.add_user(KARIN, timezone="Europe/Stockholm")
     google_emulator.add_user(LENA, timezone="America/New_York")
     google_emulator.add_user(OMAR, timezone="Europe/Stockholm")

@@ -158,3 +158,23 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(org: ConfigDir, slow_calendar
     org.people(PEOPLE)
     after = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     assert after.returncode == 0, after.stderr
+
+
+def test_progress_shows_on_a_terminal_only() -> None:
+    import io
+
+    from sync.progress import Progress
+
+    screen = io.StringIO()
+    shown = Progress(stream=screen, enabled=True)
+    shown.show("booking", 1, 4)
+    shown.show("booking", 4, 4)
+    shown.done()
+    assert "booking" in screen.getvalue() and "4/4" in screen.getvalue()
+    assert screen.getvalue().endswith("\r")
+
+    piped = io.StringIO()  # not a terminal: cron, a pipe, a log file
+    quiet = Progress(stream=piped)
+    quiet.show("booking", 1, 4)
+    quiet.done()
+    assert piped.getvalue() == ""

@@ -86,6 +86,25 @@ class RemoteSeries:
     or None where the occurrence was cancelled."""
 
 
+@dataclass(frozen=True)
+class FoundSeries:
+    """A series this service booked, as a calendar holds it: enough to rebuild the store."""
+
+    uid: str
+    organiser: str
+    attendee: str
+    attendee_name: str
+    timezone: str
+    first_start: datetime
+    duration: int
+    rrule: str
+    """Without UNTIL; `until` carries the end, if the series was ended."""
+    until: datetime | None = None
+    cancelled: bool = False
+    sequence: int = 0
+    exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)
+
+
 @dataclass
 class Observation:
     """An organiser's calendar as seen tonight; `error` if it could not be read at all."""
@@ -115,6 +134,11 @@ class CalendarWriter(Protocol):
         reconcile. `expected` lists, per series, the rule start of every occurrence that
         should take place in `window`, for providers that show a cancelled occurrence only
         by leaving it out."""
+        ...
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        """Every series this service booked in the organiser's calendar, ended ones too, with
+        their changed occurrences inside `window`. Raises WriteFailed if it cannot be read."""
         ...
 
 

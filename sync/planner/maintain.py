@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sync.model import Occurrence
 from sync.planner.intervals import Spans
-from sync.planner.solver import PairRequest, PlanningInput, _instant, _Planner
+from sync.planner.solver import PairRequest, PlanningInput, _Planner, local_instant
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _maintain_one(planner: _Planner, item: BookedPair) -> tuple[Occurrence, ...]
     known = {o.original_start: o for o in item.occurrences}
     result: dict[datetime, Occurrence] = dict(known)
     for day in pair.cadence.dates(local_first.date(), planner.horizon_end.date()):
-        start = _instant(day, clock, zone)
+        start = local_instant(day, clock, zone)
         if start is None or start >= planner.horizon_end:
             continue
         current = known.get(start)

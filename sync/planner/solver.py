@@ -232,7 +232,7 @@ class _Planner:
             starts = [
                 s
                 for s in (
-                    _instant(day, pattern.clock, zone)
+                    local_instant(day, pattern.clock, zone)
                     for day in cadence.dates(pattern.first, self.horizon_end.date())
                 )
                 if s is not None and s < self.horizon_end
@@ -360,7 +360,7 @@ class _Planner:
             day = monday + timedelta(days=offset)
             minute = _grid_ceil(hours.start)
             while minute + minutes <= hours.end.hour * 60 + hours.end.minute:
-                start = _instant(day, time(minute // 60, minute % 60), zone)
+                start = local_instant(day, time(minute // 60, minute % 60), zone)
                 minute += GRID_MINUTES
                 if start is None or not self.is_free(pair, free, start, minutes):
                     continue
@@ -436,7 +436,7 @@ def _grid_ceil(clock: time) -> int:
     return -(-minutes // GRID_MINUTES) * GRID_MINUTES
 
 
-def _instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
+def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a local wall-clock time, or None if the clock skips it (DST gap)."""
     local = datetime.combine(day, clock, zone)
     instant = local.astimezone(UTC)
@@ -451,7 +451,7 @@ def _first_dates(cadence: Cadence, weekday: int, clock: time, earliest: datetime
     assert isinstance(zone, ZoneInfo)
 
     def fits(day: date) -> bool:
-        start = _instant(day, clock, zone)
+        start = local_instant(day, clock, zone)
         return start is not None and start >= earliest
 
     if cadence.monthly:

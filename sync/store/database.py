@@ -16,13 +16,14 @@ from sync.errors import StoreError
 from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import now_text
+from sync.store.restore import RestoreMixin
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 
 
 # SeriesMixin builds on ProposalsMixin and InvitationsMixin on OutboxMixin, so they come
 # first; the audit log and transactions come from StoreBase, under all of them
-class Store(SeriesMixin, ProposalsMixin, InvitationsMixin):
+class Store(RestoreMixin, SeriesMixin, ProposalsMixin, InvitationsMixin):
     """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
     private in-memory copy for dry runs, so they can plan without writing anything."""
 

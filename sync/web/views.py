@@ -195,7 +195,7 @@ def _what_happened(store: Store, seen: ProposalRecord) -> str:
     if last is not None:
         actor = "you" if last["actor"] == _actor() else last["actor"]
         zone = _presenter().viewer_zone(latest.timezone)
-        when = moment(_instant(last["at"]), zone)
+        when = moment(local_instant(last["at"]), zone)
         who = f" by {actor} on {when} {zone_label(zone)}"
         note = f" ({last['note']})" if last["note"] else ""
     else:
@@ -214,5 +214,5 @@ def _what_happened(store: Store, seen: ProposalRecord) -> str:
     }[latest.state]
 
 
-def _instant(text: str) -> datetime:
+def local_instant(text: str) -> datetime:
     return datetime.fromisoformat(text)

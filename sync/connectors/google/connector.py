@@ -8,7 +8,13 @@ from datetime import datetime
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    FoundSeries,
+    Observation,
+)
 from sync.connectors.google.auth import SCOPE_FREEBUSY, SETTING, GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.reading import GoogleReader
@@ -54,6 +60,9 @@ class GoogleConnector:
 
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        return self.writer.list_series(organiser, window)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from googleapiclient.errors import HttpError
 
-from sync.connectors.base import Observation, RemoteSeries, WriteFailed
+from sync.connectors.base import FoundSeries, Observation, RemoteSeries, WriteFailed
 from sync.connectors.google.auth import SCOPE_EVENTS
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import describe, status_of
@@ -25,6 +26,16 @@ from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
 TAG = "checkinSync"
 SERIES_KEY = "checkinSeries"
 GONE = (404, 410)
+
+
+def split_until(line: str) -> tuple[str, datetime | None]:
+    """ "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20270301T000000Z" → the rule and its end."""
+    parts = line.removeprefix("RRULE:").split(";")
+    until = None
+    for part in parts:
+        if part.startswith("UNTIL="):
+            until = datetime.strptime(part[6:], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return ";".join(p for p in parts if not p.startswith("UNTIL=")), until
 
 
 def event_id(uid: str) -> str:
@@ -267,6 +278,39 @@ class GoogleWriter:
             token = answer.get("nextPageToken")
             if not token:
                 return found
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        try:
+            masters = self._tagged(organiser)
+            return [self._found(organiser, uid, item, window) for uid, item in masters.items()]
+        except (HttpError, RetriesExhausted, OSError) as error:
+            raise WriteFailed(f"{organiser}'s Google Calendar: {describe(error)}") from error
+
+    def _found(
+        self, organiser: str, uid: str, item: dict[str, Any], window: Interval
+    ) -> FoundSeries:
+        start, end = parse_instant(item["start"]), parse_instant(item["end"])
+        zone = item["start"].get("timeZone", "UTC")
+        rule, until = split_until(
+            next(r for r in item.get("recurrence", []) if r.startswith("RRULE:"))
+        )
+        attendee = (item.get("attendees") or [{}])[0]
+        cancelled = item.get("status") == "cancelled"
+        remote = self._remote(organiser, uid, None if cancelled else item, window)
+        return FoundSeries(
+            uid=uid,
+            organiser=organiser,
+            attendee=str(attendee.get("email", "")).lower(),
+            attendee_name=str(attendee.get("displayName", "")),
+            timezone=zone,
+            first_start=start.astimezone(ZoneInfo(zone)),
+            duration=int((end - start).total_seconds() // 60),
+            rrule=rule,
+            until=until,
+            cancelled=cancelled,
+            sequence=int(item.get("sequence", 0)),
+            exceptions=remote.exceptions,
+        )
 
     def _remote(
         self, organiser: str, uid: str, master: dict[str, Any] | None, window: Interval

@@ -33,8 +33,20 @@ def _setting(key: str) -> str:
     return f"[outlook] {key} (env CHECKIN_SYNC_OUTLOOK__{key.upper()})"
 
 
+class _Session(requests.Session):
+    """A session whose every request has a timeout, msal's token requests included."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
 def http_session(settings: OutlookSettings) -> requests.Session:
-    session = requests.Session()
+    session = _Session(settings.timeout_seconds)
     if settings.ca_bundle is not None:
         session.verify = str(settings.ca_bundle)
         # REQUESTS_CA_BUNDLE in the environment would otherwise win over `verify`

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    FoundSeries,
+    Observation,
+)
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import GraphClient
 from sync.connectors.outlook.reading import GraphReader
@@ -42,6 +48,9 @@ class OutlookConnector:
 
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        return self.writer.list_series(organiser, window)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval

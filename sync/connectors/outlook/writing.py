@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import Observation, RemoteSeries, WriteFailed
+from sync.connectors.base import FoundSeries, Observation, RemoteSeries, WriteFailed
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
-from sync.connectors.outlook.reading import graph_time
+from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
 
@@ -58,6 +58,27 @@ def recurrence(series: BookedSeries) -> dict[str, Any]:
         span = {"type": "endDate", "startDate": start, "endDate": last}
     span["recurrenceTimeZone"] = series.timezone
     return {"pattern": pattern, "range": span}
+
+
+def rule_from(value: dict[str, Any], zone: str) -> tuple[str, datetime | None]:
+    """Graph's patternedRecurrence back to the RRULE this service wrote (the inverse of
+    `recurrence`), and the instant the series ends, if it has an end date."""
+    pattern, span = value.get("pattern", {}), value.get("range", {})
+    day = RRULE_DAYS[DAY_NAMES.index(str(pattern["daysOfWeek"][0]).lower())]
+    if pattern.get("type") == "relativeMonthly":
+        nth = {name: number for number, name in INDEX.items()}[pattern.get("index", "first")]
+        rule = f"FREQ=MONTHLY;BYDAY={nth}{day}"
+    else:
+        interval = int(pattern.get("interval", 1))
+        rule = f"FREQ=WEEKLY;BYDAY={day}" if interval == 1 else (
+            f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={day}"
+        )  # fmt: skip
+    until = None
+    if span.get("type") == "endDate" and span.get("endDate"):
+        # endDate is the last local day that may hold an occurrence
+        after = datetime.fromisoformat(span["endDate"]).date() + timedelta(days=1)
+        until = datetime.combine(after, datetime.min.time(), ZoneInfo(zone))
+    return rule, until
 
 
 def _local(instant: datetime, zone: str) -> dict[str, str]:
@@ -254,6 +275,60 @@ class GraphWriter:
         observation.requests = self.client.total_requests() - before
         return observation
 
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        try:
+            return [self._found(organiser, item, window) for item in self._tagged(organiser)]
+        except PROVIDER_ERRORS as error:
+            raise WriteFailed(f"{organiser}'s Outlook calendar: {describe(error)}") from error
+
+    def _tagged(self, organiser: str) -> Iterator[dict[str, Any]]:
+        url: str | None = self.client.url(organiser, "/events")
+        params: dict[str, str] | None = {
+            "$filter": (
+                f"singleValueExtendedProperties/Any(ep: ep/id eq '{SERIES_PROPERTY}' "
+                "and ep/value ne null)"
+            ),
+            "$expand": f"singleValueExtendedProperties($filter=id eq '{SERIES_PROPERTY}')",
+            "$top": "100",
+        }
+        while url:
+            answer = self.client.call("events.list", organiser, "GET", url, params=params)
+            for item in answer.get("value", []):
+                if item.get("type", "seriesMaster") == "seriesMaster":
+                    yield item
+            url, params = answer.get("@odata.nextLink"), None
+
+    def _found(self, organiser: str, item: dict[str, Any], window: Interval) -> FoundSeries:
+        uid = next(
+            str(p["value"])
+            for p in item.get("singleValueExtendedProperties", [])
+            if p.get("id", "").lower() == SERIES_PROPERTY.lower()
+        )
+        start, end = graph_time(item["start"]), graph_time(item["end"])
+        # Graph answers in UTC unless asked otherwise; the series' own zone is kept here
+        zone = iana_zone(
+            item["recurrence"].get("range", {}).get("recurrenceTimeZone")
+            or item.get("originalStartTimeZone")
+            or item["start"].get("timeZone", "UTC")
+        )
+        rule, until = rule_from(item["recurrence"], zone)
+        attendee = (item.get("attendees") or [{}])[0].get("emailAddress", {})
+        cancelled = bool(item.get("isCancelled"))
+        exceptions = {} if cancelled else self._exceptions(organiser, str(item["id"]), [], window)
+        return FoundSeries(
+            uid=uid,
+            organiser=organiser,
+            attendee=str(attendee.get("address", "")).lower(),
+            attendee_name=str(attendee.get("name", "")),
+            timezone=zone,
+            first_start=start.astimezone(ZoneInfo(zone)),
+            duration=int((end - start).total_seconds() // 60),
+            rrule=rule,
+            until=until,
+            cancelled=cancelled,
+            exceptions=exceptions,
+        )
+
     def _remote(
         self, organiser: str, uid: str, starts: Sequence[datetime], window: Interval
     ) -> RemoteSeries:
@@ -265,9 +340,15 @@ class GraphWriter:
             for a in master.get("attendees", [])
             if str(a.get("status", {}).get("response", "")).lower() == "declined"
         )
+        exceptions = self._exceptions(organiser, str(master["id"]), starts, window)
+        return RemoteSeries(uid, exists=True, declined_by=declined, exceptions=exceptions)
+
+    def _exceptions(
+        self, organiser: str, event: str, starts: Sequence[datetime], window: Interval
+    ) -> dict[datetime, Interval | None]:
         exceptions: dict[datetime, Interval | None] = {}
         seen = set()
-        for item in self.instances(organiser, str(master["id"]), window):
+        for item in self.instances(organiser, event, window):
             if "originalStart" not in item:
                 continue
             original = graph_time(_utc(item["originalStart"]))
@@ -281,7 +362,7 @@ class GraphWriter:
         for original in starts:
             if original not in seen:
                 exceptions[original] = None  # Graph leaves a cancelled occurrence out
-        return RemoteSeries(uid, exists=True, declined_by=declined, exceptions=exceptions)
+        return exceptions
 
 
 def _utc(value: str) -> dict[str, str]:

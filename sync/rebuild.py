@@ -1,0 +1,154 @@
+"""Recovering the store from the calendars: every series this service booked carries its
+identity (a tag in Google and Outlook, its UID in the exported .ics files), so a lost
+database is rebuilt from what the calendars hold, and nothing already booked is proposed
+or written again."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.cadence import Cadence
+from sync.connectors.base import Connectors, FoundSeries, WriteFailed
+from sync.connectors.registry import kind_of
+from sync.export.found import found_in_export
+from sync.identity import fingerprint, series_uid
+from sync.model import Interval, Occurrence, OccurrenceStatus
+from sync.paths import Paths
+from sync.planner.solver import local_instant
+from sync.roster import Roster
+from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
+
+ACTOR = "rebuild"
+MAX_GENERATION = 10_000
+
+
+@dataclass
+class Rebuilt:
+    booked: list[str] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def rebuild(
+    store: Store,
+    roster: Roster,
+    connectors: Connectors,
+    paths: Paths,
+    now: datetime,
+    horizon_weeks: int,
+) -> Rebuilt:
+    result = Rebuilt()
+    window = Interval(now - timedelta(days=1), now + timedelta(weeks=horizon_weeks, days=7))
+    for email, manager in sorted(roster.managers.items()):
+        kind = kind_of(manager.person.calendar)
+        writer = connectors.writers.get(kind)
+        try:
+            if writer is not None:
+                found = writer.list_series(email, window)
+            else:
+                found = found_in_export(paths.export / f"{email}.ics", email)
+                kind = EXPORT_ONLY
+        except WriteFailed as error:
+            result.errors[email] = str(error)
+            continue
+        for series in found:
+            if store.has_series(series.uid):
+                continue
+            ended = _restore(store, roster, series, kind, now, window.end)
+            (result.ended if ended else result.booked).append(series.uid)
+    return result
+
+
+def _restore(
+    store: Store,
+    roster: Roster,
+    found: FoundSeries,
+    calendar: str,
+    now: datetime,
+    horizon_end: datetime,
+) -> bool:
+    cadence = Cadence.from_rrule(found.rrule)
+    manager = roster.managers.get(found.organiser)
+    employee = roster.employees.get(found.attendee)
+    occurrences = _occurrences(found, cadence, now, horizon_end)
+    state = (
+        SeriesState.CANCELLED
+        if found.cancelled
+        else SeriesState.SUPERSEDED
+        if found.until is not None
+        else SeriesState.BOOKED
+    )
+    content = NewProposal(
+        manager=found.organiser,
+        employee=found.attendee,
+        manager_name=manager.person.name if manager else found.organiser,
+        employee_name=employee.person.name if employee else found.attendee_name or found.attendee,
+        fingerprint=fingerprint(found.organiser, cadence.label, found.duration),
+        cadence=cadence.label,
+        cadence_reason="regular cadence",
+        duration=found.duration,
+        timezone=found.timezone,
+        rrule=found.rrule,
+        first_start=found.first_start,
+        occurrences=occurrences,
+        explanation="Recovered from the calendar after the state database was lost.",
+        alternatives=[],
+        reason="rebuilt from the calendar",
+        organiser_calendar=calendar,
+    )
+    store.restore_series(
+        content,
+        uid=found.uid,
+        generation=_generation(found),
+        state=state,
+        calendar=calendar,
+        sequence=found.sequence,
+        first_start=found.first_start,
+        until=found.until,
+        occurrences=occurrences,
+        actor=ACTOR,
+    )
+    return state is not SeriesState.BOOKED
+
+
+def _generation(found: FoundSeries) -> int:
+    """The generation the UID was made from, so the next series of the pair gets a new one."""
+    for generation in range(1, MAX_GENERATION):
+        if series_uid(found.organiser, found.attendee, generation) == found.uid:
+            return generation
+    # not made from this pair (the roster changed): any generation no new UID will reach
+    return MAX_GENERATION + int(hashlib.sha256(found.uid.encode()).hexdigest()[:6], 16)
+
+
+def _occurrences(
+    found: FoundSeries, cadence: Cadence, now: datetime, horizon_end: datetime
+) -> tuple[Occurrence, ...]:
+    """The dates ahead, as the calendar has them; what people changed stays as they left it."""
+    zone = ZoneInfo(found.timezone)
+    local = found.first_start.astimezone(zone)
+    length = timedelta(minutes=found.duration)
+    result = []
+    for day in cadence.dates(local.date(), horizon_end.date()):
+        start = local_instant(day, local.time().replace(tzinfo=None), zone)
+        if start is None or start < now or start >= horizon_end:
+            continue
+        if found.until is not None and start >= found.until:
+            break
+        if start in found.exceptions:
+            actual = found.exceptions[start]
+            if actual is None:
+                result.append(
+                    Occurrence(start, start, start + length, OccurrenceStatus.SKIPPED,
+                               "not in the calendar", fixed=True)
+                )  # fmt: skip
+            else:
+                result.append(
+                    Occurrence(start, actual.start, actual.end, OccurrenceStatus.MOVED,
+                               "moved in the calendar", fixed=True)
+                )  # fmt: skip
+            continue
+        result.append(Occurrence(start, start, start + length))
+    return tuple(result)

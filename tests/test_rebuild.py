@@ -1,0 +1,117 @@
+"""A lost state database is rebuilt from the calendars: nothing booked is proposed again,
+nothing is written twice, and what people changed stays as they left it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sync.model import Interval
+from tests.conftest import ConfigDir, Result
+from tests.emulators import GoogleCalendarEmulator, GraphEmulator
+from tests.google_helpers import connector as google_connector
+from tests.outlook_helpers import connector as outlook_connector
+from tests.test_google_connector import series as google_series
+from tests.test_google_end_to_end import KARIN, LENA, book, google_org, live
+from tests.test_google_end_to_end import run as google_run
+
+CLI = Callable[..., Result]
+
+
+@pytest.fixture
+def org(config: ConfigDir, google_emulator: GoogleCalendarEmulator) -> ConfigDir:
+    return google_org(config, google_emulator)
+
+
+def states(cli: CLI, config: ConfigDir) -> dict[str, list[tuple[str, str]]]:
+    return {
+        email: sorted((p["state"], p["uid"]) for p in items)
+        for email, items in live(cli, config).items()
+    }
+
+
+def test_the_next_run_rebuilds_a_lost_database_from_google(
+    cli: CLI, org: ConfigDir, google_emulator: GoogleCalendarEmulator
+) -> None:
+    booked = book(cli, org)
+    lena = booked[LENA]
+    second = datetime.fromisoformat(lena["occurrences"][1]["original_start"])
+    moved_to = second + timedelta(days=1)
+    google_emulator.move_instance(KARIN, lena["uid"].split("@")[0], second, moved_to)
+    before = states(cli, org)
+    (org.data / "state.sqlite").unlink()
+    inserts = google_emulator.count("events.insert")
+
+    result = google_run(cli, org)
+    assert result.code == 0, result.out
+    assert "2 series checkin-sync had booked were recovered from the calendars" in result.out
+    assert "Proposed:" not in result.out
+    assert google_emulator.count("events.insert") == inserts
+    assert states(cli, org) == before
+    kept = live(cli, org)[LENA][0]["occurrences"][1]
+    assert (kept["status"], kept["fixed"]) == ("moved", True)
+    assert datetime.fromisoformat(kept["start"]) == moved_to
+    writes = len(google_emulator.writes)
+    assert google_run(cli, org).code == 0
+    assert len(google_emulator.writes) == writes
+
+
+def test_rebuild_command_adds_only_what_the_database_lacks(cli: CLI, org: ConfigDir) -> None:
+    book(cli, org)
+    before = states(cli, org)
+    (org.data / "state.sqlite").unlink()
+    result = cli("--config", str(org.root), "rebuild")
+    assert result.code == 0, result.err
+    assert "Recovered 2 booked and 0 ended series" in result.out
+    assert states(cli, org) == before
+    again = cli("--config", str(org.root), "rebuild")
+    assert "Recovered 0 booked and 0 ended series" in again.out
+
+
+def test_export_only_series_are_rebuilt_from_the_exported_files(
+    cli: CLI, config: ConfigDir
+) -> None:
+    from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
+    config.people(PEOPLE)
+    assert cli("--config", str(config.root), "run", "--now", NOW).code == 0
+    cli("--config", str(config.root), "approve", "--manager", "karin@example.com", "--all")
+    before = states(cli, config)
+    (config.data / "state.sqlite").unlink()
+    result = cli("--config", str(config.root), "run", "--now", NOW)
+    assert result.code == 0
+    assert "Proposed:" not in result.out
+    assert states(cli, config) == before
+
+
+def test_connectors_list_what_they_booked_as_it_was_written(
+    tmp_path: Any,
+) -> None:
+    window = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC))
+    ended = google_series(until=datetime(2027, 3, 2, tzinfo=UTC))
+    with GoogleCalendarEmulator() as emulator:
+        for email in (KARIN, LENA):
+            emulator.add_user(email, timezone="Europe/Stockholm")
+        google = google_connector(emulator, tmp_path)
+        google.write_series(ended)
+        (found,) = google.list_series(KARIN, window)
+    with GraphEmulator() as graph:
+        for email in (KARIN, LENA):
+            graph.add_user(email)
+        outlook = outlook_connector(graph)
+        outlook.write_series(ended)
+        (found_outlook,) = outlook.list_series(KARIN, window)
+    for item in (found, found_outlook):
+        assert item.uid == ended.uid
+        assert (item.organiser, item.attendee) == (KARIN, LENA)
+        assert item.rrule == ended.rrule
+        assert item.first_start == ended.first_start
+        assert item.duration == ended.duration
+        assert item.timezone == ended.timezone
+        assert item.until is not None and item.until <= datetime(2027, 3, 3, tzinfo=UTC)
+        assert item.until > datetime(2027, 2, 23, 14, tzinfo=UTC), "the last date stays in"
