@@ -184,3 +184,24 @@ def test_approving_sends_the_invitation_at_once(
     assert f"Invitations: 1 written to {config.data / 'outbox'}/" in approved.out
     assert [who for who, _ in sent(config)] == ["lena@example.com"]
     assert len(radicale_server.get(url)[1]) > 0
+
+
+def test_a_lost_database_is_rebuilt_from_the_caldav_calendar(
+    cli: CLI, org: tuple[ConfigDir, str], radicale_server: RadicaleServer
+) -> None:
+    config, url = org
+    uid = booked_uid(cli, config)
+    _, before = radicale_server.get(url + resource_name(uid))
+    invitations = len(sent(config))
+    (config.data / "state.sqlite").unlink()
+    writes = radicale_server.requests["PUT"]
+
+    result = run(cli, config)
+    assert result.code == 0, result.out
+    assert "1 series checkin-sync had booked were recovered from the calendars" in result.out
+    assert "Proposed:" not in result.out
+    assert radicale_server.requests["PUT"] == writes, "nothing is written again"
+    assert radicale_server.get(url + resource_name(uid))[1] == before
+    assert len(sent(config)) == invitations, "nobody is invited again"
+    lena = by_employee(proposals(cli, config, "--state", "booked"))["lena@example.com"]
+    assert lena["uid"] == uid

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    FoundSeries,
+    Observation,
+)
 from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
@@ -60,3 +66,6 @@ class CalDavConnector:
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
         return self.writer.observe(organiser, expected, window)
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        return self.writer.list_series(organiser, window)

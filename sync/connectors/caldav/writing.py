@@ -10,15 +10,17 @@ overwritten unseen. Attendees' replies (PARTSTAT) already in the calendar are ke
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from caldav.lib import error as dav_error
 from icalendar import Calendar, Component
 
-from sync.connectors.base import Observation, RemoteSeries, WriteFailed
+from sync.connectors.base import FoundSeries, Observation, RemoteSeries, WriteFailed, is_own_uid
 from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
 from sync.connectors.retry import RetriesExhausted
+from sync.export.found import found_in_calendar
 from sync.export.itip import caldav_resource
 from sync.model import BookedSeries, Interval, SeriesStatus
 
@@ -138,6 +140,33 @@ class CalDavWriter:
             observation.error = f"{organiser}'s CalDAV calendar: {detail}"
         observation.requests = self.client.total_requests() - before
         return observation
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        """Every series this service booked in the organiser's CalDAV calendar (those it
+        cancelled were deleted, so they are not there to find)."""
+        calendar = self.calendar_of(organiser)
+        collection = self.client.client(calendar).calendar(url=calendar.url)
+        try:
+            items: Any = self.client.call("events", lambda: collection.search(event=True))
+            return [
+                series
+                for item in items
+                if is_own_uid(str(item.icalendar_component.get("UID", "")))
+                for series in _found(str(item.data), organiser, window)
+            ]
+        except (dav_error.DAVError, RetriesExhausted, OSError, ValueError) as error:
+            raise WriteFailed(
+                f"{organiser}'s CalDAV calendar: {describe(error, calendar.label)}"
+            ) from error
+
+
+def _found(text: str, organiser: str, window: Interval) -> list[FoundSeries]:
+    found = []
+    for series in found_in_calendar(Calendar.from_ical(text), organiser):
+        # the calendar's own view of each changed date, as the nightly reconcile reads it
+        seen = _remote(series.uid, text, window)
+        found.append(replace(series, exceptions=seen.exceptions))
+    return found
 
 
 def _remote(uid: str, text: str, window: Interval) -> RemoteSeries:
