@@ -3,16 +3,19 @@
 Who is invited depends on where the series lives:
 - only in the exported files (the organiser's calendar is `ics:` or `none`): both people;
 - in the organiser's calendar through a connector that makes the provider invite attendees
-  (Google, or a CalDAV server with scheduling): nobody, so nobody is invited twice;
+  (Google, Outlook, or a CalDAV server with scheduling): nobody, so nobody is invited twice;
 - in the organiser's calendar otherwise (a plain CalDAV store): the attendee.
 
-Each recipient gets a REQUEST when they have not seen the series' current SEQUENCE, and a
-CANCEL when it is cancelled. What was sent is recorded with the queued email, per series and
-recipient, so a re-run or a crash never sends the same version twice.
+Each recipient gets a REQUEST when the series changed in a way their calendar shows since
+they were last sent it (a new SEQUENCE alone, as when a date enters the planning horizon
+just as the rule has it, sends nothing), and a CANCEL when it is cancelled. What was sent
+is recorded with the queued email, per series and recipient, so a re-run or a crash never
+sends the same version twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -60,13 +63,18 @@ def queue_invitations(
             continue
         sent = store.invitations_sent(record.uid)
         method = method_for(series)
+        calendar = itip_calendar(series)
+        digest = content_digest(calendar)
         for person in people:
             email = person.email.lower()
             last = sent.get(email)
-            if last is not None and last >= series.sequence:
+            if last is not None and last.sequence >= series.sequence:
                 continue
-            if last is None and _nothing_to_tell(record, method):
-                store.queue_invitation(record.uid, email, series.sequence, method, "", None)
+            if (last is None and _nothing_to_tell(record, method)) or (
+                last is not None and last.digest == digest
+            ):
+                # e.g. a date entering the horizon as the rule has it: nothing to show
+                store.queue_invitation(record.uid, email, series.sequence, method, "", None, digest)
                 continue
             invitation = Invitation(
                 recipient=person,
@@ -75,14 +83,25 @@ def queue_invitations(
                 method=method,
                 update=last is not None,
                 zone=zones.get(email, series.timezone),
-                calendar=itip_calendar(series),
+                calendar=calendar,
             )
             message = to_email(invitation, settings, now)
             if store.queue_invitation(
-                record.uid, email, series.sequence, method, subject(invitation), message
+                record.uid, email, series.sequence, method, subject(invitation), message, digest
             ):
                 queued += 1
     return queued
+
+
+def content_digest(calendar: bytes) -> str:
+    """What an invitation says, leaving out what changes with every version (SEQUENCE and
+    the time stamps): equal digests mean the recipient's calendar would look the same."""
+    unfolded = calendar.replace(b"\r\n ", b"").split(b"\r\n")
+    kept = [line for line in unfolded if not line.startswith(_VERSIONED)]
+    return hashlib.sha256(b"\r\n".join(kept)).hexdigest()
+
+
+_VERSIONED = (b"SEQUENCE:", b"DTSTAMP:", b"LAST-MODIFIED:")
 
 
 def _nothing_to_tell(record: SeriesRecord, method: str) -> bool:

@@ -19,7 +19,14 @@ from sync.store import SeriesRecord, Store
 from tests.caldav_server import RadicaleServer
 from tests.conftest import ConfigDir, Result
 from tests.interop import expected, with_ical, with_radicale, with_vobject
-from tests.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE, by_employee, proposals, run
+from tests.test_cli_end_to_end import (
+    KARIN_CALENDAR,
+    NOW,
+    PEOPLE,
+    by_employee,
+    proposals,
+    run,
+)
 from tests.test_digest_email import Inbox
 from tests.test_keep_up import busy_event, store_approve
 
@@ -138,6 +145,16 @@ def test_a_moved_date_sends_an_update_with_a_higher_sequence(
             with_radicale(radicale_server, data, who.split("@")[0]),
         ):
             assert times[: len(want)] == want
+
+
+def test_dates_entering_the_horizon_as_planned_send_nothing(cli: CLI, booked: ConfigDir) -> None:
+    before = lena_series(booked)
+    week_later = (datetime.fromisoformat(NOW) + timedelta(weeks=1)).isoformat()
+    assert run(cli, booked, now=week_later).code == 0
+    after = lena_series(booked)
+    assert len(after.occurrences) > len(before.occurrences)
+    assert after.sequence > before.sequence
+    assert len(sent(booked)) == 2, "the calendars would look the same: nobody is emailed"
 
 
 def test_a_cancelled_series_sends_cancel(cli: CLI, booked: ConfigDir) -> None:

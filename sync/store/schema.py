@@ -105,6 +105,7 @@ _MIGRATIONS: dict[int, str] = {
         sequence INTEGER NOT NULL,
         method TEXT NOT NULL,
         outbox_id INTEGER REFERENCES outbox(id),
+        digest TEXT NOT NULL DEFAULT '',
         at TEXT NOT NULL,
         PRIMARY KEY (uid, recipient)
     );
