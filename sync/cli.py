@@ -164,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
         "feed-url", parents=[common], help="print a person's calendar subscription address"
     )
     feed_url.add_argument("email", metavar="EMAIL")
+    feed_url.add_argument(
+        "--new", action="store_true", help="revoke the person's address and print a new one"
+    )
     feed_url.set_defaults(handler=_feed_url)
     return parser
 
@@ -370,12 +373,20 @@ def _feed_url(args: argparse.Namespace) -> int:
     settings = load_settings(config_dir)
     email = args.email.strip().lower()
     person = person_named(config_dir, email)
-    urls = feed_urls(settings.web.public_url, make_token(feed_secret(settings), email))
+    secret = feed_secret(settings)
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        version = store.new_feed_version(email) if args.new else store.feed_version(email)
+    finally:
+        store.close()
+    urls = feed_urls(settings.web.public_url, make_token(secret, email, version))
+    if args.new:
+        print(f"The previous address of {person.name} no longer works.")
     print(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
     print(urls.https)
     print(urls.webcal)
-    print("Anyone with the address can read these check-ins; it stops working when [feeds]")
-    print("secret (or, without one, [web] secret) is changed.")
+    print("Anyone with the address can read these check-ins; --new revokes it and prints")
+    print("another, and changing [feeds] secret (or, without one, [web] secret) revokes all.")
     return EXIT_OK
 
 

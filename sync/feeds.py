@@ -4,6 +4,8 @@ Calendar apps cannot sign in, so the address itself is the key: it carries the p
 email signed with [feeds] secret (or, without one, [web] secret under a salt of its own, so
 a feed address never works as a sign-in link or the other way round). Changing that secret
 revokes every address handed out; people then need their new one (`checkin-sync feed-url`).
+One person's address alone is revoked by giving them a new one (`feed-url --new`): the
+address carries a version number, and only the person's current one works.
 """
 
 from __future__ import annotations
@@ -49,18 +51,23 @@ def feed_secret(settings: Settings, web_secret: str | None = None) -> str:
     )
 
 
-def make_token(secret: str, email: str) -> str:
-    token: str = URLSafeSerializer(secret, salt=_SALT).dumps(email.lower())
+def make_token(secret: str, email: str, version: int = 0) -> str:
+    payload: list[str | int] = [email.lower(), version]
+    token: str = URLSafeSerializer(secret, salt=_SALT).dumps(payload)
     return token
 
 
-def read_token(secret: str, token: str) -> str | None:
-    """The email a genuine token names; None for anything else (revoked, cut short, forged)."""
+def read_token(secret: str, token: str) -> tuple[str, int] | None:
+    """The email and version a genuine token names; None for anything else (cut short,
+    forged, or signed with a secret since replaced)."""
     try:
-        email = URLSafeSerializer(secret, salt=_SALT).loads(token)
+        payload = URLSafeSerializer(secret, salt=_SALT).loads(token)
     except BadSignature:
         return None
-    return email if isinstance(email, str) else None
+    match payload:
+        case [str(email), int(version)]:
+            return email, version
+    return None
 
 
 def feed_urls(public_url: str, token: str) -> FeedUrls:

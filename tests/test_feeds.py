@@ -159,6 +159,21 @@ def test_a_changed_secret_revokes_every_feed_address(booked: ConfigDir) -> None:
     assert web.get(feed_path("lena@example.com", WEB_SECRET)).status_code == 404
 
 
+def test_one_persons_address_is_revoked_alone(cli: CLI, booked: ConfigDir) -> None:
+    old = feed_path("lena@example.com")
+    result = cli("--config", str(booked.root), "feed-url", "lena@example.com", "--new")
+    assert result.code == 0, result.err
+    assert "The previous address of Lena Berg no longer works." in result.out
+    new = result.out.splitlines()[2].removeprefix("https://checkins.example.com")
+    assert new != old
+    web = client(booked)
+    assert web.get(old).status_code == 404
+    assert web.get(new).status_code == 200
+    assert web.get(feed_path("karin@example.com")).status_code == 200, "others' still work"
+    again = cli("--config", str(booked.root), "feed-url", "lena@example.com")
+    assert new in again.out, "without --new, the current address is printed"
+
+
 def test_the_server_log_does_not_show_feed_tokens(
     booked: ConfigDir, caplog: pytest.LogCaptureFixture
 ) -> None:

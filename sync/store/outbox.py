@@ -1,5 +1,5 @@
-"""What the approval app and the digest keep: sign-in links already used, and the digest
-emails waiting in the outbox until they are delivered."""
+"""What the web app and the mail keep: sign-in links already used, which feed address of
+each person works, and the emails waiting in the outbox until they are delivered."""
 
 from __future__ import annotations
 
@@ -27,6 +27,26 @@ class OutboxMixin(StoreBase):
             (link_id, email, now_text()),
         )
         return cursor.rowcount == 1
+
+    # ------------------------------------------------------------------ feed addresses
+
+    def feed_version(self, email: str) -> int:
+        """Which of `email`'s feed addresses works: 0 until one was revoked."""
+        row = self.db.execute(
+            "SELECT version FROM feed_keys WHERE email = ?", (email.lower(),)
+        ).fetchone()
+        return 0 if row is None else int(row["version"])
+
+    def new_feed_version(self, email: str) -> int:
+        """Revoke `email`'s feed address; returns the version of the new one."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO feed_keys (email, version, changed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (email) DO UPDATE SET version = version + 1, "
+                "changed_at = excluded.changed_at",
+                (email.lower(), now_text()),
+            )
+            return self.feed_version(email)
 
     # ------------------------------------------------------------------ outbox
 

@@ -96,7 +96,8 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX outbox_by_recipient ON outbox (recipient);
     """,
     # iTIP invitations: what each recipient was last sent of each series, so a re-run never
-    # sends twice; the outbox tells digests from invitations
+    # sends twice; the outbox tells digests from invitations; feed addresses revoked one
+    # person at a time
     4: """
     ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'digest';
     CREATE TABLE invitations (
@@ -108,6 +109,11 @@ _MIGRATIONS: dict[int, str] = {
         digest TEXT NOT NULL DEFAULT '',
         at TEXT NOT NULL,
         PRIMARY KEY (uid, recipient)
+    );
+    CREATE TABLE feed_keys (
+        email TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        changed_at TEXT NOT NULL
     );
     """,
 }

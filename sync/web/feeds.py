@@ -1,6 +1,6 @@
 """Serving the calendar feeds: no sign-in (the address is the key), conditional requests
 answered with 304 so calendar apps that poll often cost next to nothing, and 404 for any
-address that is not, or no longer, genuine."""
+address that is not genuine, or was revoked."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/feeds/<token>.ics")
 def feed(token: str) -> BaseResponse:
     context = web_context()
-    email = read_token(feed_secret(context.settings, context.secret), token)
-    if email is None:
+    claim = read_token(feed_secret(context.settings, context.secret), token)
+    store = request_store()
+    if claim is None or store.feed_version(claim[0]) != claim[1]:
         abort(404)
+    email = claim[0]
     refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)
-    current = feed_for(email, request_store().series(), refresh)
+    current = feed_for(email, store.series(), refresh)
     response = Response(current.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="check-ins.ics"'
     # cached copies must be checked with us first: the ETag makes that a 304
