@@ -5,12 +5,14 @@ secret behind it changes."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from werkzeug.serving import make_server
@@ -200,3 +202,16 @@ def test_without_a_feeds_secret_the_web_secret_signs_them(cli: CLI, booked: Conf
     path = result.out.splitlines()[1].removeprefix("http://127.0.0.1:8080")
     assert client(booked).get(path).status_code == 200
     assert by_employee(proposals(cli, booked))  # the store is untouched by serving feeds
+
+
+def test_a_manager_finds_her_own_feed_on_her_page(
+    sign_in: Callable[[str], FlaskClient], app: Flask
+) -> None:
+    page = sign_in("karin@example.com").get("/").text
+    match = re.search(r'<code class="feed">https?://[^/]+(/feeds/[^<]+)</code>', page)
+    assert match is not None
+    assert f'href="webcal://checkins.test{match.group(1)}"' in page
+    feed = app.test_client().get(match.group(1))  # no session: calendar apps have none
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    other = sign_in("ade@example.com").get("/").text
+    assert match.group(1) not in other, "each manager sees only her own address"

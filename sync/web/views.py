@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response
 
 from sync import workflow
 from sync.errors import LockHeld, SyncError, UsageError
+from sync.feeds import feed_secret, feed_urls, make_token
 from sync.nightly import book_approved_now
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.timefmt import moment, zone_label
@@ -63,8 +64,13 @@ def home() -> str:
     names |= {r.uid: f"with {r.employee_name}" for r in records}
     history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
+    context = web_context()
+    token = make_token(
+        feed_secret(context.settings, context.secret), viewer, store.feed_version(viewer)
+    )
     return render_template(
         "manager.html",
+        feed=feed_urls(context.settings.web.public_url, token),
         viewer=viewer,
         viewer_name=records[0].manager_name if records else viewer,
         zone=zone_label(zone),
