@@ -19,13 +19,14 @@ from sync.config_check import check_config
 from sync.doctor import diagnose
 from sync.errors import ConfigError, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
+from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
 from sync.logs import FORMATS, setup_logging
 from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
 from sync.paths import Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
-from sync.signin import make_link, manager_named
+from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -161,6 +162,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     login_link.add_argument("email", metavar="EMAIL")
     login_link.set_defaults(handler=_login_link)
+
+    feed_url = commands.add_parser(
+        "feed-url", parents=[common], help="print a person's calendar subscription address"
+    )
+    feed_url.add_argument("email", metavar="EMAIL")
+    feed_url.add_argument(
+        "--new", action="store_true", help="revoke the person's address and print a new one"
+    )
+    feed_url.set_defaults(handler=_feed_url)
     return parser
 
 
@@ -276,6 +286,8 @@ def _approve(args: argparse.Namespace) -> int:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
     if report.exported:
         print(f"Calendar files written to {report.export_dir()}.")
+    for text in report.invitation_lines():
+        print(text)
     return code
 
 
@@ -356,6 +368,28 @@ def _login_link(args: argparse.Namespace) -> int:
         f"{link.expires:%Y-%m-%d %H:%M} UTC:"
     )
     print(link.url)
+    return EXIT_OK
+
+
+def _feed_url(args: argparse.Namespace) -> int:
+    config_dir = _config_dir(args)
+    settings = load_settings(config_dir)
+    email = args.email.strip().lower()
+    person = person_named(config_dir, email)
+    secret = feed_secret(settings)
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        version = store.new_feed_version(email) if args.new else store.feed_version(email)
+    finally:
+        store.close()
+    urls = feed_urls(settings.web.public_url, make_token(secret, email, version))
+    if args.new:
+        print(f"The previous address of {person.name} no longer works.")
+    print(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
+    print(urls.https)
+    print(urls.webcal)
+    print("Anyone with the address can read these check-ins; --new revokes it and prints")
+    print("another, and changing [feeds] secret (or, without one, [web] secret) revokes all.")
     return EXIT_OK
 
 

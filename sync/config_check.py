@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.google.auth import GoogleAuth
 from sync.errors import ConfigError
 from sync.purpose import Purpose
@@ -40,6 +41,11 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
                 problems.append(
                     f"{people}: {role} {person.email}: calendar: file {path} does not exist"
                 )
+        if source.startswith("caldav:") and settings is not None:
+            try:
+                CalDavClient(settings.caldav).credentials(parse_source(source))
+            except ValueError as error:
+                problems.append(f"{people}: {role} {person.email}: calendar: {error}")
     uses_google = any(
         person.calendar == "google"
         for person in [m.person for m in roster.managers.values()]

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sync.mail import Delivery, deliver_outbox
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
 from sync.settings import Settings
@@ -30,7 +29,6 @@ from sync.store import ProposalRecord, State, Store
 from sync.timefmt import TwoZones, moment, pattern, span, zone_label
 
 log = logging.getLogger(__name__)
-OUTBOX = "outbox"
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -76,14 +74,14 @@ def notify_managers(
     roster: Roster,
     report: RunReport,
     issued_at: datetime,
-) -> Delivery:
-    """Queue tonight's digests and deliver everything in the outbox. `issued_at` is the real
-    time (sign-in links expire from it), not the instant a run plans for."""
+) -> None:
+    """Queue tonight's digests; the run delivers them with everything else in the outbox.
+    `issued_at` is the real time (sign-in links expire from it), not the instant a run
+    plans for."""
     for digest in compose(store, settings, roster, report, issued_at):
         store.queue_message(
             digest.recipient, digest.subject, to_email(digest, settings), digest.proposal_ids
         )
-    return deliver_outbox(store, settings.smtp, settings.data_dir / OUTBOX)
 
 
 def compose(

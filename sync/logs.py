@@ -65,5 +65,13 @@ def setup_logging(verbosity: int, fmt: str) -> None:
     root.setLevel(level)
     root.propagate = False
     # libraries log request URLs, some with tokens in them; they stay quiet
-    for noisy in ("googleapiclient", "google_auth_httplib2", "urllib3", "msal", "werkzeug"):
+    for noisy in (
+        "googleapiclient",
+        "google_auth_httplib2",
+        "urllib3",
+        "msal",
+        "werkzeug",
+        "caldav",
+        "niquests",
+    ):
         logging.getLogger(noisy).setLevel(logging.ERROR)

@@ -1,5 +1,5 @@
-"""Delivering queued emails: through SMTP when [smtp] host is set, else as .eml files in
-data_dir/outbox/ for the operator to read or hand on.
+"""Delivering queued emails (digests and invitations): through SMTP when [smtp] host is set,
+else as .eml files in data_dir/outbox/ for the operator to read or hand on.
 
 A message leaves the outbox table only once delivered; anything that fails stays there and
 is tried again by the next run. One SMTP connection serves a whole run, so a mail server
@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-from sync.settings import SmtpSettings
-from sync.store import OutboxMessage, Store
+from sync import faults
+from sync.paths import Paths
+from sync.report import RunReport
+from sync.settings import Settings, SmtpSettings
+from sync.store import DIGEST, INVITATION, OutboxMessage, Store
 
 # the files hold sign-in links: readable by the operator only
 EML_MODE = 0o600
@@ -32,24 +35,37 @@ class Delivery:
     """Recipient → why; those messages stay queued."""
 
 
-def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delivery:
-    delivery = Delivery()
+class Deliveries(dict[str, Delivery]):
+    """What became of the queued emails, by kind (digest, invitation)."""
+
+    def of(self, kind: str) -> Delivery:
+        return self.setdefault(kind, Delivery())
+
+
+def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Deliveries:
+    deliveries = Deliveries()
     messages = store.undelivered_messages()
     if not messages:
-        return delivery
+        return deliveries
     if not smtp.configured:
         for message in messages:
+            faults.point(f"mail {message.kind}")
             try:
+                # named after the message, so writing it again after a crash replaces it
                 path = write_eml(outbox_dir, message)
             except OSError as error:
-                _failed(store, delivery, message, f"cannot write to {outbox_dir}: {error}")
+                why = f"cannot write to {outbox_dir}: {error}"
+                _failed(store, deliveries.of(message.kind), message, why)
             else:
                 store.mark_delivered(message.id, str(path))
-                delivery.written.append(path)
-        return delivery
+                deliveries.of(message.kind).written.append(path)
+        return deliveries
+    done: set[int] = set()
     try:
         with _connect(smtp) as client:
             for message in messages:
+                delivery = deliveries.of(message.kind)
+                faults.point(f"mail {message.kind}")
                 try:
                     client.sendmail(_envelope_sender(smtp), [message.recipient], message.message)
                 except smtplib.SMTPException as error:
@@ -58,20 +74,35 @@ def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delive
                 else:
                     store.mark_delivered(message.id, f"smtp:{smtp.host}")
                     delivery.sent.append(message.recipient)
+                done.add(message.id)
     except (OSError, smtplib.SMTPException) as error:
         why = f"{smtp.host}:{smtp.effective_port}: {_describe(error)}"
         for message in messages:
-            if message.recipient not in delivery.sent and message.recipient not in delivery.failed:
-                _failed(store, delivery, message, why)
-    return delivery
+            if message.id not in done:
+                _failed(store, deliveries.of(message.kind), message, why)
+    return deliveries
+
+
+def deliver_and_report(store: Store, settings: Settings, report: RunReport) -> None:
+    """Deliver everything queued and say in the report what became of it, by kind."""
+    deliveries = deliver_outbox(store, settings.smtp, Paths(settings.data_dir).outbox)
+    digests, invitations = deliveries.of(DIGEST), deliveries.of(INVITATION)
+    report.digests_sent = digests.sent
+    report.digests_written = [str(path) for path in digests.written]
+    report.digest_failures = digests.failed
+    report.invitations_sent = invitations.sent
+    report.invitations_written = [str(path) for path in invitations.written]
+    report.invitation_failures = invitations.failed
 
 
 def write_eml(outbox_dir: Path, message: OutboxMessage) -> Path:
-    """`<created>-<id>-<recipient>.eml`, written atomically so a reader never sees half."""
+    """`<created>-<id>-<recipient>.eml` for a digest, `<created>-<id>-invitation-<recipient>.eml`
+    for an invitation; written atomically so a reader never sees half."""
     outbox_dir.mkdir(parents=True, exist_ok=True)
     stamp = message.created_at.strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "@._-" else "_" for c in message.recipient)
-    path = outbox_dir / f"{stamp}-{message.id}-{safe}.eml"
+    kind = "" if message.kind == DIGEST else f"{message.kind}-"
+    path = outbox_dir / f"{stamp}-{message.id}-{kind}{safe}.eml"
     handle, temporary = tempfile.mkstemp(dir=outbox_dir, prefix=".eml-")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -1,5 +1,6 @@
 """The nightly run, the only place that sequences one: load → lock → reconcile → read →
-plan → store proposals → book approved → export → notify managers → report.
+plan → store proposals → book approved → export → invite → notify managers → send mail →
+report.
 
 Failures are contained per pair: a bad roster entry or an unreadable calendar skips the pairs
 that depend on it and is reported; nothing booked is cancelled because something could not
@@ -28,9 +29,11 @@ from sync.digest import notify_managers
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.health_watch import note_health
+from sync.invitations import queue_invitations
 from sync.keep_up import booked_pairs, keep_up
 from sync.lock import RunLock
 from sync.logs import event
+from sync.mail import deliver_and_report
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PlanFailure, PlanningInput, plan
@@ -146,10 +149,23 @@ def book_approved_now(
             Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
                 report.exported = [str(path) for path in export_all(store, paths.export)]
+                # the people to invite learn of it now too, not after tonight's run
+                zones = _zones(config_dir)
+                if queue_invitations(store, settings, connectors.writers, zones, report.now):
+                    deliver_and_report(store, settings, report)
         finally:
             store.close()
     report.finish()
     return report
+
+
+def _zones(config_dir: Path) -> dict[str, str]:
+    """Everyone's zone, for the times in invitation emails; the series' own zone where the
+    roster cannot be read right now."""
+    try:
+        return load_roster(config_dir / "people.toml").zones()
+    except ConfigError:
+        return {}
 
 
 class _Night:
@@ -211,7 +227,9 @@ class _Night:
             for p in self.store.proposals(states=[State.PENDING])
         ]
         if not self.report.dry_run:
+            self.step("invite", self.invite)
             self.step("notify managers", self.notify_managers)
+            self.step("send mail", self.send_mail)
         self.report.finish()
         self.store.finish_run(self.run_id, self.report.exit_code, self.report.summary())
 
@@ -294,18 +312,22 @@ class _Night:
     def export(self) -> None:
         self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
 
+    def invite(self) -> None:
+        """Queue an invitation for everyone who has not been sent a series' current version."""
+        writers = self.connectors.writers
+        zones = self.roster.zones()
+        queue_invitations(self.store, self.settings, writers, zones, self.now)
+
+    def send_mail(self) -> None:
+        deliver_and_report(self.store, self.settings, self.report)
+
     # ------------------------------------------------------------------ notify
 
     def notify_managers(self) -> None:
-        """Email each manager the digest of what waits for them and what happened tonight.
-        Bookings are done by now: a mail failure is reported and retried next run, it
-        never undoes them."""
-        delivery = notify_managers(
-            self.store, self.settings, self.roster, self.report, datetime.now(UTC)
-        )
-        self.report.digests_sent = delivery.sent
-        self.report.digests_written = [str(path) for path in delivery.written]
-        self.report.digest_failures = delivery.failed
+        """Queue for each manager the digest of what waits for them and what happened
+        tonight. Bookings are done by now: a mail failure is reported and retried next run,
+        it never undoes them."""
+        notify_managers(self.store, self.settings, self.roster, self.report, datetime.now(UTC))
 
     # ------------------------------------------------------------------ reconcile
 

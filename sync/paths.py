@@ -23,5 +23,10 @@ class Paths:
         return self.data_dir / "export"
 
     @property
+    def outbox(self) -> Path:
+        """Emails as .eml files, where no [smtp] host is set."""
+        return self.data_dir / "outbox"
+
+    @property
     def reports(self) -> Path:
         return self.data_dir / "reports"

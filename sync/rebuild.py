@@ -1,7 +1,7 @@
 """Recovering the store from the calendars: every series this service booked carries its
-identity (a tag in Google and Outlook, its UID in the exported .ics files), so a lost
-database is rebuilt from what the calendars hold, and nothing already booked is proposed
-or written again."""
+identity (a tag in Google and Outlook, its UID in CalDAV and the exported .ics files), so a
+lost database is rebuilt from what the calendars hold, and nothing already booked is
+proposed or written again."""
 
 from __future__ import annotations
 

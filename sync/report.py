@@ -52,6 +52,9 @@ class RunReport:
     digests_sent: list[str] = field(default_factory=list)
     digests_written: list[str] = field(default_factory=list)
     digest_failures: dict[str, str] = field(default_factory=dict)
+    invitations_sent: list[str] = field(default_factory=list)
+    invitations_written: list[str] = field(default_factory=list)
+    invitation_failures: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     seconds: float = 0.0
 
@@ -63,6 +66,7 @@ class RunReport:
             or self.read_errors
             or self.write_failures
             or self.digest_failures
+            or self.invitation_failures
             or self.stopped
         )
 
@@ -171,6 +175,23 @@ class RunReport:
         if self.digest_failures:
             lines += ["", "Digest emails not sent (kept, and retried by the next run):"]
             lines += [f"  {email}: {why}" for email, why in sorted(self.digest_failures.items())]
+        lines += self.invitation_lines()
+        return lines
+
+    def invitation_lines(self) -> list[str]:
+        lines = []
+        if self.invitations_sent:
+            lines.append(f"Invitations sent to: {', '.join(sorted(set(self.invitations_sent)))}.")
+        if self.invitations_written:
+            folder = Path(self.invitations_written[0]).parent
+            lines.append(
+                f"Invitations: {len(self.invitations_written)} written to {folder}/ "
+                "(no [smtp] host is set)."
+            )
+        if self.invitation_failures:
+            lines += ["", "Invitations not sent (kept, and retried by the next run):"]
+            failures = sorted(self.invitation_failures.items())
+            lines += [f"  {email}: {why}" for email, why in failures]
         return lines
 
     def export_dir(self) -> str:

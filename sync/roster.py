@@ -70,6 +70,16 @@ class Roster:
     def listed(self, email: str) -> bool:
         return email in self.employees or email in self.skipped
 
+    def people(self) -> list[Person]:
+        """Managers, then employees."""
+        return [m.person for m in self.managers.values()] + [
+            e.person for e in self.employees.values()
+        ]
+
+    def zones(self) -> dict[str, str]:
+        """Everyone's time zone, by email."""
+        return {p.email: p.timezone for p in self.people()}
+
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:

@@ -10,6 +10,7 @@ import re
 from datetime import date, time
 from functools import cache
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -21,7 +22,10 @@ from sync.weekdays import parse_weekday
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
-CALENDAR_KINDS = '"google", "outlook", "ics:<path or https URL>" or "none"'
+CALENDAR_KINDS = (
+    '"google", "outlook", "ics:<path or https URL>", "caldav:<https URL of the calendar>" or "none"'
+)
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 MIN_DURATION, MAX_DURATION = 15, 120
 MAX_DAILY_CAP = 12
 MAX_RETURN_DAYS = 60
@@ -125,7 +129,28 @@ def _calendar(value: str) -> str:
         return text
     if text.startswith("ics:") and text[4:].strip():
         return "ics:" + text[4:].strip()
+    if text.startswith("caldav:"):
+        return "caldav:" + _caldav_url(text[len("caldav:") :].strip())
     raise ValueError(f'"{value}" is not one of {CALENDAR_KINDS}')
+
+
+def _caldav_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(
+            f'"caldav:{url}" needs the https:// address of the calendar, e.g. '
+            '"caldav:https://dav.example.com/calendars/karin/work/"'
+        )
+    # a password in the roster would be read by everyone who edits it
+    if parts.password is not None:
+        raise ValueError(
+            f'"caldav:{parts.scheme}://…@{parts.hostname}…" has a password in it; set it in '
+            "[caldav] passwords (env CHECKIN_SYNC_CALDAV__PASSWORDS) instead"
+        )
+    # credentials must not cross the network in the clear; a server on this machine may
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        raise ValueError(f'"caldav:{url}" must use https:// (http:// only for localhost)')
+    return url
 
 
 def _duration(value: int) -> int:

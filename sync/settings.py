@@ -162,6 +162,72 @@ class SmtpSettings(BaseModel):
         return {"starttls": 587, "tls": 465, "none": 25}[self.security]
 
 
+class FeedSettings(BaseModel):
+    """[feeds]: each person's check-ins as a calendar subscription served by `serve`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: SecretStr | None = Field(
+        default=None,
+        description="Signs feed addresses; a new one revokes every address handed out. "
+        "Default: derived from [web] secret",
+    )
+    refresh_minutes: int = Field(
+        default=60, ge=5, le=24 * 60, description="How often calendar apps are asked to refresh"
+    )
+
+    @field_validator("secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+
+class InvitationSettings(BaseModel):
+    """[invitations]: iTIP invitations by email, for people whose calendar checkin-sync
+    cannot write to. Sent through [smtp], or written to data_dir/outbox/."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    send: bool = Field(default=True, description="Send invitations at all")
+    from_address: str = Field(
+        default="",
+        description="The From: of invitations; empty = the organiser's own address, with "
+        "[smtp] from_address as Sender:",
+    )
+
+
+class CalDavSettings(BaseModel):
+    """[caldav]: how to sign in to CalDAV servers (calendar = "caldav:https://…")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    username: str = Field(default="", description="Account for every caldav: calendar")
+    password: SecretStr | None = Field(
+        default=None, description="Best set as env CHECKIN_SYNC_CALDAV__PASSWORD"
+    )
+    passwords: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='Per account, keyed "user@host", for calendars whose URL names the user '
+        "(https://user@host/…); best set as env CHECKIN_SYNC_CALDAV__PASSWORDS (JSON)",
+    )
+    server_sends_invitations: bool = Field(
+        default=False,
+        description="The server emails attendees itself (RFC 6638 scheduling, as Nextcloud, "
+        "iCloud and Fastmail do); then checkin-sync sends none for series booked there",
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    @model_validator(mode="after")
+    def _password_with_user(self) -> CalDavSettings:
+        if self.username and self.password is None:
+            raise ValueError(
+                "caldav.username is set but there is no password: set CHECKIN_SYNC_CALDAV__PASSWORD"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     """Flat keys, plus one section per integration (a TOML table such as [google]); a
     section key is overridden by env CHECKIN_SYNC_<SECTION>__<KEY>."""
@@ -197,6 +263,9 @@ class Settings(BaseSettings):
     outlook: OutlookSettings = Field(default_factory=OutlookSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
+    invitations: InvitationSettings = Field(default_factory=InvitationSettings)
+    caldav: CalDavSettings = Field(default_factory=CalDavSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -250,5 +319,8 @@ def _describe(path: Path, item: Any) -> str:
         model = section.annotation if section is not None else Settings
         known = ", ".join(getattr(model, "model_fields", Settings.model_fields))
         return f"{where}: unknown setting (known: {known})"
-    shown = "(hidden)" if "secret" in key or "password" in key else repr(item["input"])
-    return f"{where}: {item['msg'].lower()} (got {shown})"
+    # a whole section (a dict) may hold a password next to the key that is wrong
+    hidden = "secret" in key or "password" in key or isinstance(item["input"], dict)
+    shown = "(hidden)" if hidden else repr(item["input"])
+    message = item["msg"][:1].lower() + item["msg"][1:]
+    return f"{where}: {message} (got {shown})"

@@ -15,7 +15,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from sync.errors import ConfigError, SignInError, UsageError
-from sync.model import Manager
+from sync.model import Manager, Person
 from sync.roster import load_roster
 from sync.settings import WebSettings
 
@@ -94,6 +94,15 @@ def manager_named(config_dir: Path, email: str) -> Manager:
             "the managers listed under [[managers]]"
         )
     return manager
+
+
+def person_named(config_dir: Path, email: str) -> Person:
+    """A manager or employee in people.toml; anyone else gets a clear no."""
+    roster = load_roster(config_dir / "people.toml")
+    for person in roster.people():
+        if person.email == email:
+            return person
+    raise UsageError(f"{email} is not in {config_dir / 'people.toml'}")
 
 
 def _serializer(secret: str) -> URLSafeSerializer:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.cli import main
+from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import (  # noqa: F401  (fixtures for every test module)
     google_emulator,
     graph_emulator,
@@ -90,4 +91,5 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 
 # the web app's fixtures, for every test module that asks for them by name
+from tests.test_digest_email import inbox  # noqa: E402, F401
 from tests.web_helpers import app, org, sign_in  # noqa: E402, F401

@@ -13,8 +13,13 @@ from typing import Protocol
 import pytest
 
 from sync.connectors.base import CalendarRef, Connector
+from sync.connectors.caldav.client import CalDavClient
+from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.ics import IcsConnector
+from sync.connectors.retry import RetryPolicy
 from sync.model import BusyBlock, Interval
+from sync.settings import CalDavSettings
+from tests.caldav_server import PASSWORD, USER, RadicaleServer
 from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import connector as google_connector
 from tests.outlook_helpers import connector as outlook_connector
@@ -98,16 +103,47 @@ class OutlookHarness:
         return CalendarRef(email, "Europe/Stockholm", "outlook")  # no such mailbox
 
 
-@pytest.fixture(params=["ics", "google", "outlook"])
+class CalDavHarness:
+    """A real CalDAV server (Radicale) with one calendar per person, read by one service
+    account; `free_busy=False` makes it refuse free-busy queries, as some servers do."""
+
+    def __init__(self, server: RadicaleServer, *, free_busy: bool) -> None:
+        self.server = server
+        server.free_busy = free_busy
+        settings = CalDavSettings(username=USER, password=PASSWORD)
+        client = CalDavClient(settings, RetryPolicy(attempts=2), sleep=lambda _s: None)
+        self.connector: Connector = CalDavConnector(settings, {}, client)
+
+    def person(self, email: str, busy: list[tuple[datetime, datetime]]) -> CalendarRef:
+        url = self.server.calendar(email.split("@")[0])
+        for n, (start, end) in enumerate(busy):
+            self.server.put(
+                url,
+                f"{n}.ics",
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+                f"UID:{email}-{n}\r\nDTSTAMP:20270101T000000Z\r\n"
+                f"DTSTART:{start:%Y%m%dT%H%M%SZ}\r\nDTEND:{end:%Y%m%dT%H%M%SZ}\r\n"
+                "SUMMARY:Private\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            )
+        return CalendarRef(email, "Europe/Stockholm", f"caldav:{url}")
+
+    def unreadable(self, email: str) -> CalendarRef:
+        return CalendarRef(email, "Europe/Stockholm", f"caldav:{self.server.url}/svc/nobody/")
+
+
+@pytest.fixture(params=["ics", "google", "outlook", "caldav", "caldav-without-free-busy"])
 def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     if request.param == "ics":
         yield IcsHarness(tmp_path)
     elif request.param == "google":
         with GoogleCalendarEmulator() as emulator:
             yield GoogleHarness(emulator, tmp_path)
-    else:
+    elif request.param == "outlook":
         with GraphEmulator() as graph:
             yield OutlookHarness(graph)
+    else:
+        with RadicaleServer(tmp_path / "radicale") as server:
+            yield CalDavHarness(server, free_busy=request.param == "caldav")
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -1,10 +1,11 @@
 """Kill a night at every point where it writes, then run again: the calendars end with one
 series per pair, exactly as the store says, and nothing is written twice.
 
-Each crash point is a store commit, a Google Calendar write or an export file replacement
-(see sync/faults.py). The night under test books a newly approved series in Google, keeps
-an existing one healthy (a new conflict moves one of its dates), and books an export-only
-series, so every kind of write is on the way.
+Each crash point is a store commit, a Google Calendar write, an export file replacement or
+an email delivery (see sync/faults.py). The night under test books a newly approved series
+in Google, keeps an existing one healthy (a new conflict moves one of its dates), and books
+an export-only series (whose people are invited by email), so every kind of write is on
+the way.
 """
 
 from __future__ import annotations
@@ -147,6 +148,12 @@ def check_agreement(night: Night) -> None:
             s.uid for s in series if s.proposal.employee == PRIYA
         ]
         assert not list(night.config.export.glob(".*.tmp"))
+        # Priya's series lives only in the files, so she and Ade are invited, once each
+        invited = sorted(
+            path.name.split("-invitation-")[1]
+            for path in (night.config.data / "outbox").glob("*-invitation-*.eml")
+        )
+        assert invited == ["ade@example.com.eml", "priya@example.com.eml"]
     finally:
         store.close()
 
@@ -161,7 +168,7 @@ def test_a_night_killed_at_any_write_is_finished_by_the_next_without_duplicates(
         check_agreement(night)
     points = log.read_text().splitlines()
     kinds = {line.split(" ", 2)[1] for line in points}
-    assert {"store", "google", "export"} <= kinds, points
+    assert {"store", "google", "export", "mail"} <= kinds, points
     for number, name in enumerate(points, start=1):
         with night_before(tmp_path / f"crash-{number}") as night:
             killed = night.run(**{CRASH_AT: str(number)})

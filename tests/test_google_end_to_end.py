@@ -150,6 +150,14 @@ def test_proposals_are_booked_in_the_managers_google_calendar(
     assert "Proposed:" not in again.out
 
 
+def test_google_invites_the_attendees_so_no_invitation_is_emailed(cli: CLI, org: ConfigDir) -> None:
+    book(cli, org)
+    assert run(cli, org).code == 0
+    # Erik's calendar is a file, but Google emails him the invitation as organiser's provider;
+    # a second one from checkin-sync would put the series in his calendar twice
+    assert not list(org.data.glob("outbox/*-invitation-*.eml"))
+
+
 def test_a_declined_series_is_proposed_again_and_replaced_once_approved(
     cli: CLI, org: ConfigDir, google_emulator: GoogleCalendarEmulator
 ) -> None:

@@ -1,114 +1,240 @@
-"""Every invitation states its purpose and offers a short agenda, in English or Swedish, or
-in the operator's own words."""
+"""iTIP invitations by email (RFC 5546 / RFC 6047) for people whose calendar checkin-sync
+cannot write to: sent once per version, updated when dates move, cancelled at the end, and
+read by independent parsers exactly as the store has the series."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
-import icalendar
 import pytest
+from icalendar import Calendar
 
+from sync.store import SeriesRecord, Store
+from tests.caldav_server import RadicaleServer
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import NOW, by_employee, proposals, run
+from tests.interop import expected, with_ical, with_radicale, with_vobject
+from tests.test_cli_end_to_end import (
+    KARIN_CALENDAR,
+    NOW,
+    PEOPLE,
+    by_employee,
+    proposals,
+    run,
+)
+from tests.test_digest_email import Inbox
+from tests.test_keep_up import busy_event, store_approve
 
 CLI = Callable[..., Result]
-
-PEOPLE = """
-[defaults]
-timezone = "Europe/Stockholm"
-calendar = "none"
-
-[[managers]]
-email = "karin@example.com"
-name = "Karin Lind"
-
-[[employees]]
-email = "lena@example.com"
-name = "Lena Berg"
-manager = "karin@example.com"
-cadence = "every 3 weeks"
-"""
+LENA_SERIES = "lena@example.com"
 
 
-def booked_invitation(cli: CLI, config: ConfigDir) -> icalendar.Event:
+@pytest.fixture
+def booked(cli: CLI, config: ConfigDir) -> ConfigDir:
+    """Karin (calendar = ics:) and Lena (ics:) with Lena's weekly series booked."""
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
+    config.people(PEOPLE)
     assert run(cli, config).code == 0
     lena = by_employee(proposals(cli, config))["lena@example.com"]
-    assert cli("--config", str(config.root), "approve", str(lena["id"])).code == 0
-    calendar = icalendar.Calendar.from_ical((config.export / "lena@example.com.ics").read_bytes())
-    (event,) = calendar.walk("VEVENT")
-    return event
+    store_approve(config, lena["id"])
+    result = run(cli, config)
+    assert result.code == 0, result.out
+    return config
 
 
-@pytest.mark.parametrize(
-    ("language", "summary", "lines"),
-    [
-        (
-            "en",
-            "Check-in: Karin Lind / Lena Berg",
-            [
-                "A regular check-in between Lena Berg and Karin Lind, every 3 weeks.",
-                "Purpose: time for you, not a status meeting.",
-                "1. How are you doing, really?",
-                "2. What is going well, and what is heavy right now?",
-                "3. What do you need from me?",
-                "4. Anything you want to bring up.",
-            ],
-        ),
-        (
-            "sv",
-            "Avstämning: Karin Lind / Lena Berg",
-            [
-                "En regelbunden avstämning mellan Lena Berg och Karin Lind, var tredje vecka.",
-                "Syfte: tid för dig, inte ett statusmöte.",
-                "1. Hur mår du, på riktigt?",
-                "2. Vad går bra, och vad känns tungt just nu?",
-                "3. Vad behöver du från mig?",
-                "4. Något annat du vill ta upp?",
-            ],
-        ),
-    ],
-)
-def test_the_invitation_states_its_purpose_in_the_chosen_language(
-    cli: CLI, config: ConfigDir, language: str, summary: str, lines: list[str]
+def sent(config: ConfigDir) -> list[tuple[str, EmailMessage]]:
+    """Invitation emails written to the outbox folder, oldest first: (recipient, message)."""
+    found = []
+    paths = (config.data / "outbox").glob("*-invitation-*.eml")
+    for path in sorted(paths, key=lambda p: int(p.name.split("-")[1])):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        found.append((path.name.split("-invitation-")[1].removesuffix(".eml"), message))
+    return found
+
+
+def calendar_part(message: EmailMessage) -> tuple[str, bytes]:
+    """The method the email announces and the iCalendar object it carries."""
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
+    return str(part.get_param("method")), data
+
+
+def lena_series(config: ConfigDir) -> SeriesRecord:
+    store = Store.open(config.data / "state.sqlite")
+    try:
+        (series,) = [s for s in store.series() if s.proposal.employee == LENA_SERIES]
+        return series
+    finally:
+        store.close()
+
+
+def test_both_people_on_ics_calendars_are_invited_once(
+    cli: CLI, booked: ConfigDir, radicale_server: RadicaleServer
 ) -> None:
-    config.settings(f'language = "{language}"\n')
-    config.people(PEOPLE)
-    event = booked_invitation(cli, config)
-    assert str(event["SUMMARY"]) == summary
-    description = str(event["DESCRIPTION"])
-    for line in lines:
-        assert line in description
+    invitations = sent(booked)
+    assert sorted(who for who, _ in invitations) == ["karin@example.com", "lena@example.com"]
+    series = lena_series(booked)
+    for who, message in invitations:
+        assert message["Subject"] == "Invitation: Check-in: Lind, Karin / Lena Berg"
+        assert message["From"] == '"Lind, Karin" <karin@example.com>'
+        assert message["Sender"] == "checkin-sync@localhost"
+        assert message.get_content_type() == "multipart/mixed"
+        method, data = calendar_part(message)
+        assert method == "REQUEST"
+        (attachment,) = list(message.iter_attachments())
+        assert attachment.get_filename() == "invite.ics"
+        assert attachment.get_payload(decode=True) == data
+        calendar = Calendar.from_ical(data)
+        assert calendar["METHOD"] == "REQUEST"
+        (event,) = calendar.walk("VEVENT")
+        assert event["UID"] == series.uid
+        assert event["SEQUENCE"] == 0
+        assert str(event["ORGANIZER"]) == "mailto:karin@example.com"
+        attendees = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
+        assert attendees == {
+            "mailto:karin@example.com": "ACCEPTED",
+            "mailto:lena@example.com": "NEEDS-ACTION",
+        }
+        body = message.get_body(("plain",))
+        assert body is not None
+        text = body.get_content()  # type: ignore[attr-defined]
+        assert "Your regular check-in with" in text
+        # every reader sees the meetings the store holds
+        want = expected(series.occurrences)
+        assert with_vobject(data)[: len(want)] == want
+        assert with_ical(data)[: len(want)] == want
+        assert with_radicale(radicale_server, data, who.split("@")[0])[: len(want)] == want
+
+    assert run(cli, booked).code == 0
+    assert len(sent(booked)) == 2, "a re-run sends nothing again"
 
 
-def test_the_operators_own_template_is_used_with_the_names_and_cadence(
-    cli: CLI, config: ConfigDir
+def test_a_moved_date_sends_an_update_with_a_higher_sequence(
+    cli: CLI, booked: ConfigDir, radicale_server: RadicaleServer
 ) -> None:
-    config.settings('language = "sv"\ninvitation_template = "invitation.txt"\n')
-    (config.root / "invitation.txt").write_text(
-        "Hej {{ employee_first }}! {{ manager_first }} och du ses {{ cadence }}"
-        "{% if kind != 'regular' %} en extra gång{% endif %}.\n"
-        "Ta med det som är viktigt för dig.\n"
-    )
+    third = lena_series(booked).occurrences[2]
+    booked.calendar("lena.ics", busy_event(third.start - timedelta(minutes=15), 60, "dentist-1"))
+    assert run(cli, booked).code == 0
+
+    series = lena_series(booked)
+    assert series.occurrences[2].status.value == "moved"
+    updates = sent(booked)[2:]
+    assert sorted(who for who, _ in updates) == ["karin@example.com", "lena@example.com"]
+    for who, message in updates:
+        assert message["Subject"].startswith("Updated invitation: ")
+        method, data = calendar_part(message)
+        assert method == "REQUEST"
+        events = Calendar.from_ical(data).walk("VEVENT")
+        assert {e["SEQUENCE"] for e in events} == {series.sequence} and series.sequence > 0
+        assert [e.decoded("RECURRENCE-ID") for e in events if "RECURRENCE-ID" in e] == [
+            third.original_start
+        ]
+        want = expected(series.occurrences)
+        assert third.start not in [s for s, _ in with_vobject(data)]
+        for times in (
+            with_vobject(data),
+            with_ical(data),
+            with_radicale(radicale_server, data, who.split("@")[0]),
+        ):
+            assert times[: len(want)] == want
+
+
+def test_dates_entering_the_horizon_as_planned_send_nothing(cli: CLI, booked: ConfigDir) -> None:
+    before = lena_series(booked)
+    week_later = (datetime.fromisoformat(NOW) + timedelta(weeks=1)).isoformat()
+    assert run(cli, booked, now=week_later).code == 0
+    after = lena_series(booked)
+    assert len(after.occurrences) > len(before.occurrences)
+    assert after.sequence > before.sequence
+    assert len(sent(booked)) == 2, "the calendars would look the same: nobody is emailed"
+
+
+def test_a_cancelled_series_sends_cancel(cli: CLI, booked: ConfigDir) -> None:
+    people = (booked.root / "people.toml").read_text()
+    lena_entry = people[people.index("[[employees]]") : people.index('cadence = "weekly"')]
+    booked.people(people.replace(lena_entry + 'cadence = "weekly"\n', ""))
+    assert run(cli, booked).code == 0
+
+    cancels = sent(booked)[2:]
+    assert sorted(who for who, _ in cancels) == ["karin@example.com", "lena@example.com"]
+    for _, message in cancels:
+        assert message["Subject"] == "Cancelled: Check-in: Lind, Karin / Lena Berg"
+        method, data = calendar_part(message)
+        assert method == "CANCEL"
+        calendar = Calendar.from_ical(data)
+        assert calendar["METHOD"] == "CANCEL"
+        (event,) = calendar.walk("VEVENT")
+        assert event["STATUS"] == "CANCELLED"
+        assert "RECURRENCE-ID" not in event
+        assert event["SEQUENCE"] == lena_series(booked).sequence >= 1
+    assert run(cli, booked).code == 0
+    assert len(sent(booked)) == 4
+
+
+def test_a_configured_sender_sends_with_reply_to_the_organiser(cli: CLI, config: ConfigDir) -> None:
+    config.settings('[invitations]\nfrom_address = "Check-ins <checkins@example.com>"\n')
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
     config.people(PEOPLE)
-    event = booked_invitation(cli, config)
-    assert str(event["DESCRIPTION"]) == (
-        "Hej Lena! Karin och du ses var tredje vecka.\nTa med det som är viktigt för dig."
-    )
+    assert run(cli, config).code == 0
+    store_approve(config, by_employee(proposals(cli, config))["lena@example.com"]["id"])
+    assert run(cli, config).code == 0
+    (_, message), _ = sent(config)
+    assert message["From"] == "Check-ins <checkins@example.com>"
+    assert message["Reply-To"] == '"Lind, Karin" <karin@example.com>'
 
 
-def test_a_template_cannot_reach_outside_its_sandbox(cli: CLI, config: ConfigDir) -> None:
-    config.settings('invitation_template = "invitation.txt"\n')
-    (config.root / "invitation.txt").write_text("{{ ''.__class__.__mro__ }}\n")
+def test_invitations_can_be_turned_off(cli: CLI, config: ConfigDir) -> None:
+    config.settings("[invitations]\nsend = false\n")
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
     config.people(PEOPLE)
-    result = cli("--config", str(config.root), "run", "--now", NOW)
-    assert result.code == 2
-    assert "invitation.txt" in result.err
-    assert "Traceback" not in result.err
-    assert not (config.data / "state.sqlite").exists(), "stopped before anything was written"
+    assert run(cli, config).code == 0
+    store_approve(config, by_employee(proposals(cli, config))["lena@example.com"]["id"])
+    assert run(cli, config).code == 0
+    assert sent(config) == []
 
 
-def test_the_built_in_text_can_be_printed_to_start_from(cli: CLI, config: ConfigDir) -> None:
-    result = cli("--config", str(config.root), "config", "template", "--language", "sv")
-    assert result.code == 0
-    assert "Hur mår du, på riktigt?" in result.out
-    assert "{% if kind ==" in result.out
+def test_an_invitation_the_mail_server_refused_is_retried_never_doubled(
+    cli: CLI, config: ConfigDir, inbox: tuple[Inbox, int]
+) -> None:
+    received, port = inbox
+    mail = f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+    config.settings(mail.replace(str(port), "1"))  # nothing listens there
+    config.calendar("karin.ics", KARIN_CALENDAR)
+    config.calendar("lena.ics")
+    config.people(PEOPLE)
+    assert run(cli, config).code == 1
+    store_approve(config, by_employee(proposals(cli, config))["lena@example.com"]["id"])
+    failed = run(cli, config)
+    assert failed.code == 1
+    assert "Invitations not sent (kept, and retried by the next run):" in failed.out
+    assert "lena@example.com: 127.0.0.1:1: cannot connect" in failed.out
+
+    config.settings(mail)
+    later = datetime.fromisoformat("2027-02-01T08:00:00+00:00").isoformat()
+    assert run(cli, config, now=later).code == 0
+    assert run(cli, config, now=later).code == 0
+    invitations = [
+        (rcpt, m) for rcpt, m in received.received if m["Subject"].startswith("Invitation")
+    ]
+    assert sorted(rcpt for rcpt, _ in invitations) == [
+        ["karin@example.com"],
+        ["lena@example.com"],
+    ]
+
+
+def _subjects(messages: list[tuple[str, Any]]) -> list[str]:
+    return [m["Subject"] for _, m in messages]
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())

@@ -49,6 +49,12 @@ def test_valid_roster_passes(cli: CLI, config: ConfigDir) -> None:
         ('working_days = ["mon", "funday"]', 'working_days: "funday" is not a weekday'),
         ('holidays = "XX"', 'holidays: "XX" is not a country code'),
         ('calendar = "exchange"', 'calendar: "exchange" is not one of'),
+        ('calendar = "caldav:dav.example.com/k/"', "needs the https:// address of the calendar"),
+        ('calendar = "caldav:http://dav.example.com/k/"', "must use https:// (http:// only for"),
+        (
+            'calendar = "caldav:https://lena:hunter2@dav.example.com/k/"',
+            "has a password in it; set it in [caldav] passwords",
+        ),
         ('preferred = ["tue 9-12"]', 'preferred[0]: "9-12" is not a time range'),
         ('favourite_colour = "green"', "favourite_colour: unknown key"),
         (
@@ -160,6 +166,34 @@ def test_missing_calendar_file_is_reported_by_check(cli: CLI, config: ConfigDir)
     assert result.code == 2
     assert "employee lena@example.com: calendar: file" in result.err
     assert "lena.ics does not exist" in result.err
+
+
+def test_a_caldav_calendar_is_accepted_with_its_password_in_the_settings(
+    cli: CLI, config: ConfigDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config.calendar("karin.ics")
+    caldav = 'calendar = "caldav:https://lena@dav.example.com/dav/calendars/lena/work/"'
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA.replace('calendar = "ics:lena.ics"', caldav))
+    result = check(cli, config)
+    assert result.code == 2
+    assert (
+        "employee lena@example.com: calendar: [caldav] passwords (env "
+        'CHECKIN_SYNC_CALDAV__PASSWORDS): no password for "lena@dav.example.com"'
+    ) in result.err
+    monkeypatch.setenv("CHECKIN_SYNC_CALDAV__PASSWORDS", '{"lena@dav.example.com": "s3cret-pw"}')
+    result = check(cli, config)
+    assert result.code == 0, result.err
+    assert "s3cret-pw" not in result.out + result.err
+
+
+def test_caldav_settings_name_the_missing_password(cli: CLI, config: ConfigDir) -> None:
+    config.calendar("karin.ics")
+    config.people(MANAGER_KARIN)
+    config.settings('[caldav]\nusername = "svc"\n')
+    result = check(cli, config)
+    assert result.code == 2
+    assert "caldav: value error, caldav.username is set but there is no password" in result.err
+    assert "CHECKIN_SYNC_CALDAV__PASSWORD" in result.err
 
 
 def test_bad_setting_names_file_and_key(cli: CLI, config: ConfigDir) -> None:

@@ -22,6 +22,9 @@ class Capabilities:
     busy_includes_own_events: bool = False
     """Free/busy providers report our own check-ins as busy time too; the run takes them out
     again, or every check-in would collide with itself."""
+    sends_invitations: bool = False
+    """Booking a series here makes the provider invite the attendee (Google does); otherwise
+    checkin-sync emails the invitation itself."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class CalendarWriter(Protocol):
     """A calendar the service books series in (as the organiser)."""
 
     name: str
+    capabilities: Capabilities
 
     def write_series(self, series: BookedSeries) -> int:
         """Make the organiser's calendar match `series`: create it (idempotently: the same

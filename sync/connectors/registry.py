@@ -13,6 +13,7 @@ from sync.connectors.base import (
     Connector,
     Connectors,
 )
+from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.none import NoCalendar
@@ -44,16 +45,20 @@ def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Conn
         outlook = OutlookConnector(settings.outlook)
         outlook.verify(users["outlook"][0])
         readers["outlook"] = writers["outlook"] = outlook
+    if "caldav" in users:
+        calendars = {
+            p.email: p.calendar for p in roster.people() if kind_of(p.calendar) == "caldav"
+        }
+        caldav = CalDavConnector(settings.caldav, calendars)
+        caldav.verify(calendars)
+        readers["caldav"] = writers["caldav"] = caldav
     return Connectors(readers=readers, writers=writers)
 
 
 def _users_by_kind(roster: Roster) -> dict[str, list[str]]:
     """Emails per calendar kind, managers first (they are the organisers)."""
-    people = [m.person for m in roster.managers.values()] + [
-        e.person for e in roster.employees.values()
-    ]
     users: dict[str, list[str]] = defaultdict(list)
-    for person in people:
+    for person in roster.people():
         users[kind_of(person.calendar)].append(person.email)
     return dict(users)
 
@@ -73,7 +78,7 @@ def read_busy(
             readings[kind] = BusyReading(
                 errors={
                     p.email: f'calendar "{p.source}" is not supported by this version of '
-                    f"checkin-sync (use google, outlook, ics:<file or URL> or none)"
+                    f"checkin-sync (use google, outlook, caldav:<URL>, ics:<file or URL> or none)"
                     for p in group
                 }
             )

@@ -1,5 +1,6 @@
 """Series read back from this service's own exported .ics files: for organisers whose
-calendar it cannot write to, the export is where a lost store is rebuilt from."""
+calendar it cannot write to, the export is where a lost store is rebuilt from. CalDAV
+resources are read the same way."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ def found_in_export(path: Path, organiser: str) -> list[FoundSeries]:
     """The series `organiser` organises in the exported file at `path` (none if missing)."""
     if not path.exists():
         return []
-    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return found_in_calendar(icalendar.Calendar.from_ical(path.read_bytes()), organiser)
+
+
+def found_in_calendar(calendar: icalendar.Calendar, organiser: str) -> list[FoundSeries]:
+    """The series `organiser` organises among this service's events in `calendar` (an
+    exported file, or a CalDAV resource, which ics_writer.py writes alike)."""
     # icalendar types property values as a union of every value class; these are ours,
     # written by ics_writer.py, so their shapes are known
     events: list[Any] = [e for e in calendar.walk("VEVENT") if is_own_uid(str(e.get("UID", "")))]

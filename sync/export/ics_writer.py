@@ -11,6 +11,7 @@ calendar that changed on every run would be re-downloaded and rewritten for noth
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vDuration,
     vRecur,
 )
 
@@ -37,31 +39,70 @@ than their own zone database keep the last offset after its end, so it must outl
 in practice; ten years costs about twenty short RDATE lines per zone."""
 
 
-def calendar_for(owner_email: str, series: Sequence[BookedSeries]) -> bytes:
+def calendar_for(
+    owner_email: str,
+    series: Sequence[BookedSeries],
+    *,
+    refresh: timedelta | None = None,
+) -> bytes:
     """The calendar of the series among `series` that `owner_email` organises or attends
-    (compared case-insensitively); series of other people are left out."""
+    (compared case-insensitively); series of other people are left out. `refresh` is the
+    refresh period suggested to subscribers (REFRESH-INTERVAL, RFC 7986, and Outlook's
+    X-PUBLISHED-TTL)."""
     owner = owner_email.lower()
-    mine = sorted(
-        (s for s in series if owner in (s.organiser.email.lower(), s.attendee.email.lower())),
-        key=lambda s: s.uid,
-    )
+    mine = [s for s in series if owner in (s.organiser.email.lower(), s.attendee.email.lower())]
+    cal = build_calendar(mine, method="PUBLISH")
+    cal.add("x-wr-calname", CALENDAR_NAME)
+    if refresh is not None:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        # an X- property has no known type, so the duration is made one by hand
+        cal.add("x-published-ttl", vDuration(refresh))
+    ical: bytes = cal.to_ical()
+    return ical
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the people appear in an event, which differs by where it goes."""
+
+    organiser_attends: bool = False
+    """iTIP invitations list the organiser as an attendee too (CHAIR, accepted), so that a
+    manager whose calendar only gets our emails can add the series like anyone invited."""
+    schedule_agent: str | None = None
+    """RFC 6638 SCHEDULE-AGENT on attendees of a CalDAV resource: CLIENT when checkin-sync
+    sends the invitations itself, so a scheduling server does not send a second one."""
+
+
+def build_calendar(
+    series: Sequence[BookedSeries],
+    *,
+    method: str | None,
+    style: Style = Style(),
+    masters_only: bool = False,
+) -> Calendar:
+    """A calendar holding `series` (master, plus one override per moved occurrence unless
+    `masters_only`) and the VTIMEZONEs they need. `method` None is for a CalDAV resource,
+    which must not carry one (RFC 4791 4.1)."""
+    mine = sorted(series, key=lambda s: s.uid)
     _check_uids(mine)
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", CALENDAR_NAME)
+    if method is not None:
+        cal.add("method", method)
 
     for s in mine:
         if s.one_off:
-            cal.add_component(_single(s))
+            cal.add_component(_single(s, style))
             continue
-        cal.add_component(_master(s))
+        cal.add_component(_master(s, style))
+        if masters_only:
+            continue
         moved = [o for o in s.occurrences if o.status is OccurrenceStatus.MOVED]
         for occurrence in sorted(moved, key=lambda o: o.original_start):
-            cal.add_component(_override(s, occurrence))
+            cal.add_component(_override(s, occurrence, style))
 
     # Not Calendar.add_missing_timezones(): it adds zones in set order, which changes with the
     # hash seed from one process to the next and so would break byte-identical output.
@@ -69,8 +110,7 @@ def calendar_for(owner_email: str, series: Sequence[BookedSeries]) -> bytes:
     if tzids:
         first, last = _timezone_span(mine)
         cal.subcomponents[:0] = [_vtimezone(tzid, first, last) for tzid in tzids]
-    ical: bytes = cal.to_ical()
-    return ical
+    return cal
 
 
 def _check_uids(series: Sequence[BookedSeries]) -> None:
@@ -84,11 +124,11 @@ def _check_uids(series: Sequence[BookedSeries]) -> None:
             raise ValueError(f"two series share the UID {current.uid!r}")
 
 
-def _master(s: BookedSeries) -> Event:
+def _master(s: BookedSeries, style: Style) -> Event:
     zone = ZoneInfo(s.timezone)
     start = s.first_start.astimezone(zone)
     end = (s.first_start.astimezone(UTC) + timedelta(minutes=s.duration)).astimezone(zone)
-    event = _event(s, start, end, s.description)
+    event = _event(s, start, end, s.description, style)
     rule = vRecur.from_ical(s.rrule)
     if s.until is not None:
         # RFC 5545 3.3.10: with a zoned DTSTART, UNTIL must be in UTC.
@@ -104,7 +144,7 @@ def _master(s: BookedSeries) -> Event:
     return event
 
 
-def _single(s: BookedSeries) -> Event:
+def _single(s: BookedSeries, style: Style) -> Event:
     """A one-off check-in: one VEVENT without a rule, at its date as it stands now (a moved
     one simply has a new time), cancelled when its date was skipped or the check-in ended."""
     zone = ZoneInfo(s.timezone)
@@ -116,23 +156,25 @@ def _single(s: BookedSeries) -> Event:
     else:
         start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
         cancelled = not occurrence.takes_place
-    event = _event(s, start, end, s.description)
+    event = _event(s, start, end, s.description, style)
     if cancelled:
         event["status"] = "CANCELLED"
     return event
 
 
-def _override(s: BookedSeries, occurrence: Occurrence) -> Event:
+def _override(s: BookedSeries, occurrence: Occurrence, style: Style) -> Event:
     zone = ZoneInfo(s.timezone)
     note = f"Moved: {occurrence.reason}" if occurrence.reason else "Moved from its usual time."
     description = f"{s.description}\n\n{note}" if s.description else note
     start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
-    event = _event(s, start, end, description)
+    event = _event(s, start, end, description, style)
     event.add("recurrence-id", occurrence.original_start.astimezone(zone))
     return event
 
 
-def _event(s: BookedSeries, start: datetime, end: datetime, description: str) -> Event:
+def _event(
+    s: BookedSeries, start: datetime, end: datetime, description: str, style: Style
+) -> Event:
     event = Event()
     event.add("uid", s.uid)
     event.add("sequence", s.sequence)
@@ -143,14 +185,23 @@ def _event(s: BookedSeries, start: datetime, end: datetime, description: str) ->
     event.add("summary", s.summary)
     event.add("description", description)
     event.add("organizer", _address(s.organiser))
-    event.add("attendee", _address(s.attendee, participant=True))
+    if style.organiser_attends:
+        event.add("attendee", _address(s.organiser, chair=True))
+    attendee = _address(s.attendee, participant=True)
+    if style.schedule_agent is not None:
+        attendee.params["SCHEDULE-AGENT"] = style.schedule_agent
+    event.add("attendee", attendee)
     event.add("status", "CANCELLED" if s.status is SeriesStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
 
 
-def _address(person: Attendee, *, participant: bool = False) -> vCalAddress:
+def _address(person: Attendee, *, participant: bool = False, chair: bool = False) -> vCalAddress:
     # icalendar quotes CN and applies RFC 6868 (^' for ", ^n for a newline, ^^ for ^).
+    if chair:
+        return vCalAddress.new(
+            person.email, cn=person.name or None, role="CHAIR", partstat="ACCEPTED"
+        )
     if not participant:
         return vCalAddress.new(person.email, cn=person.name or None)
     return vCalAddress.new(

@@ -1,6 +1,7 @@
 """The state database: runs, proposals, booked series, the sign-in links the approval app has
-seen used, the digest outbox and the audit log. Every SQL statement of checkin-sync lives in
-this package; the rest of the code sees only `Store` and the records it hands out.
+seen used, the outbox of emails, the invitations sent and the audit log. Every SQL statement
+of checkin-sync lives in this package; the rest of the code sees only `Store` and the records
+it hands out.
 
 The schema carries a version; opening a database migrates it forward, and a database written
 by a newer checkin-sync is refused rather than damaged.
@@ -9,12 +10,14 @@ by a newer checkin-sync is refused rather than damaged.
 - `records`: states, records, and their conversion to and from table rows
 - `database`: `Store` itself (opening, migrating, runs), made of
   - `base`: the connection, transactions and the audit log
-  - `proposals`, `series`, `outbox`, `requests`, `health`: the SQL of each concept
+  - `proposals`, `series`, `outbox`, `invitations`, `requests`, `health`: the SQL of each concept
 """
 
 from sync.store.database import Store
 from sync.store.records import (
+    DIGEST,
     EXPORT_ONLY,
+    INVITATION,
     LIVE_STATES,
     OPEN_STATES,
     NewProposal,
@@ -33,7 +36,9 @@ from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "CLI_SOURCE",
+    "DIGEST",
     "EXPORT_ONLY",
+    "INVITATION",
     "LIVE_STATES",
     "OPEN_STATES",
     "ROSTER_SOURCE",

@@ -14,7 +14,7 @@ from typing import Any
 from sync import faults
 from sync.errors import StoreError
 from sync.store.health import HealthMixin
-from sync.store.outbox import OutboxMixin
+from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import now_text
 from sync.store.requests import RequestsMixin
@@ -23,9 +23,11 @@ from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 
 
-# SeriesMixin builds on ProposalsMixin, so it comes first; the audit log and transactions
-# come from StoreBase, under all of them
-class Store(RestoreMixin, SeriesMixin, ProposalsMixin, OutboxMixin, RequestsMixin, HealthMixin):
+# SeriesMixin builds on ProposalsMixin and InvitationsMixin on OutboxMixin, so they come
+# first; the audit log and transactions come from StoreBase, under all of them
+class Store(
+    RestoreMixin, SeriesMixin, ProposalsMixin, InvitationsMixin, RequestsMixin, HealthMixin
+):
     """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
     private in-memory copy for dry runs, so they can plan without writing anything."""
 

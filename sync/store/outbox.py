@@ -1,5 +1,5 @@
-"""What the approval app and the digest keep: sign-in links already used, and the digest
-emails waiting in the outbox until they are delivered."""
+"""What the web app and the mail keep: sign-in links already used, which feed address of
+each person works, and the emails waiting in the outbox until they are delivered."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 
 from sync.store.base import StoreBase
-from sync.store.records import OutboxMessage, message_from_row, now_text
+from sync.store.records import DIGEST, OutboxMessage, message_from_row, now_text
 
 
 class OutboxMixin(StoreBase):
@@ -28,15 +28,40 @@ class OutboxMixin(StoreBase):
         )
         return cursor.rowcount == 1
 
+    # ------------------------------------------------------------------ feed addresses
+
+    def feed_version(self, email: str) -> int:
+        """Which of `email`'s feed addresses works: 0 until one was revoked."""
+        row = self.db.execute(
+            "SELECT version FROM feed_keys WHERE email = ?", (email.lower(),)
+        ).fetchone()
+        return 0 if row is None else int(row["version"])
+
+    def new_feed_version(self, email: str) -> int:
+        """Revoke `email`'s feed address; returns the version of the new one."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO feed_keys (email, version, changed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (email) DO UPDATE SET version = version + 1, "
+                "changed_at = excluded.changed_at",
+                (email.lower(), now_text()),
+            )
+            return self.feed_version(email)
+
     # ------------------------------------------------------------------ outbox
 
     def queue_message(
-        self, recipient: str, subject: str, message: bytes, proposal_ids: Iterable[int]
+        self,
+        recipient: str,
+        subject: str,
+        message: bytes,
+        proposal_ids: Iterable[int],
+        kind: str = DIGEST,
     ) -> int:
         cursor = self.db.execute(
-            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (recipient, subject, message, json.dumps(sorted(proposal_ids)), now_text()),
+            "INSERT INTO outbox (recipient, subject, message, proposal_ids, created_at, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (recipient, subject, message, json.dumps(sorted(proposal_ids)), now_text(), kind),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -60,5 +85,7 @@ class OutboxMixin(StoreBase):
 
     def proposals_told(self, recipient: str) -> set[int]:
         """Proposals already listed in a digest to `recipient` (delivered or still queued)."""
-        rows = self.db.execute("SELECT proposal_ids FROM outbox WHERE recipient = ?", (recipient,))
+        rows = self.db.execute(
+            "SELECT proposal_ids FROM outbox WHERE recipient = ? AND kind = ?", (recipient, DIGEST)
+        )
         return {int(i) for row in rows for i in json.loads(row["proposal_ids"])}

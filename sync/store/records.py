@@ -16,6 +16,8 @@ from sync.model import CheckinKind, Occurrence, OccurrenceStatus
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
+DIGEST, INVITATION = "digest", "invitation"
+"""The kinds of email in the outbox."""
 
 
 class State(StrEnum):
@@ -141,7 +143,8 @@ class RequestRecord:
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """A digest email waiting for delivery; `message` is the whole RFC 5322 text."""
+    """An email waiting for delivery (a digest or an invitation); `message` is the whole
+    RFC 5322 text."""
 
     id: int
     recipient: str
@@ -150,6 +153,7 @@ class OutboxMessage:
     created_at: datetime
     attempts: int
     last_error: str
+    kind: str = DIGEST
 
 
 # ---------------------------------------------------------------------- columns
@@ -271,4 +275,5 @@ def message_from_row(row: sqlite3.Row) -> OutboxMessage:
         created_at=instant(row["created_at"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
+        kind=row["kind"],
     )

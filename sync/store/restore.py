@@ -1,6 +1,6 @@
 """Putting back series found in calendars after the state database was lost: each becomes a
-proposal and a series with the same identity (UID) as before, marked as already written,
-so nothing is proposed, booked or written again."""
+proposal and a series with the same identity (UID) as before, marked as already written and
+already sent as an invitation, so nothing is proposed, booked, written or sent again."""
 
 from __future__ import annotations
 
@@ -88,3 +88,11 @@ class RestoreMixin(SeriesMixin):
                 actor, "proposal", str(cursor.lastrowid), None, proposal_state, content.reason
             )
             self._audit(actor, "series", uid, None, state, content.reason)
+            # the series was in people's calendars, so whoever was to be invited by email
+            # has been: recorded as sent, a rebuilt store sends no invitation again
+            for person in (content.manager, content.employee):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO invitations (uid, recipient, sequence, method, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (uid, person.lower(), sequence, "REQUEST", now),
+                )

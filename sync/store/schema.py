@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -126,6 +126,27 @@ _MIGRATIONS: dict[int, str] = {
         manager TEXT NOT NULL,
         at_risk INTEGER NOT NULL,
         reason TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    """,
+    # iTIP invitations: what each recipient was last sent of each series, so a re-run never
+    # sends twice; the outbox tells digests from invitations; feed addresses revoked one
+    # person at a time
+    5: """
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'digest';
+    CREATE TABLE invitations (
+        uid TEXT NOT NULL REFERENCES series(uid),
+        recipient TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        outbox_id INTEGER REFERENCES outbox(id),
+        digest TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        PRIMARY KEY (uid, recipient)
+    );
+    CREATE TABLE feed_keys (
+        email TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
         changed_at TEXT NOT NULL
     );
     """,

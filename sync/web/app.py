@@ -15,7 +15,7 @@ from werkzeug.wrappers.response import Response
 from sync.errors import SyncError
 from sync.settings import load_settings
 from sync.signin import require_secret
-from sync.web import auth, views
+from sync.web import auth, feeds, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ def create_app(
     )
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(feeds.bp)
     app.before_request(auth.check_csrf)
     app.teardown_appcontext(close_request_store)
     app.jinja_env.trim_blocks = True

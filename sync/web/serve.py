@@ -22,7 +22,7 @@ from sync.web.app import create_app
 from sync.web.context import web_context
 
 log = logging.getLogger(__name__)
-_SIGN_IN_TOKEN = re.compile(r"(/sign-in/)[^ ?]+")
+_TOKENS = re.compile(r"(/sign-in/|/feeds/)[^ ?]+")
 
 
 def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
@@ -53,11 +53,11 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
 
 
 class QuietTokens(WSGIRequestHandler):
-    """The access log, without the tokens of sign-in links: a log is read by more people
-    than the manager the link was meant for."""
+    """The access log, without the tokens of sign-in links and feed addresses: a log is read
+    by more people than the person the address was meant for."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = _SIGN_IN_TOKEN.sub(r"\1…", self.path)
+        path = _TOKENS.sub(r"\1…", self.path)
         self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response
 
 from sync import workflow
 from sync.errors import ConfigError, LockHeld, SyncError, UsageError
+from sync.feeds import feed_secret, feed_urls, make_token
 from sync.health import PairHealth, team_health
 from sync.nightly import book_approved_now
 from sync.roster import load_roster
@@ -66,8 +67,13 @@ def home() -> str:
     history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
     health = [presenter.health(item) for item in _team_health(store, viewer, presenter.now)]
+    context = web_context()
+    token = make_token(
+        feed_secret(context.settings, context.secret), viewer, store.feed_version(viewer)
+    )
     return render_template(
         "manager.html",
+        feed=feed_urls(context.settings.web.public_url, token),
         viewer=viewer,
         viewer_name=records[0].manager_name if records else viewer,
         zone=zone_label(zone),

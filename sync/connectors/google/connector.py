@@ -26,7 +26,12 @@ from sync.settings import GoogleSettings
 
 class GoogleConnector:
     name = "google"
-    capabilities = Capabilities(reads_busy=True, writes_events=True, busy_includes_own_events=True)
+    capabilities = Capabilities(
+        reads_busy=True,
+        writes_events=True,
+        busy_includes_own_events=True,
+        sends_invitations=True,
+    )
 
     def __init__(self, settings: GoogleSettings, client: GoogleClient | None = None) -> None:
         self.client = client or GoogleClient(GoogleAuth(settings.credentials_file), settings)

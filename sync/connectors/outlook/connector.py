@@ -22,7 +22,13 @@ from sync.settings import OutlookSettings
 
 class OutlookConnector:
     name = "outlook"
-    capabilities = Capabilities(reads_busy=True, writes_events=True, busy_includes_own_events=True)
+    capabilities = Capabilities(
+        reads_busy=True,
+        writes_events=True,
+        busy_includes_own_events=True,
+        # Graph sends the invitation when an event with attendees is created
+        sends_invitations=True,
+    )
 
     def __init__(self, settings: OutlookSettings, client: GraphClient | None = None) -> None:
         if client is None:

@@ -1,0 +1,71 @@
+"""`calendar = "caldav:https://…"`: reads free/busy and books series in CalDAV calendars
+(Nextcloud, Fastmail, iCloud, Radicale, SOGo, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    FoundSeries,
+    Observation,
+)
+from sync.connectors.caldav.client import CalDavClient, parse_source
+from sync.connectors.caldav.reading import CalDavReader
+from sync.connectors.caldav.writing import CalDavWriter
+from sync.errors import ConfigError
+from sync.model import BookedSeries, Interval
+from sync.settings import CalDavSettings
+
+
+class CalDavConnector:
+    name = "caldav"
+
+    def __init__(
+        self,
+        settings: CalDavSettings,
+        calendars: Mapping[str, str],
+        client: CalDavClient | None = None,
+    ) -> None:
+        """`calendars`: each organiser's roster `calendar` value, by email."""
+        self.client = client or CalDavClient(settings)
+        self.capabilities = Capabilities(
+            reads_busy=True,
+            writes_events=True,
+            # a free-busy answer includes the check-ins booked there
+            busy_includes_own_events=True,
+            sends_invitations=settings.server_sends_invitations,
+        )
+        self.reader = CalDavReader(self.client)
+        self.writer = CalDavWriter(
+            self.client, calendars, server_invites=settings.server_sends_invitations
+        )
+
+    def verify(self, calendars: Mapping[str, str]) -> None:
+        """Every calendar has an account to sign in with, before anything runs: a missing
+        password is a configuration error, not something to find out person by person."""
+        problems = []
+        for email, source in sorted(calendars.items()):
+            try:
+                self.client.credentials(parse_source(source))
+            except ValueError as error:
+                problems.append(f"{error} (the calendar of {email} in people.toml)")
+        if problems:
+            raise ConfigError(problems)
+
+    def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        return self.reader.read_busy(people, window)
+
+    def write_series(self, series: BookedSeries) -> int:
+        return self.writer.write_series(series)
+
+    def observe(
+        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
+    ) -> Observation:
+        return self.writer.observe(organiser, expected, window)
+
+    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        return self.writer.list_series(organiser, window)

@@ -1,0 +1,110 @@
+"""Invitations by email for everyone whose calendar checkin-sync does not write to.
+
+Who is invited depends on where the series lives:
+- only in the exported files (the organiser's calendar is `ics:` or `none`): both people;
+- in the organiser's calendar through a connector that makes the provider invite attendees
+  (Google, Outlook, or a CalDAV server with scheduling): nobody, so nobody is invited twice;
+- in the organiser's calendar otherwise (a plain CalDAV store): the attendee.
+
+Each recipient gets a REQUEST when the series changed in a way their calendar shows since
+they were last sent it (a new SEQUENCE alone, as when a date enters the planning horizon
+just as the rule has it, sends nothing), and a CANCEL when it is cancelled. What was sent
+is recorded with the queued email, per series and recipient, so a re-run or a crash never
+sends the same version twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+
+from sync.connectors.base import CalendarWriter
+from sync.export.itip import CANCEL, itip_calendar, method_for
+from sync.export.series import to_booked
+from sync.invitation_email import Invitation, subject, to_email
+from sync.model import Attendee, BookedSeries
+from sync.settings import Settings
+from sync.store import EXPORT_ONLY, SeriesRecord, SeriesState, Store
+
+
+def recipients(
+    series: BookedSeries, calendar: str, writers: Mapping[str, CalendarWriter]
+) -> list[Attendee] | None:
+    """Who must be emailed about `series`, which lives in `calendar` (a connector kind or
+    "export"); None while that calendar is not set up, so nothing is decided yet."""
+    if calendar == EXPORT_ONLY:
+        return [series.organiser, series.attendee]
+    writer = writers.get(calendar)
+    if writer is None:
+        return None
+    if writer.capabilities.sends_invitations:
+        return []
+    return [series.attendee]
+
+
+def queue_invitations(
+    store: Store,
+    settings: Settings,
+    writers: Mapping[str, CalendarWriter],
+    zones: Mapping[str, str],
+    now: datetime,
+) -> int:
+    """Queue what each recipient has not been sent yet; returns how many emails."""
+    if not settings.invitations.send:
+        return 0
+    queued = 0
+    for record in store.series():
+        if record.state is SeriesState.BOOKING:
+            continue  # not in any calendar yet
+        series = to_booked(record)
+        people = recipients(series, record.calendar, writers)
+        if not people:
+            continue
+        sent = store.invitations_sent(record.uid)
+        method = method_for(series)
+        calendar = itip_calendar(series)
+        digest = content_digest(calendar)
+        for person in people:
+            email = person.email.lower()
+            last = sent.get(email)
+            if last is not None and last.sequence >= series.sequence:
+                continue
+            if (last is None and _nothing_to_tell(record, method)) or (
+                last is not None and last.digest == digest
+            ):
+                # e.g. a date entering the horizon as the rule has it: nothing to show
+                store.queue_invitation(record.uid, email, series.sequence, method, "", None, digest)
+                continue
+            invitation = Invitation(
+                recipient=person,
+                series=series,
+                cadence=record.proposal.cadence,
+                method=method,
+                update=last is not None,
+                zone=zones.get(email, series.timezone),
+                calendar=calendar,
+            )
+            message = to_email(invitation, settings, now)
+            if store.queue_invitation(
+                record.uid, email, series.sequence, method, subject(invitation), message, digest
+            ):
+                queued += 1
+    return queued
+
+
+def content_digest(calendar: bytes) -> str:
+    """What an invitation says, leaving out what changes with every version (SEQUENCE and
+    the time stamps): equal digests mean the recipient's calendar would look the same."""
+    unfolded = calendar.replace(b"\r\n ", b"").split(b"\r\n")
+    kept = [line for line in unfolded if not line.startswith(_VERSIONED)]
+    return hashlib.sha256(b"\r\n".join(kept)).hexdigest()
+
+
+_VERSIONED = (b"SEQUENCE:", b"DTSTAMP:", b"LAST-MODIFIED:")
+
+
+def _nothing_to_tell(record: SeriesRecord, method: str) -> bool:
+    """A series that ended or was cancelled before this person was ever invited: there is
+    nothing in their calendar to update (a replacing series brings its own invitation)."""
+    return method == CANCEL or record.state is SeriesState.SUPERSEDED

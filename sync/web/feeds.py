@@ -1,0 +1,36 @@
+"""Serving the calendar feeds: no sign-in (the address is the key), conditional requests
+answered with 304 so calendar apps that poll often cost next to nothing, and 404 for any
+address that is not genuine, or was revoked."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, request
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from sync.feeds import feed_for, feed_secret, read_token
+from sync.web.context import request_store, web_context
+
+bp = Blueprint("feeds", __name__)
+
+
+@bp.get("/feeds/<token>.ics")
+def feed(token: str) -> BaseResponse:
+    context = web_context()
+    claim = read_token(feed_secret(context.settings, context.secret), token)
+    store = request_store()
+    if claim is None or store.feed_version(claim[0]) != claim[1]:
+        abort(404)
+    email = claim[0]
+    refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)
+    current = feed_for(email, store.series(), refresh)
+    response = Response(current.body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="check-ins.ics"'
+    # cached copies must be checked with us first: the ETag makes that a 304
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(hashlib.sha256(current.body).hexdigest())
+    if current.last_modified is not None:
+        response.last_modified = current.last_modified
+    return response.make_conditional(request)

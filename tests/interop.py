@@ -1,0 +1,89 @@
+"""Reading our calendars with parsers that share no code with the writer (icalendar), to
+check that every client sees the same meetings: vobject, `ical` and a CalDAV server
+(Radicale, which expands the series itself). Each returns (start, end) pairs in UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+from xml.etree import ElementTree
+
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+from icalendar import Calendar
+
+from sync.model import Occurrence
+from tests.caldav_server import RadicaleServer
+
+Times = list[tuple[datetime, datetime]]
+START, END = datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC)
+
+
+def expected(occurrences: Sequence[Occurrence]) -> Times:
+    """What the store says takes place."""
+    return sorted(
+        (o.start.astimezone(UTC), o.end.astimezone(UTC)) for o in occurrences if o.takes_place
+    )
+
+
+def _utc(pairs: Any) -> Times:
+    return sorted((s.astimezone(UTC), e.astimezone(UTC)) for s, e in pairs)
+
+
+def with_vobject(data: bytes) -> Times:
+    # vobject keeps a process-wide TZID -> tzinfo map in which the first VTIMEZONE seen wins
+    registry: dict[str, tzinfo] = getattr(vobject.icalendar, "__tzidMap")
+    for tzid in [t for t in registry if t != "UTC"]:
+        del registry[tzid]
+    calendar = vobject.readOne(data.decode())
+    times: dict[datetime, tuple[datetime, datetime]] = {}
+    events = calendar.vevent_list
+    for master in (e for e in events if not hasattr(e, "recurrence_id")):
+        length = master.dtend.value - master.dtstart.value
+        for start in master.getrruleset(addRDate=True):
+            times[start] = (start, start + length)
+    for override in (e for e in events if hasattr(e, "recurrence_id")):
+        times.pop(override.recurrence_id.value, None)
+        times[override.dtstart.value] = (override.dtstart.value, override.dtend.value)
+    return _utc(t for t in times.values() if START <= t[0] < END)
+
+
+def with_ical(data: bytes) -> Times:
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode())
+    return _utc(
+        (event.dtstart, event.dtend)
+        for event in calendar.timeline_tz(UTC)
+        if isinstance(event.dtstart, datetime) and START <= event.dtstart < END
+    )
+
+
+def with_radicale(server: RadicaleServer, data: bytes, name: str = "interop") -> Times:
+    """Upload as a client that accepted the invitation would (RFC 4791 resources carry no
+    METHOD), then let the server expand the series into instances."""
+    text = "\r\n".join(
+        line for line in data.decode().split("\r\n") if not line.startswith("METHOD:")
+    )
+    url = server.calendar(name)
+    server.put(url, "series.ics", text)
+    span = f'start="{START:%Y%m%dT%H%M%SZ}" end="{END:%Y%m%dT%H%M%SZ}"'
+    query = (
+        '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" '
+        'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data>'
+        f"<C:expand {span}/></C:calendar-data></D:prop><C:filter>"
+        '<C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">'
+        f"<C:time-range {span}/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>"
+    )
+    with server.session() as http:
+        answer = http.request(
+            "REPORT", url, data=query.encode(), headers={"Depth": "1", "Content-Type": "text/xml"}
+        )
+    assert answer.status_code == 207, answer.status_code
+    tree = ElementTree.fromstring(answer.content or b"")
+    times: Times = []
+    for element in tree.iter("{urn:ietf:params:xml:ns:caldav}calendar-data"):
+        for event in Calendar.from_ical(element.text or "").walk("VEVENT"):
+            start = event.decoded("DTSTART")
+            end = event.decoded("DTEND") if "DTEND" in event else start + timedelta(0)
+            times.append((start, end))
+    return _utc(times)

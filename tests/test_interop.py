@@ -1,0 +1,98 @@
+"""Everything we write that a calendar app reads — exported files, feeds, invitations and
+CalDAV resources — read back by parsers that share no code with our writer: vobject, `ical`
+and a CalDAV server (Radicale, which validates the upload and expands the series itself).
+All must see exactly the meetings the store holds, for a series that crosses a daylight-
+saving change and has a moved and a skipped date; and names and texts must survive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, timedelta
+
+import pytest
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+from icalendar import Calendar
+
+from sync.export.ics_writer import calendar_for
+from sync.export.itip import caldav_resource, request_calendar
+from sync.model import Attendee, BookedSeries
+from tests.caldav_server import RadicaleServer
+from tests.interop import Times, with_ical, with_radicale, with_vobject
+from tests.test_ics_export import EXPECTED_STARTS as STARTS
+from tests.test_ics_export import KARIN, MOVED_TO, SKIPPED_AT, STOCKHOLM, eventful_series
+
+WRITERS: dict[str, Callable[[BookedSeries], bytes]] = {
+    "export file": lambda s: calendar_for(KARIN.email, [s]),
+    "feed": lambda s: calendar_for(KARIN.email, [s], refresh=timedelta(hours=1)),
+    "invitation": request_calendar,
+    "caldav resource": lambda s: caldav_resource(s, server_invites=False),
+}
+STORE: Times = [(s.astimezone(UTC), s.astimezone(UTC) + timedelta(minutes=30)) for s in STARTS]
+
+
+def test_the_series_crosses_a_dst_change_with_a_move_and_a_skip() -> None:
+    offsets = {s.astimezone(STOCKHOLM).utcoffset() for s in STARTS}
+    assert len(offsets) == 2, "winter and summer time"
+    assert MOVED_TO in STARTS and SKIPPED_AT not in STARTS
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_independent_parsers_see_the_stores_meetings(
+    kind: str, radicale_server: RadicaleServer
+) -> None:
+    data = WRITERS[kind](eventful_series())
+    assert with_vobject(data) == STORE
+    assert with_ical(data) == STORE
+    assert with_radicale(radicale_server, data) == STORE
+
+
+AWKWARD_NAME = 'Lind, Karin; "KL" \\ Åsa-Öberg'
+AWKWARD_SUMMARY = "Check-in: Karin, Bo; \\ weekly — 1:1\nsecond line: åäö ✓ 日本語"
+AWKWARD_DESCRIPTION = ("Agenda: a, b; c\nNotes \\ more, and a long line of text " * 6).strip()
+
+
+def awkward() -> BookedSeries:
+    return eventful_series(
+        organiser=Attendee(KARIN.email, AWKWARD_NAME),
+        summary=AWKWARD_SUMMARY,
+        description=AWKWARD_DESCRIPTION,
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_texts_round_trip_through_every_parser(kind: str, radicale_server: RadicaleServer) -> None:
+    data = WRITERS[kind](awkward())
+
+    master = next(
+        e for e in vobject.readOne(data.decode()).vevent_list if not hasattr(e, "recurrence_id")
+    )
+    assert master.summary.value == AWKWARD_SUMMARY
+    assert master.description.value == AWKWARD_DESCRIPTION
+
+    (event, *_) = IcsCalendarStream.calendar_from_ics(data.decode()).events
+    assert event.summary == AWKWARD_SUMMARY
+    assert event.description == AWKWARD_DESCRIPTION
+    assert event.organizer is not None and event.organizer.common_name == AWKWARD_NAME
+
+    url = radicale_server.calendar("texts")
+    lines = data.decode().split("\r\n")
+    text = "\r\n".join(line for line in lines if not line.startswith("METHOD:"))
+    radicale_server.put(url, "series.ics", text)
+    status, stored = radicale_server.get(url + "series.ics")
+    assert status == 200
+    (back, *_) = [e for e in Calendar.from_ical(stored).walk("VEVENT") if "RECURRENCE-ID" not in e]
+    assert back["SUMMARY"] == AWKWARD_SUMMARY
+    assert back["DESCRIPTION"] == AWKWARD_DESCRIPTION
+    assert back["ORGANIZER"].params["CN"] == AWKWARD_NAME
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_long_lines_are_folded_at_75_octets_between_characters(kind: str) -> None:
+    data = WRITERS[kind](awkward())
+    lines = data.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75
+    assert any(line.startswith(b" ") for line in lines), "the long texts were folded"
+    for line in lines:
+        line.decode("utf-8")  # no multi-byte character is split across two lines
+    assert b"\n" not in data.replace(b"\r\n", b""), "only CRLF line ends"
