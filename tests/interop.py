@@ -37,25 +37,33 @@ def with_vobject(data: bytes) -> Times:
     for tzid in [t for t in registry if t != "UTC"]:
         del registry[tzid]
     calendar = vobject.readOne(data.decode())
+    # keyed and compared in UTC: vobject's own tzinfo is slow to ask for offsets
     times: dict[datetime, tuple[datetime, datetime]] = {}
     events = calendar.vevent_list
     for master in (e for e in events if not hasattr(e, "recurrence_id")):
         length = master.dtend.value - master.dtstart.value
-        for start in master.getrruleset(addRDate=True):
-            times[start] = (start, start + length)
+        for start in master.getrruleset(addRDate=True).between(START, END, inc=True):
+            times[start.astimezone(UTC)] = (start, start + length)
     for override in (e for e in events if hasattr(e, "recurrence_id")):
-        times.pop(override.recurrence_id.value, None)
-        times[override.dtstart.value] = (override.dtstart.value, override.dtend.value)
+        times.pop(override.recurrence_id.value.astimezone(UTC), None)
+        times[override.dtstart.value.astimezone(UTC)] = (
+            override.dtstart.value,
+            override.dtend.value,
+        )
     return _utc(t for t in times.values() if START <= t[0] < END)
 
 
 def with_ical(data: bytes) -> Times:
     calendar = IcsCalendarStream.calendar_from_ics(data.decode())
-    return _utc(
-        (event.dtstart, event.dtend)
-        for event in calendar.timeline_tz(UTC)
-        if isinstance(event.dtstart, datetime) and START <= event.dtstart < END
-    )
+    times = []
+    for event in calendar.timeline_tz(UTC):  # in time order, and open-ended series never end
+        if not isinstance(event.dtstart, datetime):
+            continue
+        if event.dtstart >= END:
+            break
+        if event.dtstart >= START:
+            times.append((event.dtstart, event.dtend))
+    return _utc(times)
 
 
 def with_radicale(server: RadicaleServer, data: bytes, name: str = "interop") -> Times:
