@@ -17,7 +17,7 @@ from sync.export.found import found_in_export
 from sync.identity import fingerprint, series_uid
 from sync.model import Interval, Occurrence, OccurrenceStatus
 from sync.paths import Paths
-from sync.planner.solver import local_instant
+from sync.planner.slots import local_instant
 from sync.roster import Roster
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sync.model import Interval
+
+
+class HasSpan(Protocol):
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
+
 
 Spans = list[Interval]
 """Sorted, disjoint, non-empty intervals."""
 
 
-def normalise(intervals: Iterable[Interval], pad: timedelta = timedelta(0)) -> Spans:
+def normalise(intervals: Iterable[HasSpan], pad: timedelta = timedelta(0)) -> Spans:
     """Sort, widen each interval by `pad` on both sides, and merge overlapping/touching ones."""
     merged: Spans = []
-    for item in sorted(intervals):
+    for item in sorted(intervals, key=_start):
         start, end = item.start - pad, item.end + pad
         if start >= end:
             continue
@@ -25,6 +35,10 @@ def normalise(intervals: Iterable[Interval], pad: timedelta = timedelta(0)) -> S
         else:
             merged.append(Interval(start, end))
     return merged
+
+
+def _start(item: HasSpan) -> datetime:
+    return item.start
 
 
 def intersect(left: Spans, right: Spans) -> Spans:
@@ -42,14 +56,22 @@ def intersect(left: Spans, right: Spans) -> Spans:
     return result
 
 
-def subtract(base: Spans, cut: Spans) -> Spans:
+def subtract(base: Spans, cut: Spans, starts: Sequence[datetime] | None = None) -> Spans:
+    """`base` without `cut`. `starts` (the cut's start times) may be given where the same cut
+    is used again and again, to save building it each time."""
+    if not cut:
+        return list(base)
+    starts = [c.start for c in cut] if starts is None else starts
     result: Spans = []
-    j = 0
     for span in base:
         start = span.start
-        while j < len(cut) and cut[j].end <= start:
-            j += 1
-        k = j
+        # the first cut that may reach into this span; earlier ones end before it
+        k = bisect_right(starts, start)
+        if k and cut[k - 1].end > start:
+            k -= 1
+        elif k == len(cut) or starts[k] >= span.end:
+            result.append(span)  # untouched
+            continue
         while k < len(cut) and cut[k].start < span.end:
             if cut[k].start > start:
                 result.append(Interval(start, cut[k].start))

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sync.model import Occurrence
 from sync.planner.intervals import Spans
 from sync.planner.one_off import keep_one_off
-from sync.planner.solver import PairRequest, PlanningInput, _Planner, local_instant
+from sync.planner.slots import local_instant
+from sync.planner.solver import PairRequest, PlanningInput, _Planner
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,11 @@ def free_time(planner: _Planner, pair: PairRequest, window: Interval) -> Spans:
     manager, employee = planner.availability(pair)
     work = intersect(manager.working_spans(window), employee.working_spans(window))
     emails = pair.key
-    blocked = [i for email in emails for i in planner.busy.get(email, [])]
-    blocked += [c.interval for email in emails for c in planner.agenda.get(email, [])]
-    return subtract(work, normalise(blocked, pad=planner.inputs.buffer))
+    for email in emails:
+        busy, starts = planner.blocked(email)
+        work = subtract(work, busy, starts)
+    checkins = [c.interval for email in emails for c in planner.agenda.get(email, [])]
+    return subtract(work, normalise(checkins, pad=planner.inputs.buffer))
 
 
 def keep_one_off(planner: _Planner, pair: PairRequest, occurrence: Occurrence) -> Occurrence:

@@ -10,9 +10,10 @@ the same output.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence, nth_weekday
@@ -38,6 +39,7 @@ from sync.planner.intervals import (
     subtract,
     total,
 )
+from sync.planner.slots import FreeSlots, local_instant
 
 GRID_MINUTES = 15
 PREFERRED_BONUS = 1
@@ -115,16 +117,61 @@ class _Pattern:
 @dataclass
 class _Scored:
     pattern: _Pattern
-    starts: list[datetime]
+    dates: list[date]
+    """The organiser-local dates the rule gives inside the horizon."""
     ok: list[bool]
     preferred: bool
     value: int
     load: int
 
     @property
-    def rank(self) -> tuple[int, int, datetime, int]:
+    def rank(self) -> tuple[int, int, date, int]:
+        # within one pair every date is in the organiser's zone: date then minute orders
+        # the first starts as the instants themselves would
         minutes = self.pattern.clock.hour * 60 + self.pattern.clock.minute
-        return (-self.value, self.load, self.starts[0], minutes)
+        return (-self.value, self.load, self.dates[0], minutes)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rank: tuple[int, int, date, int]
+    slot: int
+    clock: time
+    dates: list[date]
+    masks: list[int]
+    preferred: bool
+
+    def scored(self) -> _Scored:
+        ok = [(m >> self.slot) & 1 == 1 for m in self.masks]
+        return _Scored(
+            pattern=_Pattern(self.dates[0], self.clock),
+            dates=self.dates,
+            ok=ok,
+            preferred=self.preferred,
+            value=-self.rank[0],
+            load=self.rank[1],
+        )
+
+
+class _Ranked(Sequence[_Scored]):
+    """Candidates in rank order, made into `_Scored` only when looked at."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self._candidates = candidates
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    @overload
+    def __getitem__(self, index: int) -> _Scored: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_Scored]: ...
+
+    def __getitem__(self, index: int | slice) -> _Scored | Sequence[_Scored]:
+        if isinstance(index, slice):
+            return _Ranked(self._candidates[index])
+        return self._candidates[index].scored()
 
 
 def plan(pairs: Sequence[PairRequest], inputs: PlanningInput) -> list[PlanOutcome]:
@@ -140,21 +187,18 @@ class _Planner:
         self.horizon_end = now + timedelta(weeks=inputs.horizon_weeks)
         # moves may use the rest of the last week of the horizon
         self.search = Interval(self.earliest, self.horizon_end + timedelta(days=7))
-        self.busy = {
-            email: normalise(Interval(b.start, b.end) for b in blocks)
-            for email, blocks in inputs.busy.items()
-        }
-        self.away = {
-            email: normalise(
-                Interval(b.start, b.end) for b in blocks if b.kind is BusyKind.TIME_OFF
-            )
-            for email, blocks in inputs.busy.items()
-        }
+        self._away: dict[str, Spans] = {}
         self.agenda: dict[str, list[Commitment]] = {
             email: sorted(items) for email, items in inputs.checkins.items()
         }
         # check-ins per (person, pair) and local day, for the daily cap
         self.day_load: dict[tuple[str, str], Counter[date]] = {}
+        self._slots: dict[tuple[str, str], FreeSlots] = {}
+        self._shared: dict[tuple[object, ...], Spans] = {}
+        self._unbusy: dict[tuple[object, ...], Spans] = {}
+        self._free: dict[tuple[object, ...], Spans] = {}
+        self._work: dict[tuple[object, ...], Spans] = {}
+        self._blocked: dict[str, tuple[Spans, list[datetime]]] = {}
 
     # ------------------------------------------------------------------ driving
 
@@ -166,15 +210,14 @@ class _Planner:
 
     def plan_pair(self, pair: PairRequest) -> PlanOutcome:
         free = self.free_spans(pair)
-        scored = [s for s in self.scored_patterns(pair, free) if any(s.ok)]
-        if not scored:
+        ranked = self.scored_patterns(pair, free)
+        if not ranked:
             return PlanFailure(*pair.key, self.why_no_slot(pair, free))
-        scored.sort(key=lambda s: s.rank)
-        best = scored[0]
+        best = ranked[0]
         chosen = self.build(pair, free, best, commit=True)
         alternatives = tuple(
             self.build(pair, free, other, commit=False)
-            for other in _distinct(best, scored[1:], ALTERNATIVES)
+            for other in _distinct(best, ranked[1:], ALTERNATIVES)
         )
         return replace(chosen, alternatives=alternatives)
 
@@ -189,17 +232,70 @@ class _Planner:
     def free_spans(self, pair: PairRequest) -> Spans:
         """Time inside both people's working hours when neither is busy or in a check-in,
         with the buffer kept around everything that blocks."""
-        manager, employee = self.availability(pair)
-        work = intersect(manager.working_spans(self.search), employee.working_spans(self.search))
-        emails = pair.key
-        blocked = [i for email in emails for i in self.busy.get(email, [])]
-        blocked += [
+        free = self.unbusy_hours(pair)
+        checkins = [
             c.interval
-            for email in emails
+            for email in pair.key
             for c in self.agenda.get(email, [])
             if not c.of_series(pair)
         ]
-        return subtract(work, normalise(blocked, pad=self.inputs.buffer))
+        return subtract(free, normalise(checkins, pad=self.inputs.buffer))
+
+    def unbusy_hours(self, pair: PairRequest) -> Spans:
+        """Shared working time when neither is busy; only check-ins change it later."""
+        key = (*pair.key, pair.employee.paused)
+        if key not in self._unbusy:
+            manager, employee = self.availability(pair)
+            self._unbusy[key] = intersect(self._own_free(manager), self._own_free(employee))
+        return self._unbusy[key]
+
+    def _own_free(self, side: Availability) -> Spans:
+        """One person's working time when they are not busy: a manager's serves all their
+        pairs."""
+        key = (side.person.email, side.person.working_hours, side.paused)
+        if key not in self._free:
+            blocked, starts = self.blocked(side.person.email)
+            self._free[key] = subtract(self._working(side), blocked, starts)
+        return self._free[key]
+
+    def shared_hours(self, pair: PairRequest) -> Spans:
+        """Both people's working time, which no other pair changes: worked out once."""
+        key = (*pair.key, pair.employee.paused)
+        if key not in self._shared:
+            manager, employee = self.availability(pair)
+            self._shared[key] = intersect(self._working(manager), self._working(employee))
+        return self._shared[key]
+
+    def _working(self, side: Availability) -> Spans:
+        # most people share a zone, hours, days and holidays with many others
+        person = side.person
+        key = (
+            person.timezone,
+            person.working_hours,
+            person.working_days,
+            person.holidays,
+            side.paused,
+        )
+        if key not in self._work:
+            self._work[key] = side.working_spans(self.search)
+        return self._work[key]
+
+    def away(self, email: str) -> Spans:
+        """When a person is away (time off), as the calendars say."""
+        if email not in self._away:
+            self._away[email] = normalise(
+                Interval(b.start, b.end)
+                for b in self.inputs.busy.get(email, [])
+                if b.kind is BusyKind.TIME_OFF
+            )
+        return self._away[email]
+
+    def blocked(self, email: str) -> tuple[Spans, list[datetime]]:
+        """A person's busy time with the buffer around it, and where each piece starts."""
+        if email not in self._blocked:
+            spans = normalise(self.inputs.busy.get(email, []), pad=self.inputs.buffer)
+            self._blocked[email] = (spans, [span.start for span in spans])
+        return self._blocked[email]
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
         manager = pair.manager
@@ -225,55 +321,79 @@ class _Planner:
 
     # ------------------------------------------------------------------ patterns
 
-    def scored_patterns(self, pair: PairRequest, free: Spans) -> Iterator[_Scored]:
+    def grid(self, pair: PairRequest) -> list[int]:
+        """Start times a check-in of this pair may have: the 15-minute grid inside the
+        manager's working hours, as minutes after local midnight."""
+        hours = pair.manager.person.working_hours
+        last = hours.end.hour * 60 + hours.end.minute - pair.employee.duration
+        return list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
+
+    def slots(self, pair: PairRequest, free: Spans) -> FreeSlots:
+        cached = self._slots.get(pair.key)
+        if cached is None or cached.free is not free:
+            zone = ZoneInfo(pair.manager.person.timezone)
+            cached = FreeSlots(free, zone, self.grid(pair), pair.employee.duration)
+            self._slots[pair.key] = cached
+        return cached
+
+    def scored_patterns(self, pair: PairRequest, free: Spans) -> _Ranked:
+        """Every weekday, grid time inside the manager's hours and first week with at least
+        one free date, best first. Counting is done on the per-day slot bits; only the
+        candidates a caller looks at become `_Scored`."""
         zone = ZoneInfo(pair.manager.person.timezone)
         minutes = pair.employee.duration
         cadence = pair.cadence
-        cache: dict[datetime, bool] = {}
-        own = self.loads(pair.manager.person, pair)
-        weekday_load = Counter(
-            d.weekday() for d in (self.loads(pair.manager.person) - own).elements()
-        )
-        for pattern in self.patterns(pair, zone):
-            starts = [
-                s
-                for s in (
-                    local_instant(day, pattern.clock, zone)
-                    for day in cadence.dates(pattern.first, self.horizon_end.date())
-                )
-                if s is not None and s < self.horizon_end
-            ]
-            if not starts:
-                continue
-            ok = []
-            for start in starts:
-                if start not in cache:
-                    cache[start] = self.is_free(pair, free, start, minutes)
-                ok.append(cache[start])
-            preferred = _in_preferred(pair.employee, starts[0], minutes)
-            yield _Scored(
-                pattern=pattern,
-                starts=starts,
-                ok=ok,
-                preferred=preferred,
-                value=sum(ok) + (PREFERRED_BONUS if preferred else 0),
-                load=weekday_load[pattern.first.weekday()],
-            )
-
-    def patterns(self, pair: PairRequest, zone: ZoneInfo) -> Iterator[_Pattern]:
-        """Every weekday, 15-minute grid time inside the manager's hours, and first week."""
-        person = pair.manager.person
-        hours = person.working_hours
-        minutes = pair.employee.duration
+        slots = self.slots(pair, free)
         earliest = self.earliest.astimezone(zone)
-        last_minute = hours.end.hour * 60 + hours.end.minute - minutes
-        for weekday in sorted(person.working_days):
-            for minute in range(_grid_ceil(hours.start), last_minute + 1, GRID_MINUTES):
-                clock = time(minute // 60, minute % 60)
-                if (weekday, clock) in pair.avoid:
-                    continue
-                for first in _first_dates(pair.cadence, weekday, clock, earliest):
-                    yield _Pattern(first, clock)
+        horizon = self.horizon_end.astimezone(zone)
+        today, last_day = earliest.date(), horizon.date()
+        earliest_second = _second_of_day(earliest)
+        horizon_second = _second_of_day(horizon)
+        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
+        weekday_load = Counter(d.weekday() for d in others.elements())
+        cap = pair.manager.max_checkins_per_day
+        masks: dict[date, int] = {}
+
+        def mask(day: date) -> int:
+            if day not in masks:
+                masks[day] = slots.bits(day) if others[day] < cap else 0
+            return masks[day]
+
+        # grid slots by how they relate to the ends: near them, the first or last date moves
+        cases: dict[tuple[bool, bool], list[int]] = {}
+        for k, minute in enumerate(slots.grid):
+            case = (minute * 60 >= earliest_second, minute * 60 < horizon_second)
+            cases.setdefault(case, []).append(k)
+        candidates: list[_Candidate] = []
+        for weekday in sorted(pair.manager.person.working_days):
+            for case, ks in cases.items():
+                for first in _first_dates(cadence, weekday, today, case[0]):
+                    dates = [d for d in cadence.dates(first, last_day) if d < last_day or case[1]]
+                    if not dates:
+                        continue
+                    day_masks = [mask(day) for day in dates]
+                    counts = _bit_counts(day_masks, len(slots.grid))
+                    for k in ks:
+                        if not counts[k]:
+                            continue
+                        minute = slots.grid[k]
+                        clock = time(minute // 60, minute % 60)
+                        if (weekday, clock) in pair.avoid:
+                            continue
+                        preferred = bool(pair.employee.preferred) and self._preferred(
+                            pair, first, clock, zone, minutes
+                        )
+                        value = counts[k] + (PREFERRED_BONUS if preferred else 0)
+                        rank = (-value, weekday_load[weekday], first, minute)
+                        candidates.append(_Candidate(rank, k, clock, dates, day_masks, preferred))
+        candidates.sort(key=lambda c: c.rank)
+        return _Ranked(candidates)
+
+    def _preferred(
+        self, pair: PairRequest, day: date, clock: time, zone: ZoneInfo, minutes: int
+    ) -> bool:
+        start = local_instant(day, clock, zone)
+        return start is not None and _in_preferred(pair.employee, start, minutes)
 
     # ------------------------------------------------------------------ occurrences
 
@@ -283,16 +403,21 @@ class _Planner:
         zone = ZoneInfo(pair.manager.person.timezone)
         minutes = pair.employee.duration
         length = timedelta(minutes=minutes)
+        starts = [
+            start
+            for start in (local_instant(day, scored.pattern.clock, zone) for day in scored.dates)
+            if start is not None
+        ]
         occurrences = []
-        for start, ok in zip(scored.starts, scored.ok, strict=True):
-            if ok:
+        for start in starts:
+            if self.is_free(pair, free, start, minutes):
                 occurrence = Occurrence(start, start, start + length)
             else:
                 occurrence = self.rescue(pair, free, start, minutes)
             occurrences.append(occurrence)
             if commit and occurrence.takes_place:
                 self.commit(pair, occurrence)
-        first = scored.starts[0].astimezone(zone)
+        first = starts[0].astimezone(zone)
         explanation = explain_series(
             first=first,
             minutes=minutes,
@@ -369,27 +494,37 @@ class _Planner:
     def best_in_week(
         self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
     ) -> datetime | None:
+        """The free time in the regular date's week (organiser-local, Monday to Sunday) in
+        the employee's preferred windows if possible, else nearest to the regular time."""
         zone = ZoneInfo(pair.manager.person.timezone)
-        hours = pair.manager.person.working_hours
+        slots = self.slots(pair, free)
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
-        best: tuple[bool, timedelta, datetime] | None = None
+        regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
+        cap = pair.manager.max_checkins_per_day
+        best: tuple[bool, int, int, datetime] | None = None
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            minute = _grid_ceil(hours.start)
-            while minute + minutes <= hours.end.hour * 60 + hours.end.minute:
-                start = local_instant(day, time(minute // 60, minute % 60), zone)
-                minute += GRID_MINUTES
-                if start is None or not self.is_free(pair, free, start, minutes):
-                    continue
-                key = (
-                    not _in_preferred(pair.employee, start, minutes),
-                    abs(start - regular),
-                    start,
-                )
-                if best is None or key < best:
-                    best = key
-        return None if best is None else best[2]
+            bits = slots.bits(day) if others[day] < cap else 0
+            k = 0
+            while bits:
+                if bits & 1:
+                    minute = slots.grid[k]
+                    clock = time(minute // 60, minute % 60)
+                    # distance on the wall clock: exact but for an hour on a DST weekend
+                    distance = abs(offset * 1440 + minute - regular_minute)
+                    preferred = False
+                    if pair.employee.preferred:
+                        preferred = self._preferred(pair, day, clock, zone, minutes)
+                    key = (not preferred, distance, offset * 1440 + minute)
+                    if best is None or key < best[:3]:
+                        start = local_instant(day, clock, zone)
+                        if start is not None:
+                            best = (*key, start)
+                bits >>= 1
+                k += 1
+        return None if best is None else best[3]
 
     # ------------------------------------------------------------------ reasons
 
@@ -402,7 +537,7 @@ class _Planner:
                 return True
             if holiday_name(side.person.holidays, day):
                 return True
-        return any(overlaps_any(self.away.get(p.email, []), start, end) for p in pair.people)
+        return any(overlaps_any(self.away(p.email), start, end) for p in pair.people)
 
     def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> str:
         """The first thing that rules out [start, end), in words for the manager."""
@@ -415,16 +550,10 @@ class _Planner:
             return f"it is less than {self.inputs.min_notice} from now"
         pad = self.inputs.buffer
         people = (pair.manager.person, pair.employee.person)
-        away = [
-            p.first_name for p in people if overlaps_any(self.away.get(p.email, []), start, end)
-        ]
+        away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
         if away:
             return f"{' and '.join(away)} {'is' if len(away) == 1 else 'are'} away"
-        busy = [
-            p.first_name
-            for p in people
-            if overlaps_any(self.busy.get(p.email, []), start - pad, end + pad)
-        ]
+        busy = [p.first_name for p in people if overlaps_any(self.blocked(p.email)[0], start, end)]
         if busy:
             return f"{' and '.join(busy)} {'is' if len(busy) == 1 else 'are'} busy"
         for person in people:
@@ -463,28 +592,18 @@ def _grid_ceil(clock: time) -> int:
     return -(-minutes // GRID_MINUTES) * GRID_MINUTES
 
 
-def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a local wall-clock time, or None if the clock skips it (DST gap)."""
-    local = datetime.combine(day, clock, zone)
-    instant = local.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return instant
-
-
-def _first_dates(cadence: Cadence, weekday: int, clock: time, earliest: datetime) -> list[date]:
-    """The possible first dates of a series on `weekday` at `clock`, one per phase."""
-    zone = earliest.tzinfo
-    assert isinstance(zone, ZoneInfo)
+def _first_dates(cadence: Cadence, weekday: int, today: date, after_earliest: bool) -> list[date]:
+    """The possible first dates of a series on `weekday`, one per phase: the first such day
+    from `today` (the organiser-local date of the earliest allowed start) on, where on
+    `today` itself the time must be `after_earliest`."""
 
     def fits(day: date) -> bool:
-        start = local_instant(day, clock, zone)
-        return start is not None and start >= earliest
+        return day > today or (day == today and after_earliest)
 
     if cadence.monthly:
         firsts = []
         for nth in (1, 2, 3, 4):
-            year, month = earliest.year, earliest.month
+            year, month = today.year, today.month
             for _ in range(2):
                 day = nth_weekday(year, month, weekday, nth)
                 if fits(day):
@@ -492,10 +611,25 @@ def _first_dates(cadence: Cadence, weekday: int, clock: time, earliest: datetime
                     break
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return sorted(firsts)
-    day = earliest.date() + timedelta(days=(weekday - earliest.weekday()) % 7)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
     if not fits(day):
         day += timedelta(days=7)
     return [day + timedelta(weeks=phase) for phase in range(cadence.phases)]
+
+
+def _bit_counts(masks: Sequence[int], width: int) -> list[int]:
+    """For each bit position, in how many of `masks` it is set."""
+    counts = [0] * width
+    for mask in masks:
+        while mask:
+            low = mask & -mask
+            counts[low.bit_length() - 1] += 1
+            mask ^= low
+    return counts
+
+
+def _second_of_day(moment: datetime) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
 
 
 def _in_preferred(employee: Employee, start: datetime, minutes: int) -> bool:

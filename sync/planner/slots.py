@@ -1,0 +1,76 @@
+"""Which 15-minute grid start times lie wholly in a pair's free time, day by day, as bits.
+
+Checking a candidate series means asking the same question for hundreds of weekday/time
+combinations on every date of the horizon; answering it per date once, as one integer with a
+bit per grid slot, turns each of those questions into a bit test. Times are the organiser's
+wall clock; on a day when the clock changes (DST), each slot is converted exactly instead.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.model import Interval
+from sync.planner.intervals import Spans, covers
+
+MINUTE = timedelta(minutes=1)
+
+
+def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a local wall-clock time, or None if the clock skips it (DST gap)."""
+    local = datetime.combine(day, clock, zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant
+
+
+class FreeSlots:
+    def __init__(self, free: Spans, zone: ZoneInfo, grid: Sequence[int], minutes: int) -> None:
+        self.free = free
+        self.zone = zone
+        self.grid = list(grid)
+        """Start times as minutes after local midnight."""
+        self.minutes = minutes
+        self._bits: dict[date, int] = {}
+
+    def bits(self, day: date) -> int:
+        """Bit k is set if a check-in starting at grid[k] on `day` fits in one free span."""
+        found = self._bits.get(day)
+        if found is None:
+            found = self._bits[day] = self._compute(day)
+        return found
+
+    def _compute(self, day: date) -> int:
+        midnight = datetime.combine(day, time(0), self.zone)
+        following = datetime.combine(day + timedelta(days=1), time(0), self.zone)
+        if midnight.utcoffset() != following.utcoffset():
+            return self._exact(day)
+        start, end = midnight.astimezone(UTC), following.astimezone(UTC)
+        spans = self.free
+        index = max(0, bisect_right(spans, Interval(start, start)) - 1)
+        bits = 0
+        while index < len(spans) and spans[index].start < end:
+            span = spans[index]
+            index += 1
+            if span.end <= start:
+                continue
+            # the first and last grid minute a check-in may start at inside this span
+            first = -(-(span.start - start) // MINUTE) if span.start > start else 0
+            last = (min(span.end, end) - start) // MINUTE - self.minutes
+            low, high = bisect_left(self.grid, first), bisect_right(self.grid, last)
+            if low < high:
+                bits |= ((1 << (high - low)) - 1) << low
+        return bits
+
+    def _exact(self, day: date) -> int:
+        bits = 0
+        length = timedelta(minutes=self.minutes)
+        for k, minute in enumerate(self.grid):
+            instant = local_instant(day, time(minute // 60, minute % 60), self.zone)
+            if instant is not None and covers(self.free, instant, instant + length):
+                bits |= 1 << k
+        return bits
