@@ -11,6 +11,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,11 +32,15 @@ def write_exports(export_dir: Path, series: Sequence[BookedSeries]) -> list[Path
     for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-    people = {p.email.lower() for s in series for p in (s.organiser, s.attendee)}
+    # each person's own series, found in one pass rather than one pass per person
+    by_person: dict[str, list[BookedSeries]] = defaultdict(list)
+    for item in series:
+        for person in {item.organiser.email.lower(), item.attendee.email.lower()}:
+            by_person[person].append(item)
     paths = []
-    for email in sorted(people):
+    for email in sorted(by_person):
         path = export_dir / f"{_safe_file_stem(email)}.ics"
-        write_if_changed(path, calendar_for(email, series))
+        write_if_changed(path, calendar_for(email, by_person[email]))
         paths.append(path)
     return sorted(paths)
 

@@ -46,6 +46,16 @@ class ProposalsMixin(StoreBase):
         sql += " ORDER BY manager, employee, id"
         return [proposal_from_row(row) for row in self.db.execute(sql, args)]
 
+    def _proposals_by_id(self, ids: Sequence[int]) -> dict[int, ProposalRecord]:
+        found: dict[int, ProposalRecord] = {}
+        wanted = sorted(set(ids))
+        for chunk in range(0, len(wanted), 500):  # under SQLite's limit on parameters
+            part = wanted[chunk : chunk + 500]
+            sql = f"SELECT * FROM proposals WHERE id IN ({','.join('?' * len(part))})"
+            for row in self.db.execute(sql, part):
+                found[row["id"]] = proposal_from_row(row)
+        return found
+
     def proposal(self, proposal_id: int) -> ProposalRecord | None:
         row = self.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
         return None if row is None else proposal_from_row(row)

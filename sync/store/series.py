@@ -34,7 +34,7 @@ class SeriesMixin(ProposalsMixin):
             sql += f" WHERE state IN ({','.join('?' * len(wanted))})"
             args = wanted
         sql += " ORDER BY uid"
-        return [self._series(row) for row in self.db.execute(sql, args)]
+        return self._many(self.db.execute(sql, args).fetchall())
 
     def series_of(self, proposal_id: int) -> SeriesRecord | None:
         row = self.db.execute(
@@ -126,7 +126,7 @@ class SeriesMixin(ProposalsMixin):
                 CheckinKind.REGULAR.value,
             ),
         ).fetchall()
-        return [self._series(row) for row in rows]
+        return self._many(rows)
 
     def mark_written(self, uid: str, sequence: int) -> None:
         """The calendar now holds version `sequence` of the series."""
@@ -212,6 +212,11 @@ class SeriesMixin(ProposalsMixin):
         row = self.db.execute("SELECT * FROM series WHERE uid = ?", (uid,)).fetchone()
         assert row is not None, uid
         return self._series(row)
+
+    def _many(self, rows: Sequence[sqlite3.Row]) -> list[SeriesRecord]:
+        """Series rows with their proposals, fetched together rather than one by one."""
+        proposals = self._proposals_by_id([row["proposal_id"] for row in rows])
+        return [series_from_row(row, proposals[row["proposal_id"]]) for row in rows]
 
     def _series(self, row: sqlite3.Row) -> SeriesRecord:
         proposal = self.proposal(row["proposal_id"])
