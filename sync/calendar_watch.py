@@ -9,16 +9,18 @@ account or a lost permission — and nothing is cancelled for it.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import Connectors, RemoteSeries
+from sync.connectors.base import Connectors, Observation, RemoteSeries
 from sync.model import Interval, Occurrence, OccurrenceStatus
 from sync.report import PairLine, RunReport
 from sync.store import SeriesRecord, SeriesState, Store
 
 MOVED_BY_PERSON = "moved in the calendar by a person"
 CANCELLED_BY_PERSON = "cancelled in the calendar by a person"
+OBSERVE_PARALLEL = 8
 MASS_DELETION_MINIMUM = 2
 """A calendar with a single series that vanishes is a person deleting it; from two on, losing
 more than half at once looks like a lost mailbox or permission."""
@@ -37,8 +39,9 @@ def observe_calendars(
     for series in store.series(states=[SeriesState.BOOKED]):
         if series.calendar in connectors.writers and not _past_one_off(series, window):
             groups[(series.calendar, series.proposal.manager)].append(series)
-    for (kind, organiser), items in sorted(groups.items()):
-        writer = connectors.writers[kind]
+
+    def look(group: tuple[tuple[str, str], list[SeriesRecord]]) -> Observation:
+        (kind, organiser), items = group
         expected = {
             s.uid: [
                 o.original_start
@@ -47,7 +50,14 @@ def observe_calendars(
             ]
             for s in items
         }
-        observation = writer.observe(organiser, expected, window)
+        return connectors.writers[kind].observe(organiser, expected, window)
+
+    # calendars are read side by side (each connector bounds its own concurrency); what
+    # they show is taken into the store one calendar after another
+    ordered = sorted(groups.items())
+    with ThreadPoolExecutor(max_workers=OBSERVE_PARALLEL) as pool:
+        observations = list(pool.map(look, ordered))
+    for ((kind, organiser), items), observation in zip(ordered, observations, strict=True):
         report.requests[kind] = report.requests.get(kind, 0) + observation.requests
         if observation.error:
             report.read_errors[organiser] = observation.error

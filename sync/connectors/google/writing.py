@@ -259,8 +259,9 @@ class GoogleWriter:
         observation = Observation()
         try:
             masters = self._tagged(organiser)
+            dates = self._tagged_instances(organiser, window)
             for uid in expected:
-                observation.series[uid] = self._remote(organiser, uid, masters.get(uid), window)
+                observation.series[uid] = self._remote(uid, masters.get(uid), dates)
         except (HttpError, RetriesExhausted, OSError) as error:
             observation.series = {}
             observation.error = f"{organiser}'s Google Calendar: {describe(error)}"
@@ -292,13 +293,44 @@ class GoogleWriter:
             if not token:
                 return found
 
+    def _tagged_instances(
+        self, organiser: str, window: Interval
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Every date of every series this service booked in the organiser's calendar inside
+        `window`, by series event id: one listing for all series, not one per series (dates
+        carry their series' tag)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        token: str | None = None
+        while True:
+            answer = self._call(
+                "events.list",
+                organiser,
+                lambda cal, token=token: cal.events().list(
+                    calendarId=organiser,
+                    privateExtendedProperty=f"{TAG}=1",
+                    singleEvents=True,
+                    showDeleted=True,
+                    timeMin=rfc3339(window.start),
+                    timeMax=rfc3339(window.end),
+                    maxResults=2500,
+                    pageToken=token,
+                ),
+            )
+            for item in answer.get("items", []):
+                if "recurringEventId" in item:
+                    found.setdefault(str(item["recurringEventId"]), []).append(item)
+            token = answer.get("nextPageToken")
+            if not token:
+                return found
+
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         try:
             masters = self._tagged(organiser)
+            dates = self._tagged_instances(organiser, window)
             # a one-off check-in (a single event) is not rebuilt: it is one date, soon past,
             # and the Outlook and export readers leave them out alike
             return [
-                self._found(organiser, uid, item, window)
+                self._found(organiser, uid, item, dates)
                 for uid, item in masters.items()
                 if item.get("recurrence")
             ]
@@ -306,7 +338,11 @@ class GoogleWriter:
             raise WriteFailed(f"{organiser}'s Google Calendar: {describe(error)}") from error
 
     def _found(
-        self, organiser: str, uid: str, item: dict[str, Any], window: Interval
+        self,
+        organiser: str,
+        uid: str,
+        item: dict[str, Any],
+        dates: Mapping[str, list[dict[str, Any]]],
     ) -> FoundSeries:
         start, end = parse_instant(item["start"]), parse_instant(item["end"])
         zone = item["start"].get("timeZone", "UTC")
@@ -315,7 +351,7 @@ class GoogleWriter:
         )
         attendee = (item.get("attendees") or [{}])[0]
         cancelled = item.get("status") == "cancelled"
-        remote = self._remote(organiser, uid, None if cancelled else item, window)
+        remote = self._remote(uid, None if cancelled else item, dates)
         return FoundSeries(
             uid=uid,
             organiser=organiser,
@@ -332,7 +368,7 @@ class GoogleWriter:
         )
 
     def _remote(
-        self, organiser: str, uid: str, master: dict[str, Any] | None, window: Interval
+        self, uid: str, master: dict[str, Any] | None, dates: Mapping[str, list[dict[str, Any]]]
     ) -> RemoteSeries:
         if master is None or master.get("status") == "cancelled":
             return RemoteSeries(uid, exists=False)
@@ -347,7 +383,7 @@ class GoogleWriter:
             )
         exceptions: dict[datetime, Interval | None] = {}
         declined_dates: dict[datetime, frozenset[str]] = {}
-        for item in self._instances(organiser, event_id(uid), window):
+        for item in dates.get(event_id(uid), []):
             if "originalStartTime" not in item:
                 continue
             original = parse_instant(item["originalStartTime"])
