@@ -181,7 +181,11 @@ class GoogleCalendarEmulator:
         token_lifetime: int = 3600,
         max_freebusy_days: int = 62,
         max_freebusy_items: int = 50,
+        latency: float = 0.0,
     ) -> None:
+        """``latency``: seconds every request waits before it is answered, like a distant
+        server (benchmarks); no lock is held while waiting, so requests overlap."""
+        self.latency = latency
         self.store = CalendarStore(max_freebusy_days, max_freebusy_items)
         self.lock = self.store.lock
         self.auth = TokenIssuer(self.lock, lambda email: email.lower() in self.store.calendars)
@@ -480,6 +484,8 @@ class GoogleCalendarEmulator:
 
     def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> _Response:
         """Answer one HTTP request (called on the server's threads)."""
+        if self.latency:
+            time.sleep(self.latency)
         url = urlsplit(raw_path)
         query = parse_qs(url.query, keep_blank_values=True)
         kind, calendar_id, event_id = _route(method, url.path)

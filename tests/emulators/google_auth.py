@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .google_errors import OAuthError, unauthenticated
 
@@ -96,18 +97,26 @@ def _b64decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-def _verify_rs256(pem: str, signing_input: str, signature: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+@functools.lru_cache(maxsize=16)
+def _public_key(pem: str) -> Any:
+    """Loading a PEM key costs milliseconds; a service account signs a JWT per person."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
+    return key.public_key() if isinstance(key, rsa.RSAPrivateKey) else None
+
+
+def _verify_rs256(pem: str, signing_input: str, signature: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    public = _public_key(pem)
+    if public is None:
         return False
     try:
-        key.public_key().verify(
-            signature, signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
-        )
+        public.verify(signature, signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         return False
     return True

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import google_recurrence as rec
 from .google_errors import ApiError
-from .google_state import Calendar, CalendarStore, Event, Query, b64, flag, one, unb64
+from .google_state import Calendar, CalendarStore, Event, Query, Stored, b64, flag, one, unb64
 
 SYNC_INCOMPATIBLE = (
     "timeMin",
@@ -211,23 +210,28 @@ def busy(
     """Merged busy intervals of one calendar within ``[lo, hi)``, in UTC."""
     with store.lock:
         cal = store.calendars[email.lower()]
+        exceptions: dict[str, list[Event]] = {}
+        for stored in cal.events.values():
+            master_id = stored.data.get("recurringEventId")
+            if master_id:
+                exceptions.setdefault(str(master_id), []).append(stored.data)
         spans: list[tuple[datetime, datetime]] = []
         for stored in cal.events.values():
             data = stored.data
             if data.get("recurrence"):
                 if data.get("status") == "cancelled":
                     continue
-                candidates: Iterable[Event] = store.expand(cal, data, lo, hi)
+                found = _series_busy(store, cal, data, exceptions.get(data["id"], []), lo, hi)
             elif str(data.get("recurringEventId", "")) in cal.events:
                 continue  # an exception: covered by its series' expansion
+            elif _blocks(data, cal.owner):
+                found = [_bounds(stored, cal.timezone)]
             else:
-                candidates = [data]
-            for event in candidates:
-                if _blocks(event, cal.owner):
-                    start, end = rec.bounds(event, cal.timezone)
-                    start, end = max(start, lo), min(end, hi)
-                    if start < end:
-                        spans.append((start.astimezone(UTC), end.astimezone(UTC)))
+                found = []
+            for start, end in found:
+                start, end = max(start, lo), min(end, hi)
+                if start < end:
+                    spans.append((start.astimezone(UTC), end.astimezone(UTC)))
         merged: list[tuple[datetime, datetime]] = []
         for start, end in sorted(spans):
             if merged and start <= merged[-1][1]:
@@ -235,6 +239,37 @@ def busy(
             else:
                 merged.append((start, end))
         return merged
+
+
+def _bounds(stored: Stored, calendar_tz: str) -> tuple[datetime, datetime]:
+    """``rec.bounds`` of a stored single event, parsed once per version of its times."""
+    data = stored.data
+    key = (str(data.get("start")), str(data.get("end")), calendar_tz)
+    if stored.bounds is None or stored.bounds[0] != key:
+        stored.bounds = (key, rec.bounds(data, calendar_tz))
+    return stored.bounds[1]
+
+
+def _series_busy(
+    store: CalendarStore,
+    cal: Calendar,
+    master: Event,
+    exceptions: list[Event],
+    lo: datetime,
+    hi: datetime,
+) -> list[tuple[datetime, datetime]]:
+    """The busy spans of ``store.expand(cal, master, lo, hi)`` without building each instance:
+    a generated instance blocks exactly when its series does, at the occurrence's times."""
+    found: list[tuple[datetime, datetime]] = []
+    by_id = {e["id"]: e for e in exceptions}
+    if _blocks(master, cal.owner):
+        for occurrence in rec.occurrences(master, cal.timezone, lo, hi):
+            if not by_id or rec.instance_id(master["id"], occurrence) not in by_id:
+                found.append((occurrence.start, occurrence.end))
+    for exception in by_id.values():
+        if store.overlaps(cal, exception, lo, hi) and _blocks(exception, cal.owner):
+            found.append(rec.bounds(exception, cal.timezone))
+    return found
 
 
 def freebusy(store: CalendarStore, body: Event, subject: str | None) -> Event:

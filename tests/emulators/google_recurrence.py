@@ -7,6 +7,7 @@ are ``{eventId}_{YYYYMMDDTHHMMSSZ}`` (original start in UTC) or ``{eventId}_{YYY
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -194,9 +195,29 @@ def _dtstart(event: Event, calendar_tz: str) -> tuple[datetime, ZoneInfo, timede
     return start.astimezone(tz), tz, end - start, False
 
 
-def _recurrence_set(event: Event, calendar_tz: str) -> rruleset:
+_RULE_SETS: dict[str, rruleset] = {}
+_RULE_SETS_MAX = 200_000
+
+
+def _cached_set(event: Event, calendar_tz: str) -> rruleset:
+    """The series' rule set, parsed once per distinct series and kept with dateutil's own
+    cache of the dates it generated: free/busy over large calendars re-expands the same
+    series on every request."""
+    key = json.dumps(
+        [event.get("start"), event.get("end"), event.get("recurrence"), calendar_tz],
+        sort_keys=True,
+    )
+    rules = _RULE_SETS.get(key)
+    if rules is None:
+        if len(_RULE_SETS) >= _RULE_SETS_MAX:
+            _RULE_SETS.clear()
+        rules = _RULE_SETS[key] = _recurrence_set(event, calendar_tz, cache=True)
+    return rules
+
+
+def _recurrence_set(event: Event, calendar_tz: str, *, cache: bool = False) -> rruleset:
     dtstart, tz, _, all_day = _dtstart(event, calendar_tz)
-    rules = rruleset()
+    rules = rruleset(cache=cache)
     lines = list(event.get("recurrence") or [])
     if not any(line.upper().startswith("RRULE") for line in lines):
         rules.rdate(dtstart)  # RDATE-only series: the event itself is the first occurrence
@@ -232,7 +253,7 @@ def occurrences(
     the series start, and after ``MAX_INSTANCES`` occurrences.
     """
     dtstart, tz, duration, all_day = _dtstart(event, calendar_tz)
-    rules = _recurrence_set(event, calendar_tz)
+    rules = _cached_set(event, calendar_tz)
     first = dtstart.replace(tzinfo=tz) if all_day else dtstart
     upper = window_end or max(datetime.now(UTC), first) + DEFAULT_HORIZON
     lower = (window_start or first) - duration - timedelta(seconds=1)

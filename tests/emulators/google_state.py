@@ -44,6 +44,10 @@ SERVER_FIELDS = (
 class Stored:
     data: Event
     seq: int
+    # parsed start and end (free/busy), with the raw values they were parsed from
+    bounds: tuple[tuple[str, str, str], tuple[datetime, datetime]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @dataclass
@@ -140,6 +144,10 @@ class CalendarStore:
         self.max_freebusy_items = max_freebusy_items
         self.seq = 0
         self.sync_epoch = 0
+        # Which calendars hold an event id, and each calendar's place in `calendars`: a write
+        # reaches the copies it concerns without visiting every calendar (large organisations).
+        self.holders: dict[str, set[str]] = {}
+        self.position: dict[str, int] = {}
 
     # ----------------------------------------------------------------- calendars & access
 
@@ -147,6 +155,7 @@ class CalendarStore:
         rec.zone(timezone)
         with self.lock:
             self.calendars.setdefault(email.lower(), Calendar(email.lower(), timezone))
+            self.position.setdefault(email.lower(), len(self.position))
 
     def share(self, owner: str, viewer: str, role: str = "reader") -> None:
         if role not in ("reader", "writer"):
@@ -190,6 +199,7 @@ class CalendarStore:
             data["updated"] = _now()
             data["etag"] = f'"{3_000_000_000_000_000 + self.seq}"'
             cal.events[data["id"]] = Stored(data, self.seq)
+            self.holders.setdefault(data["id"], set()).add(cal.owner)
             organizer = str(data.get("organizer", {}).get("email", "")).lower()
             if propagate and organizer == cal.owner:
                 self._propagate(cal, data)
@@ -198,7 +208,11 @@ class CalendarStore:
     def _propagate(self, organizer: Calendar, data: Event) -> None:
         """Keep attendees' copies in step with the organizer's (authoritative) copy."""
         invited = {str(a.get("email", "")).lower() for a in data.get("attendees") or []}
-        for cal in self.calendars.values():
+        # only calendars holding this id or invited to it can change; visited in the order
+        # of `calendars`, as a walk over all of them would
+        concerned = (self.holders.get(data["id"], set()) | invited) & self.calendars.keys()
+        for owner in sorted(concerned, key=self.position.__getitem__):
+            cal = self.calendars[owner]
             if cal is organizer:
                 continue
             existing = cal.events.get(data["id"])

@@ -137,8 +137,14 @@ class GraphEmulator:
         max_concurrent_per_mailbox: int = 4,
         concurrency_retry_after: float = 1,
         ca: LocalCA | None = None,
+        latency: float = 0.0,
     ) -> None:
-        """Without ``identity`` the emulator starts and stops an ``IdentityEmulator`` of its own."""
+        """Without ``identity`` the emulator starts and stops an ``IdentityEmulator`` of its own.
+
+        ``latency``: seconds every request waits before it is answered, like a distant server
+        (benchmarks). The request holds its mailbox's concurrency slot meanwhile, as on Graph,
+        but no lock."""
+        self.latency = latency
         self._own_identity = identity is None
         self._ca = ca or shared_ca()
         self.identity = identity or IdentityEmulator(ca=self._ca)
@@ -413,6 +419,8 @@ class GraphEmulator:
             kind, user, event_id = _route(method, url.path)
             mailbox = self._mailbox_key(user) if user else None
             admitted = self._admit(mailbox)
+            if self.latency:
+                time.sleep(self.latency)
             fault = self._faults.take(kind, unquote(url.path))
             if fault is not None:
                 fault.sleep()

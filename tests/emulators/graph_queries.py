@@ -440,12 +440,11 @@ def _schedule(
         }
     items = []
     spans: list[tuple[datetime, datetime, str]] = []
-    for event in store.view(box, start, end):
+    for begin, finish, event in store.timed_view(box, start, end):  # read, never kept
         status = str(event.get("showAs") or "busy")
         declined = (event.get("responseStatus") or {}).get("response") == "declined"
         if event.get("isCancelled") or declined or status == "free":
             continue
-        begin, finish = gt.point(event["start"], "start"), gt.point(event["end"], "end")
         spans.append((begin, finish, status))
         private = event.get("sensitivity") in ("private", "confidential")
         item: dict[str, Any] = {
@@ -463,12 +462,18 @@ def _schedule(
         items.append(item)
     step = timedelta(minutes=interval)
     slots = math.ceil((end - start) / step)
-    view = []
-    for n in range(slots):
-        lo, hi = start + n * step, start + (n + 1) * step
-        here = [s for b, f, s in spans if b < hi and f > lo]
-        best = max(here, key=lambda s: _RANK.get(s, 4), default="free")
-        view.append(_VIEW_DIGIT.get(best, "2"))
+    # each slot shows its highest-ranked status; every span marks only the slots it touches
+    # (the first one found wins a tie, as max() over the spans in order would)
+    best: list[str | None] = [None] * slots
+    for begin, finish, status in spans:
+        first = max(0, (begin - start) // step)
+        last = min(slots - 1, -((start - finish) // step) - 1)
+        rank = _RANK.get(status, 4)
+        for n in range(first, last + 1):
+            current = best[n]
+            if current is None or rank > _RANK.get(current, 4):
+                best[n] = status
+    view = [_VIEW_DIGIT.get(status or "free", "2") for status in best]
     return {
         "scheduleId": address,
         "availabilityView": "".join(view),

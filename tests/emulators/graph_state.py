@@ -59,6 +59,10 @@ class Stored:
     exceptions: dict[str, Event] = field(default_factory=dict)  # original start -> patch
     cancelled: set[str] = field(default_factory=set)
     seq: int = 0  # store-wide change number of the last change (for delta)
+    # parsed start and end of a single event, with the raw values they were parsed from
+    bounds: tuple[tuple[str, str], tuple[datetime, datetime]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @dataclass
@@ -122,6 +126,10 @@ def _occurrence_uid(uid: str, local_date: datetime) -> str:
     return uid[:32] + day + uid[40:] if uid.startswith(_ICAL_PREFIX) else uid
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _address(entry: Any) -> str:
     return str(((entry or {}).get("emailAddress") or {}).get("address") or "").lower()
 
@@ -140,6 +148,10 @@ class GraphStore:
         self.writes: list[WriteRecord] = []
         self.seq = 0
         self.delta_epoch = 0
+        # Stored items by iCalUId, in the order they were stored, and each mailbox's place in
+        # `mailboxes`: finding an event's copies needs no walk over every mailbox's events.
+        self.by_uid: dict[str, list[tuple[Mailbox, Stored]]] = {}
+        self.position: dict[str, int] = {}
 
     # ----------------------------------------------------------------- mailboxes
 
@@ -157,6 +169,7 @@ class GraphStore:
         with self.lock:
             box = Mailbox(email.lower(), str(uuid.uuid4()), name or email, timezone, hours)
             self.mailboxes[box.email] = box
+            self.position.setdefault(box.email, len(self.position))
             self.user_ids[box.user_id] = box.email
             return box
 
@@ -211,11 +224,13 @@ class GraphStore:
             stored, key = self.find(box, event_id)
             return self.occurrence(stored, key) if key else copy.deepcopy(stored.data)
 
-    def occurrence(self, stored: Stored, key: str) -> Event:
-        """One occurrence of a series (an ``exception`` if it has been changed)."""
+    def occurrence(self, stored: Stored, key: str, *, shared: bool = False) -> Event:
+        """One occurrence of a series (an ``exception`` if it has been changed). ``shared``:
+        its values are the master's own objects, for a caller that only reads them."""
         master = stored.data
         occ = gt.occurrence_at(master, gt.from_stamp(key))
-        out = {k: copy.deepcopy(v) for k, v in master.items() if k != "recurrence"}
+        copier = _same if shared else copy.deepcopy
+        out = {k: copier(v) for k, v in master.items() if k != "recurrence"}
         out["recurrence"] = None
         out["id"] = occurrence_id(master["id"], key)
         out["type"] = "occurrence"
@@ -228,44 +243,99 @@ class GraphStore:
         out["end"] = gt.when(occ.end, master["end"]["timeZone"])
         patch = stored.exceptions.get(key)
         if patch:
-            out.update(copy.deepcopy(patch))
+            out.update(copier(patch))
             out["type"] = "exception"
         return out
 
-    def expand(self, stored: Stored, lower: datetime, upper: datetime) -> list[Event]:
+    def expand(
+        self, stored: Stored, lower: datetime, upper: datetime, *, shared: bool = False
+    ) -> list[Event]:
         """Occurrences and exceptions of a series overlapping ``[lower, upper)``."""
         keys = {o.key for o in gt.occurrences(stored.data, lower, upper)} | set(stored.exceptions)
         found = []
         for key in sorted(keys - stored.cancelled):
-            event = self.occurrence(stored, key)
+            event = self.occurrence(stored, key, shared=shared)
             start, end = gt.point(event["start"], "start"), gt.point(event["end"], "end")
             if start < upper and (end > lower or (start == end and start >= lower)):
                 found.append(event)
         return sorted(found, key=lambda e: gt.point(e["start"], "start"))
 
-    def view(self, box: Mailbox, lower: datetime, upper: datetime) -> list[Event]:
-        """calendarView: single events and occurrences overlapping ``[lower, upper)``."""
+    def view(
+        self, box: Mailbox, lower: datetime, upper: datetime, *, shared: bool = False
+    ) -> list[Event]:
+        """calendarView: single events and occurrences overlapping ``[lower, upper)``.
+        ``shared``: without copying what is stored, for a caller that only reads it."""
         with self.lock:
             found: list[Event] = []
             for stored in box.events.values():
-                found.extend(self._view_of(stored, lower, upper))
+                found.extend(self._view_of(stored, lower, upper, shared=shared))
             return sorted(found, key=lambda e: gt.point(e["start"], "start"))
 
-    def _view_of(self, stored: Stored, lower: datetime, upper: datetime) -> list[Event]:
+    def timed_view(
+        self, box: Mailbox, lower: datetime, upper: datetime
+    ) -> list[tuple[datetime, datetime, Event]]:
+        """What ``view(..., shared=True)`` shows, each with its start and end already parsed
+        and in the same order; for getSchedule, which reads many mailboxes per request."""
+        with self.lock:
+            found: list[tuple[datetime, datetime, Event]] = []
+            for stored in box.events.values():
+                if stored.data.get("type") != "seriesMaster":
+                    start, end = self._bounds(stored)
+                    if start < upper and end > lower:
+                        found.append((start, end, stored.data))
+                    continue
+                generated = {o.key: o for o in gt.occurrences(stored.data, lower, upper)}
+                for key in sorted((set(generated) | set(stored.exceptions)) - stored.cancelled):
+                    if key in stored.exceptions or key not in generated:
+                        event = self.occurrence(stored, key, shared=True)
+                        start = gt.point(event["start"], "start")
+                        end = gt.point(event["end"], "end")
+                        if start < upper and (end > lower or (start == end and start >= lower)):
+                            found.append((start, end, event))
+                        continue
+                    occ = generated[key]
+                    event = {k: v for k, v in stored.data.items() if k != "recurrence"}
+                    event["type"] = "occurrence"
+                    found.append((occ.start, occ.end, event))
+            found.sort(key=lambda item: item[0])
+            return found
+
+    @staticmethod
+    def _bounds(stored: Stored) -> tuple[datetime, datetime]:
+        data = stored.data
+        key = (str(data["start"]), str(data["end"]))
+        if stored.bounds is None or stored.bounds[0] != key:
+            bounds = gt.point(data["start"], "start"), gt.point(data["end"], "end")
+            stored.bounds = (key, bounds)
+        return stored.bounds[1]
+
+    def _view_of(
+        self, stored: Stored, lower: datetime, upper: datetime, *, shared: bool = False
+    ) -> list[Event]:
         if stored.data.get("type") == "seriesMaster":
-            return self.expand(stored, lower, upper)
+            return self.expand(stored, lower, upper, shared=shared)
         start = gt.point(stored.data["start"], "start")
         end = gt.point(stored.data["end"], "end")
-        return [copy.deepcopy(stored.data)] if start < upper and end > lower else []
+        if not (start < upper and end > lower):
+            return []
+        return [stored.data if shared else copy.deepcopy(stored.data)]
 
     def copies(self, uid: str, exclude: Mailbox | None = None) -> list[tuple[Mailbox, Stored]]:
         """Every stored item with this ``iCalUId`` (organizer's and attendees')."""
-        found: list[tuple[Mailbox, Stored]] = []
-        for box in self.mailboxes.values():
-            if box is exclude:
-                continue
-            found.extend((box, s) for s in box.events.values() if s.data.get("iCalUId") == uid)
+        found = [
+            (box, stored)
+            for box, stored in self.by_uid.get(uid, [])
+            if box is not exclude
+            and self.mailboxes.get(box.email) is box
+            and box.events.get(stored.data["id"]) is stored
+            and stored.data.get("iCalUId") == uid
+        ]
+        # mailbox by mailbox, each in the order its events were stored, as a walk would find
+        found.sort(key=lambda item: self.position[item[0].email])
         return found
+
+    def _index(self, box: Mailbox, stored: Stored) -> None:
+        self.by_uid.setdefault(stored.data["iCalUId"], []).append((box, stored))
 
     # ----------------------------------------------------------------- validation
 
@@ -352,6 +422,7 @@ class GraphStore:
             stored = Stored(event)
             self._touch(stored)
             box.events[event["id"]] = stored
+            self._index(box, stored)
             if tid:
                 box.transactions[tid] = event["id"]
             if event["isOrganizer"]:
@@ -412,6 +483,8 @@ class GraphStore:
 
     def _invite(self, box: Mailbox, stored: Stored, attendees: list[Event]) -> None:
         """Copies for attendees with a mailbox here who do not have one yet."""
+        if not attendees:
+            return
         uid = stored.data["iCalUId"]
         have = {b.email for b, _ in self.copies(uid)}
         for attendee in attendees:
@@ -431,6 +504,7 @@ class GraphStore:
             invited = Stored(data, copy.deepcopy(stored.exceptions), set(stored.cancelled))
             self._touch(invited)
             target.events[data["id"]] = invited
+            self._index(target, invited)
             have.add(target.email)
 
     def patch(

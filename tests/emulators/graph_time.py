@@ -8,6 +8,7 @@ zone), so 10:00 in Berlin stays 10:00 across DST.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -174,7 +175,23 @@ def series_zone(event: Event) -> ZoneInfo:
     return zone(rng.get("recurrenceTimeZone") or event["start"]["timeZone"])
 
 
-def _rule(event: Event) -> tuple[rrule, datetime]:
+_RULES: dict[str, tuple[rrule, datetime]] = {}
+_RULES_MAX = 200_000
+
+
+def _cached_rule(event: Event) -> tuple[rrule, datetime]:
+    """The series' rule, built once per distinct series with dateutil's cache of the dates it
+    generated: getSchedule over large mailboxes re-expands the same series on every request."""
+    key = json.dumps([event.get("start"), event.get("recurrence")], sort_keys=True)
+    found = _RULES.get(key)
+    if found is None:
+        if len(_RULES) >= _RULES_MAX:
+            _RULES.clear()
+        found = _RULES[key] = _rule(event, cache=True)
+    return found
+
+
+def _rule(event: Event, *, cache: bool = False) -> tuple[rrule, datetime]:
     """The series' rule (naive local datetimes in the series zone) and its first start."""
     recurrence = event.get("recurrence") or {}
     pattern, rng = recurrence.get("pattern") or {}, recurrence.get("range") or {}
@@ -191,7 +208,7 @@ def _rule(event: Event) -> tuple[rrule, datetime]:
     except ValueError as exc:
         raise _bad("Recurrence range startDate is not valid.") from exc
     dtstart = datetime.combine(first_day, local_start.time().replace(tzinfo=None))
-    kwargs: dict[str, Any] = {"dtstart": dtstart, "interval": interval}
+    kwargs: dict[str, Any] = {"dtstart": dtstart, "interval": interval, "cache": cache}
     wkst = str(pattern.get("firstDayOfWeek") or "sunday").lower()
     kwargs["wkst"] = _WEEKDAYS.get(wkst, SU)
     if kind == "weekly":
@@ -261,7 +278,7 @@ def occurrence_at(event: Event, original: datetime) -> Occurrence:
 
 def occurrences(event: Event, lower: datetime | None, upper: datetime | None) -> list[Occurrence]:
     """Generated occurrences (before exceptions) overlapping ``[lower, upper)``."""
-    (rule, first), tz, length = _rule(event), series_zone(event), duration(event)
+    (rule, first), tz, length = _cached_rule(event), series_zone(event), duration(event)
     upper = upper or max(datetime.now(UTC), first) + HORIZON
     lower = lower or first
     low = (lower.astimezone(tz).replace(tzinfo=None) - length) - timedelta(seconds=1)
