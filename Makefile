@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config
 
-.PHONY: run serve test check clean
+.PHONY: run serve test check clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,16 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed-dev
-	$(BIN)/ruff check sync tests
-	$(BIN)/ruff format --check sync tests
+	$(BIN)/ruff check sync tests bench
+	$(BIN)/ruff format --check sync tests bench
 	$(BIN)/mypy
+
+# Organisation-scale benchmarks (bench/README.md): not tests, nothing is asserted.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench --sizes 1000 10000
+
+bench-quick: $(VENV)/.installed-dev
+	$(BIN)/python -m bench --sizes 1000
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache tests/artifacts
