@@ -11,7 +11,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,6 +21,7 @@ from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
 from sync import faults
+from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
     Action,
     GaveUpTonight,
@@ -90,7 +90,7 @@ class CalDavClient:
         self.settings = settings
         self.policy = policy
         self.sleep = sleep
-        self.requests: Counter[str] = Counter()
+        self.requests = RequestCount()
         self._clients: dict[tuple[str, str | None], DAVClient] = {}
         self._lock = threading.Lock()
 
@@ -127,8 +127,7 @@ class CalDavClient:
 
     def call(self, kind: str, action: Callable[[], T]) -> T:
         def attempt() -> T:
-            with self._lock:
-                self.requests[kind] += 1
+            self.requests.add(kind)
             return action()
 
         return call_with_retry(attempt, classify, self.policy, sleep=self.sleep)
@@ -156,9 +155,8 @@ class CalDavClient:
 
         return self.call(kind, send)
 
-    def total_requests(self) -> int:
-        with self._lock:
-            return sum(self.requests.values())
+    def requests_by_this_thread(self) -> int:
+        return self.requests.by_this_thread()
 
 
 def classify(error: Exception) -> Verdict:

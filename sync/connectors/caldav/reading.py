@@ -30,7 +30,7 @@ class CalDavReader:
         self.client = client
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
-        before = self.client.total_requests()
+        before = self.client.requests.total()
         reading = BusyReading()
         for person in people:
             calendar = parse_source(person.source)
@@ -44,7 +44,7 @@ class CalDavReader:
                 reading.errors[person.email] = _why(error, calendar)
             else:
                 reading.busy[person.email] = clip(blocks, window)
-        reading.requests = self.client.total_requests() - before
+        reading.requests = self.client.requests.total() - before
         return reading
 
     def _free_busy(self, calendar: CalendarUrl, window: Interval) -> list[BusyBlock] | None:

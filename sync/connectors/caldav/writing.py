@@ -53,7 +53,7 @@ class CalDavWriter:
     # ------------------------------------------------------------------ writing
 
     def write_series(self, series: BookedSeries) -> int:
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         calendar = self.calendar_of(series.organiser.email)
         try:
             self._write(calendar, series)
@@ -62,7 +62,7 @@ class CalDavWriter:
                 f"writing to {series.organiser.email}'s CalDAV calendar failed: "
                 f"{describe(error, calendar.label)}"
             ) from error
-        return self.client.total_requests() - before
+        return self.client.requests_by_this_thread() - before
 
     def _write(self, calendar: CalendarUrl, series: BookedSeries) -> None:
         url = calendar.url + resource_name(series.uid)
@@ -112,7 +112,7 @@ class CalDavWriter:
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         # a CalDAV resource shows cancelled occurrences itself (EXDATE, STATUS:CANCELLED),
         # so `expected` is not needed here
         observation = Observation()
@@ -138,7 +138,7 @@ class CalDavWriter:
                 str(error) if isinstance(error, WriteFailed) else describe(error, calendar.label)
             )
             observation.error = f"{organiser}'s CalDAV calendar: {detail}"
-        observation.requests = self.client.total_requests() - before
+        observation.requests = self.client.requests_by_this_thread() - before
         return observation
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +22,7 @@ from googleapiclient.discovery import build
 from sync import faults
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
+from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import RetryPolicy, call_with_retry
 from sync.logs import event
 from sync.settings import GoogleSettings
@@ -46,7 +46,7 @@ class GoogleClient:
         self.settings = settings
         self.policy = policy
         self.sleep = sleep
-        self.requests: Counter[str] = Counter()
+        self.requests = RequestCount()
         self._lock = threading.Lock()
         self._idle: dict[tuple[str, tuple[str, ...]], list[Resource]] = {}
 
@@ -90,8 +90,7 @@ class GoogleClient:
         """Execute `request(calendar)` as `email`, retrying what Google calls transient."""
 
         def attempt() -> Any:
-            with self._lock:
-                self.requests[kind] += 1
+            self.requests.add(kind)
             event(log, "google request", logging.DEBUG, kind=kind, acting_as=email)
             if kind in WRITES:
                 faults.point(f"google {kind}")
@@ -100,6 +99,5 @@ class GoogleClient:
 
         return call_with_retry(attempt, classify, self.policy, sleep=self.sleep)
 
-    def total_requests(self) -> int:
-        with self._lock:
-            return sum(self.requests.values())
+    def requests_by_this_thread(self) -> int:
+        return self.requests.by_this_thread()

@@ -70,7 +70,7 @@ class GoogleReader:
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
-        before = self.client.total_requests()
+        before = self.client.requests.total()
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
         with ThreadPoolExecutor(self.client.settings.parallel_requests) as pool:
             results = list(pool.map(lambda job: self.freebusy(*job), jobs))
@@ -87,7 +87,7 @@ class GoogleReader:
                 busy.setdefault(email, []).extend(blocks)
         for person in readable:
             reading.busy[person.email] = clip(busy.get(person.email, []), window)
-        reading.requests = self.client.total_requests() - before
+        reading.requests = self.client.requests.total() - before
         return reading
 
     def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:

@@ -104,14 +104,14 @@ class GoogleWriter:
         return self.client.call(kind, organiser, [SCOPE_EVENTS], request)
 
     def write_series(self, series: BookedSeries) -> int:
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         try:
             self._write(series)
         except (HttpError, RetriesExhausted, OSError) as error:
             raise WriteFailed(
                 f"writing to {series.organiser.email}'s Google Calendar failed: {describe(error)}"
             ) from error
-        return self.client.total_requests() - before
+        return self.client.requests_by_this_thread() - before
 
     def _write(self, series: BookedSeries) -> None:
         organiser = series.organiser.email
@@ -255,7 +255,7 @@ class GoogleWriter:
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
         # Google lists cancelled occurrences itself, so `expected` is not needed here
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         observation = Observation()
         try:
             masters = self._tagged(organiser)
@@ -265,7 +265,7 @@ class GoogleWriter:
         except (HttpError, RetriesExhausted, OSError) as error:
             observation.series = {}
             observation.error = f"{organiser}'s Google Calendar: {describe(error)}"
-        observation.requests = self.client.total_requests() - before
+        observation.requests = self.client.requests_by_this_thread() - before
         return observation
 
     def _tagged(self, organiser: str) -> dict[str, dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +15,7 @@ import requests
 
 from sync import faults
 from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
+from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
     Action,
     GaveUpTonight,
@@ -90,7 +90,7 @@ class GraphClient:
         self.policy = policy
         self.sleep = sleep
         self.base = settings.graph_endpoint.rstrip("/")
-        self.requests: Counter[str] = Counter()
+        self.requests = RequestCount()
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
 
@@ -142,8 +142,7 @@ class GraphClient:
         headers: Mapping[str, str] | None,
     ) -> requests.Response:
         token = self.auth.token()
-        with self._lock:
-            self.requests[kind] += 1
+        self.requests.add(kind)
         event(log, "graph request", logging.DEBUG, kind=kind, mailbox=mailbox)
         if method != "GET" and kind != "getSchedule":
             faults.point(f"graph {kind}")
@@ -157,9 +156,8 @@ class GraphClient:
                 timeout=self.settings.timeout_seconds,
             )
 
-    def total_requests(self) -> int:
-        with self._lock:
-            return sum(self.requests.values())
+    def requests_by_this_thread(self) -> int:
+        return self.requests.by_this_thread()
 
 
 def _answer(response: requests.Response) -> Any:

@@ -66,7 +66,7 @@ class GraphReader:
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
-        before = self.client.total_requests()
+        before = self.client.requests.total()
         ordered = sorted(people, key=lambda p: p.email)
         batches = [ordered[i : i + SCHEDULE_BATCH] for i in range(0, len(ordered), SCHEDULE_BATCH)]
         jobs = [(batch, chunk) for batch in batches for chunk in chunks(window)]
@@ -84,7 +84,7 @@ class GraphReader:
         reading.working_hours = {
             email: hours for email, hours in reading.working_hours.items() if email in reading.busy
         }
-        reading.requests = self.client.total_requests() - before
+        reading.requests = self.client.requests.total() - before
         return reading
 
     def schedule(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:
