@@ -11,7 +11,12 @@ puts it into every participant's .ics file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import queue
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +30,22 @@ from sync.report import PairLine, RunReport
 from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
 
 EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)
+WRITE_PARALLEL = 8
+"""Organisers' calendars written at once. Each provider client bounds its own concurrency
+(Graph's 4 requests per mailbox); one organiser's series are always written one by one."""
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What writing one series came to."""
+
+    written: bool = False
+    requests: int = 0
+    why: str | None = None
+    over_quota: str | None = None
+    dry_run: bool = False
+    error: BaseException | None = None
 
 
 class Booker:
@@ -35,7 +55,6 @@ class Booker:
         now: datetime,
         actor: str,
         connectors: Connectors,
-        on_write: Callable[[str], None] | None = None,
         *,
         dry_run: bool = False,
         deadline: Deadline | None = None,
@@ -45,8 +64,6 @@ class Booker:
         self.now = now
         self.actor = actor
         self.connectors = connectors
-        # lets tests stop a run between any two calendar writes
-        self.on_write = on_write or (lambda _uid: None)
         self.given_up: set[str] = set()
         self.dry_run = dry_run
         self.deadline = deadline
@@ -87,57 +104,111 @@ class Booker:
     def write_pending(self, report: RunReport) -> None:
         """Write every series whose calendar lags behind the store: new bookings first (their
         confirmation ends the series they replace), then every other change."""
+
+        def confirmed(series: SeriesRecord) -> None:
+            self.store.confirm_booking(series.uid, self.actor)
+            self.report_booked(series, report)
+
         new = self.store.series(states=[SeriesState.BOOKING])
-        for done, series in enumerate(new, start=1):
-            self.progress.show("booking", done, len(new))
-            if self.write(series, report):
-                self.store.confirm_booking(series.uid, self.actor)
-                self.report_booked(series, report)
+        self.write_all(new, report, "booking", confirmed)
         changed = [
             s for s in self.store.series() if s.state is not SeriesState.BOOKING and s.needs_write
         ]
-        for done, series in enumerate(changed, start=1):
-            self.progress.show("updating calendars", done, len(changed))
-            self.write(series, report)
+        self.write_all(changed, report, "updating calendars")
         self.progress.done()
 
-    def write(self, series: SeriesRecord, report: RunReport) -> bool:
+    def write_all(
+        self,
+        items: Sequence[SeriesRecord],
+        report: RunReport,
+        label: str,
+        written: Callable[[SeriesRecord], None] | None = None,
+    ) -> None:
+        """Organisers' calendars are written side by side, each one's series in order; the
+        store is only touched here, on this thread, as each write comes back. A write is
+        recorded as done only after the calendar answered, as when writing one at a time."""
+        by_organiser: dict[str, list[SeriesRecord]] = defaultdict(list)
+        for series in items:
+            by_organiser[series.proposal.manager].append(series)
+        outcomes: queue.SimpleQueue[tuple[SeriesRecord, Outcome]] = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def write_calendar(organiser: list[SeriesRecord]) -> None:
+            over_quota: str | None = None
+            for series in organiser:
+                if stop.is_set():
+                    outcome = Outcome(why="the run stopped before this write; retried next run")
+                elif over_quota is not None:
+                    outcome = Outcome(why=over_quota)
+                else:
+                    try:
+                        outcome = self.attempt(series)
+                    except BaseException as error:  # handed to the main thread to raise
+                        outcome = Outcome(error=error)
+                    over_quota = outcome.over_quota
+                outcomes.put((series, outcome))
+
+        workers = min(WRITE_PARALLEL, len(by_organiser)) or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for organiser in by_organiser.values():
+                pool.submit(write_calendar, organiser)
+            for done in range(1, len(items) + 1):
+                series, outcome = outcomes.get()
+                if outcome.error is not None:
+                    stop.set()
+                    raise outcome.error
+                self.progress.show(label, done, len(items))
+                if self.record(series, outcome, report) and written is not None:
+                    written(series)
+
+    def attempt(self, series: SeriesRecord) -> Outcome:
+        """Write one series to its calendar, or say why not (runs on a writer thread)."""
         writer = self.connectors.writers.get(series.calendar)
-        proposal = series.proposal
+        manager = series.proposal.manager
         if writer is None:
-            why = f'calendar "{series.calendar}" is not set up; the change waits'
-        elif self.deadline is not None and self.deadline.passed():
-            why = "the run reached its deadline before this write; it waits for the next run"
-        elif proposal.manager in self.given_up:
-            why = f"{proposal.manager}'s calendar is over its quota tonight; the change waits"
-        elif self.dry_run:
+            return Outcome(why=f'calendar "{series.calendar}" is not set up; the change waits')
+        if self.deadline is not None and self.deadline.passed():
+            return Outcome(
+                why="the run reached its deadline before this write; it waits for the next run"
+            )
+        if manager in self.given_up:
+            return Outcome(why=f"{manager}'s calendar is over its quota tonight; the change waits")
+        if self.dry_run:
+            return Outcome(dry_run=True)
+        try:
+            return Outcome(requests=writer.write_series(to_booked(series)), written=True)
+        except GaveUpTonight as error:
+            why = f"{manager}'s calendar is over its quota ({error}); retried next run"
+            return Outcome(why=why, over_quota=why)
+        except WriteFailed as error:
+            return Outcome(why=str(error))
+
+    def record(self, series: SeriesRecord, outcome: Outcome, report: RunReport) -> bool:
+        """Take one write's outcome into the store and the report; True if it was written."""
+        proposal = series.proposal
+        kind = series.calendar
+        if outcome.requests:
+            report.requests[kind] = report.requests.get(kind, 0) + outcome.requests
+        if outcome.dry_run:
             report.would_write.append(
                 PairLine(proposal.manager, proposal.employee, _intent(series), proposal.id)
             )
             return False
-        else:
-            try:
-                self.on_write(series.uid)
-                report.requests[writer.name] = report.requests.get(writer.name, 0) + (
-                    writer.write_series(to_booked(series))
-                )
-            except GaveUpTonight as error:
-                self.given_up.add(proposal.manager)
-                why = f"{proposal.manager}'s calendar is over its quota ({error}); retried next run"
-            except WriteFailed as error:
-                why = str(error)
-            else:
-                self.store.mark_written(series.uid, series.sequence)
-                event(
-                    log,
-                    "series written",
-                    logging.DEBUG,
-                    series=series.uid,
-                    calendar=series.calendar,
-                    organiser=proposal.manager,
-                    state=series.state.value,
-                )
-                return True
+        if outcome.written:
+            self.store.mark_written(series.uid, series.sequence)
+            event(
+                log,
+                "series written",
+                logging.DEBUG,
+                series=series.uid,
+                calendar=series.calendar,
+                organiser=proposal.manager,
+                state=series.state.value,
+            )
+            return True
+        if outcome.over_quota:
+            self.given_up.add(proposal.manager)
+        why = outcome.why or "not written"
         self.store.note_write_error(series.uid, why)
         event(log, "series not written", logging.WARNING, series=series.uid, reason=why)
         report.write_failures.append(

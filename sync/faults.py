@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import threading
 
 CRASH_AT = "CHECKIN_SYNC_CRASH_AT"
 CRASH_LOG = "CHECKIN_SYNC_CRASH_LOG"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _passed = 0
+_counting = threading.Lock()  # calendars are written from several threads
 
 
 def active() -> bool:
@@ -28,13 +30,14 @@ def point(name: str) -> None:
     global _passed
     if not active():
         return
-    _passed += 1
-    log = os.environ.get(CRASH_LOG)
-    if log:
-        with open(log, "a") as handle:
-            handle.write(f"{_passed} {name}\n")
-    if os.environ.get(CRASH_AT) == str(_passed):
-        os.kill(os.getpid(), signal.SIGKILL)
+    with _counting:
+        _passed += 1
+        log = os.environ.get(CRASH_LOG)
+        if log:
+            with open(log, "a") as handle:
+                handle.write(f"{_passed} {name}\n")
+        if os.environ.get(CRASH_AT) == str(_passed):
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def watch(connection: sqlite3.Connection) -> None:
