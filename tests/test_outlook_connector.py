@@ -290,12 +290,15 @@ def test_an_app_without_write_permission_gets_a_clear_write_failure(graph: Graph
 # ---------------------------------------------------------------------------- reading back
 
 
+@pytest.mark.parametrize("view", ["calendar view", "view refuses the tag filter"])
 def test_observe_sees_declines_deletions_moves_and_cancelled_occurrences(
-    graph: GraphEmulator,
+    graph: GraphEmulator, view: str
 ) -> None:
     outlook = connector(graph)
     outlook.write_series(series())
     (event,) = tagged(graph)
+    if view != "calendar view":
+        graph.inject("calendarView", 400, code="ErrorInvalidUrlQueryFilter", times=1)
     second, third = week(1).original_start, week(2).original_start
     later = datetime(2027, 2, 11, 9, tzinfo=STOCKHOLM)
     graph.move_occurrence(KARIN, event["id"], second, later)
@@ -314,6 +317,41 @@ def test_observe_sees_declines_deletions_moves_and_cancelled_occurrences(
     }
     graph.delete_event(KARIN, event["id"])
     assert not outlook.observe(KARIN, {UID: []}, WINDOW).series[UID].exists
+
+
+def test_observe_reads_a_calendar_in_two_listings_however_many_series_it_holds(
+    graph: GraphEmulator,
+) -> None:
+    outlook = connector(graph)
+    starts = {
+        f"{n:026d}@checkin-sync": datetime(2027, 2, 2, 9 + n, tzinfo=STOCKHOLM) for n in range(5)
+    }
+    for uid, start in starts.items():
+        outlook.write_series(series(uid=uid, first_start=start))
+    at_noon = next(e for e in tagged(graph) if graph_time(e["start"]).hour == 11)  # UTC
+    graph.cancel_occurrence(KARIN, at_noon["id"], datetime(2027, 2, 9, 12, tzinfo=STOCKHOLM))
+    kinds = ("events.list", "calendarView", "events.instances")
+    before = {kind: graph.count(kind) for kind in kinds}
+    expected = {
+        uid: [start + timedelta(weeks=n) for n in range(4)] for uid, start in starts.items()
+    }
+    window = Interval(WINDOW.start, WINDOW.start + timedelta(days=28))
+    seen = outlook.observe(KARIN, expected, window)
+    assert seen.error is None and all(seen.series[uid].exists for uid in starts)
+    changed = {
+        uid: dict(seen.series[uid].exceptions) for uid in starts if seen.series[uid].exceptions
+    }
+    assert changed == {
+        "00000000000000000000000003@checkin-sync": {
+            datetime(2027, 2, 9, 12, tzinfo=STOCKHOLM): None
+        }
+    }
+    assert {kind: graph.count(kind) - before[kind] for kind in kinds} == {
+        "events.list": 1,
+        "calendarView": 1,
+        "events.instances": 0,
+    }
+    assert seen.requests == 2
 
 
 # ---------------------------------------------------------------------------- credentials

@@ -9,13 +9,22 @@ POST does not make a second event. Every write compares first and changes only w
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import FoundSeries, Observation, RemoteSeries, WriteFailed
+from sync.connectors.base import FoundSeries, Observation, WriteFailed
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
+from sync.connectors.outlook.observing import (
+    PAGE,
+    CalendarReadBack,
+    changed_dates,
+    pages,
+    tag_expand,
+    tag_filter,
+    utc_window,
+)
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
@@ -145,14 +154,14 @@ class GraphWriter:
         self.client = client
 
     def write_series(self, series: BookedSeries) -> int:
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         try:
             self._write(series)
         except PROVIDER_ERRORS as error:
             raise WriteFailed(
                 f"writing to {series.organiser.email}'s Outlook calendar failed: {describe(error)}"
             ) from error
-        return self.client.total_requests() - before
+        return self.client.requests_by_this_thread() - before
 
     def _write(self, series: BookedSeries) -> None:
         organiser = series.organiser.email
@@ -260,30 +269,23 @@ class GraphWriter:
             )
 
     def instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
-        url: str | None = self.client.url(organiser, f"/events/{event}/instances")
-        params: dict[str, str] | None = {
-            "startDateTime": window.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "endDateTime": window.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        while url:
-            answer = self.client.call("events.instances", organiser, "GET", url, params=params)
-            yield from answer.get("value", [])
-            url, params = answer.get("@odata.nextLink"), None
+        path = f"/events/{event}/instances"
+        yield from pages(self.client, "events.instances", organiser, path, utc_window(window))
 
     # ------------------------------------------------------------------ reading back
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
-        before = self.client.total_requests()
+        before = self.client.requests_by_this_thread()
         observation = Observation()
+        read_back = CalendarReadBack(self.client, organiser, SERIES_PROPERTY, self.instances)
         try:
-            for uid, starts in expected.items():
-                observation.series[uid] = self._remote(organiser, uid, starts, window)
+            observation.series = read_back.observe(expected, window)
         except PROVIDER_ERRORS as error:
             observation.series = {}
             observation.error = f"{organiser}'s Outlook calendar: {describe(error)}"
-        observation.requests = self.client.total_requests() - before
+        observation.requests = self.client.requests_by_this_thread() - before
         return observation
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
@@ -293,21 +295,14 @@ class GraphWriter:
             raise WriteFailed(f"{organiser}'s Outlook calendar: {describe(error)}") from error
 
     def _tagged(self, organiser: str) -> Iterator[dict[str, Any]]:
-        url: str | None = self.client.url(organiser, "/events")
-        params: dict[str, str] | None = {
-            "$filter": (
-                f"singleValueExtendedProperties/Any(ep: ep/id eq '{SERIES_PROPERTY}' "
-                "and ep/value ne null)"
-            ),
-            "$expand": f"singleValueExtendedProperties($filter=id eq '{SERIES_PROPERTY}')",
-            "$top": "100",
+        params = {
+            "$filter": tag_filter(SERIES_PROPERTY),
+            "$expand": tag_expand(SERIES_PROPERTY),
+            "$top": PAGE,
         }
-        while url:
-            answer = self.client.call("events.list", organiser, "GET", url, params=params)
-            for item in answer.get("value", []):
-                if item.get("type", "seriesMaster") == "seriesMaster":
-                    yield item
-            url, params = answer.get("@odata.nextLink"), None
+        for item in pages(self.client, "events.list", organiser, "/events", params):
+            if item.get("type", "seriesMaster") == "seriesMaster":
+                yield item
 
     def _found(self, organiser: str, item: dict[str, Any], window: Interval) -> FoundSeries:
         uid = next(
@@ -325,7 +320,11 @@ class GraphWriter:
         rule, until = rule_from(item["recurrence"], zone)
         attendee = (item.get("attendees") or [{}])[0].get("emailAddress", {})
         cancelled = bool(item.get("isCancelled"))
-        exceptions = {} if cancelled else self._exceptions(organiser, str(item["id"]), [], window)
+        exceptions = (
+            {}
+            if cancelled
+            else changed_dates(self.instances(organiser, str(item["id"]), window), [])[0]
+        )
         return FoundSeries(
             uid=uid,
             organiser=organiser,
@@ -339,64 +338,6 @@ class GraphWriter:
             cancelled=cancelled,
             exceptions=exceptions,
         )
-
-    def _remote(
-        self, organiser: str, uid: str, starts: Sequence[datetime], window: Interval
-    ) -> RemoteSeries:
-        master = self.find(organiser, uid)
-        if master is None or master.get("isCancelled"):
-            return RemoteSeries(uid, exists=False)
-        declined = _declined(master)
-        if not master.get("recurrence"):
-            start, end = graph_time(master["start"]), graph_time(master["end"])
-            return RemoteSeries(uid, exists=True, declined_by=declined, single=Interval(start, end))
-        exceptions, declined_dates = self._dates(organiser, str(master["id"]), starts, window)
-        return RemoteSeries(
-            uid,
-            exists=True,
-            declined_by=declined,
-            exceptions=exceptions,
-            declined_dates=declined_dates,
-        )
-
-    def _exceptions(
-        self, organiser: str, event: str, starts: Sequence[datetime], window: Interval
-    ) -> dict[datetime, Interval | None]:
-        return self._dates(organiser, event, starts, window)[0]
-
-    def _dates(
-        self, organiser: str, event: str, starts: Sequence[datetime], window: Interval
-    ) -> tuple[dict[datetime, Interval | None], dict[datetime, frozenset[str]]]:
-        """Occurrences that differ from the rule, and who declined which date."""
-        exceptions: dict[datetime, Interval | None] = {}
-        declined_dates: dict[datetime, frozenset[str]] = {}
-        seen = set()
-        for item in self.instances(organiser, event, window):
-            if "originalStart" not in item:
-                continue
-            original = graph_time(_utc(item["originalStart"]))
-            seen.add(original)
-            if item.get("isCancelled"):
-                exceptions[original] = None
-                continue
-            start, end = graph_time(item["start"]), graph_time(item["end"])
-            if start != original:
-                exceptions[original] = Interval(start, end)
-            if who := _declined(item):
-                declined_dates[original] = who
-        for original in starts:
-            if original not in seen:
-                exceptions[original] = None  # Graph leaves a cancelled occurrence out
-        return exceptions, declined_dates
-
-
-def _declined(event: dict[str, Any]) -> frozenset[str]:
-    """Who declined the event (for an occurrence: that one date)."""
-    return frozenset(
-        str(a["emailAddress"]["address"]).lower()
-        for a in event.get("attendees", [])
-        if str(a.get("status", {}).get("response", "")).lower() == "declined"
-    )
 
 
 def _utc(value: str) -> dict[str, str]:
