@@ -52,7 +52,7 @@ class GoogleSettings(BaseModel):
         "without permission, out-of-office counts as plain busy time",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
-    parallel_requests: int = Field(default=4, ge=1, le=32)
+    parallel_requests: int = Field(default=8, ge=1, le=32)
 
 
 GRAPH_API = "https://graph.microsoft.com/v1.0"
@@ -89,7 +89,7 @@ class OutlookSettings(BaseModel):
         default=True, description="Whether a tentative meeting blocks time"
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
-    parallel_requests: int = Field(default=4, ge=1, le=32)
+    parallel_requests: int = Field(default=8, ge=1, le=32)
 
 
 class WebSettings(BaseModel):
