@@ -6,6 +6,7 @@ proposed or written again."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from sync.roster import Roster
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 
 ACTOR = "rebuild"
+LIST_PARALLEL = 8
 MAX_GENERATION = 10_000
 
 
@@ -42,17 +44,24 @@ def rebuild(
 ) -> Rebuilt:
     result = Rebuilt()
     window = Interval(now - timedelta(days=1), now + timedelta(weeks=horizon_weeks, days=7))
-    for email, manager in sorted(roster.managers.items()):
-        kind = kind_of(manager.person.calendar)
+
+    def listed(email: str) -> tuple[str, list[FoundSeries] | str]:
+        kind = kind_of(roster.managers[email].person.calendar)
         writer = connectors.writers.get(kind)
         try:
-            if writer is not None:
-                found = writer.list_series(email, window)
-            else:
-                found = found_in_export(paths.export / f"{email}.ics", email)
-                kind = EXPORT_ONLY
+            if writer is None:
+                return EXPORT_ONLY, found_in_export(paths.export / f"{email}.ics", email)
+            return kind, writer.list_series(email, window)
         except WriteFailed as error:
-            result.errors[email] = str(error)
+            return kind, str(error)
+
+    # calendars are listed side by side; what they hold is restored one after another
+    managers = sorted(roster.managers)
+    with ThreadPoolExecutor(max_workers=LIST_PARALLEL) as pool:
+        listings = list(pool.map(listed, managers))
+    for email, (kind, found) in zip(managers, listings, strict=True):
+        if isinstance(found, str):
+            result.errors[email] = found
             continue
         for series in found:
             if store.has_series(series.uid):
