@@ -132,7 +132,9 @@ class GoogleWriter:
             if status_of(error) != 409:
                 raise
             self._update_existing(series, body)
-        self._write_exceptions(series)
+            self._write_exceptions(series)
+        else:
+            self._write_exceptions(series, created=True)
 
     def _update_existing(self, series: BookedSeries, body: dict[str, Any]) -> None:
         """The id is taken: by this series from an earlier (perhaps interrupted) write, or by
@@ -170,7 +172,10 @@ class GoogleWriter:
                 ),
             )
 
-    def _write_exceptions(self, series: BookedSeries) -> None:
+    def _write_exceptions(self, series: BookedSeries, *, created: bool = False) -> None:
+        """Bring each changed date in line. ``created``: the event was made just now, so every
+        instance is still where the rule puts it, under its documented id, and there is
+        nothing to list first."""
         if series.one_off:
             return  # its one date is the event itself
         changes = [
@@ -185,11 +190,15 @@ class GoogleWriter:
         event = event_id(series.uid)
         first = min(o.original_start for o in changes) - timedelta(days=1)
         last = max(max(o.original_start, o.start) for o in changes) + timedelta(days=8)
-        current = {
-            parse_instant(item["originalStartTime"]): item
-            for item in self._instances(organiser, event, Interval(first, last))
-            if "originalStartTime" in item
-        }
+        current = (
+            {}
+            if created
+            else {
+                parse_instant(item["originalStartTime"]): item
+                for item in self._instances(organiser, event, Interval(first, last))
+                if "originalStartTime" in item
+            }
+        )
         for occurrence in changes:
             item = current.get(occurrence.original_start)
             target = item["id"] if item else instance_id(event, occurrence.original_start)
