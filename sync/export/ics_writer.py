@@ -10,6 +10,7 @@ calendar that changed on every run would be re-downloaded and rewritten for noth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -227,7 +228,11 @@ def _timezone_span(series: Sequence[BookedSeries]) -> tuple[date, date]:
     return date(min(days).year, 1, 1), date(max(days).year + 1, 1, 1)
 
 
+@functools.lru_cache(maxsize=256)
 def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    """Shared by every file that needs it (never changed once built): building one from the
+    tz database takes milliseconds, and an organisation's export needs a handful, not one per
+    person."""
     zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
     observances: list[TimezoneStandard | TimezoneDaylight] = [*zone.standard, *zone.daylight]
     for observance in observances:

@@ -43,6 +43,9 @@ class Store(
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
+            # in WAL mode a commit survives a killed process without an fsync of its own; only
+            # a power cut can lose the last commits, and writes are idempotent to redo
+            connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
         except (OSError, sqlite3.OperationalError) as error:
             raise StoreError(f"{path}: cannot open the state database ({error})") from None
