@@ -8,9 +8,11 @@ events themselves: Calendar v3 has no query over many calendars, so one events.l
 Google person (Google's HTTP batch endpoint could carry 50 of them per round trip, but each
 still counts against the quota).
 Rebuild (a run that finds no database): one listing of tagged events per organiser on a
-provider. Observe (every later run): one listing per organiser with booked series there
-(a list of the organiser's tagged events with their occurrences in the window: Google's
-events.list with singleEvents, Graph's calendarView), whatever the number of series.
+provider. Observe (every later run): two listings per organiser with booked series there,
+whatever the number of series: the tagged series themselves (whether each still exists, was
+deleted or declined as a whole lives on the series master) and their dates in the window
+(Google's events.list with singleEvents, Graph's calendarView), which neither provider
+returns in one listing.
 Writes: one create per new series, one write per occurrence moved or skipped away from its
 rule (Google and Graph take exceptions one at a time), one per series ended or cancelled.
 Token requests are counted apart and not in the minimum.
@@ -104,7 +106,7 @@ def night(
 ) -> dict[str, Any]:
     parts: dict[str, int] = dict(reads(org))
     listed = organisers(org, None if fresh else booked_before)
-    prefix = "rebuild" if fresh else "observe"
-    parts |= {f"{prefix} {k}": v for k, v in listed.items()}
+    prefix, per_organiser = ("rebuild", 1) if fresh else ("observe", 2)
+    parts |= {f"{prefix} {k}": v * per_organiser for k, v in listed.items()}
     parts["writes"] = writes(before, after)
     return {"total": sum(parts.values()), "parts": parts}

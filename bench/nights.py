@@ -341,7 +341,7 @@ class Bench:
             manager = roster.managers[employee.manager]
             days = period_days(employee.cadence.weeks, employee.cadence.monthly)
             terms[(employee.manager, email)] = PairTerms(
-                days, employee.duration, manager.max_checkins_per_day
+                days, employee.duration, manager.max_checkins_per_day, manager.person.timezone
             )
         calendars = Calendars(org)
         started = time.perf_counter()

@@ -6,8 +6,10 @@ just a list of check-ins per pair. Times are seconds since the epoch (floats) so
 hundreds of thousands of checks stay cheap.
 
 Definitions (see bench/README.md):
-- due check-ins: per pair, the cadence's periods (7 × N days; monthly counts as 28 days)
-  laid from the earliest allowed time (now + min notice) that end inside the horizon;
+- due check-ins: per pair, the cadence's periods (N calendar weeks, Monday to Monday in the
+  manager's zone; monthly counts as 4 weeks) from the first Monday after the notice, each
+  wholly inside the horizon. Periods follow calendar weeks because that is where a moved
+  date stays: a check-in moved from Monday to Tuesday of its week is still that week's;
 - placed free: a due period holding one of the pair's check-ins that lies inside both
   people's working hours on a working day, overlaps nobody's busy time or time off nor
   another check-in of either person, and respects the notice;
@@ -27,7 +29,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.org import Org, Person, spans, working_spans
@@ -53,6 +55,8 @@ class PairTerms:
     period_days: int
     minutes: int
     cap: int
+    zone: str = "UTC"
+    """The manager's: due periods follow their calendar weeks."""
 
 
 @dataclass
@@ -165,13 +169,20 @@ class Calendars:
         return subtract(work, merged(self.padded(manager) + self.padded(employee)))
 
     def periods(self, terms: PairTerms) -> list[tuple[float, float]]:
-        length = terms.period_days * 86400.0
-        out = []
-        start = self.earliest
-        while start + length <= self.horizon_end:
-            out.append((start, start + length))
-            start += length
-        return out
+        zone = ZoneInfo(terms.zone)
+        local = datetime.fromtimestamp(self.earliest, zone)
+        monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), zone)
+        if monday.timestamp() < self.earliest:
+            monday += timedelta(weeks=1)
+        weeks = max(1, terms.period_days // 7)
+        out: list[tuple[float, float]] = []
+        while True:
+            # wall-clock weeks: a period across a DST change is an hour shorter or longer
+            end = monday + timedelta(weeks=weeks)
+            if end.timestamp() > self.horizon_end:
+                return out
+            out.append((monday.timestamp(), end.timestamp()))
+            monday = end
 
 
 def first_grid(moment: float) -> float:

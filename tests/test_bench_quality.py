@@ -10,7 +10,7 @@ from bench.minimums import reads, writes
 from bench.org import Block, Org, Person
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 
-NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)  # a Monday
+NOW = datetime(2027, 2, 27, 22, 0, tzinfo=UTC)  # the notice ends on Monday 1 March, 00:00
 ZONE = ZoneInfo("Europe/Stockholm")
 M, E = "m@example.com", "e@example.com"
 PAIR = (M, E)
@@ -23,23 +23,23 @@ def at(day: int, hour: int, minute: int = 0) -> float:
 
 def org(*, cap: int = 4) -> tuple[Org, dict[tuple[str, str], PairTerms]]:
     """Karin-like manager busy every weekday morning; her report busy on the afternoon of
-    Tue 2 March and at noon on Tue 16 March. Three weeks of horizon: two weekly periods."""
+    Mon 1 March and at noon on Mon 15 March. Three weeks of horizon: two whole weeks due."""
     manager = Person(M, "M", "Europe/Stockholm", "SE", "", (time(9), time(17)), "none")
     employee = Person(E, "E", "Europe/Stockholm", "SE", "", (time(9), time(17)), "none")
     manager.reports, employee.manager = [E], M
     manager.blocks = [Block(datetime(2027, 3, 1, 9), 180, "busy", (0, 1, 2, 3, 4))]
     employee.blocks = [
-        Block(datetime(2027, 3, 2, 13), 240),
-        Block(datetime(2027, 3, 16, 12), 60),
+        Block(datetime(2027, 3, 1, 13), 240),
+        Block(datetime(2027, 3, 15, 12), 60),
     ]
     built = Org(seed=0, now=NOW, people={M: manager, E: employee}, horizon_weeks=3)
-    return built, {PAIR: PairTerms(period_days=7, minutes=30, cap=cap)}
+    return built, {PAIR: PairTerms(period_days=7, minutes=30, cap=cap, zone="Europe/Stockholm")}
 
 
 def test_due_periods_and_the_upper_bound() -> None:
     built, terms = org()
     calendars = Calendars(built)
-    assert len(calendars.periods(terms[PAIR])) == 2
+    assert calendars.periods(terms[PAIR]) == [(at(1, 0), at(8, 0)), (at(8, 0), at(15, 0))]
     assert upper_bounds(calendars, terms) == {PAIR: [True, True]}
 
 
@@ -85,7 +85,7 @@ def test_days_over_the_managers_cap_and_double_bookings_are_counted() -> None:
     built.people["x@example.com"] = Person(
         "x@example.com", "X", "Europe/Stockholm", "SE", "", (time(9), time(17)), "none", M
     )
-    terms[other] = PairTerms(7, 30, 1)
+    terms[other] = PairTerms(7, 30, 1, "Europe/Stockholm")
     plan = Plan(
         "crowded",
         {
@@ -103,9 +103,9 @@ def test_first_free_slot_checks_two_dates_then_repeats_blindly() -> None:
     calendars = Calendars(built)
     plan = first_free_two(calendars, terms)
     starts = [c.start for c in plan.checkins[PAIR]]
-    # Tue 2 March 12:15: the manager's morning and its 10-minute buffer are over, and the
-    # report's afternoon starts at 13:00; Tue 9 March is free too, so it is taken
-    assert starts == [at(2, 12, 15), at(9, 12, 15), at(16, 12, 15)]
+    # Mon 1 March 12:15: the manager's morning and its 10-minute buffer are over, and the
+    # report's afternoon starts at 13:00; Mon 8 March is free too, so it is taken
+    assert starts == [at(1, 12, 15), at(8, 12, 15), at(15, 12, 15)]
     result = evaluate(plan, calendars, terms, upper_bounds(calendars, terms)).as_dict()
     assert result["collisions_with_busy"] == 1  # the third date, never checked
     assert result["regular_share"] == 1.0
@@ -115,7 +115,7 @@ def test_each_date_earliest_places_every_period_at_its_first_free_time() -> None
     built, terms = org()
     calendars = Calendars(built)
     plan = each_earliest(calendars, terms)
-    assert [c.start for c in plan.checkins[PAIR]] == [at(2, 12, 15), at(9, 12, 15)]
+    assert [c.start for c in plan.checkins[PAIR]] == [at(1, 12, 15), at(8, 12, 15)]
     assert all(c.regular is None for c in plan.checkins[PAIR])
     result = evaluate(plan, calendars, terms, upper_bounds(calendars, terms)).as_dict()
     assert result["placed_free"] == 2 and result["collisions_with_busy"] == 0
@@ -156,10 +156,11 @@ def test_minimum_writes_count_new_series_changed_dates_and_ended_series() -> Non
     assert writes([], [{"id": 3, "series": {"state": "booked", "calendar": "ics"}}]) == 0
 
 
-def test_the_notice_is_respected_by_the_checker() -> None:
+def test_the_week_in_which_the_notice_ends_is_not_yet_due() -> None:
     built, terms = org()
-    built.now = NOW + timedelta(days=1, hours=12)  # earliest: Wed 3 March 13:00 UTC
+    built.now = NOW + timedelta(days=1, hours=12)  # the notice ends on Tue 2 March
     calendars = Calendars(built)
+    assert calendars.periods(terms[PAIR]) == [(at(8, 0), at(15, 0)), (at(15, 0), at(22, 0))]
     plan = Plan("early", {PAIR: [Checkin(at(3, 13), at(3, 13), 30)]})
     result = evaluate(plan, calendars, terms, upper_bounds(calendars, terms)).as_dict()
-    assert result["placed_free"] == 0
+    assert result["due"] == 2 and result["placed_free"] == 0
