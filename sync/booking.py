@@ -144,7 +144,9 @@ class Booker:
                     try:
                         outcome = self.attempt(series)
                     except BaseException as error:  # handed to the main thread to raise
-                        outcome = Outcome(error=error)
+                        stop.set()
+                        outcomes.put((series, Outcome(error=error)))
+                        return
                     over_quota = outcome.over_quota
                 outcomes.put((series, outcome))
 
