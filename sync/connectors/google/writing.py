@@ -103,6 +103,16 @@ class GoogleWriter:
     def _call(self, kind: str, organiser: str, request: Any) -> Any:
         return self.client.call(kind, organiser, [SCOPE_EVENTS], request)
 
+    def _pages(self, kind: str, organiser: str, request: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a paged listing; ``request(calendar, page_token)`` asks for a page."""
+        token: str | None = None
+        while True:
+            answer = self._call(kind, organiser, lambda cal, token=token: request(cal, token))
+            yield from answer.get("items", [])
+            token = answer.get("nextPageToken")
+            if not token:
+                return
+
     def write_series(self, series: BookedSeries) -> int:
         before = self.client.requests_by_this_thread()
         try:
@@ -239,24 +249,18 @@ class GoogleWriter:
                 raise
 
     def _instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
-        token: str | None = None
-        while True:
-            answer = self._call(
-                "events.instances",
-                organiser,
-                lambda cal, token=token: cal.events().instances(
-                    calendarId=organiser,
-                    eventId=event,
-                    timeMin=rfc3339(window.start),
-                    timeMax=rfc3339(window.end),
-                    showDeleted=True,
-                    pageToken=token,
-                ),
-            )
-            yield from answer.get("items", [])
-            token = answer.get("nextPageToken")
-            if not token:
-                return
+        return self._pages(
+            "events.instances",
+            organiser,
+            lambda cal, token: cal.events().instances(
+                calendarId=organiser,
+                eventId=event,
+                timeMin=rfc3339(window.start),
+                timeMax=rfc3339(window.end),
+                showDeleted=True,
+                pageToken=token,
+            ),
+        )
 
     # ------------------------------------------------------------------ reading back
 
@@ -279,28 +283,24 @@ class GoogleWriter:
 
     def _tagged(self, organiser: str) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        token: str | None = None
-        while True:
-            answer = self._call(
-                "events.list",
-                organiser,
-                lambda cal, token=token: cal.events().list(
-                    calendarId=organiser,
-                    privateExtendedProperty=f"{TAG}=1",
-                    showDeleted=True,
-                    maxResults=250,
-                    pageToken=token,
-                ),
-            )
-            for item in answer.get("items", []):
-                if "recurringEventId" in item:
-                    continue  # a changed occurrence, which carries the tag too
-                uid = item.get("extendedProperties", {}).get("private", {}).get(SERIES_KEY)
-                if uid:
-                    found[uid] = item
-            token = answer.get("nextPageToken")
-            if not token:
-                return found
+        listing = self._pages(
+            "events.list",
+            organiser,
+            lambda cal, token: cal.events().list(
+                calendarId=organiser,
+                privateExtendedProperty=f"{TAG}=1",
+                showDeleted=True,
+                maxResults=250,
+                pageToken=token,
+            ),
+        )
+        for item in listing:
+            if "recurringEventId" in item:
+                continue  # a changed occurrence, which carries the tag too
+            uid = item.get("extendedProperties", {}).get("private", {}).get(SERIES_KEY)
+            if uid:
+                found[uid] = item
+        return found
 
     def _tagged_instances(
         self, organiser: str, window: Interval
@@ -309,28 +309,24 @@ class GoogleWriter:
         `window`, by series event id: one listing for all series, not one per series (dates
         carry their series' tag)."""
         found: dict[str, list[dict[str, Any]]] = {}
-        token: str | None = None
-        while True:
-            answer = self._call(
-                "events.list",
-                organiser,
-                lambda cal, token=token: cal.events().list(
-                    calendarId=organiser,
-                    privateExtendedProperty=f"{TAG}=1",
-                    singleEvents=True,
-                    showDeleted=True,
-                    timeMin=rfc3339(window.start),
-                    timeMax=rfc3339(window.end),
-                    maxResults=2500,
-                    pageToken=token,
-                ),
-            )
-            for item in answer.get("items", []):
-                if "recurringEventId" in item:
-                    found.setdefault(str(item["recurringEventId"]), []).append(item)
-            token = answer.get("nextPageToken")
-            if not token:
-                return found
+        listing = self._pages(
+            "events.list",
+            organiser,
+            lambda cal, token: cal.events().list(
+                calendarId=organiser,
+                privateExtendedProperty=f"{TAG}=1",
+                singleEvents=True,
+                showDeleted=True,
+                timeMin=rfc3339(window.start),
+                timeMax=rfc3339(window.end),
+                maxResults=2500,
+                pageToken=token,
+            ),
+        )
+        for item in listing:
+            if "recurringEventId" in item:
+                found.setdefault(str(item["recurringEventId"]), []).append(item)
+        return found
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         try:
