@@ -11,7 +11,7 @@ refuses the tag filter on the calendar view, each series' dates are read on thei
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,7 +66,7 @@ class CalendarReadBack:
         client: GraphClient,
         organiser: str,
         prop: str,
-        instances: Any,  # (organiser, event id, window) -> Iterable[Item], when the view fails
+        instances: Callable[[str, str, Interval], Iterable[Item]],  # when the view fails
     ) -> None:
         self.client = client
         self.organiser = organiser
@@ -91,12 +91,7 @@ class CalendarReadBack:
                     uid, exists=True, declined_by=declined, single=Interval(start, end)
                 )
                 continue
-            event_id = str(event["id"])
-            items: Iterable[Item] = (
-                dates.get(event_id, [])
-                if dates is not None
-                else self.instances(self.organiser, event_id, window)
-            )
+            items = self.dates_of(str(event["id"]), window, dates)
             exceptions, declined_dates = changed_dates(items, starts)
             found[uid] = RemoteSeries(
                 uid,
@@ -106,6 +101,14 @@ class CalendarReadBack:
                 declined_dates=declined_dates,
             )
         return found
+
+    def dates_of(
+        self, event_id: str, window: Interval, dates: Mapping[str, list[Item]] | None
+    ) -> Iterable[Item]:
+        """One series' dates: from the calendar view when it was read, else on their own."""
+        if dates is not None:
+            return dates.get(event_id, [])
+        return self.instances(self.organiser, event_id, window)
 
     def tagged_events(self) -> dict[str, Item]:
         """Every series master and one-off event the service booked here, by series UID."""

@@ -8,7 +8,7 @@ POST does not make a second event. Every write compares first and changes only w
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +17,9 @@ from sync.connectors.base import FoundSeries, Observation, WriteFailed
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
 from sync.connectors.outlook.observing import (
-    PAGE,
     CalendarReadBack,
     changed_dates,
     pages,
-    tag_expand,
-    tag_filter,
     utc_window,
 )
 from sync.connectors.outlook.reading import graph_time, iana_zone
@@ -289,57 +286,49 @@ class GraphWriter:
         return observation
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
+        read_back = CalendarReadBack(self.client, organiser, SERIES_PROPERTY, self.instances)
         try:
-            return [self._found(organiser, item, window) for item in self._tagged(organiser)]
+            events = read_back.tagged_events()
+            dates = read_back.tagged_dates(window)
+            return [
+                _found(organiser, uid, item, read_back.dates_of(str(item["id"]), window, dates))
+                for uid, item in events.items()
+                if item.get("type", "seriesMaster") == "seriesMaster"
+            ]
         except PROVIDER_ERRORS as error:
             raise WriteFailed(f"{organiser}'s Outlook calendar: {describe(error)}") from error
-
-    def _tagged(self, organiser: str) -> Iterator[dict[str, Any]]:
-        params = {
-            "$filter": tag_filter(SERIES_PROPERTY),
-            "$expand": tag_expand(SERIES_PROPERTY),
-            "$top": PAGE,
-        }
-        for item in pages(self.client, "events.list", organiser, "/events", params):
-            if item.get("type", "seriesMaster") == "seriesMaster":
-                yield item
-
-    def _found(self, organiser: str, item: dict[str, Any], window: Interval) -> FoundSeries:
-        uid = next(
-            str(p["value"])
-            for p in item.get("singleValueExtendedProperties", [])
-            if p.get("id", "").lower() == SERIES_PROPERTY.lower()
-        )
-        start, end = graph_time(item["start"]), graph_time(item["end"])
-        # Graph answers in UTC unless asked otherwise; the series' own zone is kept here
-        zone = iana_zone(
-            item["recurrence"].get("range", {}).get("recurrenceTimeZone")
-            or item.get("originalStartTimeZone")
-            or item["start"].get("timeZone", "UTC")
-        )
-        rule, until = rule_from(item["recurrence"], zone)
-        attendee = (item.get("attendees") or [{}])[0].get("emailAddress", {})
-        cancelled = bool(item.get("isCancelled"))
-        exceptions = (
-            {}
-            if cancelled
-            else changed_dates(self.instances(organiser, str(item["id"]), window), [])[0]
-        )
-        return FoundSeries(
-            uid=uid,
-            organiser=organiser,
-            attendee=str(attendee.get("address", "")).lower(),
-            attendee_name=str(attendee.get("name", "")),
-            timezone=zone,
-            first_start=start.astimezone(ZoneInfo(zone)),
-            duration=int((end - start).total_seconds() // 60),
-            rrule=rule,
-            until=until,
-            cancelled=cancelled,
-            exceptions=exceptions,
-        )
 
 
 def _utc(value: str) -> dict[str, str]:
     """`originalStart` is a bare instant ("2027-02-02T14:00:00Z"), unlike start and end."""
     return {"dateTime": value, "timeZone": "UTC"}
+
+
+def _found(
+    organiser: str, uid: str, item: dict[str, Any], dates: Iterable[dict[str, Any]]
+) -> FoundSeries:
+    """A series master as the store needs it to rebuild the series."""
+    start, end = graph_time(item["start"]), graph_time(item["end"])
+    # Graph answers in UTC unless asked otherwise; the series' own zone is kept here
+    zone = iana_zone(
+        item["recurrence"].get("range", {}).get("recurrenceTimeZone")
+        or item.get("originalStartTimeZone")
+        or item["start"].get("timeZone", "UTC")
+    )
+    rule, until = rule_from(item["recurrence"], zone)
+    attendee = (item.get("attendees") or [{}])[0].get("emailAddress", {})
+    cancelled = bool(item.get("isCancelled"))
+    exceptions = {} if cancelled else changed_dates(dates, [])[0]
+    return FoundSeries(
+        uid=uid,
+        organiser=organiser,
+        attendee=str(attendee.get("address", "")).lower(),
+        attendee_name=str(attendee.get("name", "")),
+        timezone=zone,
+        first_start=start.astimezone(ZoneInfo(zone)),
+        duration=int((end - start).total_seconds() // 60),
+        rrule=rule,
+        until=until,
+        cancelled=cancelled,
+        exceptions=exceptions,
+    )
