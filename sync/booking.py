@@ -43,7 +43,7 @@ class Outcome:
     written: bool = False
     requests: int = 0
     why: str | None = None
-    over_quota: str | None = None
+    over_quota: bool = False
     dry_run: bool = False
     error: BaseException | None = None
 
@@ -134,12 +134,12 @@ class Booker:
         stop = threading.Event()
 
         def write_calendar(organiser: list[SeriesRecord]) -> None:
-            over_quota: str | None = None
+            over_quota = False
             for series in organiser:
                 if stop.is_set():
                     outcome = Outcome(why="the run stopped before this write; retried next run")
-                elif over_quota is not None:
-                    outcome = Outcome(why=over_quota)
+                elif over_quota:
+                    outcome = Outcome(why=_waits_for_quota(series.proposal.manager))
                 else:
                     try:
                         outcome = self.attempt(series)
@@ -174,14 +174,14 @@ class Booker:
                 why="the run reached its deadline before this write; it waits for the next run"
             )
         if manager in self.given_up:
-            return Outcome(why=f"{manager}'s calendar is over its quota tonight; the change waits")
+            return Outcome(why=_waits_for_quota(manager))
         if self.dry_run:
             return Outcome(dry_run=True)
         try:
             return Outcome(requests=writer.write_series(to_booked(series)), written=True)
         except GaveUpTonight as error:
             why = f"{manager}'s calendar is over its quota ({error}); retried next run"
-            return Outcome(why=why, over_quota=why)
+            return Outcome(why=why, over_quota=True)
         except WriteFailed as error:
             return Outcome(why=str(error))
 
@@ -228,6 +228,10 @@ class Booker:
             report.superseded.append(
                 PairLine(old.proposal.manager, old.proposal.employee, why, old.proposal.id)
             )
+
+
+def _waits_for_quota(manager: str) -> str:
+    return f"{manager}'s calendar is over its quota tonight; the change waits"
 
 
 def _intent(series: SeriesRecord) -> str:
