@@ -75,7 +75,9 @@ def run_nightly(
         raise ConfigError(roster.all_problems)
     paths = Paths(settings.data_dir)
     purpose = Purpose(settings.language, settings.invitation_template)
-    connectors = connectors or connectors_for(config_dir, settings, roster)
+    if connectors is None:
+        cache = None if options.dry_run else paths.ics_cache  # a dry run writes nothing
+        connectors = connectors_for(config_dir, settings, roster, ics_cache=cache)
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems

@@ -23,6 +23,11 @@ class Paths:
         return self.data_dir / "export"
 
     @property
+    def ics_cache(self) -> Path:
+        """Busy time of unchanged .ics calendars, kept between runs (safe to delete)."""
+        return self.data_dir / "cache" / "ics"
+
+    @property
     def outbox(self) -> Path:
         """Emails as .eml files, where no [smtp] host is set."""
         return self.data_dir / "outbox"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -253,6 +254,22 @@ def test_dry_run_saves_nothing(cli: CLI, org: ConfigDir) -> None:
     assert "Proposed:" in result.out
     assert not (org.data / "state.sqlite").exists()
     assert not org.export.exists()
+    assert not (org.data / "cache").exists()
+
+
+def test_the_next_night_proposes_the_same_with_or_without_the_kept_ics_busy_time(
+    cli: CLI, org: ConfigDir
+) -> None:
+    assert run(cli, org).code == 0
+    assert list((org.data / "cache" / "ics").glob("*.json")), "busy time is kept"
+    shutil.copytree(org.root, org.root.parent / "copy")
+    twin = ConfigDir(org.root.parent / "copy")
+    shutil.rmtree(twin.data / "cache")
+    tomorrow = "2027-02-02T07:00:00+00:00"
+    kept = run(cli, org, "--dry-run", now=tomorrow)
+    read = run(cli, twin, "--dry-run", now=tomorrow)
+    assert kept.code == read.code == 0
+    assert kept.out.replace(str(org.root), "") == read.out.replace(str(twin.root), "")
 
 
 def test_unparseable_roster_stops_the_run_before_anything_is_written(

@@ -18,7 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities
-from sync.connectors.ics_busy import IcsError, busy_from_events, expand_events, parse_calendars
+from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars, person_busy
+from sync.connectors.ics_cache import IcsBusyCache, PersonBusy, digest, person_key
 from sync.errors import CalendarError
 from sync.model import Interval
 
@@ -78,9 +79,15 @@ class IcsConnector:
     name = "ics"
     capabilities = Capabilities(reads_busy=True, writes_events=False)
 
-    def __init__(self, config_dir: Path, timeout_seconds: float = 20.0) -> None:
+    def __init__(
+        self,
+        config_dir: Path,
+        timeout_seconds: float = 20.0,
+        cache: IcsBusyCache | None = None,
+    ) -> None:
         self._config_dir = config_dir
         self._timeout = timeout_seconds
+        self._cache = cache
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
@@ -104,27 +111,51 @@ class IcsConnector:
         self, source: IcsSource, refs: list[CalendarRef], window: Interval, reading: BusyReading
     ) -> None:
         try:
-            data = self._fetch(source)
-            events = expand_events(parse_calendars(data, source.label), window, source.label)
+            found = self._busy(source, refs, window)
         except CalendarError as exc:
             for ref in refs:
                 reading.errors[ref.email] = str(exc)
             return
         for ref in refs:
-            try:
-                blocks, own = busy_from_events(
-                    events,
-                    person_email=ref.email,
-                    person_timezone=ref.timezone,
-                    window=window,
-                    source_label=source.label,
-                )
-            except CalendarError as exc:
-                reading.errors[ref.email] = str(exc)
+            busy = found[ref.email]
+            if isinstance(busy, CalendarError):
+                reading.errors[ref.email] = str(busy)
                 continue
+            blocks, own = busy.within(window)
             reading.busy[ref.email] = blocks
             if own:
                 reading.own_events.setdefault(ref.email, set()).update(own)
+
+    def _busy(
+        self, source: IcsSource, refs: list[CalendarRef], window: Interval
+    ) -> dict[str, PersonBusy | CalendarError]:
+        """Each person's busy time in the source: from the cache while the bytes are the
+        same, else parsed (over the wider range the cache keeps, when there is one)."""
+        data = self._fetch(source)
+        keys = {ref.email: person_key(ref.email, ref.timezone) for ref in refs}
+        data_digest = digest(data) if self._cache is not None else ""
+        if self._cache is not None:
+            kept = self._cache.load(source.key, data_digest, window, list(keys.values()))
+            if kept is not None:
+                return {email: kept[key] for email, key in keys.items()}
+        span = self._cache.wide(window) if self._cache is not None else window
+        events = expand_events(parse_calendars(data, source.label), span, source.label)
+        found: dict[str, PersonBusy | CalendarError] = {}
+        for ref in refs:
+            try:
+                found[ref.email] = person_busy(
+                    events,
+                    person_email=ref.email,
+                    person_timezone=ref.timezone,
+                    window=span,
+                    source_label=source.label,
+                )
+            except CalendarError as exc:
+                found[ref.email] = exc
+        readable = {keys[e]: b for e, b in found.items() if isinstance(b, PersonBusy)}
+        if self._cache is not None and len(readable) == len(found):
+            self._cache.store(source.key, data_digest, span, readable)
+        return found
 
     def _fetch(self, source: IcsSource) -> bytes:
         if source.path is not None:

@@ -23,6 +23,7 @@ from icalendar import Calendar, Component
 from icalendar.timezone import tzp
 
 from sync.connectors.base import clip, is_own_uid
+from sync.connectors.ics_cache import PersonBusy
 from sync.errors import CalendarError
 from sync.model import BusyBlock, BusyKind, Interval
 
@@ -130,13 +131,32 @@ def busy_from_events(
     source_label: str,
 ) -> tuple[list[BusyBlock], set[str]]:
     """Busy blocks of one person from expanded occurrences (see `expand_events`)."""
+    return person_busy(
+        events,
+        person_email=person_email,
+        person_timezone=person_timezone,
+        window=window,
+        source_label=source_label,
+    ).within(window)
+
+
+def person_busy(
+    events: Sequence[Component],
+    *,
+    person_email: str,
+    person_timezone: str,
+    window: Interval,
+    source_label: str,
+) -> PersonBusy:
+    """What `busy_from_events` tells, with the times of the service's own check-ins kept,
+    so that a narrower window can be cut from it later (see `ics_cache`)."""
     try:
         zone = ZoneInfo(person_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise IcsError(f"{source_label}: unknown time zone {person_timezone!r}") from None
     utc_window = Interval(window.start.astimezone(UTC), window.end.astimezone(UTC))
     blocks: list[BusyBlock] = []
-    own: set[str] = set()
+    own: list[tuple[datetime, datetime, str]] = []
     for event in events:
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
@@ -149,12 +169,12 @@ def busy_from_events(
             continue
         uid = str(event.get("UID", ""))
         if is_own_uid(uid):
-            own.add(uid)
+            own.append((span.start, span.end, uid))
             continue
         kind = _busy_kind(event, person_email)
         if kind is not None:
             blocks.append(BusyBlock(span.start, span.end, kind))
-    return clip(blocks, utc_window), own
+    return PersonBusy(tuple(clip(blocks, utc_window)), tuple(own))
 
 
 def _standardise(calendar: Calendar) -> Calendar:

@@ -16,6 +16,7 @@ from sync.connectors.base import (
 from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.ics import IcsConnector
+from sync.connectors.ics_cache import IcsBusyCache
 from sync.connectors.none import NoCalendar
 from sync.connectors.outlook.connector import OutlookConnector
 from sync.model import Interval
@@ -28,11 +29,15 @@ def kind_of(source: str) -> str:
     return source.split(":", 1)[0]
 
 
-def connectors_for(config_dir: Path, settings: Settings, roster: Roster) -> Connectors:
+def connectors_for(
+    config_dir: Path, settings: Settings, roster: Roster, *, ics_cache: Path | None = None
+) -> Connectors:
     """The connectors this roster needs. Provider connectors are set up (and their
-    credentials checked) only when someone uses that provider, before anything runs."""
+    credentials checked) only when someone uses that provider, before anything runs.
+    `ics_cache`: where .ics busy time is kept between runs (none: every read parses)."""
+    cache = IcsBusyCache(ics_cache) if ics_cache is not None else None
     readers: dict[str, Connector] = {
-        "ics": IcsConnector(config_dir, timeout_seconds=settings.ics_timeout_seconds),
+        "ics": IcsConnector(config_dir, settings.ics_timeout_seconds, cache),
         "none": NoCalendar(),
     }
     writers: dict[str, CalendarWriter] = {}
