@@ -150,7 +150,8 @@ def book_approved_now(
         try:
             Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
-                report.exported = [str(path) for path in export_all(store, paths.export)]
+                exported = export_all(store, paths.export, paths.export_memo)
+                report.exported = [str(path) for path in exported]
                 # the people to invite learn of it now too, not after tonight's run
                 zones = _zones(config_dir)
                 if queue_invitations(store, settings, connectors.writers, zones, report.now):
@@ -312,7 +313,8 @@ class _Night:
         ).book_approved(self.report)
 
     def export(self) -> None:
-        self.report.exported = [str(path) for path in export_all(self.store, self.paths.export)]
+        exported = export_all(self.store, self.paths.export, self.paths.export_memo)
+        self.report.exported = [str(path) for path in exported]
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""

@@ -28,6 +28,11 @@ class Paths:
         return self.data_dir / "cache" / "ics"
 
     @property
+    def export_memo(self) -> Path:
+        """Which export files are current, so a night builds only changed ones."""
+        return self.data_dir / "cache" / "export.json"
+
+    @property
     def outbox(self) -> Path:
         """Emails as .eml files, where no [smtp] host is set."""
         return self.data_dir / "outbox"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sync import faults
 from sync.export.ics_writer import calendar_for
+from sync.export.memo import ExportMemo, inputs_digest
 from sync.model import BookedSeries
 
 NEW_FILE_MODE = 0o644
@@ -24,10 +25,13 @@ NEW_FILE_MODE = 0o644
 would hide them."""
 
 
-def write_exports(export_dir: Path, series: Sequence[BookedSeries]) -> list[Path]:
+def write_exports(
+    export_dir: Path, series: Sequence[BookedSeries], memo: ExportMemo | None = None
+) -> list[Path]:
     """Write `<email>.ics` (lower-case) for everyone who organises or attends any of `series`,
     each holding that person's series. Returns those paths, sorted, whether rewritten or
-    already current. Files of people no longer in any series are left in place."""
+    already current. Files of people no longer in any series are left in place. With a
+    `memo`, files it knows to be current from the same series are not built again."""
     export_dir.mkdir(parents=True, exist_ok=True)
     for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
         with contextlib.suppress(FileNotFoundError):
@@ -40,8 +44,16 @@ def write_exports(export_dir: Path, series: Sequence[BookedSeries]) -> list[Path
     paths = []
     for email in sorted(by_person):
         path = export_dir / f"{_safe_file_stem(email)}.ics"
-        write_if_changed(path, calendar_for(email, by_person[email]))
         paths.append(path)
+        if memo is None:
+            write_if_changed(path, calendar_for(email, by_person[email]))
+            continue
+        digest = inputs_digest(email, by_person[email])
+        if not memo.current(path, digest):
+            write_if_changed(path, calendar_for(email, by_person[email]))
+            memo.note(path, digest)
+    if memo is not None:
+        memo.save()
     return sorted(paths)
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
 from sync.export.files import write_exports
+from sync.export.memo import ExportMemo
 from sync.model import Attendee, BookedSeries, SeriesStatus
 from sync.purpose import CheckinFacts, Invitation, default_purpose
 from sync.store import SeriesRecord, SeriesState, Store
@@ -50,7 +51,9 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
     )
 
 
-def export_all(store: Store, export_dir: Path) -> list[Path]:
-    """Write every person's check-ins, including ended ones so calendars learn of the end."""
+def export_all(store: Store, export_dir: Path, memo: Path | None = None) -> list[Path]:
+    """Write every person's check-ins, including ended ones so calendars learn of the end.
+    `memo`: where to note which files are current (none: every file is built)."""
     written = [s for s in store.series() if s.state is not SeriesState.BOOKING]
-    return write_exports(export_dir, [to_booked(s) for s in written])
+    noted = ExportMemo(memo) if memo is not None else None
+    return write_exports(export_dir, [to_booked(s) for s in written], noted)

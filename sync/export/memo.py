@@ -1,0 +1,54 @@
+"""Which export files are already current, so a night does not build them again.
+
+Building a person's .ics file costs milliseconds of iCalendar work, and most people's
+check-ins do not change from one night to the next. After an export, each file's inputs
+(a digest of the person's series) and the file's size and mtime are noted in
+`data_dir/cache/export.json`; the next export builds only the files whose inputs changed or
+whose file is not the one it left (deleted, or touched by someone else). A lost or damaged
+note only means every file is built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from sync.model import BookedSeries
+
+
+def inputs_digest(email: str, series: Sequence[BookedSeries]) -> str:
+    # the file is a function of these alone (frozen dataclasses with a stable repr)
+    return hashlib.sha256(repr((email, tuple(series))).encode()).hexdigest()
+
+
+class ExportMemo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            loaded = json.loads(path.read_text())
+            self.files: dict[str, list[object]] = dict(loaded) if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.files = {}
+
+    def current(self, file: Path, digest: str) -> bool:
+        """Whether `file` is the one written last time from the same inputs."""
+        try:
+            now = file.stat()
+        except OSError:
+            return False
+        return self.files.get(file.name) == [digest, now.st_size, now.st_mtime_ns]
+
+    def note(self, file: Path, digest: str) -> None:
+        found = file.stat()
+        self.files[file.name] = [digest, found.st_size, found.st_mtime_ns]
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "w") as out:
+            json.dump(self.files, out)
+        os.replace(temporary, self.path)
