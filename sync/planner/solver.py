@@ -9,8 +9,10 @@ the same output.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import overload
@@ -176,7 +178,22 @@ class _Ranked(Sequence[_Scored]):
 
 def plan(pairs: Sequence[PairRequest], inputs: PlanningInput) -> list[PlanOutcome]:
     """A series (or the reason there is none) for every pair, ordered by manager, employee."""
-    return _Planner(inputs).plan_all(pairs)
+    with _older_objects_left_alone():
+        return _Planner(inputs).plan_all(pairs)
+
+
+@contextmanager
+def _older_objects_left_alone() -> Iterator[None]:
+    """Planning allocates millions of short-lived objects while everyone's busy time (and,
+    in a run, the whole store) sits in memory; each full collection would walk all of it.
+    Freezing what exists keeps those walks to what planning itself made (13% of planning
+    time at 1,000 pairs, more in a larger process). Nothing is leaked: new cycles are still
+    collected, and the frozen objects return to the collector afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _Planner:
