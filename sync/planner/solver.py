@@ -30,6 +30,7 @@ from sync.model import (
     Person,
     PlannedSeries,
 )
+from sync.planner import room
 from sync.planner.availability import Availability, holiday_name
 from sync.planner.explain import explain_series
 from sync.planner.intervals import (
@@ -216,6 +217,8 @@ class _Planner:
         self._free: dict[tuple[object, ...], Spans] = {}
         self._work: dict[tuple[object, ...], Spans] = {}
         self._blocked: dict[str, tuple[Spans, list[datetime]]] = {}
+        # series proposed in this run, by employee: a later pair may move one of their dates
+        self.planned: dict[str, room.Planned] = {}
 
     # ------------------------------------------------------------------ driving
 
@@ -223,6 +226,9 @@ class _Planner:
         unique = {pair.key: pair for pair in pairs}
         order = sorted(unique.values(), key=lambda p: (total(self.free_spans(p)), p.key))
         outcomes = {pair.key: self.plan_pair(pair) for pair in order}
+        # a series may have had a date moved since, to make room for a later pair
+        for planned in self.planned.values():
+            outcomes[planned.pair.key] = planned.series
         return [outcomes[key] for key in sorted(outcomes)]
 
     def plan_pair(self, pair: PairRequest) -> PlanOutcome:
@@ -231,12 +237,14 @@ class _Planner:
         if not ranked:
             return PlanFailure(*pair.key, self.why_no_slot(pair, free))
         best = ranked[0]
-        chosen = self.build(pair, free, best, commit=True)
+        self.build(pair, free, best, commit=True)  # registers it in self.planned
         alternatives = tuple(
             self.build(pair, free, other, commit=False)
             for other in _distinct(best, ranked[1:], ALTERNATIVES)
         )
-        return replace(chosen, alternatives=alternatives)
+        planned = self.planned[pair.employee.person.email]
+        planned.series = replace(planned.series, alternatives=alternatives)
+        return planned.series
 
     # ------------------------------------------------------------------ free time
 
@@ -430,22 +438,25 @@ class _Planner:
             if self.is_free(pair, free, start, minutes):
                 occurrence = Occurrence(start, start, start + length)
             else:
-                occurrence = self.rescue(pair, free, start, minutes)
+                occurrence = self.rescue(pair, free, start, minutes, make_room=commit)
             occurrences.append(occurrence)
             if commit and occurrence.takes_place:
                 self.commit(pair, occurrence)
         first = starts[0].astimezone(zone)
-        explanation = explain_series(
-            first=first,
-            minutes=minutes,
-            cadence=pair.cadence,
-            cadence_reason=pair.cadence_reason,
-            employee_zone=pair.employee.person.timezone,
-            occurrences=occurrences,
-            preferred_by=pair.employee.person.first_name if scored.preferred else None,
-            horizon_weeks=self.inputs.horizon_weeks,
-        )
-        return PlannedSeries(
+
+        def explain(dates: tuple[Occurrence, ...]) -> str:
+            return explain_series(
+                first=first,
+                minutes=minutes,
+                cadence=pair.cadence,
+                cadence_reason=pair.cadence_reason,
+                employee_zone=pair.employee.person.timezone,
+                occurrences=list(dates),
+                preferred_by=pair.employee.person.first_name if scored.preferred else None,
+                horizon_weeks=self.inputs.horizon_weeks,
+            )
+
+        series = PlannedSeries(
             manager=pair.manager.person.email,
             employee=pair.employee.person.email,
             cadence=pair.cadence,
@@ -454,8 +465,11 @@ class _Planner:
             first_start=first,
             rrule=pair.cadence.rrule(scored.pattern.first),
             occurrences=tuple(occurrences),
-            explanation=explanation,
+            explanation=explain(tuple(occurrences)),
         )
+        if commit:
+            self.planned[pair.employee.person.email] = room.Planned(pair, series, explain)
+        return series
 
     def retract(self, pair: PairRequest) -> None:
         """Take a pair's own check-ins out of both agendas, to place them again."""
@@ -467,7 +481,10 @@ class _Planner:
 
     def drop(self, pair: PairRequest, occurrence: Occurrence) -> None:
         """Take one of the pair's one-off check-ins out of both agendas, to place it again."""
-        item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email, True)
+        self.remove(pair, self.commitment(pair, occurrence, one_off=True))
+
+    def remove(self, pair: PairRequest, item: Commitment) -> None:
+        """Take one check-in of `pair` out of both agendas."""
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
             if item in items:
@@ -475,8 +492,13 @@ class _Planner:
             for key in [k for k in self.day_load if k[0] == person.email]:
                 del self.day_load[key]
 
+    def commitment(
+        self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
+    ) -> Commitment:
+        return Commitment(occurrence.start, occurrence.end, pair.employee.person.email, one_off)
+
     def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
-        item = Commitment(occurrence.start, occurrence.end, pair.employee.person.email, one_off)
+        item = self.commitment(pair, occurrence, one_off=one_off)
         for person in (pair.manager.person, pair.employee.person):
             self.agenda.setdefault(person.email, []).append(item)
             self.agenda[person.email].sort()
@@ -485,8 +507,17 @@ class _Planner:
             if not one_off:
                 self.loads(person, pair)[day] += 1
 
-    def rescue(self, pair: PairRequest, free: Spans, start: datetime, minutes: int) -> Occurrence:
-        """Move a conflicting occurrence to the best free time in its week, or skip it."""
+    def rescue(
+        self,
+        pair: PairRequest,
+        free: Spans,
+        start: datetime,
+        minutes: int,
+        *,
+        make_room: bool = False,
+    ) -> Occurrence:
+        """Move a conflicting occurrence to the best free time in its week, or skip it.
+        `make_room`: a week without free time may move another new series' date (room.py)."""
         end = start + timedelta(minutes=minutes)
         reason = self.why_not(pair, start, end)
         employee = pair.employee
@@ -495,6 +526,10 @@ class _Planner:
         if employee.paused and employee.paused.contains(local_day):
             return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
         moved = self.best_in_week(pair, free, start, minutes)
+        if moved is None and make_room and not away:
+            placed = room.make_room(self, pair, self.planned, start, minutes, reason)
+            if placed is not None:
+                return placed
         if moved is None:
             return Occurrence(
                 start,

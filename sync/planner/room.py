@@ -1,0 +1,117 @@
+"""Making room in a full week: when a new series' date finds no free time in its week, a
+date of another series planned in the same run may move within its own week to free one.
+
+Pairs are planned one after another, so an earlier pair can take the only time a later
+pair had that week although it could have used another. Moving that earlier date (still in
+its week, still clear of everyone's busy time, hours and the manager's cap) places a
+check-in that would otherwise be skipped. Only series proposed in this run are moved —
+never a booked one, whose move would be a calendar change nobody asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sync.model import Occurrence, OccurrenceStatus, PlannedSeries
+
+if TYPE_CHECKING:
+    from sync.planner.solver import Commitment, PairRequest, _Planner
+
+
+@dataclass
+class Planned:
+    """A series proposed in this run: its request, and how to explain it again."""
+
+    pair: PairRequest
+    series: PlannedSeries
+    explain: Callable[[tuple[Occurrence, ...]], str]
+
+
+def make_room(
+    planner: _Planner,
+    pair: PairRequest,
+    planned: dict[str, Planned],
+    regular: datetime,
+    minutes: int,
+    reason: str,
+) -> Occurrence | None:
+    """`pair`'s date at `regular`, placed in its week by moving one date of another series
+    of the same manager; None if no single move frees a time."""
+    manager = pair.manager.person
+    zone = ZoneInfo(manager.timezone)
+    week = _monday(regular.astimezone(zone).date())
+    for item in list(planner.agenda.get(manager.email, [])):
+        other = planned.get(item.employee)
+        if (
+            other is None
+            or item.one_off
+            or item.employee == pair.employee.person.email
+            or _monday(item.start.astimezone(zone).date()) != week
+        ):
+            continue
+        placed = _try(planner, pair, other, item, regular, minutes, reason)
+        if placed is not None:
+            return placed
+    return None
+
+
+def _try(
+    planner: _Planner,
+    pair: PairRequest,
+    other: Planned,
+    item: Commitment,
+    regular: datetime,
+    minutes: int,
+    reason: str,
+) -> Occurrence | None:
+    index = next(
+        (
+            i
+            for i, o in enumerate(other.series.occurrences)
+            if o.takes_place and o.start == item.start
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    displaced = other.series.occurrences[index]
+    planner.remove(other.pair, item)
+    start = planner.best_in_week(pair, planner.free_spans(pair), regular, minutes)
+    if start is None:
+        planner.commit(other.pair, displaced)
+        return None
+    ours = Occurrence(
+        regular, start, start + timedelta(minutes=minutes), OccurrenceStatus.MOVED, reason
+    )
+    planner.commit(pair, ours)
+    their_minutes = other.pair.employee.duration
+    length = timedelta(minutes=their_minutes)
+    free = planner.free_spans(other.pair)
+    theirs = planner.best_in_week(other.pair, free, displaced.original_start, their_minutes)
+    # `ours` is committed by the caller, with the rest of its series
+    planner.remove(pair, planner.commitment(pair, ours))
+    if theirs is None or theirs == displaced.start:
+        planner.commit(other.pair, displaced)
+        return None if theirs is None else ours
+    # read as "… moved to Wed 10:00 because Bo had no other time with Karin that week"
+    why = (
+        f"{pair.employee.person.first_name} had no other time with "
+        f"{pair.manager.person.first_name} that week"
+    )
+    moved = Occurrence(
+        displaced.original_start, theirs, theirs + length, OccurrenceStatus.MOVED, why
+    )
+    planner.commit(other.pair, moved)
+    occurrences = list(other.series.occurrences)
+    occurrences[index] = moved
+    updated = tuple(occurrences)
+    other.series = replace(other.series, occurrences=updated, explanation=other.explain(updated))
+    return ours
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

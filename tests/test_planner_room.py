@@ -1,0 +1,70 @@
+"""A full week makes room: when a new series' date has no free time left in its week
+because a series planned earlier in the same run took it, that earlier date moves to
+another free time of its own week, and both check-ins take place."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+
+from sync.model import BusyBlock, OccurrenceStatus, PlannedSeries
+from sync.planner import plan
+from tests.planner_helpers import inputs, manager, pair, utc
+
+
+def busy_except(day: date, *free_hours: tuple[int, int]) -> list[BusyBlock]:
+    """Busy 09:00-17:00 (UTC) on `day` except the given half hours (hour, minute)."""
+    blocks, start = [], datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+    for hour, minute in sorted(free_hours):
+        gap = start.replace(hour=hour, minute=minute)
+        blocks.append(BusyBlock(start, gap))
+        start = gap + timedelta(minutes=30)
+    blocks.append(BusyBlock(start, start.replace(hour=17, minute=0)))
+    return [b for b in blocks if b.start < b.end]
+
+
+def test_an_earlier_pairs_date_moves_within_its_week_to_make_room() -> None:
+    boss = manager(zone="UTC", holidays="")
+    ann = pair(boss, "ann@example.com", zone="UTC", holidays="")
+    bo = pair(boss, "bo@example.com", zone="UTC", holidays="")
+    days = [date(2027, 3, 1) + timedelta(days=n) for n in range(26)]
+    weekdays = [d for d in days if d.weekday() < 5]
+    # Ann is only ever free on Tuesdays and Wednesdays at 10:00
+    ann_busy = [
+        block
+        for d in weekdays
+        for block in busy_except(d, *([(10, 0)] if d.weekday() in (1, 2) else []))
+    ]
+    # Bo is free, but for the week of 8 March, when only Tuesday at 10:00 is left
+    bo_busy = [
+        block
+        for d in weekdays
+        if date(2027, 3, 8) <= d <= date(2027, 3, 12)
+        for block in busy_except(d, *([(10, 0)] if d.weekday() == 1 else []))
+    ]
+    busy = {"ann@example.com": ann_busy, "bo@example.com": bo_busy}
+    outcomes = plan([ann, bo], inputs(utc(2027, 3, 1, 7), busy, weeks=3, buffer_minutes=0))
+    series = {o.employee: o for o in outcomes if isinstance(o, PlannedSeries)}
+    tuesday = utc(2027, 3, 9, 10)
+
+    bo_week = [
+        o
+        for o in series["bo@example.com"].occurrences
+        if o.start.date() <= date(2027, 3, 14) and o.original_start.date() >= date(2027, 3, 8)
+    ]
+    assert [o.start for o in bo_week if o.takes_place] == [tuesday]
+
+    ann_week = [
+        o
+        for o in series["ann@example.com"].occurrences
+        if date(2027, 3, 8) <= o.original_start.date() <= date(2027, 3, 14)
+    ]
+    assert len(ann_week) == 1 and ann_week[0].status is OccurrenceStatus.MOVED
+    assert ann_week[0].start == utc(2027, 3, 10, 10)
+    because = "2027-03-09 moved to Wed 10:00 because Bo had no other time with Karin that week"
+    assert because in series["ann@example.com"].explanation
+
+    taken = sorted(
+        (o.start, o.end) for s in series.values() for o in s.occurrences if o.takes_place
+    )
+    assert all(a[1] <= b[0] for a, b in pairwise(taken)), "no overlaps"
