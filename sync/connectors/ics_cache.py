@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sync.cache_file import write_json
 from sync.connectors.base import clip
 from sync.logs import event
 from sync.model import BusyBlock, BusyKind, Interval
@@ -90,14 +89,8 @@ class IcsBusyCache:
             "end": kept.end.isoformat(),
             "people": {key: _plain(busy) for key, busy in people.items()},
         }
-        path = self._path(source)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # written aside and renamed: a killed run leaves the old file or the new one
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "w") as out:
-                json.dump(payload, out)
-            os.replace(temporary, path)
+            write_json(self._path(source), payload)
         except OSError as error:
             event(log, "ics cache not written", logging.WARNING, reason=str(error))
 

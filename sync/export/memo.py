@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from sync.cache_file import write_json
 from sync.model import BookedSeries
 
 
@@ -47,8 +46,4 @@ class ExportMemo:
         self.files[file.name] = [digest, found.st_size, found.st_mtime_ns]
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w") as out:
-            json.dump(self.files, out)
-        os.replace(temporary, self.path)
+        write_json(self.path, self.files)
