@@ -1,24 +1,27 @@
 """The command line. Thin: parse, call, print. Errors become exit codes here and only here:
 0 done, 1 done but something needs attention, 2 usage or configuration error, 3 another run
-is in progress."""
+is in progress, 4 failed (nothing or only part was done; the next run finishes it)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import json
+import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync import __version__, workflow
 from sync.cli_people import add_commands
 from sync.config_check import check_config
 from sync.doctor import diagnose
-from sync.errors import ConfigError, LockHeld, SyncError, UsageError
+from sync.errors import ConfigError, Failure, LockHeld, SyncError, UsageError
 from sync.export.series import export_all
+from sync.failures import describe_os_error, describe_sqlite_error
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
 from sync.logs import FORMATS, setup_logging
@@ -29,7 +32,11 @@ from sync.settings import CONFIG_DIR_ENV, load_settings
 from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
 
-EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
+MAX_NOW_DISTANCE = timedelta(days=36525)
+"""Beyond a century the calendar arithmetic of a run (and of Python) runs out."""
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    return _handle(args)
+
+
+def _handle(args: argparse.Namespace) -> int:
     try:
         result: int = args.handler(args)
         return result
@@ -47,12 +58,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return error.exit_code
+    except Failure as error:
+        return _failed(str(error))
     except SyncError as error:
         print(f"checkin-sync: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("checkin-sync: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        return _failed(describe_os_error(error, _data_dir(args)))
+    except sqlite3.Error as error:
+        data_dir = _data_dir(args)
+        database = Paths(data_dir).database if data_dir else "the state database"
+        return _failed(describe_sqlite_error(error, database))
+    except Exception as error:
+        # a bug: one line for the operator, the traceback only for whoever asks with -vv
+        log.debug("the command failed", exc_info=True)
+        return _failed(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
+
+
+def _failed(what: str) -> int:
+    print(
+        f"checkin-sync: failed: {what}. Nothing or only part was done; "
+        "the next run finishes it once this is fixed.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
+
+
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    """data_dir, to name where a failed write went; None where the settings cannot say."""
+    try:
+        return load_settings(_config_dir(args)).data_dir
+    except (SyncError, OSError, ValueError):
+        return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -208,7 +248,10 @@ def _parse_now(text: str | None) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f'--now: "{text}" is not an ISO 8601 date and time') from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    if abs(value - datetime.now(UTC)) > MAX_NOW_DISTANCE:
+        raise UsageError(f'--now: "{text}" is more than a hundred years from today')
+    return value
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
 """The one error tree. Every error a user can cause or meet derives from SyncError.
 
 The CLI maps each class to an exit code in one place (cli.py); messages are written
-for the person who has to act on them and are printed without a traceback.
+for the person who has to act on them and are printed without a traceback. Exit codes:
+0 done, 1 done but something needs attention, 2 usage or configuration error (nothing was
+written), 3 another run is in progress, 4 failed (nothing or only part was done; the next
+run finishes it).
 """
 
 from __future__ import annotations
@@ -35,6 +38,14 @@ class StoreError(SyncError):
     """The state database cannot be opened or is from a newer version of checkin-sync."""
 
     exit_code = 2
+
+
+class Failure(SyncError):
+    """The command stopped part-way because something outside it broke: a full disk, a
+    read-only or unwritable data_dir, a damaged file. Every step is redone safely, so the
+    next run finishes what this one left; exit 1 would wrongly say the run finished."""
+
+    exit_code = 4
 
 
 class LockHeld(SyncError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from sync.errors import ConfigError
 from sync.roster import read_toml
@@ -288,6 +290,8 @@ def load_settings(config_dir: Path) -> Settings:
         settings = Settings(**values)
     except ValidationError as error:
         raise ConfigError([_describe(path, item) for item in error.errors()]) from None
+    except SettingsError as error:
+        raise ConfigError(_unreadable_environment(error)) from None
     update: dict[str, Any] = {"data_dir": _under(config_dir, settings.data_dir)}
     if settings.invitation_template is not None:
         update["invitation_template"] = _under(config_dir, settings.invitation_template)
@@ -308,6 +312,23 @@ def load_settings(config_dir: Path) -> Settings:
 def _under(config_dir: Path, path: Path) -> Path:
     """Paths in settings are relative to the config folder, wherever the command runs."""
     return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
+
+
+def _unreadable_environment(error: SettingsError) -> list[str]:
+    """A variable whose value must be JSON (a table such as [caldav] passwords) and is not.
+    Its value may be a secret, so it is not shown."""
+    problems = []
+    for name, value in sorted(os.environ.items()):
+        if not name.startswith(ENV_PREFIX) or not value.lstrip().startswith(("{", "[")):
+            continue
+        try:
+            json.loads(value)
+        except ValueError as bad:
+            problems.append(
+                f'environment {name}: not valid JSON ({bad}); write it like \'{{"key": "value"}}\''
+            )
+    # a value pydantic had to parse as JSON, though it does not look like a table or list
+    return problems or [f"environment: {error}: its value is not valid JSON"]
 
 
 def _describe(path: Path, item: Any) -> str:

@@ -27,7 +27,10 @@ class StoreBase:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite has rolled back already after some errors (a full disk): a ROLLBACK
+            # then would fail and hide the error that says what happened
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sync import faults
-from sync.errors import StoreError
+from sync.errors import Failure, StoreError
+from sync.failures import describe_os_error, store_failure
 from sync.store.health import HealthMixin
 from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin
@@ -47,12 +48,10 @@ class Store(
             # a power cut can lose the last commits, and writes are idempotent to redo
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
-        except (OSError, sqlite3.OperationalError) as error:
-            raise StoreError(f"{path}: cannot open the state database ({error})") from None
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path}: not a checkin-sync database ({error})") from None
+        except OSError as error:
+            raise Failure(f"cannot open the state database: {describe_os_error(error)}") from None
         except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open the state database ({error})") from None
+            raise store_failure(error, path) from None
         faults.watch(connection)
         return cls(connection, str(path))
 
@@ -67,7 +66,7 @@ class Store(
                 with closing(sqlite3.connect(f"file:{path}?{flags}", uri=True)) as source:
                     source.backup(memory)
             except sqlite3.Error as error:
-                raise StoreError(f"{path}: cannot read the state database ({error})") from None
+                raise store_failure(error, path) from None
         return cls(memory, str(path))
 
     def close(self) -> None:
@@ -79,7 +78,7 @@ class Store(
         try:
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
-            raise StoreError(f"{self.label}: not a checkin-sync database ({error})") from None
+            raise store_failure(error, self.label) from None
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.label}: written by a newer checkin-sync (schema {version}, this version "
@@ -95,7 +94,7 @@ class Store(
             except sqlite3.Error as error:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
-                raise StoreError(f"{self.label}: cannot upgrade the database ({error})") from None
+                raise store_failure(error, self.label) from None
 
     # ------------------------------------------------------------------ runs
 
