@@ -26,7 +26,7 @@ from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
 from sync.logs import FORMATS, setup_logging
 from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
-from sync.paths import Paths
+from sync.paths import PRIVATE_UMASK, Paths
 from sync.render import proposal_json, proposals_table
 from sync.settings import CONFIG_DIR_ENV, load_settings
 from sync.signin import make_link, manager_named, person_named
@@ -47,7 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    return _handle(args)
+    # whatever this process creates (database, reports, outbox, exports) is the service
+    # user's alone; restored after, for callers that run commands in-process
+    umask = os.umask(PRIVATE_UMASK)
+    try:
+        return _handle(args)
+    finally:
+        os.umask(umask)
 
 
 def _handle(args: argparse.Namespace) -> int:

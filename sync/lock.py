@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sync.errors import LockHeld
+from sync.paths import PRIVATE_FILE, make_private_dir
 
 
 class RunLock:
@@ -19,8 +20,8 @@ class RunLock:
         self._handle: int | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        make_private_dir(self.path.parent)
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

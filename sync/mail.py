@@ -17,13 +17,13 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from sync import faults
-from sync.paths import Paths
+from sync.paths import PRIVATE_FILE, Paths, make_private_dir
 from sync.report import RunReport
 from sync.settings import Settings, SmtpSettings
 from sync.store import DIGEST, INVITATION, OutboxMessage, Store
 
 # the files hold sign-in links: readable by the operator only
-EML_MODE = 0o600
+EML_MODE = PRIVATE_FILE
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Deliveries(dict[str, Delivery]):
 
 def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Deliveries:
     deliveries = Deliveries()
+    store.forget_delivered_messages()
     messages = store.undelivered_messages()
     if not messages:
         return deliveries
@@ -98,7 +99,7 @@ def deliver_and_report(store: Store, settings: Settings, report: RunReport) -> N
 def write_eml(outbox_dir: Path, message: OutboxMessage) -> Path:
     """`<created>-<id>-<recipient>.eml` for a digest, `<created>-<id>-invitation-<recipient>.eml`
     for an invitation; written atomically so a reader never sees half."""
-    outbox_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(outbox_dir)
     stamp = message.created_at.strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "@._-" else "_" for c in message.recipient)
     kind = "" if message.kind == DIGEST else f"{message.kind}-"

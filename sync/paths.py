@@ -1,9 +1,38 @@
-"""Where a run keeps its files inside data_dir."""
+"""Where a run keeps its files inside data_dir, and how private they are.
+
+Everything under data_dir is for the service user only: the database holds who is back
+from sick leave and which sign-in links exist, reports hold the reasons people gave, the
+outbox holds sign-in links. The command line sets umask 077 for the whole process; the
+modes below say it again where files and folders are made, so nothing depends on it.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+PRIVATE_UMASK = 0o077
+
+
+def make_private_dir(path: Path) -> None:
+    """`path` and any missing parents, readable by this user only (an existing folder is
+    left as the operator made it)."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+
+
+def keep_private(path: Path) -> None:
+    """Make a file that others can read owner-only again: files written by versions that
+    left them world-readable are closed up on the next open."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)
 
 
 @dataclass(frozen=True)

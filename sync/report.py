@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sync.paths import PRIVATE_FILE, keep_private, make_private_dir
+
 
 @dataclass(frozen=True)
 class PairLine:
@@ -85,10 +87,15 @@ class RunReport:
         return data
 
     def save(self, path: Path) -> None:
-        """The report as JSON, written whole or not at all."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """The report as JSON, written whole or not at all, readable by this user only: it
+        holds the reasons people gave (such as "back from sick leave")."""
+        make_private_dir(path.parent)
         partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n"
+        handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        keep_private(partial)  # a partial file left by an older version keeps its mode
         os.replace(partial, path)
 
     def render(self, program: str = "checkin-sync") -> str:

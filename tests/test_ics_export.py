@@ -486,7 +486,9 @@ def test_write_exports_one_file_per_person(tmp_path: Path) -> None:
     assert (export_dir / "dan@example.com.ics").read_bytes() == calendar_for(
         "dan@example.com", team()
     )
-    assert stat.S_IMODE((export_dir / "dan@example.com.ics").stat().st_mode) == 0o644
+    # the service user's alone, like all of data_dir (`serve` publishes them)
+    assert stat.S_IMODE((export_dir / "dan@example.com.ics").stat().st_mode) == 0o600
+    assert stat.S_IMODE(export_dir.stat().st_mode) == 0o700
 
 
 def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:

@@ -19,10 +19,11 @@ from sync import faults
 from sync.export.ics_writer import calendar_for
 from sync.export.memo import ExportMemo, inputs_digest
 from sync.model import BookedSeries
+from sync.paths import PRIVATE_FILE, make_private_dir
 
-NEW_FILE_MODE = 0o644
-"""Calendars are read by whatever serves the directory, often another user; mkstemp's 0600
-would hide them."""
+NEW_FILE_MODE = PRIVATE_FILE
+"""Like everything under data_dir, for the service user only: `serve` publishes them. A mode
+the operator gives a file (to let another web server read it) is kept when it is rewritten."""
 
 
 def write_exports(
@@ -32,7 +33,7 @@ def write_exports(
     each holding that person's series. Returns those paths, sorted, whether rewritten or
     already current. Files of people no longer in any series are left in place. With a
     `memo`, files it knows to be current from the same series are not built again."""
-    export_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(export_dir)
     for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()

@@ -5,6 +5,7 @@ mixins `Store` is made of."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any
 from sync import faults
 from sync.errors import Failure, StoreError
 from sync.failures import describe_os_error, store_failure
+from sync.paths import PRIVATE_FILE, keep_private, make_private_dir
 from sync.store.health import HealthMixin
 from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin
@@ -41,13 +43,21 @@ class Store(
     @classmethod
     def open(cls, path: Path) -> Store:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(path.parent)
+            # made before SQLite makes it, so it is never readable by others, not even briefly;
+            # SQLite gives its -wal and -shm files the same mode
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
             connection = sqlite3.connect(path, timeout=30, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             # in WAL mode a commit survives a killed process without an fsync of its own; only
             # a power cut can lose the last commits, and writes are idempotent to redo
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            # delivered emails are dropped from the outbox: their sign-in links must not
+            # linger in free pages of the file either
+            connection.execute("PRAGMA secure_delete=ON")
+            for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                keep_private(file)
         except OSError as error:
             raise Failure(f"cannot open the state database: {describe_os_error(error)}") from None
         except sqlite3.Error as error:

@@ -71,10 +71,18 @@ class OutboxMixin(StoreBase):
         return [message_from_row(row) for row in rows]
 
     def mark_delivered(self, message_id: int, where: str) -> None:
+        """Once delivered, only the record that it was is kept: the email itself holds a
+        live sign-in link, which a copy or backup of the database must not give away."""
         self.db.execute(
             "UPDATE outbox SET delivered_at = ?, delivered_to = ?, attempts = attempts + 1, "
-            "last_error = '' WHERE id = ?",
+            "last_error = '', message = X'' WHERE id = ?",
             (now_text(), where, message_id),
+        )
+
+    def forget_delivered_messages(self) -> None:
+        """Drop the text of emails delivered by versions that kept it."""
+        self.db.execute(
+            "UPDATE outbox SET message = X'' WHERE delivered_at IS NOT NULL AND length(message) > 0"
         )
 
     def note_delivery_error(self, message_id: int, error: str) -> None:
