@@ -33,6 +33,11 @@ from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
+ALLOW_FAR_NOW_ENV = "CHECKIN_SYNC_ALLOW_FAR_NOW"
+"""Set to 1 by test harnesses and simulations, which run many nights at made-up instants
+against their own data_dir: the same as --allow-far-now on every run."""
+FAR_NOW = timedelta(days=1)
+"""A --now further than this from the clock is a simulation, not a late or early night."""
 MAX_NOW_DISTANCE = timedelta(days=36525)
 """Beyond a century the calendar arithmetic of a run (and of Python) runs out."""
 
@@ -143,6 +148,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--now", metavar="ISO8601", help="plan as if it were this instant (no offset = UTC)"
+    )
+    run.add_argument(
+        "--allow-far-now",
+        action="store_true",
+        help="run for real at a --now more than a day from the clock (a simulation)",
     )
     run.set_defaults(handler=_run)
 
@@ -260,9 +270,27 @@ def _parse_now(text: str | None) -> datetime:
     return value
 
 
+def _refuse_far_now(args: argparse.Namespace, now: datetime) -> None:
+    """A run at a made-up instant acts for real: proposals superseded, invitations updated
+    and emailed for that date. Far from the clock it must be asked for in so many words."""
+    if args.now is None or args.dry_run or args.allow_far_now:
+        return
+    if os.environ.get(ALLOW_FAR_NOW_ENV) == "1":
+        return
+    distance = abs(now - datetime.now(UTC))
+    if distance > FAR_NOW:
+        raise UsageError(
+            f"--now {args.now} is {distance.days} days from this machine's clock, and a run "
+            "then would propose, book and email as if it were that day. Look with --dry-run, "
+            "or add --allow-far-now to run for real (best on a copy of data_dir)"
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
+    now = _parse_now(args.now)
+    _refuse_far_now(args, now)
     options = RunOptions(
-        now=_parse_now(args.now),
+        now=now,
         dry_run=args.dry_run,
         accept_deletions=args.accept_deletions,
         report_json=args.report_json,

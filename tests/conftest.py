@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.cli import main
+from sync.cli import ALLOW_FAR_NOW_ENV, main
 from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import (  # noqa: F401  (fixtures for every test module)
     google_emulator,
@@ -73,6 +73,13 @@ class ConfigDir:
     @property
     def export(self) -> Path:
         return self.data / "export"
+
+
+@pytest.fixture(autouse=True)
+def simulated_nights(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run nights at fixed instants (`run --now …`) in their own data_dir: the
+    sanctioned way for a harness to say so. Child processes inherit it."""
+    monkeypatch.setenv(ALLOW_FAR_NOW_ENV, "1")
 
 
 @pytest.fixture

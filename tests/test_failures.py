@@ -170,7 +170,7 @@ def test_a_crash_inside_a_step_fails_in_one_line(
     assert_failed(approved, "unexpected ValueError: cannot use '.lena@example.com'")
 
 
-@pytest.mark.parametrize("extra", [(), ("--dry-run",)])
+@pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--allow-far-now",)])
 def test_a_now_beyond_the_calendar_is_a_usage_error(
     cli: CLI, org: ConfigDir, extra: tuple[str, ...]
 ) -> None:
