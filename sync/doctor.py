@@ -12,7 +12,7 @@ from pathlib import Path
 from sync.config_check import check_config
 from sync.connectors.base import CalendarRef
 from sync.connectors.registry import connectors_for, read_busy
-from sync.errors import ConfigError, StoreError
+from sync.errors import ConfigError, Failure, StoreError
 from sync.lock import RunLock
 from sync.model import Interval
 from sync.paths import Paths
@@ -28,6 +28,8 @@ class Finding:
     ok: bool
     subject: str
     detail: str
+    stops_runs: bool = False
+    """A FAIL no run gets past (the database, data_dir): the verdict says runs would stop."""
 
     def __str__(self) -> str:
         return f"{'ok ' if self.ok else 'FAIL'}  {self.subject}: {self.detail}"
@@ -68,32 +70,36 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
             f"{len(refs) - len(unreadable)} of {len(refs)} answered",
         )
     )
-    return findings, EXIT_OK if all(f.ok for f in findings) else EXIT_ATTENTION
+    return findings, _verdict(findings)
+
+
+def _verdict(findings: list[Finding]) -> int:
+    if any(f.stops_runs for f in findings if not f.ok):
+        return EXIT_BROKEN
+    return EXIT_OK if all(f.ok for f in findings) else EXIT_ATTENTION
 
 
 def _store(paths: Paths) -> list[Finding]:
     findings = []
+    data_dir = _data_dir(paths.data_dir)
+    if not data_dir.ok:
+        return [data_dir]  # the lock and database inside it cannot be looked at either
+    findings.append(data_dir)
     holder = RunLock(paths.lock).holder()
     if holder:
         findings.append(Finding(True, "run lock", f"a run is in progress ({holder})"))
-    writable = paths.data_dir if paths.data_dir.exists() else paths.data_dir.parent
-    findings.append(
-        Finding(
-            os.access(writable, os.W_OK),
-            "data_dir",
-            f"{paths.data_dir} is writable"
-            if os.access(writable, os.W_OK)
-            else f"{paths.data_dir} cannot be written by this user",
-        )
-    )
     if not paths.database.exists():
         findings.append(Finding(True, "state database", "none yet; the first run creates it"))
         return findings
+    unwritable = [p for p in (paths.database, paths.lock) if p.exists() and not _writable(p)]
+    if unwritable:
+        detail = f"{unwritable[0]} cannot be written by this user"
+        findings.append(Finding(False, "state database", detail, stops_runs=True))
     try:
         # a private copy: nothing is written
         store = Store.scratch(paths.database, quiescent=holder is None)
-    except StoreError as error:
-        return [*findings, Finding(False, "state database", str(error))]
+    except (StoreError, Failure) as error:
+        return [*findings, Finding(False, "state database", str(error), stops_runs=True)]
     try:
         booked = len(store.series(states=[SeriesState.BOOKED]))
         live = len(store.proposals(states=LIVE_STATES))
@@ -113,3 +119,24 @@ def _store(paths: Paths) -> list[Finding]:
             )
         )
     return findings
+
+
+def _data_dir(data_dir: Path) -> Finding:
+    """data_dir must be a folder this user can write in, or be creatable in one."""
+    existing = data_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        detail = f"{existing} is a file; data_dir must be a folder"
+        return Finding(False, "data_dir", detail, stops_runs=True)
+    if not _writable(existing):
+        # os.access also says no on a read-only file system, for root too
+        detail = f"{existing} cannot be written by this user (read-only or permissions)"
+        return Finding(False, "data_dir", detail, stops_runs=True)
+    if existing != data_dir:
+        return Finding(True, "data_dir", f"{data_dir} will be created in {existing}")
+    return Finding(True, "data_dir", f"{data_dir} is writable")
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
