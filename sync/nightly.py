@@ -107,6 +107,7 @@ def run_nightly(
         finally:
             store.close()
     if not options.dry_run:
+        paths.close_up()
         report.save(paths.reports / f"{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.json")
     if options.report_json is not None:
         report.save(options.report_json)

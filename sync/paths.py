@@ -25,8 +25,8 @@ def make_private_dir(path: Path) -> None:
 
 
 def keep_private(path: Path) -> None:
-    """Make a file that others can read owner-only again: files written by versions that
-    left them world-readable are closed up on the next open."""
+    """Make a file or folder that others can read owner-only again: what versions that
+    left them world-readable wrote is closed up when next used."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -69,3 +69,10 @@ class Paths:
     @property
     def reports(self) -> Path:
         return self.data_dir / "reports"
+
+    def close_up(self) -> None:
+        """The folders whose files no one but checkin-sync needs, made owner-only where an
+        earlier version left them open: what is inside is then out of others' reach too.
+        (export/ is left alone: an operator may have opened it to a web server.)"""
+        for folder in (self.reports, self.outbox, self.data_dir / "cache"):
+            keep_private(folder)

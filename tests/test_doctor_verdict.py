@@ -59,6 +59,19 @@ def test_a_store_from_a_newer_version_stops_runs(cli: CLI, org: ConfigDir) -> No
     assert result.code == 2
 
 
+def test_doctor_reads_what_another_process_has_committed(cli: CLI, org: ConfigDir) -> None:
+    # the web app keeps the database open; its commits wait in the write-ahead log
+    web = sqlite3.connect(org.data / "state.sqlite", isolation_level=None)
+    try:
+        web.execute("PRAGMA user_version = 999")
+        assert (org.data / "state.sqlite-wal").stat().st_size > 0
+        result = doctor(cli, org)
+    finally:
+        web.close()
+    assert "written by a newer checkin-sync" in result.out
+    assert result.code == 2
+
+
 def test_a_data_dir_that_is_a_file_stops_runs(cli: CLI, org: ConfigDir) -> None:
     shutil.rmtree(org.data)
     org.data.write_text("not a folder")

@@ -61,14 +61,18 @@ def test_every_file_and_folder_under_data_dir_is_owner_only(cli: CLI, org: Confi
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_a_database_left_readable_by_an_older_version_is_closed_up(
-    cli: CLI, org: ConfigDir
-) -> None:
+def test_what_an_older_version_left_readable_is_closed_up(cli: CLI, org: ConfigDir) -> None:
     assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
     database = org.data / "state.sqlite"
     database.chmod(0o644)
     assert cli("--config", str(org.root), "proposals").code == 0
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    # the reports and emails inside are then out of others' reach as well
+    for folder in ("reports", "outbox"):
+        (org.data / folder).chmod(0o755)
+    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
+    for folder in ("reports", "outbox"):
+        assert stat.S_IMODE((org.data / folder).stat().st_mode) == 0o700, folder
 
 
 def test_sign_in_links_are_kept_only_in_the_emails_that_carry_them(

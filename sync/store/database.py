@@ -71,8 +71,11 @@ class Store(
         if path.exists():
             try:
                 # with no run writing, read it as a plain file: even SQLite's shared-memory
-                # and log files are then left alone, so nothing at all is written
-                flags = "mode=ro&immutable=1" if quiescent else "mode=ro"
+                # and log files are then left alone, so nothing at all is written. Not while
+                # its write-ahead log holds commits (of the web app, or of a killed run): a
+                # plain read would not see them
+                settled = quiescent and not _has_log(path)
+                flags = "mode=ro&immutable=1" if settled else "mode=ro"
                 with closing(sqlite3.connect(f"file:{path}?{flags}", uri=True)) as source:
                     source.backup(memory)
             except sqlite3.Error as error:
@@ -121,3 +124,10 @@ class Store(
             "UPDATE runs SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ?",
             (now_text(), exit_code, json.dumps(summary), run_id),
         )
+
+
+def _has_log(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
