@@ -20,19 +20,13 @@ from typing import Any
 import pytest
 
 from sync.store import Store
+from tests import test_cli_end_to_end
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+from tests.test_cli_end_to_end import NOW
 
 CLI = Callable[..., Result]
+org = test_cli_end_to_end.org  # Karin, Lena and Erik, as the end-to-end tests have them
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def org(config: ConfigDir) -> ConfigDir:
-    config.calendar("karin.ics", KARIN_CALENDAR)
-    config.calendar("lena.ics")
-    config.people(PEOPLE)
-    return config
 
 
 def run(cli: CLI, org: ConfigDir, *extra: str) -> Result:

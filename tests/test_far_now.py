@@ -11,20 +11,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sync.cli import ALLOW_FAR_NOW_ENV
+from tests import test_cli_end_to_end
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE
 
 CLI = Callable[..., Result]
 FAR = "2099-01-05T07:00:00+00:00"
 
 
-@pytest.fixture
-def org(config: ConfigDir, monkeypatch: pytest.MonkeyPatch) -> ConfigDir:
+org = test_cli_end_to_end.org
+
+
+@pytest.fixture(autouse=True)
+def operator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone at a shell, not a test harness."""
     monkeypatch.delenv(ALLOW_FAR_NOW_ENV)
-    config.calendar("karin.ics", KARIN_CALENDAR)
-    config.calendar("lena.ics")
-    config.people(PEOPLE)
-    return config
 
 
 def test_a_real_run_far_from_the_clock_is_refused_before_anything_is_written(

@@ -11,20 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from tests import test_cli_end_to_end
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+from tests.test_cli_end_to_end import NOW
 
 CLI = Callable[..., Result]
 SECRET = "a-web-secret-of-some-length"
 
 
+org = test_cli_end_to_end.org
+
+
 @pytest.fixture
-def org(config: ConfigDir) -> ConfigDir:
-    config.settings(f'[web]\nsecret = "{SECRET}"\n')
-    config.calendar("karin.ics", KARIN_CALENDAR)
-    config.calendar("lena.ics")
-    config.people(PEOPLE)
-    return config
+def signed(org: ConfigDir) -> ConfigDir:
+    """The end-to-end organisation, with sign-in links in its digests."""
+    org.settings(f'[web]\nsecret = "{SECRET}"\n')
+    return org
 
 
 @pytest.fixture
@@ -46,11 +48,13 @@ def modes(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_every_file_and_folder_under_data_dir_is_owner_only(cli: CLI, org: ConfigDir) -> None:
-    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
-    approved = cli("--config", str(org.root), "approve", "--manager", "karin@example.com", "--all")
+def test_every_file_and_folder_under_data_dir_is_owner_only(cli: CLI, signed: ConfigDir) -> None:
+    assert cli("--config", str(signed.root), "run", "--now", NOW).code == 0
+    approved = cli(
+        "--config", str(signed.root), "approve", "--manager", "karin@example.com", "--all"
+    )
     assert approved.code == 0, approved.err
-    found = modes(org.data)
+    found = modes(signed.data)
     for part in ("state.sqlite", "run.lock", "reports", "outbox", "export", "cache"):
         assert part in found
     assert any(name.startswith("reports/") for name in found)
@@ -61,28 +65,28 @@ def test_every_file_and_folder_under_data_dir_is_owner_only(cli: CLI, org: Confi
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_what_an_older_version_left_readable_is_closed_up(cli: CLI, org: ConfigDir) -> None:
-    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
-    database = org.data / "state.sqlite"
+def test_what_an_older_version_left_readable_is_closed_up(cli: CLI, signed: ConfigDir) -> None:
+    assert cli("--config", str(signed.root), "run", "--now", NOW).code == 0
+    database = signed.data / "state.sqlite"
     database.chmod(0o644)
-    assert cli("--config", str(org.root), "proposals").code == 0
+    assert cli("--config", str(signed.root), "proposals").code == 0
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     # the reports and emails inside are then out of others' reach as well
     for folder in ("reports", "outbox"):
-        (org.data / folder).chmod(0o755)
-    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
+        (signed.data / folder).chmod(0o755)
+    assert cli("--config", str(signed.root), "run", "--now", NOW).code == 0
     for folder in ("reports", "outbox"):
-        assert stat.S_IMODE((org.data / folder).stat().st_mode) == 0o700, folder
+        assert stat.S_IMODE((signed.data / folder).stat().st_mode) == 0o700, folder
 
 
 def test_sign_in_links_are_kept_only_in_the_emails_that_carry_them(
-    cli: CLI, org: ConfigDir
+    cli: CLI, signed: ConfigDir
 ) -> None:
-    assert cli("--config", str(org.root), "run", "--now", NOW).code == 0
-    emails = sorted((org.data / "outbox").glob("*.eml"))
+    assert cli("--config", str(signed.root), "run", "--now", NOW).code == 0
+    emails = sorted((signed.data / "outbox").glob("*.eml"))
     assert emails
     assert all(b"/sign-in/" in path.read_bytes() for path in emails), "the delivery itself"
     # a copy or backup of anything else gives no way in
-    others = [p for p in org.data.rglob("*") if p.is_file() and p.suffix != ".eml"]
+    others = [p for p in signed.data.rglob("*") if p.is_file() and p.suffix != ".eml"]
     assert any(p.name == "state.sqlite" for p in others)
     assert [p.name for p in others if b"/sign-in/" in p.read_bytes()] == []
