@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from sync.export.series import export_all
 from sync.failures import describe_os_error, describe_sqlite_error
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.lock import RunLock
-from sync.logs import FORMATS, setup_logging
+from sync.logs import FIELDS, FORMATS, setup_logging
 from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
 from sync.paths import PRIVATE_UMASK, Paths
 from sync.render import proposal_json, proposals_table
@@ -84,9 +85,19 @@ def _handle(args: argparse.Namespace) -> int:
         database = Paths(data_dir).database if data_dir else "the state database"
         return _failed(describe_sqlite_error(error, database))
     except Exception as error:
-        # a bug: one line for the operator, the traceback only for whoever asks with -vv
-        log.debug("the command failed", exc_info=True)
+        # a bug: one line for the operator; where it happened for whoever asks with -vv
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        fields = {FIELDS: {"error": type(error).__name__, "at": _place(frame)}}
+        log.debug("the command failed", exc_info=True, extra=fields)
         return _failed(f"unexpected {type(error).__name__}: {' '.join(str(error).split())}")
+
+
+def _place(frame: traceback.FrameSummary) -> str:
+    """`sync/export/files.py:71 in write_if_changed`: short, and the same wherever it runs."""
+    path = Path(frame.filename)
+    source_root = Path(__file__).resolve().parent.parent
+    shown = path.relative_to(source_root) if path.is_relative_to(source_root) else path
+    return f"{shown}:{frame.lineno} in {frame.name}"
 
 
 def _failed(what: str) -> int:

@@ -163,6 +163,12 @@ def test_a_crash_inside_a_step_fails_in_one_line(
     approved = cli("--config", str(org.root), "approve", "--manager", "karin@example.com", "--all")
     assert_failed(approved, "unexpected ValueError: cannot use '.lena@example.com'")
 
+    # whoever asks for detail learns where it broke
+    detail = cli("--config", str(org.root), "-vv", "export")
+    assert detail.code == 4
+    assert 'event="the command failed" error=ValueError at="tests/test_failures.py:' in detail.err
+    assert "in broken" in detail.err
+
 
 @pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--allow-far-now",)])
 def test_a_now_beyond_the_calendar_is_a_usage_error(
