@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from sync.connectors.base import OWN_UID_SUFFIX
 from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
 
 PRODID = "-//checkin-sync//checkin-sync//EN"
+PUBLISH = "PUBLISH"
 CALENDAR_NAME = "Check-ins"
 
 OPEN_ENDED_YEARS = 10
@@ -52,7 +53,7 @@ def calendar_for(
     X-PUBLISHED-TTL)."""
     owner = owner_email.lower()
     mine = [s for s in series if owner in (s.organiser.email.lower(), s.attendee.email.lower())]
-    cal = build_calendar(mine, method="PUBLISH")
+    cal = build_calendar(mine, method=PUBLISH)
     cal.add("x-wr-calname", CALENDAR_NAME)
     if refresh is not None:
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
@@ -72,6 +73,9 @@ class Style:
     schedule_agent: str | None = None
     """RFC 6638 SCHEDULE-AGENT on attendees of a CalDAV resource: CLIENT when checkin-sync
     sends the invitations itself, so a scheduling server does not send a second one."""
+    asks_replies: bool = True
+    """Attendees carry RSVP=TRUE and PARTSTAT=NEEDS-ACTION: right for an invitation and a
+    CalDAV resource, wrong in a published calendar, which nobody answers (RFC 5546 3.2.1)."""
 
 
 def build_calendar(
@@ -86,6 +90,8 @@ def build_calendar(
     which must not carry one (RFC 4791 4.1)."""
     mine = sorted(series, key=lambda s: s.uid)
     _check_uids(mine)
+    if method == PUBLISH:
+        style = replace(style, asks_replies=False)
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -188,7 +194,7 @@ def _event(
     event.add("organizer", _address(s.organiser))
     if style.organiser_attends:
         event.add("attendee", _address(s.organiser, chair=True))
-    attendee = _address(s.attendee, participant=True)
+    attendee = _address(s.attendee, participant=True, asks_reply=style.asks_replies)
     if style.schedule_agent is not None:
         attendee.params["SCHEDULE-AGENT"] = style.schedule_agent
     event.add("attendee", attendee)
@@ -197,7 +203,9 @@ def _event(
     return event
 
 
-def _address(person: Attendee, *, participant: bool = False, chair: bool = False) -> vCalAddress:
+def _address(
+    person: Attendee, *, participant: bool = False, chair: bool = False, asks_reply: bool = True
+) -> vCalAddress:
     # icalendar quotes CN and applies RFC 6868 (^' for ", ^n for a newline, ^^ for ^).
     if chair:
         return vCalAddress.new(
@@ -205,6 +213,8 @@ def _address(person: Attendee, *, participant: bool = False, chair: bool = False
         )
     if not participant:
         return vCalAddress.new(person.email, cn=person.name or None)
+    if not asks_reply:
+        return vCalAddress.new(person.email, cn=person.name or None, role="REQ-PARTICIPANT")
     return vCalAddress.new(
         person.email,
         cn=person.name or None,
