@@ -16,6 +16,7 @@ from tests.emulators import (  # noqa: F401  (fixtures for every test module)
     graph_emulator,
     identity_emulator,
 )
+from tests.icaljs_reader import icaljs  # noqa: F401  (a fixture for every test module)
 
 MANAGER_KARIN = """
 [[managers]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.export import files
+from sync.export import files, memo
 from sync.export.files import write_exports
 from sync.export.memo import ExportMemo
 from sync.model import BookedSeries
@@ -65,6 +65,18 @@ def test_a_damaged_note_builds_every_file_again(tmp_path: Path, builds: list[str
     series = [make_series()]
     export(tmp_path, series)
     (tmp_path / "cache" / "export.json").write_text("{not json")
+    builds.clear()
+    export(tmp_path, series)
+    assert len(builds) == 2
+
+
+def test_a_new_file_format_builds_every_file_again(
+    tmp_path: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an upgrade that writes calendars differently must not leave last version's files
+    series = [make_series()]
+    export(tmp_path, series)
+    monkeypatch.setattr(memo, "FORMAT", memo.FORMAT + 1)
     builds.clear()
     export(tmp_path, series)
     assert len(builds) == 2

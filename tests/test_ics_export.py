@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 import vobject
+from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, TimezoneDaylight, TimezoneStandard
 
 from sync.export.files import write_exports
@@ -239,13 +240,9 @@ def real_transitions(zone: ZoneInfo, first: datetime, last: datetime) -> set[dat
     return found
 
 
-@pytest.mark.parametrize("zone", [STOCKHOLM, NEW_YORK], ids=str)
-def test_vtimezone_onsets_are_the_real_transitions(zone: ZoneInfo) -> None:
-    # RFC 5545 reads an onset's DTSTART in TZOFFSETFROM; icalendar's own output would put
-    # each spring change an hour late, which the writer corrects.
-    series = make_series(timezone=str(zone), first_start=at(date(2027, 3, 2), 9, zone=zone))
-    (vtimezone,) = parse(calendar_for(KARIN.email, [series])).timezones
-
+def onsets_in(vtimezone: Any, last: datetime) -> set[datetime]:
+    """Every change of offset a VTIMEZONE states until `last`, in UTC (RFC 5545 reads each
+    onset as local time in TZOFFSETFROM), whether listed or made by a yearly RRULE."""
     onsets = set()
     observances: list[TimezoneStandard | TimezoneDaylight] = [
         *vtimezone.standard,
@@ -255,28 +252,39 @@ def test_vtimezone_onsets_are_the_real_transitions(zone: ZoneInfo) -> None:
         if observance.TZOFFSETFROM == observance.TZOFFSETTO:
             continue
         local = [observance.DTSTART, *(start for start, _ in observance.rdates)]
+        if "RRULE" in observance:
+            rule = observance["RRULE"].to_ical().decode()
+            local += rrulestr(rule, dtstart=observance.DTSTART).between(
+                observance.DTSTART, last.replace(tzinfo=None)
+            )
         onsets |= {(t - observance.TZOFFSETFROM).replace(tzinfo=UTC) for t in local}
-
-    # Whole years from the first meeting to ten years after it: small, yet long enough.
-    span = (
-        datetime(2027, 1, 1, tzinfo=UTC),
-        datetime(2027 + OPEN_ENDED_YEARS + 1, 1, 1, tzinfo=UTC),
-    )
-    assert onsets == real_transitions(zone, *span)
-    assert len(onsets) == 2 * (OPEN_ENDED_YEARS + 1)
+    return {t for t in onsets if t < last}
 
 
-def test_vtimezone_covers_only_the_years_in_use() -> None:
+@pytest.mark.parametrize("zone", [STOCKHOLM, NEW_YORK], ids=str)
+def test_vtimezone_onsets_are_the_real_transitions(zone: ZoneInfo) -> None:
+    # RFC 5545 reads an onset's DTSTART in TZOFFSETFROM; icalendar's own builder would put
+    # each spring change an hour late.
+    series = make_series(timezone=str(zone), first_start=at(date(2027, 3, 2), 9, zone=zone))
+    (vtimezone,) = parse(calendar_for(KARIN.email, [series])).timezones
+
+    span = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC))
+    onsets = onsets_in(vtimezone, span[1])
+    assert {t for t in onsets if t >= span[0]} == real_transitions(zone, *span)
+    assert min(onsets) < datetime(2027, 1, 1, tzinfo=UTC), "the offset on 1 January is stated"
+
+
+def test_a_regular_zone_is_two_yearly_rules() -> None:
     data = calendar_for(KARIN.email, [eventful_series()])
 
     (vtimezone,) = parse(data).timezones
-    observances: list[TimezoneStandard | TimezoneDaylight] = [
-        *vtimezone.standard,
-        *vtimezone.daylight,
-    ]
-    years = {start.year for o in observances for start, _ in o.rdates}
-    years |= {o.DTSTART.year for o in observances}
-    assert years == {2027}
+    (standard,), (daylight,) = vtimezone.standard, vtimezone.daylight
+    assert standard["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
+    assert daylight["RRULE"].to_ical() == b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
+    # since the rule took effect (the EU's of 1996), as Google, Outlook and Apple write it
+    assert datetime(1996, 10, 27, 3) == standard.DTSTART
+    assert datetime(1996, 3, 31, 2) == daylight.DTSTART
+    assert b"RDATE" not in data
     assert len(data) < 2500
 
 

@@ -7,7 +7,9 @@ saving change and has a moved and a skipped date; and names and texts must survi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -16,11 +18,28 @@ from icalendar import Calendar
 
 from sync.export.ics_writer import calendar_for
 from sync.export.itip import caldav_resource, request_calendar
-from sync.model import Attendee, BookedSeries
+from sync.model import Attendee, BookedSeries, OccurrenceStatus
 from tests.caldav_server import RadicaleServer
-from tests.interop import Times, with_ical, with_radicale, with_vobject
+from tests.icaljs_reader import IcalJs
+from tests.interop import (
+    Times,
+    own_zones_only,
+    with_ical,
+    with_radicale,
+    with_recurring_ical_events,
+    with_vobject,
+)
 from tests.test_ics_export import EXPECTED_STARTS as STARTS
-from tests.test_ics_export import KARIN, MOVED_TO, SKIPPED_AT, STOCKHOLM, eventful_series
+from tests.test_ics_export import (
+    KARIN,
+    MOVED_TO,
+    SKIPPED_AT,
+    STOCKHOLM,
+    eventful_series,
+    make_series,
+    moved,
+    skipped,
+)
 
 WRITERS: dict[str, Callable[[BookedSeries], bytes]] = {
     "export file": lambda s: calendar_for(KARIN.email, [s]),
@@ -96,3 +115,82 @@ def test_long_lines_are_folded_at_75_octets_between_characters(kind: str) -> Non
     for line in lines:
         line.decode("utf-8")  # no multi-byte character is split across two lines
     assert b"\n" not in data.replace(b"\r\n", b""), "only CRLF line ends"
+
+
+# --- every reader, every kind of zone ----------------------------------------------------------
+
+ZONES = [
+    "Europe/London",  # standard offset zero: vobject read the old export an hour off
+    "Europe/Lisbon",  # zero as well, other names (WET/WEST)
+    "Atlantic/Reykjavik",  # zero, and no daylight-saving time
+    "Europe/Dublin",  # the tz database's "negative DST": winter is its daylight time
+    "Australia/Sydney",  # southern hemisphere: summer time spans the new year
+    "Asia/Tokyo",  # no daylight-saving time
+]
+FIRST, LAST = date(2027, 1, 5), date(2028, 12, 26)
+"""A weekly Tuesday check-in over two years: every zone above changes its clocks four times."""
+
+
+def weekly_in(zone_name: str) -> tuple[BookedSeries, Times]:
+    """10:00 every Tuesday in `zone_name`, with the first meeting after each autumn change
+    (whichever month that is in the zone) moved to the Wednesday and the one after each
+    spring change skipped; and the meetings the store holds for it."""
+    zone = ZoneInfo(zone_name)
+    starts = [
+        datetime.combine(FIRST + timedelta(weeks=n), time(10), zone)
+        for n in range((LAST - FIRST).days // 7 + 1)
+    ]
+    occurrences = []
+    for previous, current in pairwise(starts):
+        before, after = previous.utcoffset(), current.utcoffset()
+        assert before is not None and after is not None
+        original = current.astimezone(UTC)
+        if after < before:
+            moved_to = (current + timedelta(days=1)).astimezone(UTC)
+            occurrences.append(moved(original, moved_to, "the clocks went back"))
+        elif after > before:
+            occurrences.append(skipped(original))
+    series = make_series(
+        uid=f"{zone_name.replace('/', '-').lower()}@checkin-sync",
+        timezone=zone_name,
+        first_start=starts[0].astimezone(UTC),
+        until=starts[-1].astimezone(UTC),
+        occurrences=tuple(occurrences),
+    )
+    changed = {o.original_start for o in occurrences}
+    kept = [(s.astimezone(UTC), o.start) for o in occurrences for s in [o.start] if o.takes_place]
+    store = [s.astimezone(UTC) for s in starts if s.astimezone(UTC) not in changed]
+    store += [start for start, _ in kept]
+    return series, [(s, s + timedelta(minutes=30)) for s in sorted(store)]
+
+
+def test_the_zones_change_their_clocks_as_the_test_needs() -> None:
+    for name in ZONES:
+        series, _ = weekly_in(name)
+        changes = sum(o.status is OccurrenceStatus.MOVED for o in series.occurrences)
+        expected = 0 if name in ("Atlantic/Reykjavik", "Asia/Tokyo") else 2
+        assert changes == expected, name
+        assert len(series.occurrences) == 2 * expected, name
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_every_reader_sees_the_same_instants_in_every_zone(
+    kind: str, icaljs: IcalJs, radicale_server: RadicaleServer
+) -> None:
+    files = {name: WRITERS[kind](weekly_in(name)[0]) for name in ZONES}
+    by_icaljs = dict(zip(ZONES, icaljs.read(list(files.values())), strict=True))
+    for name, data in files.items():
+        store = weekly_in(name)[1]
+        readers = {
+            "recurring-ical-events": with_recurring_ical_events(own_zones_only(data)),
+            "vobject": with_vobject(data),
+            "ical": with_ical(own_zones_only(data)),
+            "ical.js": by_icaljs[name],
+            "Radicale": with_radicale(radicale_server, data, name=calendar_name(kind, name)),
+        }
+        for reader, times in readers.items():
+            assert times == store, f"{reader} reads the {kind} in {name} otherwise"
+
+
+def calendar_name(kind: str, zone: str) -> str:
+    return f"{kind}-{zone}".replace(" ", "-").replace("/", "-").lower()

@@ -10,25 +10,16 @@ calendar that changed on every run would be re-downloaded and rewritten for noth
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from icalendar import (
-    Calendar,
-    Event,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vCalAddress,
-    vDuration,
-    vRecur,
-)
+from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
 
 from sync.connectors.base import OWN_UID_SUFFIX
+from sync.export.vtimezone import vtimezone
 from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
 
 PRODID = "-//checkin-sync//checkin-sync//EN"
@@ -36,9 +27,9 @@ PUBLISH = "PUBLISH"
 CALENDAR_NAME = "Check-ins"
 
 OPEN_ENDED_YEARS = 10
-"""How far the VTIMEZONE of an open-ended series reaches. Clients that use our VTIMEZONE rather
-than their own zone database keep the last offset after its end, so it must outlast the series
-in practice; ten years costs about twenty short RDATE lines per zone."""
+"""How far the explicit transitions in a VTIMEZONE of an open-ended series reach, in zones whose
+rule cannot be written as a yearly RRULE. Clients that use our VTIMEZONE rather than their own
+zone database keep the last offset after its end, so it must outlast the series in practice."""
 
 
 def calendar_for(
@@ -116,7 +107,7 @@ def build_calendar(
     tzids = sorted(cal.get_missing_tzids())
     if tzids:
         first, last = _timezone_span(mine)
-        cal.subcomponents[:0] = [_vtimezone(tzid, first, last) for tzid in tzids]
+        cal.subcomponents[:0] = [vtimezone(tzid, first, last) for tzid in tzids]
     return cal
 
 
@@ -236,25 +227,3 @@ def _timezone_span(series: Sequence[BookedSeries]) -> tuple[date, date]:
         if s.until is None:
             days.append(date(max(s.first_start, s.stamp).year + OPEN_ENDED_YEARS, 1, 1))
     return date(min(days).year, 1, 1), date(max(days).year + 1, 1, 1)
-
-
-@functools.lru_cache(maxsize=256)
-def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
-    """Shared by every file that needs it (never changed once built): building one from the
-    tz database takes milliseconds, and an organisation's export needs a handful, not one per
-    person."""
-    zone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
-    observances: list[TimezoneStandard | TimezoneDaylight] = [*zone.standard, *zone.daylight]
-    for observance in observances:
-        # RFC 5545 3.6.5 reads an onset as local time in TZOFFSETFROM, but icalendar writes a
-        # clocks-forward onset as the first wall time after the gap (03:00 for Stockholm's
-        # 02:00), which puts the change an hour late. Move those back by the gap.
-        gap = max(observance.TZOFFSETTO - observance.TZOFFSETFROM, timedelta(0))
-        onsets = [start - gap for start, _ in observance.rdates]
-        observance.DTSTART = observance.DTSTART - gap
-        # One RDATE line per onset: vobject (and so dateutil's tzical behind it) keeps only
-        # the first value of a comma-separated RDATE list inside a VTIMEZONE.
-        del observance.rdates
-        for onset in onsets:
-            observance.add("RDATE", onset)
-    return zone

@@ -18,10 +18,14 @@ from pathlib import Path
 from sync.cache_file import write_json
 from sync.model import BookedSeries
 
+FORMAT = 2
+"""Raised whenever the writer's output changes for the same series (2: VTIMEZONEs with
+yearly rules, no RSVP in published calendars), so an upgrade rewrites every file."""
+
 
 def inputs_digest(email: str, series: Sequence[BookedSeries]) -> str:
     # the file is a function of these alone (frozen dataclasses with a stable repr)
-    return hashlib.sha256(repr((email, tuple(series))).encode()).hexdigest()
+    return hashlib.sha256(repr((FORMAT, email, tuple(series))).encode()).hexdigest()
 
 
 class ExportMemo:
