@@ -1,30 +1,50 @@
 """Subscription addresses: each person's check-ins as a calendar feed at an unguessable URL.
 
-Calendar apps cannot sign in, so the address itself is the key: it carries the person's
-email signed with [feeds] secret (or, without one, [web] secret under a salt of its own, so
-a feed address never works as a sign-in link or the other way round). Changing that secret
-revokes every address handed out; people then need their new one (`checkin-sync feed-url`).
-One person's address alone is revoked by giving them a new one (`feed-url --new`): the
-address carries a version number, and only the person's current one works.
+Calendar apps cannot sign in, so the address itself is the key. It reveals nothing about
+whose it is: its token is an HMAC of the person's email and address version under a key
+derived from [feeds] secret (or, without one, [web] secret under a label of its own, so a
+feed address never works as a sign-in link or the other way round), 32 characters of
+base32 whatever the email. Nothing about it is stored: the server finds whose feed a token
+is by computing the current token of everyone who can have one.
+
+Changing the secret revokes every address handed out; people then need their new one
+(`checkin-sync feed-url`). One person's address alone is revoked by giving them a new one
+(`feed-url --new`), which raises their version in the database. The trade-off of deriving
+rather than storing: a database restored from an old backup, or lost, knows older versions,
+and addresses revoked since work again — change the secret after such a restore. (Storing
+a random id per person instead would turn a lost database into every address dead.)
+
+Addresses from before tokens were opaque (the email, signed) keep working until revoked, so
+subscriptions survive the upgrade; `feed-url` prints the opaque form.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from sync.errors import ConfigError
+from sync.errors import ConfigError, SyncError
 from sync.export.ics_writer import calendar_for
 from sync.export.series import to_booked
+from sync.roster import load_roster
 from sync.settings import Settings
 from sync.signin import NO_SECRET
 from sync.store import SeriesRecord, SeriesState
 
 FEED_PATH = "/feeds/"
 _SALT = "checkin-sync calendar feed"
+_TOKEN_BYTES = 20
+"""160 bits: unguessable, and exactly 32 base32 characters (no padding)."""
 LEFT_OUT = (SeriesState.BOOKING, SeriesState.CANCELLED)
 """Not yet in any calendar, or cancelled: a subscribed calendar drops what the feed no
 longer lists, which is how a cancelled series disappears from it."""
@@ -52,14 +72,51 @@ def feed_secret(settings: Settings, web_secret: str | None = None) -> str:
 
 
 def make_token(secret: str, email: str, version: int = 0) -> str:
-    payload: list[str | int] = [email.lower(), version]
-    token: str = URLSafeSerializer(secret, salt=_SALT).dumps(payload)
-    return token
+    key = hmac.new(secret.encode(), _SALT.encode(), hashlib.sha256).digest()
+    message = f"{email.lower()}\n{version}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:_TOKEN_BYTES]
+    return base64.b32encode(digest).decode().lower()
 
 
-def read_token(secret: str, token: str) -> tuple[str, int] | None:
-    """The email and version a genuine token names; None for anything else (cut short,
-    forged, or signed with a secret since replaced)."""
+def feed_owner(
+    secret: str, token: str, people: Iterable[str], version: Callable[[str], int]
+) -> str | None:
+    """Whose current feed address `token` is, among `people` (whose current address
+    `version` tells); None for anything else (revoked, cut short, forged, or made with a
+    secret since replaced)."""
+    if "." in token:  # signed, from before tokens were opaque
+        claim = _read_signed_token(secret, token)
+        if claim is None or version(claim[0]) != claim[1]:
+            return None
+        return claim[0]
+    for email in sorted({p.lower() for p in people}):
+        if hmac.compare_digest(make_token(secret, email, version(email)), token):
+            return email
+    return None
+
+
+def people_with_feeds(config_dir: Path, series: Iterable[SeriesRecord]) -> set[str]:
+    """Everyone whose address may be asked for: the people in people.toml, who can have one
+    before anything is booked, and everyone in a series, which a broken or edited
+    people.toml must not take from them."""
+    found = {e for s in series for e in (s.proposal.manager, s.proposal.employee)}
+    with contextlib.suppress(SyncError, OSError):
+        found |= _roster_emails(config_dir / "people.toml")
+    return {e.lower() for e in found}
+
+
+def _roster_emails(path: Path) -> frozenset[str]:
+    state = path.stat()
+    return _roster_emails_of(path, state.st_mtime_ns, state.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _roster_emails_of(path: Path, _mtime_ns: int, _size: int) -> frozenset[str]:
+    # reading people.toml takes far longer than a feed: it is read again only when changed
+    return frozenset(p.email for p in load_roster(path).people())
+
+
+def _read_signed_token(secret: str, token: str) -> tuple[str, int] | None:
     try:
         payload = URLSafeSerializer(secret, salt=_SALT).loads(token)
     except BadSignature:

@@ -4,9 +4,12 @@ secret behind it changes."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
+from itsdangerous import URLSafeSerializer
 from werkzeug.serving import make_server
 
 from sync.feeds import make_token
@@ -215,3 +219,73 @@ def test_a_manager_finds_her_own_feed_on_her_page(
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     other = sign_in("ade@example.com").get("/").text
     assert match.group(1) not in other, "each manager sees only her own address"
+
+
+def encodings(text: str) -> set[str]:
+    """`text` in every form an address could carry it, lower-cased."""
+    raw = text.encode()
+    forms = {
+        text,
+        urllib.parse.quote(text),
+        urllib.parse.quote(text, safe=""),
+        raw.hex(),
+        hashlib.md5(raw).hexdigest(),
+        hashlib.sha1(raw).hexdigest(),
+        hashlib.sha256(raw).hexdigest(),
+    }
+    for encode in (base64.b64encode, base64.urlsafe_b64encode, base64.b32encode):
+        # inside a longer payload the text's encoding depends on its offset there; its middle
+        # is the same for every offset of the same remainder
+        for shift in range(5):
+            encoded = encode(b"\0" * shift + raw + b"\0" * 5).decode()
+            forms.add(encoded[shift * 2 + 2 : -10])
+    return {f.lower() for f in forms if len(f) >= 6}
+
+
+def test_no_address_reveals_whose_feed_it_is(cli: CLI, booked: ConfigDir) -> None:
+    tokens = []
+    for email in ("lena@example.com", "karin@example.com", "erik@example.com"):
+        result = cli("--config", str(booked.root), "feed-url", email)
+        assert result.code == 0, result.err
+        https, webcal = result.out.splitlines()[1:3]
+        token = https.rsplit("/", 1)[1].removesuffix(".ics")
+        assert webcal.endswith(f"/{token}.ics")
+        secret_forms = [email, email.split("@")[0], email.split("@")[0][:4], "example"]
+        for form in (f for part in secret_forms for f in encodings(part)):
+            assert form not in token.lower(), (email, form)
+            assert form not in https.lower().removeprefix("https://checkins.example.com")
+        assert re.fullmatch(r"[a-z2-7]{32}", token), "the same length whatever the email"
+        tokens.append(token)
+    assert len(set(tokens)) == 3
+
+
+def test_an_address_from_before_opaque_tokens_works_until_revoked(
+    cli: CLI, booked: ConfigDir
+) -> None:
+    # subscriptions made before the upgrade carry the email, signed; they keep working
+    signed = URLSafeSerializer(FEEDS_SECRET, salt="checkin-sync calendar feed")
+    old = f"/feeds/{signed.dumps(['lena@example.com', 0])}.ics"
+    web = client(booked)
+    assert web.get(old).status_code == 200
+    forged = URLSafeSerializer("another-secret-0123456789", salt="checkin-sync calendar feed")
+    assert web.get(f"/feeds/{forged.dumps(['lena@example.com', 0])}.ics").status_code == 404
+    assert cli("--config", str(booked.root), "feed-url", "lena@example.com", "--new").code == 0
+    assert web.get(old).status_code == 404
+
+
+def test_someone_with_nothing_booked_yet_has_a_working_feed(booked: ConfigDir) -> None:
+    people = (booked.root / "people.toml").read_text()
+    booked.people(people + NEWCOMER)
+    answer = client(booked).get(feed_path("nils@example.com"))
+    assert answer.status_code == 200
+    assert Calendar.from_ical(answer.data).walk("VEVENT") == []
+    assert client(booked).get(feed_path("nobody@example.com")).status_code == 404
+
+
+NEWCOMER = """
+[[employees]]
+email = "nils@example.com"
+name = "Nils Ek"
+manager = "karin@example.com"
+calendar = "none"
+"""

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from sync.feeds import feed_for, feed_secret, read_token
+from sync.feeds import feed_for, feed_owner, feed_secret, people_with_feeds
 from sync.web.context import request_store, web_context
 
 bp = Blueprint("feeds", __name__)
@@ -19,13 +19,16 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/feeds/<token>.ics")
 def feed(token: str) -> BaseResponse:
     context = web_context()
-    claim = read_token(feed_secret(context.settings, context.secret), token)
     store = request_store()
-    if claim is None or store.feed_version(claim[0]) != claim[1]:
+    series = store.series()
+    people = people_with_feeds(context.config_dir, series)
+    email = feed_owner(
+        feed_secret(context.settings, context.secret), token, people, store.feed_version
+    )
+    if email is None:
         abort(404)
-    email = claim[0]
     refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)
-    current = feed_for(email, store.series(), refresh)
+    current = feed_for(email, series, refresh)
     response = Response(current.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="check-ins.ics"'
     # cached copies must be checked with us first: the ETag makes that a 304
