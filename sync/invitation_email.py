@@ -4,10 +4,14 @@ same object attached as invite.ics for anything that only looks at attachments.
 
 The attachment is `application/ics`, not a second text/calendar part: clients that find two
 calendar parts with a method offer the invitation twice.
+
+The organiser's own copy (a PUBLISH, see invitations.py) comes from the service's address:
+mail from oneself about one's own meeting is what Outlook and Gmail distrust.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -29,11 +33,26 @@ class Invitation:
     series: BookedSeries
     cadence: str
     method: str
+    """REQUEST or CANCEL: what happened to the series (`calendar` says how it is sent)."""
     update: bool
     """The recipient was invited to an earlier version of this series."""
     zone: str
     """The recipient's own time zone, for the text."""
     calendar: bytes
+
+    @property
+    def own(self) -> bool:
+        """The recipient is the organiser: her copy is published, not an invitation."""
+        return self.recipient.email.lower() == self.series.organiser.email.lower()
+
+
+def calendar_method(calendar: bytes) -> str:
+    """The METHOD of an iCalendar object, which the text/calendar part must repeat
+    (RFC 6047 2.4)."""
+    match = re.search(rb"\r\nMETHOD:([A-Z-]+)\r\n", calendar)
+    if match is None:
+        raise ValueError("an invitation needs an iCalendar object with a METHOD")
+    return match.group(1).decode()
 
 
 def subject(invitation: Invitation) -> str:
@@ -74,11 +93,12 @@ def text(invitation: Invitation, now: datetime) -> str:
             lines.append(f"  {day(o.original_start, zone)} moves to {moment(o.start, zone)}")
         elif o.status is OccurrenceStatus.SKIPPED:
             lines.append(f"  no check-in on {day(o.original_start, zone)}")
+    what = "a check-in" if invitation.own else "an invitation"
     lines += [
         "",
         s.description,
         "",
-        "Your calendar app shows this email as an invitation to add; or import the attached "
+        f"Your calendar app shows this email as {what} to add; or import the attached "
         f"{ATTACHMENT}.",
     ]
     return "\n".join(lines) + "\n"
@@ -89,7 +109,9 @@ def to_email(invitation: Invitation, settings: Settings, now: datetime) -> bytes
     organiser = invitation.series.organiser
     sender = settings.invitations.from_address
     message["Subject"] = subject(invitation)
-    if sender:
+    if invitation.own:
+        message["From"] = sender or settings.smtp.from_address
+    elif sender:
         message["From"] = sender
         message["Reply-To"] = _address(organiser)
     else:
@@ -101,7 +123,7 @@ def to_email(invitation: Invitation, settings: Settings, now: datetime) -> bytes
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=_domain(sender or settings.smtp.from_address))
     message.set_content(text(invitation, now))
-    params = {"method": invitation.method, "charset": "UTF-8"}
+    params = {"method": calendar_method(invitation.calendar), "charset": "UTF-8"}
     message.add_alternative(invitation.calendar, maintype="text", subtype="calendar", params=params)
     message.add_attachment(
         invitation.calendar, maintype="application", subtype="ics", filename=ATTACHMENT

@@ -6,11 +6,13 @@ Who is invited depends on where the series lives:
   (Google, Outlook, or a CalDAV server with scheduling): nobody, so nobody is invited twice;
 - in the organiser's calendar otherwise (a plain CalDAV store): the attendee.
 
-Each recipient gets a REQUEST when the series changed in a way their calendar shows since
-they were last sent it (a new SEQUENCE alone, as when a date enters the planning horizon
-just as the rule has it, sends nothing), and a CANCEL when it is cancelled. What was sent
-is recorded with the queued email, per series and recipient, so a re-run or a crash never
-sends the same version twice.
+The organiser's own copy is a PUBLISH (an event to add), not a REQUEST she would send
+herself, which Outlook and Gmail refuse. Each recipient gets a new version when the series
+changed in a way their calendar shows since they were last sent it (a new SEQUENCE alone,
+as when a date enters the planning horizon just as the rule has it, sends nothing), and a
+CANCEL (the organiser: a PUBLISH of the cancelled series) when it is cancelled. What was
+sent is recorded with the queued email, per series and recipient, so a re-run or a crash
+never sends the same version twice.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sync.connectors.base import CalendarWriter
-from sync.export.itip import CANCEL, itip_calendar, method_for
+from sync.export.itip import CANCEL, itip_calendar, method_for, organiser_copy
 from sync.export.series import to_booked
-from sync.invitation_email import Invitation, subject, to_email
+from sync.invitation_email import Invitation, calendar_method, subject, to_email
 from sync.model import Attendee, BookedSeries
 from sync.settings import Settings
 from sync.store import EXPORT_ONLY, SeriesRecord, SeriesState, Store
@@ -63,10 +65,11 @@ def queue_invitations(
             continue
         sent = store.invitations_sent(record.uid)
         method = method_for(series)
-        calendar = itip_calendar(series)
-        digest = content_digest(calendar)
         for person in people:
             email = person.email.lower()
+            own = email == series.organiser.email.lower()
+            calendar = organiser_copy(series) if own else itip_calendar(series)
+            digest = content_digest(calendar)
             last = sent.get(email)
             if last is not None and last.sequence >= series.sequence:
                 continue
@@ -74,7 +77,9 @@ def queue_invitations(
                 last is not None and last.digest == digest
             ):
                 # e.g. a date entering the horizon as the rule has it: nothing to show
-                store.queue_invitation(record.uid, email, series.sequence, method, "", None, digest)
+                store.queue_invitation(
+                    record.uid, email, series.sequence, calendar_method(calendar), "", None, digest
+                )
                 continue
             invitation = Invitation(
                 recipient=person,
@@ -87,7 +92,13 @@ def queue_invitations(
             )
             message = to_email(invitation, settings, now)
             if store.queue_invitation(
-                record.uid, email, series.sequence, method, subject(invitation), message, digest
+                record.uid,
+                email,
+                series.sequence,
+                calendar_method(calendar),
+                subject(invitation),
+                message,
+                digest,
             ):
                 queued += 1
     return queued

@@ -76,33 +76,44 @@ def lena_series(config: ConfigDir) -> SeriesRecord:
         store.close()
 
 
+def structure(message: EmailMessage) -> list[tuple[str, dict[str, str], str | None]]:
+    """Each part of the email in order: content type, its parameters, and how it is
+    disposed (attachment or not)."""
+    found = []
+    for part in message.walk():
+        params = {k: v for k, v in part.get_params()[1:] if k != "boundary"}
+        found.append((part.get_content_type(), params, part.get_content_disposition()))
+    return found
+
+
 def test_both_people_on_ics_calendars_are_invited_once(
     cli: CLI, booked: ConfigDir, radicale_server: RadicaleServer
 ) -> None:
-    invitations = sent(booked)
-    assert sorted(who for who, _ in invitations) == ["karin@example.com", "lena@example.com"]
+    invitations = dict(sent(booked))
+    assert sorted(invitations) == ["karin@example.com", "lena@example.com"]
     series = lena_series(booked)
-    for who, message in invitations:
+    for who, message in invitations.items():
         assert message["Subject"] == "Invitation: Check-in: Lind, Karin / Lena Berg"
-        assert message["From"] == '"Lind, Karin" <karin@example.com>'
-        assert message["Sender"] == "checkin-sync@localhost"
-        assert message.get_content_type() == "multipart/mixed"
-        method, data = calendar_part(message)
-        assert method == "REQUEST"
+        # RFC 6047: the method is a parameter of the text/calendar part and repeats METHOD;
+        # the same object is attached, as application/ics so no client offers it twice
+        method = "PUBLISH" if who == "karin@example.com" else "REQUEST"
+        assert structure(message) == [
+            ("multipart/mixed", {}, None),
+            ("multipart/alternative", {}, None),
+            ("text/plain", {"charset": "utf-8"}, None),
+            ("text/calendar", {"method": method, "charset": "UTF-8"}, None),
+            ("application/ics", {}, "attachment"),
+        ]
+        _, data = calendar_part(message)
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_filename() == "invite.ics"
         assert attachment.get_payload(decode=True) == data
         calendar = Calendar.from_ical(data)
-        assert calendar["METHOD"] == "REQUEST"
+        assert calendar["METHOD"] == method
         (event,) = calendar.walk("VEVENT")
         assert event["UID"] == series.uid
         assert event["SEQUENCE"] == 0
         assert str(event["ORGANIZER"]) == "mailto:karin@example.com"
-        attendees = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
-        assert attendees == {
-            "mailto:karin@example.com": "ACCEPTED",
-            "mailto:lena@example.com": "NEEDS-ACTION",
-        }
         body = message.get_body(("plain",))
         assert body is not None
         text = body.get_content()  # type: ignore[attr-defined]
@@ -112,6 +123,26 @@ def test_both_people_on_ics_calendars_are_invited_once(
         assert with_vobject(data)[: len(want)] == want
         assert with_ical(data)[: len(want)] == want
         assert with_radicale(radicale_server, data, who.split("@")[0])[: len(want)] == want
+
+    lena = invitations["lena@example.com"]
+    assert lena["From"] == '"Lind, Karin" <karin@example.com>'
+    assert lena["Sender"] == "checkin-sync@localhost"
+    (event,) = Calendar.from_ical(calendar_part(lena)[1]).walk("VEVENT")
+    attendees = {str(a): a.params["PARTSTAT"] for a in event["ATTENDEE"]}
+    assert attendees == {
+        "mailto:karin@example.com": "ACCEPTED",
+        "mailto:lena@example.com": "NEEDS-ACTION",
+    }
+
+    # Karin organises it: a REQUEST from herself to herself is one Outlook and Gmail will not
+    # add, so hers is the event to add as it is, from the service, asking nobody to reply
+    karin = invitations["karin@example.com"]
+    assert karin["From"] == "checkin-sync@localhost"
+    assert karin["Sender"] is None and karin["Reply-To"] is None
+    _, data = calendar_part(karin)
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:lena@example.com"
+    assert b"RSVP" not in data and b"PARTSTAT" not in data
 
     assert run(cli, booked).code == 0
     assert len(sent(booked)) == 2, "a re-run sends nothing again"
@@ -131,7 +162,7 @@ def test_a_moved_date_sends_an_update_with_a_higher_sequence(
     for who, message in updates:
         assert message["Subject"].startswith("Updated invitation: ")
         method, data = calendar_part(message)
-        assert method == "REQUEST"
+        assert method == ("PUBLISH" if who == "karin@example.com" else "REQUEST")
         events = Calendar.from_ical(data).walk("VEVENT")
         assert {e["SEQUENCE"] for e in events} == {series.sequence} and series.sequence > 0
         assert [e.decoded("RECURRENCE-ID") for e in events if "RECURRENCE-ID" in e] == [
@@ -165,12 +196,13 @@ def test_a_cancelled_series_sends_cancel(cli: CLI, booked: ConfigDir) -> None:
 
     cancels = sent(booked)[2:]
     assert sorted(who for who, _ in cancels) == ["karin@example.com", "lena@example.com"]
-    for _, message in cancels:
+    for who, message in cancels:
         assert message["Subject"] == "Cancelled: Check-in: Lind, Karin / Lena Berg"
         method, data = calendar_part(message)
-        assert method == "CANCEL"
+        # the organiser's copy is replaced by a cancelled version of the one she added
+        assert method == ("PUBLISH" if who == "karin@example.com" else "CANCEL")
         calendar = Calendar.from_ical(data)
-        assert calendar["METHOD"] == "CANCEL"
+        assert calendar["METHOD"] == method
         (event,) = calendar.walk("VEVENT")
         assert event["STATUS"] == "CANCELLED"
         assert "RECURRENCE-ID" not in event
@@ -187,9 +219,12 @@ def test_a_configured_sender_sends_with_reply_to_the_organiser(cli: CLI, config:
     assert run(cli, config).code == 0
     store_approve(config, by_employee(proposals(cli, config))["lena@example.com"]["id"])
     assert run(cli, config).code == 0
-    (_, message), _ = sent(config)
-    assert message["From"] == "Check-ins <checkins@example.com>"
-    assert message["Reply-To"] == '"Lind, Karin" <karin@example.com>'
+    messages = dict(sent(config))
+    lena, karin = messages["lena@example.com"], messages["karin@example.com"]
+    assert lena["From"] == "Check-ins <checkins@example.com>"
+    assert lena["Reply-To"] == '"Lind, Karin" <karin@example.com>'
+    assert karin["From"] == "Check-ins <checkins@example.com>"
+    assert karin["Reply-To"] is None, "her own copy: there is nobody to reply to"
 
 
 def test_invitations_can_be_turned_off(cli: CLI, config: ConfigDir) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sync.export.ics_writer import Style, build_calendar
+from sync.export.ics_writer import PUBLISH, Style, build_calendar
 from sync.model import BookedSeries, SeriesStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -40,6 +40,17 @@ def itip_calendar(series: BookedSeries) -> bytes:
     if method_for(series) == CANCEL:
         return cancel_calendar(series)
     return request_calendar(series)
+
+
+def organiser_copy(series: BookedSeries) -> bytes:
+    """The organiser's own copy when checkin-sync writes to no calendar of hers. Not a
+    REQUEST: one she organises and is sent by herself is one Outlook and Gmail will not add
+    (there is nobody to answer). A PUBLISH is an event to add as it is (RFC 5546 3.2.1); a
+    later version replaces it by UID and SEQUENCE, and an ended one says STATUS:CANCELLED."""
+    cancelled = series.status is SeriesStatus.CANCELLED
+    cal = build_calendar([series], method=PUBLISH, masters_only=cancelled)
+    data: bytes = cal.to_ical()
+    return data
 
 
 def caldav_resource(series: BookedSeries, *, server_invites: bool) -> bytes:
