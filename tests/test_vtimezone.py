@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sync.export.posix_tz import parse_posix_tz
+from sync.export.tzif import zone_history
 from sync.export.vtimezone import vtimezone
 from tests import icaljs_reader
 from tests.test_ics_export import onsets_in
@@ -29,9 +30,13 @@ def daily_changes(zone: ZoneInfo) -> int:
 
 
 def test_every_zone_states_exactly_the_changes_zoneinfo_knows() -> None:
+    seen = set()
     for name in sorted(zoneinfo.available_timezones()):
         if name.startswith(("posix/", "right/")) or name in ("Factory", "localtime"):
             continue
+        if zone_history(name) in seen:
+            continue  # another name of a zone already checked
+        seen.add(zone_history(name))
         zone = ZoneInfo(name)
         block = vtimezone(name, FIRST, LAST)
         onsets = {t for t in onsets_in(block, SPAN[1]) if t >= SPAN[0]}
