@@ -1,11 +1,11 @@
 """Subscription addresses: each person's check-ins as a calendar feed at an unguessable URL.
 
 Calendar apps cannot sign in, so the address itself is the key. It reveals nothing about
-whose it is: its token is an HMAC of the person's email and address version under a key
-derived from [feeds] secret (or, without one, [web] secret under a label of its own, so a
+whose it is: its token is made of HMACs of the person's email and address version under a
+key derived from [feeds] secret (or, without one, [web] secret under a label of its own, so a
 feed address never works as a sign-in link or the other way round), 32 characters of
 base32 whatever the email. Nothing about it is stored: the server finds whose feed a token
-is by computing the current token of everyone who can have one.
+is among everyone who can have one by the keyed id at its start.
 
 Changing the secret revokes every address handed out; people then need their new one
 (`checkin-sync feed-url`). One person's address alone is revoked by giving them a new one
@@ -43,8 +43,10 @@ from sync.store import SeriesRecord, SeriesState
 
 FEED_PATH = "/feeds/"
 _SALT = "checkin-sync calendar feed"
-_TOKEN_BYTES = 20
-"""160 bits: unguessable, and exactly 32 base32 characters (no padding)."""
+_ID_BYTES, _CHECK_BYTES = 10, 10
+"""80 bits each, 16 + 16 base32 characters without padding: neither someone's id nor, with
+a revoked address in hand (which has the id), their current address can be guessed."""
+_ID_CHARS = _ID_BYTES * 8 // 5
 LEFT_OUT = (SeriesState.BOOKING, SeriesState.CANCELLED)
 """Not yet in any calendar, or cancelled: a subscribed calendar drops what the feed no
 longer lists, which is how a cancelled series disappears from it."""
@@ -72,10 +74,12 @@ def feed_secret(settings: Settings, web_secret: str | None = None) -> str:
 
 
 def make_token(secret: str, email: str, version: int = 0) -> str:
-    key = hmac.new(secret.encode(), _SALT.encode(), hashlib.sha256).digest()
-    message = f"{email.lower()}\n{version}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()[:_TOKEN_BYTES]
-    return base64.b32encode(digest).decode().lower()
+    """32 base32 characters: who (a keyed id of the email, the same for all of the person's
+    addresses, so the server finds them without trying everyone) and which address (a
+    keyed check of the email and version, so only the current one works)."""
+    key = _key(secret)
+    check = _mac(key, f"address\n{email.lower()}\n{version}")[:_CHECK_BYTES]
+    return _person_id(key, email) + _base32(check)
 
 
 def feed_owner(
@@ -89,10 +93,35 @@ def feed_owner(
         if claim is None or version(claim[0]) != claim[1]:
             return None
         return claim[0]
-    for email in sorted({p.lower() for p in people}):
-        if hmac.compare_digest(make_token(secret, email, version(email)), token):
-            return email
-    return None
+    known = _people_by_id(_key(secret), frozenset(p.lower() for p in people))
+    email = known.get(token[:_ID_CHARS])
+    if email is None or not hmac.compare_digest(make_token(secret, email, version(email)), token):
+        return None
+    return email
+
+
+@functools.lru_cache(maxsize=2)
+def _people_by_id(key: bytes, people: frozenset[str]) -> dict[str, str]:
+    # built again only when someone joins or leaves: one keyed hash per person
+    return {_person_id(key, email): email for email in people}
+
+
+def _person_id(key: bytes, email: str) -> str:
+    return _base32(_mac(key, f"person\n{email.lower()}")[:_ID_BYTES])
+
+
+@functools.lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    # its own key, so no token is ever a MAC that another part of the service makes
+    return _mac(secret.encode(), _SALT)
+
+
+def _mac(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+
+def _base32(data: bytes) -> str:
+    return base64.b32encode(data).decode().lower()
 
 
 def people_with_feeds(config_dir: Path, series: Iterable[SeriesRecord]) -> set[str]:
