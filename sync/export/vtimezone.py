@@ -87,7 +87,7 @@ def _regular_from(
         if not _follows(transition, rule):
             break
         regular = transition.at
-    if regular is None:  # the rule's own first change after the table
+    if regular is None:  # the rule's own first change after the table (within two years)
         later = _all_changes(table, rule, end + timedelta(days=800))
         regular = next((c.at for c in later if not table or c.at > table[-1].at), None)
     return regular
