@@ -194,3 +194,21 @@ def test_every_reader_sees_the_same_instants_in_every_zone(
 
 def calendar_name(kind: str, zone: str) -> str:
     return f"{kind}-{zone}".replace(" ", "-").replace("/", "-").lower()
+
+
+def test_the_readers_take_the_offsets_from_our_vtimezone(icaljs: IcalJs) -> None:
+    # a VTIMEZONE that puts London's summer at +02:00 must move every summer meeting for
+    # every reader above: none of them answers from a zone database of its own
+    series, store = weekly_in("Europe/London")
+    wrong = calendar_for(KARIN.email, [series]).replace(b"TZOFFSETTO:+0100", b"TZOFFSETTO:+0200")
+    summer = {s for s, _ in store if s.astimezone(ZoneInfo("Europe/London")).dst()}
+    readers = {
+        "recurring-ical-events": with_recurring_ical_events(own_zones_only(wrong)),
+        "vobject": with_vobject(wrong),
+        "ical": with_ical(own_zones_only(wrong)),
+        "ical.js": icaljs.read([wrong])[0],
+    }
+    for reader, times in readers.items():
+        starts = {s for s, _ in times}
+        assert not summer & starts, f"{reader} kept the right summer times"
+        assert {s - timedelta(hours=1) for s in summer} <= starts, reader
