@@ -5,6 +5,7 @@ Each returns (start, end) pairs in UTC."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -37,8 +38,13 @@ def utc_pairs(pairs: Any) -> Times:
 def own_zones_only(data: bytes) -> bytes:
     """`data` with its TZIDs renamed to names no zone database knows. icalendar and `ical`
     look a known TZID such as Europe/London up in their own database and ignore the file's
-    VTIMEZONE; renamed, they must read it, as clients without that database do."""
-    return re.sub(rb"(TZID[:=])([^;:\r\n]+)", rb"\1X-Test-\2", data)
+    VTIMEZONE; renamed, they must read it, as clients without that database do. Each call
+    gives new names: icalendar keeps the zones it has read by TZID for the whole process."""
+    prefix = f"X-Test-{next(_RENAMED)}-".encode()
+    return re.sub(rb"(TZID[:=])([^;:\r\n]+)", rb"\1" + prefix + rb"\2", data)
+
+
+_RENAMED = itertools.count()
 
 
 def with_recurring_ical_events(data: bytes) -> Times:
