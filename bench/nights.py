@@ -304,7 +304,7 @@ class Bench:
 
         roster = load_roster(self.config / "people.toml")
         earliest = NOW + timedelta(hours=self.org.min_notice_hours)
-        pairs = [item.request for item in reconcile(roster, [], [], NOW.date(), earliest).plan]
+        pairs = [item.request for item in reconcile(roster, [], {}, NOW.date(), earliest).plan]
         lo, hi = self.org.window
         busy = {
             email: [

@@ -43,6 +43,7 @@ from sync.provider_hours import with_provider_hours
 from sync.purpose import Purpose
 from sync.rebuild import Rebuilt, rebuild
 from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
+from sync.refusals import refused_times
 from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
 from sync.settings import Settings, load_settings
@@ -278,7 +279,7 @@ class _Night:
         decisions = reconcile(
             self.roster,
             self.store.proposals(states=LIVE_STATES),
-            self.store.proposals(states=[State.REJECTED]),
+            refused_times(self.store, self.roster, self.now, self.settings.avoid_refused_weeks),
             self.now.date(),
             self.earliest,
             declined={s.uid: s.declined_by for s in self.store.series(states=[SeriesState.BOOKED])},

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sync.identity import fingerprint
 from sync.model import Employee
 from sync.planner import PairRequest
+from sync.planner.refused import RefusedTime
 from sync.roster import Roster
 from sync.store import OPEN_STATES, ProposalRecord, State
 
@@ -36,7 +36,7 @@ class Decisions:
 def reconcile(
     roster: Roster,
     live: Sequence[ProposalRecord],
-    rejected: Sequence[ProposalRecord],
+    avoided: Mapping[str, tuple[RefusedTime, ...]],
     today: date,
     earliest: datetime,
     declined: Mapping[str, frozenset[str]] | None = None,
@@ -80,7 +80,7 @@ def reconcile(
             employee=employee,
             cadence=cadence,
             cadence_reason=cadence_reason,
-            avoid=_rejected_slots(rejected, email, wanted),
+            avoid=avoided.get(email, ()),
         )
         why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else ""
         for record in booked:
@@ -122,16 +122,3 @@ def _change(before: str, after: str, employee: Employee, today: date) -> str:
     if "cadence" in changed:
         return f"people.toml changed: {text} ({employee.cadence_source})"
     return f"people.toml changed: {text or 'settings'}"
-
-
-def _rejected_slots(
-    rejected: Sequence[ProposalRecord], employee: str, wanted: str
-) -> frozenset[tuple[int, time]]:
-    """Weekday and time of the proposals a manager rejected for these same settings: the
-    planner offers something else next time."""
-    slots = set()
-    for record in rejected:
-        if record.employee == employee and record.fingerprint == wanted:
-            local = record.first_start.astimezone(ZoneInfo(record.timezone))
-            slots.add((local.weekday(), local.time().replace(tzinfo=None)))
-    return frozenset(slots)

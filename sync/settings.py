@@ -248,6 +248,13 @@ class Settings(BaseSettings):
     buffer_minutes: int = Field(
         default=10, ge=0, le=120, description="Free time kept around other meetings"
     )
+    avoid_refused_weeks: int = Field(
+        default=8,
+        ge=0,
+        le=52,
+        description="How long a declined or rejected time (±1 hour) is kept out of a pair's "
+        "new proposals",
+    )
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +321,27 @@ def test_rejected_slot_gets_a_different_proposal(cli: CLI, org: ConfigDir) -> No
     assert again["first_start"][11:16] != lena["first_start"][11:16] or (
         again["rrule"] != lena["rrule"]
     )
+
+
+def test_rejecting_again_and_again_never_gives_a_time_near_one_refused(
+    cli: CLI, org: ConfigDir
+) -> None:
+    refused: list[datetime] = []
+    run(cli, org)
+    for _ in range(4):
+        lena = by_employee(proposals(cli, org))["lena@example.com"]
+        start = datetime.fromisoformat(lena["first_start"])
+        for earlier in refused:
+            if earlier.weekday() == start.weekday():
+                # 30 minutes refused: a new one stays an hour clear on either side
+                gap = abs(start - start.replace(hour=earlier.hour, minute=earlier.minute))
+                assert gap >= timedelta(minutes=90), (earlier, start, lena["explanation"])
+        if refused:
+            assert "which Lena rejected" not in lena["explanation"]
+            assert f"{refused[-1]:%H:%M}, which Karin rejected" in lena["explanation"]
+        refused.append(start)
+        assert cli("--config", str(org.root), "reject", str(lena["id"])).code == 0
+        run(cli, org)
 
 
 def test_stale_pending_proposal_is_replaced(cli: CLI, org: ConfigDir) -> None:

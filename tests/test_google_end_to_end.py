@@ -179,6 +179,22 @@ def test_a_declined_series_is_proposed_again_and_replaced_once_approved(
     assert [p["state"] for p in live(cli, org)[LENA]] == ["booked"], "no third proposal"
 
 
+def test_a_declined_time_is_not_proposed_again_and_the_proposal_says_why(
+    cli: CLI, org: ConfigDir, google_emulator: GoogleCalendarEmulator
+) -> None:
+    old = book(cli, org)[LENA]
+    google_emulator.decline(KARIN, event_id(old["uid"]), LENA)
+    assert run(cli, org).code == 0
+    (pending,) = [p for p in live(cli, org)[LENA] if p["state"] == "pending"]
+    declined = datetime.fromisoformat(old["first_start"])
+    again = datetime.fromisoformat(pending["first_start"])
+    if again.weekday() == declined.weekday():
+        same_day = again.replace(hour=declined.hour, minute=declined.minute)
+        assert abs(again - same_day) >= timedelta(minutes=30 + 60), pending["explanation"]
+    weekday = f"{declined:%A}s"
+    assert f"Avoiding {weekday} {declined:%H:%M}, which Lena declined." in pending["explanation"]
+
+
 def test_a_series_a_person_deleted_is_followed_not_re_created(
     cli: CLI, org: ConfigDir, google_emulator: GoogleCalendarEmulator
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -146,14 +147,16 @@ def test_nothing_is_placed_inside_the_minimum_notice() -> None:
 
 
 def test_rejected_slot_is_not_offered_again() -> None:
+    from sync.planner.refused import RefusedTime
+
     boss = manager()
     erik = pair(boss, "erik@example.com")
-    first = only(plan([erik], inputs(utc(2027, 2, 1, 6))))
+    now = utc(2027, 2, 1, 6)
+    first = only(plan([erik], inputs(now)))
     local = first.first_start
-    avoid = frozenset({(local.weekday(), local.time().replace(tzinfo=None))})
-    second = only(
-        plan([erik.__class__(**{**erik.__dict__, "avoid": avoid})], inputs(utc(2027, 2, 1, 6)))
-    )
+    until = now + timedelta(weeks=8)
+    rejected = RefusedTime(local, 30, "Europe/Stockholm", until, "Karin rejected")
+    second = only(plan([replace(erik, avoid=(rejected,))], inputs(now)))
     assert (second.first_start.weekday(), second.first_start.time()) != (
         local.weekday(),
         local.time(),

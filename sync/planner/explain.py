@@ -44,6 +44,7 @@ def explain_series(
     occurrences: Sequence[Occurrence],
     preferred_by: str | None,
     horizon_weeks: int,
+    avoiding: Sequence[str] = (),
 ) -> str:
     ok = sum(1 for o in occurrences if o.status is OccurrenceStatus.OK)
     label = cadence.label.capitalize()
@@ -69,6 +70,8 @@ def explain_series(
         if len(changes) > _LISTED_CHANGES:
             parts.append(f"{len(changes) - _LISTED_CHANGES} more changed")
         sentence += " " + "; ".join(parts) + "."
+    if avoiding:
+        sentence += f" Avoiding {'; '.join(avoiding)}."
     return sentence
 
 

@@ -42,6 +42,7 @@ from sync.planner.intervals import (
     subtract,
     total,
 )
+from sync.planner.refused import RefusedTime
 from sync.planner.slots import FreeSlots, local_instant
 
 GRID_MINUTES = 15
@@ -56,8 +57,11 @@ class PairRequest:
     employee: Employee
     cadence: Cadence
     cadence_reason: str = "regular cadence"
-    avoid: frozenset[tuple[int, time]] = frozenset()
-    """Weekday and organiser-local time of slots the manager already rejected."""
+    avoid: tuple[RefusedTime, ...] = ()
+    """Times the pair refused lately (declined, rejected): proposals keep away from them."""
+
+    def refused(self, now: datetime) -> list[RefusedTime]:
+        return sorted(r for r in self.avoid if r.active(now))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -361,10 +365,13 @@ class _Planner:
             self._slots[pair.key] = cached
         return cached
 
-    def scored_patterns(self, pair: PairRequest, free: Spans) -> _Ranked:
+    def scored_patterns(
+        self, pair: PairRequest, free: Spans, *, keep_refused: bool = False
+    ) -> _Ranked:
         """Every weekday, grid time inside the manager's hours and first week with at least
-        one free date, best first. Counting is done on the per-day slot bits; only the
-        candidates a caller looks at become `_Scored`."""
+        one free date, best first; times the pair refused lately are left out unless
+        `keep_refused`. Counting is done on the per-day slot bits; only the candidates a
+        caller looks at become `_Scored`."""
         zone = ZoneInfo(pair.manager.person.timezone)
         minutes = pair.employee.duration
         cadence = pair.cadence
@@ -389,6 +396,13 @@ class _Planner:
         for k, minute in enumerate(slots.grid):
             case = (minute * 60 >= earliest_second, minute * 60 < horizon_second)
             cases.setdefault(case, []).append(k)
+        refused = [] if keep_refused else pair.refused(self.inputs.now)
+        avoided = {
+            (weekday, k)
+            for weekday in pair.manager.person.working_days
+            for k, minute in enumerate(slots.grid)
+            if any(r.blocks(weekday, minute, minutes, zone) for r in refused)
+        }
         candidates: list[_Candidate] = []
         for weekday in sorted(pair.manager.person.working_days):
             for case, ks in cases.items():
@@ -399,12 +413,10 @@ class _Planner:
                     day_masks = [mask(day) for day in dates]
                     counts = _bit_counts(day_masks, len(slots.grid))
                     for k in ks:
-                        if not counts[k]:
+                        if not counts[k] or (weekday, k) in avoided:
                             continue
                         minute = slots.grid[k]
                         clock = time(minute // 60, minute % 60)
-                        if (weekday, clock) in pair.avoid:
-                            continue
                         preferred = bool(pair.employee.preferred) and self._preferred(
                             pair, first, clock, zone, minutes
                         )
@@ -454,6 +466,7 @@ class _Planner:
                 occurrences=list(dates),
                 preferred_by=pair.employee.person.first_name if scored.preferred else None,
                 horizon_weeks=self.inputs.horizon_weeks,
+                avoiding=[r.phrase() for r in pair.refused(self.inputs.now)],
             )
 
         series = PlannedSeries(
@@ -621,6 +634,16 @@ class _Planner:
 
     def why_no_slot(self, pair: PairRequest, free: Spans) -> str:
         manager, employee = pair.manager.person, pair.employee.person
+        refused = pair.refused(self.inputs.now)
+        if refused and self.scored_patterns(pair, free, keep_refused=True):
+            # proposing the refused time again would only be refused again
+            ends = min(r.until for r in refused).astimezone(ZoneInfo(manager.timezone))
+            return (
+                f"the only times free for both in the next {self.inputs.horizon_weeks} weeks "
+                f"were refused lately ({'; '.join(r.phrase() for r in refused)}), so none is "
+                f"proposed again; a new time is proposed once another one is free, or after "
+                f"{ends:%Y-%m-%d}"
+            )
         mine, theirs = self.availability(pair)
         if not intersect(mine.working_spans(self.search), theirs.working_spans(self.search)):
             return (
