@@ -372,7 +372,7 @@ def _approve(args: argparse.Namespace) -> int:
         return code
     for line in report.booked:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
-    if report.exported:
+    if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")
     for text in report.invitation_lines():
         print(text)
@@ -428,7 +428,7 @@ def _export(args: argparse.Namespace) -> int:
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
-            written = export_all(store, paths.export)
+            written = export_all(store, paths.export).paths
         finally:
             store.close()
     for path in written:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
+from sync.export.visible import shows_differently
 from sync.model import BusyBlock, Occurrence, OccurrenceStatus
 from sync.planner import PairRequest, PlanningInput
 from sync.planner.maintain import BookedPair, maintain, series_key
@@ -52,7 +53,13 @@ def keep_up(
         if updated == series.occurrences:
             continue
         changes = _changes(series.occurrences, updated, ZoneInfo(series.proposal.timezone))
-        store.update_occurrences(series.uid, updated, actor, "; ".join(changes) or "new dates")
+        store.update_occurrences(
+            series.uid,
+            updated,
+            actor,
+            "; ".join(changes) or "new dates",
+            new_version=shows_differently(series.occurrences, updated),
+        )
         if changes:
             proposal = series.proposal
             report.kept_up.append(

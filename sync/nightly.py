@@ -153,7 +153,7 @@ def book_approved_now(
             Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
                 exported = export_all(store, paths.export, paths.export_memo)
-                report.exported = [str(path) for path in exported]
+                report.note_export(exported.paths, exported.rewritten)
                 # the people to invite learn of it now too, not after tonight's run
                 zones = _zones(config_dir)
                 if queue_invitations(store, settings, connectors.writers, zones, report.now):
@@ -316,7 +316,7 @@ class _Night:
 
     def export(self) -> None:
         exported = export_all(self.store, self.paths.export, self.paths.export_memo)
-        self.report.exported = [str(path) for path in exported]
+        self.report.note_export(exported.paths, exported.rewritten)
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""

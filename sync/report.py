@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +52,9 @@ class RunReport:
     requests: dict[str, int] = field(default_factory=dict)
     pending: list[PairLine] = field(default_factory=list)
     exported: list[str] = field(default_factory=list)
+    """Every calendar file the export keeps."""
+    rewritten: list[str] = field(default_factory=list)
+    """The calendar files whose content changed tonight."""
     digests_sent: list[str] = field(default_factory=list)
     digests_written: list[str] = field(default_factory=list)
     digest_failures: dict[str, str] = field(default_factory=dict)
@@ -153,7 +157,10 @@ class RunReport:
             f"Calendar requests: {calls or 'none needed'}. Took {self.seconds:.1f} s.",
         ]
         if self.exported:
-            lines.append(f"Calendar files: {len(self.exported)} written to {self.export_dir()}.")
+            lines.append(
+                f"Calendar files: {len(self.rewritten)} of {len(self.exported)} changed and "
+                f"rewritten in {self.export_dir()}."
+            )
         lines += self._digest_lines()
         if self.pending:
             ids = " ".join(str(p.proposal_id) for p in self.pending)
@@ -200,6 +207,10 @@ class RunReport:
             failures = sorted(self.invitation_failures.items())
             lines += [f"  {email}: {why}" for email, why in failures]
         return lines
+
+    def note_export(self, paths: Sequence[Path], rewritten: Sequence[Path]) -> None:
+        self.exported = [str(path) for path in paths]
+        self.rewritten = [str(path) for path in rewritten]
 
     def export_dir(self) -> str:
         return str(Path(self.exported[0]).parent) if self.exported else ""

@@ -30,7 +30,8 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def export(folder: Path, series: list[BookedSeries]) -> list[Path]:
-    return write_exports(folder / "export", series, ExportMemo(folder / "cache" / "export.json"))
+    memo = ExportMemo(folder / "cache" / "export.json")
+    return write_exports(folder / "export", series, memo).paths
 
 
 def test_only_changed_or_tampered_files_are_built_again(tmp_path: Path, builds: list[str]) -> None:

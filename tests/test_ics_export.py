@@ -475,7 +475,9 @@ def file_uids(path: Path) -> list[str]:
 
 def test_write_exports_one_file_per_person(tmp_path: Path) -> None:
     export_dir = tmp_path / "exports" / "ics"
-    paths = write_exports(export_dir, team())
+    exported = write_exports(export_dir, team())
+    paths = exported.paths
+    assert exported.rewritten == paths, "every file is new"
 
     people = ["bo.berg", "cecilia.ek", "dan", "eva", "karin.lind"]
     expected = [export_dir / f"{name}@example.com.ics" for name in people]
@@ -502,15 +504,17 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
         os.utime(path, ns=(old, old))
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
 
-    paths = write_exports(tmp_path, team())
-    assert len(paths) == 5
+    exported = write_exports(tmp_path, team())
+    paths = exported.paths
+    assert len(paths) == 5 and exported.rewritten == []
     assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in paths} == before
 
     changed = [replace(s, sequence=1) if s.uid.startswith("dan") else s for s in team()]
-    write_exports(tmp_path, changed)
+    rewrote = write_exports(tmp_path, changed).rewritten
     after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     rewritten = {name for name in before if after[name] != before[name]}
     assert rewritten == {"dan@example.com.ics", "eva@example.com.ics"}
+    assert {p.name for p in rewrote} == rewritten
     assert file_uids(tmp_path / "eva@example.com.ics") == ["dan-eva@checkin-sync"]
     assert b"SEQUENCE:1" in (tmp_path / "eva@example.com.ics").read_bytes()
 
@@ -572,5 +576,5 @@ def test_unsafe_email_is_not_used_as_a_file_name(tmp_path: Path) -> None:
 
 
 def test_empty_series_list_creates_the_directory(tmp_path: Path) -> None:
-    assert write_exports(tmp_path / "new", []) == []
+    assert write_exports(tmp_path / "new", []).paths == []
     assert (tmp_path / "new").is_dir()

@@ -13,6 +13,7 @@ import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync import faults
@@ -26,13 +27,22 @@ NEW_FILE_MODE = PRIVATE_FILE
 the operator gives a file (to let another web server read it) is kept when it is rewritten."""
 
 
+@dataclass
+class Exported:
+    paths: list[Path] = field(default_factory=list)
+    """Everyone's file, sorted, whether rewritten or already current."""
+    rewritten: list[Path] = field(default_factory=list)
+    """The files whose content changed (or that are new), sorted: what subscribers will
+    download again."""
+
+
 def write_exports(
     export_dir: Path, series: Sequence[BookedSeries], memo: ExportMemo | None = None
-) -> list[Path]:
+) -> Exported:
     """Write `<email>.ics` (lower-case) for everyone who organises or attends any of `series`,
-    each holding that person's series. Returns those paths, sorted, whether rewritten or
-    already current. Files of people no longer in any series are left in place. With a
-    `memo`, files it knows to be current from the same series are not built again."""
+    each holding that person's series. Files of people no longer in any series are left in
+    place. With a `memo`, files it knows to be current from the same series are not built
+    again."""
     make_private_dir(export_dir)
     for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
         with contextlib.suppress(FileNotFoundError):
@@ -42,20 +52,22 @@ def write_exports(
     for item in series:
         for person in {item.organiser.email.lower(), item.attendee.email.lower()}:
             by_person[person].append(item)
-    paths = []
+    exported = Exported()
     for email in sorted(by_person):
         path = export_dir / f"{_safe_file_stem(email)}.ics"
-        paths.append(path)
-        if memo is None:
-            write_if_changed(path, calendar_for(email, by_person[email]))
+        exported.paths.append(path)
+        digest = inputs_digest(email, by_person[email]) if memo is not None else ""
+        if memo is not None and memo.current(path, digest):
             continue
-        digest = inputs_digest(email, by_person[email])
-        if not memo.current(path, digest):
-            write_if_changed(path, calendar_for(email, by_person[email]))
+        if write_if_changed(path, calendar_for(email, by_person[email])):
+            exported.rewritten.append(path)
+        if memo is not None:
             memo.note(path, digest)
     if memo is not None:
         memo.save()
-    return sorted(paths)
+    exported.paths.sort()
+    exported.rewritten.sort()
+    return exported
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:

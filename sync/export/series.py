@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
-from sync.export.files import write_exports
+from sync.export.files import Exported, write_exports
 from sync.export.memo import ExportMemo
 from sync.model import Attendee, BookedSeries, SeriesStatus
 from sync.purpose import CheckinFacts, Invitation, default_purpose
@@ -51,7 +51,7 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
     )
 
 
-def export_all(store: Store, export_dir: Path, memo: Path | None = None) -> list[Path]:
+def export_all(store: Store, export_dir: Path, memo: Path | None = None) -> Exported:
     """Write every person's check-ins, including ended ones so calendars learn of the end.
     `memo`: where to note which files are current (none: every file is built)."""
     written = [s for s in store.series() if s.state is not SeriesState.BOOKING]

@@ -147,15 +147,23 @@ class SeriesMixin(ProposalsMixin):
         note: str,
         *,
         already_in_calendar: bool = False,
+        new_version: bool = True,
     ) -> None:
         """New dates for a series (moves, skips, dates entering the horizon). The sequence
-        rises; if the change came from the calendar itself, it needs no write back."""
+        rises if the change is a `new_version` (one calendars show; see export/visible.py);
+        if the change came from the calendar itself, it needs no write back."""
         with self.transaction():
-            self.db.execute(
-                "UPDATE series SET occurrences = ?, sequence = sequence + 1, updated_at = ? "
-                "WHERE uid = ?",
-                (occurrences_to_json(occurrences), now_text(), uid),
-            )
+            if new_version:
+                self.db.execute(
+                    "UPDATE series SET occurrences = ?, sequence = sequence + 1, updated_at = ? "
+                    "WHERE uid = ?",
+                    (occurrences_to_json(occurrences), now_text(), uid),
+                )
+            else:
+                self.db.execute(
+                    "UPDATE series SET occurrences = ? WHERE uid = ?",
+                    (occurrences_to_json(occurrences), uid),
+                )
             if already_in_calendar:
                 self.db.execute(
                     "UPDATE series SET synced_sequence = sequence WHERE uid = ?", (uid,)
