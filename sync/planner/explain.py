@@ -45,6 +45,7 @@ def explain_series(
     preferred_by: str | None,
     horizon_weeks: int,
     avoiding: Sequence[str] = (),
+    preference: str = "",
 ) -> str:
     ok = sum(1 for o in occurrences if o.status is OccurrenceStatus.OK)
     label = cadence.label.capitalize()
@@ -70,6 +71,8 @@ def explain_series(
         if len(changes) > _LISTED_CHANGES:
             parts.append(f"{len(changes) - _LISTED_CHANGES} more changed")
         sentence += " " + "; ".join(parts) + "."
+    if preference:
+        sentence += f" {preference}"
     if avoiding:
         sentence += f" Avoiding {'; '.join(avoiding)}."
     return sentence

@@ -32,7 +32,7 @@ from sync.model import (
 )
 from sync.planner import room
 from sync.planner.availability import Availability, holiday_name
-from sync.planner.explain import explain_series
+from sync.planner.explain import day_phrase, explain_series, slot_phrase
 from sync.planner.intervals import (
     Spans,
     covers,
@@ -46,8 +46,10 @@ from sync.planner.refused import RefusedTime
 from sync.planner.slots import FreeSlots, local_instant
 
 GRID_MINUTES = 15
-PREFERRED_BONUS = 1
-"""A slot inside the employee's preferred time is worth one more conflict-free date."""
+PREFERRED_WEIGHT = 2
+"""A date inside the employee's preferred time counts this many times a date outside it,
+so a preferred series that is free on most of its dates beats one outside the preference
+that is free on all of them, and one free on only a few dates does not."""
 ALTERNATIVES = 2
 
 
@@ -180,6 +182,10 @@ class _Ranked(Sequence[_Scored]):
             return _Ranked(self._candidates[index])
         return self._candidates[index].scored()
 
+    def best_preferred(self) -> _Scored | None:
+        """The best candidate inside the employee's preferred time, if any is free at all."""
+        return next((c.scored() for c in self._candidates if c.preferred), None)
+
 
 def plan(pairs: Sequence[PairRequest], inputs: PlanningInput) -> list[PlanOutcome]:
     """A series (or the reason there is none) for every pair, ordered by manager, employee."""
@@ -241,11 +247,16 @@ class _Planner:
         if not ranked:
             return PlanFailure(*pair.key, self.why_no_slot(pair, free))
         best = ranked[0]
-        self.build(pair, free, best, commit=True)  # registers it in self.planned
-        alternatives = tuple(
-            self.build(pair, free, other, commit=False)
-            for other in _distinct(best, ranked[1:], ALTERNATIVES)
-        )
+        shown = [best]
+        preference = ""
+        if pair.employee.preferred and not best.preferred:
+            # the employee asked for other times: show the best of those, and say why not
+            in_preference = ranked.best_preferred()
+            shown += [in_preference] if in_preference else []
+            preference = _unmet_preference(pair, in_preference, self.inputs.horizon_weeks)
+        self.build(pair, free, best, commit=True, preference=preference)  # into self.planned
+        others = shown[1:] + _distinct(shown, ranked[1:], ALTERNATIVES + 1 - len(shown))
+        alternatives = tuple(self.build(pair, free, other, commit=False) for other in others)
         planned = self.planned[pair.employee.person.email]
         planned.series = replace(planned.series, alternatives=alternatives)
         return planned.series
@@ -420,7 +431,8 @@ class _Planner:
                         preferred = bool(pair.employee.preferred) and self._preferred(
                             pair, first, clock, zone, minutes
                         )
-                        value = counts[k] + (PREFERRED_BONUS if preferred else 0)
+                        weight = PREFERRED_WEIGHT if preferred else 1
+                        value = counts[k] * weight
                         rank = (-value, weekday_load[weekday], first, minute)
                         candidates.append(_Candidate(rank, k, clock, dates, day_masks, preferred))
         candidates.sort(key=lambda c: c.rank)
@@ -435,8 +447,10 @@ class _Planner:
     # ------------------------------------------------------------------ occurrences
 
     def build(
-        self, pair: PairRequest, free: Spans, scored: _Scored, *, commit: bool
+        self, pair: PairRequest, free: Spans, scored: _Scored, *, commit: bool, preference: str = ""
     ) -> PlannedSeries:
+        """The series `scored` stands for; `preference` says why it is not inside the
+        employee's preferred time (empty when it is, or they have none)."""
         zone = ZoneInfo(pair.manager.person.timezone)
         minutes = pair.employee.duration
         length = timedelta(minutes=minutes)
@@ -467,6 +481,7 @@ class _Planner:
                 preferred_by=pair.employee.person.first_name if scored.preferred else None,
                 horizon_weeks=self.inputs.horizon_weeks,
                 avoiding=[r.phrase() for r in pair.refused(self.inputs.now)],
+                preference=preference,
             )
 
         series = PlannedSeries(
@@ -720,16 +735,32 @@ def _in_preferred(employee: Employee, start: datetime, minutes: int) -> bool:
     )
 
 
-def _distinct(chosen: _Scored, ranked: Sequence[_Scored], count: int) -> list[_Scored]:
-    """The best other patterns that differ visibly: another weekday or at least two hours
-    away from everything already picked."""
-    picked = [chosen]
+def _distinct(chosen: Sequence[_Scored], ranked: Sequence[_Scored], count: int) -> list[_Scored]:
+    """The best `count` other patterns that differ visibly: another weekday or at least two
+    hours away from everything already picked (`chosen` first)."""
+    picked = list(chosen)
     for candidate in ranked:
-        if len(picked) > count:
+        if len(picked) >= len(chosen) + count:
             break
         if all(_far_apart(candidate, other) for other in picked):
             picked.append(candidate)
-    return picked[1:]
+    return picked[len(chosen) :]
+
+
+def _unmet_preference(pair: PairRequest, best: _Scored | None, weeks: int) -> str:
+    """Why the proposal is not inside the employee's preferred time, in words."""
+    name = pair.employee.person.first_name
+    if best is None:
+        return f"No time inside {name}'s preferred time is free for both in the next {weeks} weeks."
+    free = sum(best.ok)
+    zone = ZoneInfo(pair.manager.person.timezone)
+    first = datetime.combine(best.pattern.first, best.pattern.clock, zone)
+    slot = slot_phrase(first, pair.employee.duration, pair.employee.person.timezone)
+    when = f"{day_phrase(first, pair.cadence)} {slot}"
+    return (
+        f"Not inside {name}'s preferred time: the best time there, {when}, is free "
+        f"for both on only {free} of {len(best.dates)} dates (the first alternative)."
+    )
 
 
 def _far_apart(a: _Scored, b: _Scored) -> bool:
