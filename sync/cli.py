@@ -181,6 +181,9 @@ def _parser() -> argparse.ArgumentParser:
     approve.add_argument("ids", nargs="*", metavar="ID", help="proposal ids")
     approve.add_argument("--manager", metavar="EMAIL", help="with --all: this manager's")
     approve.add_argument("--all", action="store_true", help="every pending proposal of --manager")
+    approve.add_argument(
+        "--now", metavar="ISO8601", help="book as if it were this instant (no offset = UTC)"
+    )
     approve.set_defaults(handler=_approve)
 
     reject = commands.add_parser("reject", parents=[common], help="reject a proposal")
@@ -366,12 +369,16 @@ def _approve(args: argparse.Namespace) -> int:
 
     code = _with_store(args, decide)
     try:
-        report = book_approved_now(_config_dir(args), _actor())
+        report = book_approved_now(_config_dir(args), _actor(), now=_parse_now(args.now))
     except LockHeld:
         print("A run is in progress; it books them.")
         return code
     for line in report.booked:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
+    for line in report.kept_up:
+        print(f"Checked #{line.proposal_id} against the calendars: {line.text}")
+    for line in report.superseded:
+        print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {line.text}")
     if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")
     for text in report.invitation_lines():

@@ -14,7 +14,7 @@ from sync.planner import PairRequest, PlanningInput
 from sync.planner.maintain import BookedPair, maintain, series_key
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
-from sync.store import SeriesRecord, SeriesState, Store
+from sync.store import ProposalRecord, SeriesRecord, SeriesState, Store
 
 
 def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, BookedPair]]:
@@ -23,17 +23,24 @@ def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, Booke
     pairs = []
     for series in store.series(states=[SeriesState.BOOKED]):
         proposal = series.proposal
-        manager = roster.managers.get(proposal.manager)
-        employee = roster.employees.get(proposal.employee)
-        if manager is None or employee is None:
+        request = pair_as_proposed(roster, proposal)
+        if request is None:
             continue
-        one_off = proposal.kind.one_off
-        cadence = employee.cadence if one_off else Cadence.parse(proposal.cadence)
-        as_booked = replace(employee, cadence=cadence, duration=proposal.duration)
-        request = PairRequest(manager, as_booked, as_booked.cadence, proposal.cadence_reason)
-        item = BookedPair(request, series.first_start, series.occurrences, one_off)
+        item = BookedPair(request, series.first_start, series.occurrences, proposal.kind.one_off)
         pairs.append((series, item))
     return pairs
+
+
+def pair_as_proposed(roster: Roster, proposal: ProposalRecord) -> PairRequest | None:
+    """The pair of a proposal, planned with its own cadence and length; None if either person
+    has left the roster."""
+    manager = roster.managers.get(proposal.manager)
+    employee = roster.employees.get(proposal.employee)
+    if manager is None or employee is None:
+        return None
+    cadence = employee.cadence if proposal.kind.one_off else Cadence.parse(proposal.cadence)
+    as_proposed = replace(employee, cadence=cadence, duration=proposal.duration)
+    return PairRequest(manager, as_proposed, as_proposed.cadence, proposal.cadence_reason)
 
 
 def keep_up(
@@ -52,7 +59,7 @@ def keep_up(
         updated = results[series_key(item)]
         if updated == series.occurrences:
             continue
-        changes = _changes(series.occurrences, updated, ZoneInfo(series.proposal.timezone))
+        changes = date_changes(series.occurrences, updated, ZoneInfo(series.proposal.timezone))
         store.update_occurrences(
             series.uid,
             updated,
@@ -67,7 +74,7 @@ def keep_up(
             )
 
 
-def _changes(
+def date_changes(
     before: Sequence[Occurrence], after: Sequence[Occurrence], zone: ZoneInfo
 ) -> list[str]:
     """Moves and skips in words; dates that merely entered the horizon as planned are quiet."""

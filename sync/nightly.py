@@ -48,6 +48,7 @@ from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
 from sync.settings import Settings, load_settings
 from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
+from sync.workflow import confirm_approved
 
 log = logging.getLogger(__name__)
 ACTOR = "nightly run"
@@ -150,6 +151,7 @@ def book_approved_now(
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
+            _confirm_with_calendars(config_dir, settings, store, connectors, report, actor)
             Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
                 exported = export_all(store, paths.export, paths.export_memo)
@@ -162,6 +164,42 @@ def book_approved_now(
             store.close()
     report.finish()
     return report
+
+
+def _confirm_with_calendars(
+    config_dir: Path,
+    settings: Settings,
+    store: Store,
+    connectors: Connectors,
+    report: RunReport,
+    actor: str,
+) -> None:
+    """Read the calendars of the people whose proposals were just approved, and check those
+    proposals against them before anything is written (workflow.confirm_approved). Without a
+    usable roster they are booked as approved, and the nightly run keeps them up."""
+    approved = store.proposals(states=[State.APPROVED])
+    if not approved:
+        return
+    try:
+        roster = load_roster(config_dir / "people.toml")
+    except ConfigError:
+        return
+    if not roster.usable:
+        return
+    night = _Night(
+        options=RunOptions(now=report.now),
+        settings=settings,
+        roster=roster,
+        store=store,
+        paths=Paths(settings.data_dir),
+        now=report.now.astimezone(UTC),
+        report=report,
+        connectors=connectors,
+        purpose=Purpose(settings.language, settings.invitation_template),
+    )
+    involved = {email for record in approved for email in (record.manager, record.employee)}
+    busy = night.read_calendars([p for p in roster.people() if p.email in involved])
+    confirm_approved(store, night.roster, night.planning_input(busy), actor, report)
 
 
 def _zones(config_dir: Path) -> dict[str, str]:
@@ -304,6 +342,10 @@ class _Night:
         note_health(self.store, self.roster, self.now, self.report)
 
     def book(self) -> None:
+        # approvals since the last run are booked against tonight's calendars
+        confirm_approved(
+            self.store, self.roster, self.planning_input(self.busy), ACTOR, self.report
+        )
         Booker(
             self.store,
             self.now,

@@ -1,14 +1,27 @@
 """What a manager decides about proposals. The CLI and the web app both call these, so a
-decision has the same effect and the same audit trail wherever it is made."""
+decision has the same effect and the same audit trail wherever it is made.
+
+An approval is booked against the calendars as they are when it is booked, not as they were
+when it was proposed (`confirm_approved`): a meeting that came in between moves or skips
+that date before any invitation goes out, and a proposal most of whose dates no longer fit
+is not booked at all; the next run proposes a fresh time.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sync.errors import TransitionError, UsageError
+from sync.keep_up import date_changes, pair_as_proposed
 from sync.model import Occurrence, OccurrenceStatus
+from sync.planner import PlanningInput
+from sync.planner.maintain import BookedPair, maintain, series_key
+from sync.report import PairLine, RunReport
+from sync.roster import Roster
 from sync.store import ProposalRecord, State, Store
 
 
@@ -72,6 +85,57 @@ def choose_alternative(store: Store, proposal_id: int, number: int, actor: str) 
         # another actor decided between our read and the transaction
         latest = _existing(store, proposal_id)
         raise UsageError(_not_pending(latest)) from None
+
+
+def confirm_approved(
+    store: Store, roster: Roster, inputs: PlanningInput, actor: str, report: RunReport
+) -> None:
+    """Check every approved, not yet booked proposal against both people's busy time now
+    (`inputs.busy`, just read): dates that became busy are moved within their week or
+    skipped, as a booked series' would be; if most dates ahead no longer fit, the proposal is
+    not booked (superseded, with the reason, so the next run proposes another time). A pair
+    whose calendars could not be read is booked as approved; the nightly run keeps it up."""
+    checked = []
+    horizon = inputs.now + timedelta(weeks=inputs.horizon_weeks)
+    for record in store.proposals(states=[State.APPROVED]):
+        request = pair_as_proposed(roster, record)
+        if request is None or store.series_of(record.id) is not None:
+            continue  # not a pair any more (the run ends it), or already being booked
+        if record.kind.one_off and record.first_start >= horizon:
+            continue  # beyond what was read; a series' later dates are left alone likewise
+        if all(email in inputs.busy for email in request.key):
+            dates = tuple(record.occurrences)
+            item = BookedPair(request, record.first_start, dates, record.kind.one_off)
+            checked.append((record, item))
+    results = maintain([item for _, item in checked], inputs)
+    for record, item in checked:
+        updated = results[series_key(item)]
+        if updated == record.occurrences:
+            continue
+        line = PairLine(record.manager, record.employee, "", record.id)
+        ahead = [o for o in updated if o.original_start >= inputs.now]
+        was = {o.original_start: o for o in record.occurrences}
+        lost = [
+            o
+            for o in ahead
+            if o.status is not OccurrenceStatus.OK and was.get(o.original_start) != o
+        ]
+        changes = date_changes(record.occurrences, updated, ZoneInfo(record.timezone))
+        if 2 * len(lost) > len(ahead):
+            why = (
+                f"since it was proposed, {len(lost)} of its {len(ahead)} dates stopped fitting "
+                f"({'; '.join(changes[:3])}{'; …' if len(changes) > 3 else ''}), so it was not "
+                "booked; the next run proposes another time"
+            )
+            store.transition(record.id, State.SUPERSEDED, actor, why)
+            report.superseded.append(replace(line, text=why))
+        else:
+            note = "checked against the calendars when booked: " + (
+                "; ".join(changes) or "new dates"
+            )
+            store.set_approved_dates(record.id, updated, actor, note)
+            if changes:
+                report.kept_up.append(replace(line, text="; ".join(changes)))
 
 
 def alternative_occurrences(alternative: dict[str, Any]) -> list[Occurrence]:

@@ -138,6 +138,21 @@ class ProposalsMixin(StoreBase):
         assert updated is not None
         return updated
 
+    def set_approved_dates(
+        self, proposal_id: int, occurrences: Sequence[Occurrence], actor: str, note: str
+    ) -> None:
+        """New dates for an approved proposal not booked yet (some moved or skipped because a
+        calendar changed since it was proposed); the proposal stays approved."""
+        with self.transaction():
+            current = self.proposal(proposal_id)
+            if current is None or current.state is not State.APPROVED:
+                raise TransitionError(f"proposal {proposal_id} is not approved")
+            self.db.execute(
+                "UPDATE proposals SET occurrences = ?, updated_at = ? WHERE id = ?",
+                (occurrences_to_json(occurrences), now_text(), proposal_id),
+            )
+            self._audit(actor, "proposal", str(proposal_id), current.state, current.state, note)
+
     def replace_slot_and_approve(
         self,
         proposal_id: int,
