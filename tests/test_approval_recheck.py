@@ -13,8 +13,9 @@ import pytest
 import recurring_ical_events
 
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE, by_employee, proposals, run
+from tests.test_cli_end_to_end import by_employee, proposals, run
 from tests.test_invitations import calendar_part, lena_series, sent
+from tests.test_keep_up import propose_lena
 
 CLI = Callable[..., Result]
 APPROVED_AT = "2027-02-01T09:00:00+00:00"  # two hours after the proposal
@@ -38,11 +39,7 @@ def meeting(start: datetime, minutes: int, weekly: int = 0) -> str:
 @pytest.fixture
 def proposed(cli: CLI, config: ConfigDir) -> dict[str, Any]:
     """Karin and Lena (both ics:) with Lena's weekly series proposed, not yet approved."""
-    config.calendar("karin.ics", KARIN_CALENDAR)
-    config.calendar("lena.ics")
-    config.people(PEOPLE)
-    assert run(cli, config).code == 0
-    return by_employee(proposals(cli, config))[LENA]
+    return propose_lena(cli, config)
 
 
 def approve(cli: CLI, config: ConfigDir, proposal_id: int) -> Result:

@@ -11,41 +11,17 @@ from pathlib import Path
 
 import icalendar
 
-from tests.conftest import ConfigDir, Result
+from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
+from tests.test_keep_up import busy_event
 
 CLI = Callable[..., Result]
 FIRST_NIGHT = datetime.fromisoformat("2027-02-01T02:00:00+00:00")
 
-PEOPLE = """
+PEOPLE = f"""
 [defaults]
 timezone = "Europe/Stockholm"
 holidays = ""
-
-[[managers]]
-email = "karin@example.com"
-name = "Karin Lind"
-calendar = "ics:karin.ics"
-
-[[employees]]
-email = "lena@example.com"
-name = "Lena Berg"
-manager = "karin@example.com"
-calendar = "ics:lena.ics"
-cadence = "weekly"
-"""
-
-MEETING = """BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//test//EN
-BEGIN:VEVENT
-UID:offsite-1
-DTSTAMP:20260101T000000Z
-DTSTART:{start:%Y%m%dT%H%M%SZ}
-DTEND:{end:%Y%m%dT%H%M%SZ}
-SUMMARY:Offsite
-END:VEVENT
-END:VCALENDAR
-"""
+{MANAGER_KARIN}{EMPLOYEE_LENA}"""
 
 
 def night(cli: CLI, org: ConfigDir, number: int) -> Result:
@@ -101,7 +77,7 @@ def test_sequence_and_files_change_only_when_a_calendar_would_show_it(
         for o in series["occurrences"]
         if datetime.fromisoformat(o["start"]) > FIRST_NIGHT + timedelta(days=10)
     )
-    config.calendar("lena.ics", MEETING.format(start=upcoming, end=upcoming + timedelta(hours=1)))
+    config.calendar("lena.ics", busy_event(upcoming, 60, "offsite-1"))
     result = night(cli, config, 8)
     moved = versions(config.export)
     assert "Calendar files: 2 of 2 changed" in result.out, result.out

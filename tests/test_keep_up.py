@@ -18,14 +18,18 @@ from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE, by_employee, 
 CLI = Callable[..., Result]
 
 
-@pytest.fixture
-def booked(cli: CLI, config: ConfigDir) -> dict[str, Any]:
+def propose_lena(cli: CLI, config: ConfigDir) -> dict[str, Any]:
+    """Karin and Lena (both ics:) after a first night: Lena's weekly series proposed."""
     config.calendar("karin.ics", KARIN_CALENDAR)
     config.calendar("lena.ics")
     config.people(PEOPLE)
     assert run(cli, config).code == 0
-    lena = by_employee(proposals(cli, config))["lena@example.com"]
-    store_approve(config, lena["id"])
+    return by_employee(proposals(cli, config))["lena@example.com"]
+
+
+@pytest.fixture
+def booked(cli: CLI, config: ConfigDir) -> dict[str, Any]:
+    store_approve(config, propose_lena(cli, config)["id"])
     assert run(cli, config).code == 0
     return by_employee(proposals(cli, config, "--state", "booked"))["lena@example.com"]
 
