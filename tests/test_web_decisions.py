@@ -237,3 +237,21 @@ def _as_utc(items: list[dict[str, str]]) -> list[dict[str, str]]:
         {**item, "start": datetime.fromisoformat(item["start"]).astimezone(UTC).isoformat()}
         for item in items
     ]
+
+
+def test_approving_in_the_page_checks_the_calendars_and_says_why_it_did_not_book(
+    sign_in: SignIn, org: Org
+) -> None:
+    from tests.test_approval_recheck import meeting
+
+    lena = org.proposal("lena@example.com")
+    # since the proposal, Lena's calendar shows a weekly meeting at exactly that time
+    org.config.calendar("lena.ics", meeting(lena.occurrences[0].start, 60, weekly=12))
+    lena_entry = 'timezone = "America/New_York"\ncadence = "weekly"'
+    org.config.people(PEOPLE.replace(lena_entry, lena_entry + '\ncalendar = "ics:lena.ics"'))
+    page = post(sign_in("karin@example.com"), f"/proposals/{lena.id}/approve")
+    shown = seen_text(page)
+    assert "Approved the check-in with Lena Berg. It was not booked: since it was proposed" in shown
+    assert "the next run proposes another time" in shown
+    assert org.reload(lena).state is State.SUPERSEDED
+    assert not (org.config.export / "lena@example.com.ics").exists()
