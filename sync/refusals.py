@@ -10,7 +10,7 @@ from datetime import datetime
 from sync.model import CheckinKind
 from sync.planner.refused import RefusedTime, refused_until
 from sync.roster import Roster
-from sync.store import ProposalRecord, State, Store
+from sync.store import ProposalRecord, SeriesRecord, State, Store
 
 DECLINED_NOTE = "declined by "
 """How the store's audit log records a decline (store/series.py, mark_declined)."""
@@ -24,6 +24,7 @@ def refused_times(
     found: dict[str, list[RefusedTime]] = defaultdict(list)
     if weeks <= 0:
         return {}
+    names = {person.email: person.first_name for person in roster.people()}
 
     def keep(record: ProposalRecord, decided: datetime, because: str) -> None:
         employee = roster.employees.get(record.employee)
@@ -36,20 +37,17 @@ def refused_times(
 
     for record in store.proposals(states=[State.REJECTED]):
         if record.kind is CheckinKind.REGULAR:
-            keep(record, record.updated_at, f"{_first_name(roster, record.manager)} rejected")
+            keep(record, record.updated_at, f"{names.get(record.manager, record.manager)} rejected")
     for series in store.series():
         if series.declined_by and series.proposal.kind is CheckinKind.REGULAR:
-            names = " and ".join(_first_name(roster, email) for email in sorted(series.declined_by))
-            keep(series.proposal, _declined_at(store, series.uid), f"{names} declined")
+            who = " and ".join(names.get(email, email) for email in sorted(series.declined_by))
+            keep(series.proposal, _declined_at(store, series), f"{who} declined")
     return {email: tuple(sorted(items)) for email, items in found.items()}
 
 
-def _declined_at(store: Store, uid: str) -> datetime:
-    """When the series was last seen declined (the audit log keeps each change of who)."""
-    marks = [e["at"] for e in store.audit_log(uid) if str(e["note"]).startswith(DECLINED_NOTE)]
-    return datetime.fromisoformat(marks[-1])
-
-
-def _first_name(roster: Roster, email: str) -> str:
-    names = {p.email: p.first_name for p in roster.people()}
-    return names.get(email, email)
+def _declined_at(store: Store, series: SeriesRecord) -> datetime:
+    """When the series was last seen declined (the audit log keeps each change of who); for
+    a series recovered from the calendars without its history, when it last changed."""
+    log = store.audit_log(series.uid)
+    marks = [e["at"] for e in log if str(e["note"]).startswith(DECLINED_NOTE)]
+    return datetime.fromisoformat(marks[-1]) if marks else series.updated_at

@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from sync.lock import RunLock
 from sync.store import SeriesState, State
 from tests.conftest import Result
+from tests.test_approval_recheck import meeting
 from tests.web_helpers import NIGHT, PEOPLE, XSS_NAME, Org, SignIn, csrf_of, post, seen_text
 
 CLI = Callable[..., Result]
@@ -239,19 +241,36 @@ def _as_utc(items: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
+def lena_calendar(org: Org, text: str) -> None:
+    """Lena's calendar becomes an ics: file holding `text` (it was "none")."""
+    org.config.calendar("lena.ics", text)
+    lena_entry = 'timezone = "America/New_York"\ncadence = "weekly"'
+    org.config.people(PEOPLE.replace(lena_entry, lena_entry + '\ncalendar = "ics:lena.ics"'))
+
+
 def test_approving_in_the_page_checks_the_calendars_and_says_why_it_did_not_book(
     sign_in: SignIn, org: Org
 ) -> None:
-    from tests.test_approval_recheck import meeting
-
     lena = org.proposal("lena@example.com")
     # since the proposal, Lena's calendar shows a weekly meeting at exactly that time
-    org.config.calendar("lena.ics", meeting(lena.occurrences[0].start, 60, weekly=12))
-    lena_entry = 'timezone = "America/New_York"\ncadence = "weekly"'
-    org.config.people(PEOPLE.replace(lena_entry, lena_entry + '\ncalendar = "ics:lena.ics"'))
+    lena_calendar(org, meeting(lena.occurrences[0].start, 60, weekly=12))
     page = post(sign_in("karin@example.com"), f"/proposals/{lena.id}/approve")
     shown = seen_text(page)
     assert "Approved the check-in with Lena Berg. It was not booked: since it was proposed" in shown
     assert "the next run proposes another time" in shown
     assert org.reload(lena).state is State.SUPERSEDED
     assert not (org.config.export / "lena@example.com.ics").exists()
+
+
+def test_approving_in_the_page_says_which_date_moved_for_a_new_meeting(
+    sign_in: SignIn, org: Org
+) -> None:
+    lena = org.proposal("lena@example.com")
+    lena_calendar(org, meeting(lena.occurrences[1].start, 60))
+    page = post(sign_in("karin@example.com"), f"/proposals/{lena.id}/approve")
+    day = lena.occurrences[1].start.astimezone(ZoneInfo(lena.timezone))
+    assert (
+        f"It is booked, and the calendar files are updated. Checked against the calendars: "
+        f"{day:%Y-%m-%d} moved to"
+    ) in seen_text(page)
+    assert "because Lena is busy" in seen_text(page)

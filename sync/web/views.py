@@ -184,9 +184,11 @@ def _book(proposal_id: int) -> tuple[str, str]:
             f"Booking did not work this time ({_short(error)}); it stays approved and the next "
             "nightly run books it.",
         )
+    changed = [line.text for line in report.kept_up if line.proposal_id == proposal_id]
     for line in report.booked:
         if line.proposal_id == proposal_id:
-            return "success", "It is booked, and the calendar files are updated."
+            checked = f" Checked against the calendars: {'; '.join(changed)}." if changed else ""
+            return "success", f"It is booked, and the calendar files are updated.{checked}"
     for line in report.write_failures:
         if line.proposal_id == proposal_id:
             return "warning", f"It is not booked yet ({line.text}); the next nightly run retries."
