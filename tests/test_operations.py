@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -100,11 +101,14 @@ def test_doctor_checks_everything_and_writes_nothing(cli: CLI, org: ConfigDir) -
     }
 
 
-class _Slow(BaseHTTPRequestHandler):
-    delay = 4.0
+class _Held(BaseHTTPRequestHandler):
+    """Answers a calendar request only once the test lets it go, so a run holds its lock for
+    exactly as long as the test needs, however slowly processes start on a busy machine."""
+
+    release: threading.Event
 
     def do_GET(self) -> None:
-        time.sleep(self.delay)
+        self.release.wait(timeout=280)
         body = EMPTY_CALENDAR.encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -115,48 +119,71 @@ class _Slow(BaseHTTPRequestHandler):
         pass
 
 
+@dataclass
+class HeldCalendar:
+    url: str
+    release: threading.Event
+
+
 @pytest.fixture
-def slow_calendar() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+def held_calendar() -> Iterator[HeldCalendar]:
+    release = threading.Event()
+    handler = type("Handler", (_Held,), {"release": release})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/lena.ics"
+    yield HeldCalendar(f"http://127.0.0.1:{server.server_address[1]}/lena.ics", release)
+    release.set()
     server.shutdown()
 
 
-def test_two_real_processes_never_run_at_once(org: ConfigDir, slow_calendar: str) -> None:
-    org.people(PEOPLE.replace('calendar = "ics:lena.ics"', f'calendar = "ics:{slow_calendar}"'))
-    command = [sys.executable, "-m", "sync", "--config", str(org.root), "run", "--now", NOW]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+def _start_holding_the_lock(org: ConfigDir, calendar: HeldCalendar) -> subprocess.Popen[bytes]:
+    """A real run that holds the lock while it waits for Lena's calendar."""
+    org.settings("ics_timeout_seconds = 300\n")
+    org.people(PEOPLE.replace('calendar = "ics:lena.ics"', f'calendar = "ics:{calendar.url}"'))
+    process = subprocess.Popen(
+        _command(org), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env()
+    )
     lock = org.data / "run.lock"
-    for _ in range(200):
-        if lock.exists() and lock.read_text().startswith("pid"):
-            break
-        time.sleep(0.02)
-    second = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    while not (lock.exists() and lock.read_text().startswith("pid")):
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    return process
+
+
+def _command(org: ConfigDir) -> list[str]:
+    return [sys.executable, "-m", "sync", "--config", str(org.root), "run", "--now", NOW]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+
+
+def _run(org: ConfigDir) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_command(org), capture_output=True, text=True, env=_env(), check=False)
+
+
+def test_two_real_processes_never_run_at_once(org: ConfigDir, held_calendar: HeldCalendar) -> None:
+    first = _start_holding_the_lock(org, held_calendar)
+    second = _run(org)
     assert second.returncode == 3
     assert f"another run is in progress (pid {first.pid} on " in second.stderr
-    assert first.wait(timeout=60) == 0
-    third = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    held_calendar.release.set()
+    assert first.wait(timeout=280) == 0
+    third = _run(org)
     assert third.returncode == 0, third.stderr
 
 
-def test_a_lock_left_by_a_killed_run_is_taken_over(org: ConfigDir, slow_calendar: str) -> None:
-    org.people(PEOPLE.replace('calendar = "ics:lena.ics"', f'calendar = "ics:{slow_calendar}"'))
-    command = [sys.executable, "-m", "sync", "--config", str(org.root), "run", "--now", NOW]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    victim = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    lock = org.data / "run.lock"
-    for _ in range(200):
-        if lock.exists() and lock.read_text().startswith("pid"):
-            break
-        time.sleep(0.02)
+def test_a_lock_left_by_a_killed_run_is_taken_over(
+    org: ConfigDir, held_calendar: HeldCalendar
+) -> None:
+    victim = _start_holding_the_lock(org, held_calendar)
     victim.kill()
     victim.wait()
+    lock = org.data / "run.lock"
     assert lock.read_text().startswith(f"pid {victim.pid}"), "the dead run's note is still there"
     org.people(PEOPLE)
-    after = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    after = _run(org)
     assert after.returncode == 0, after.stderr
 
 
