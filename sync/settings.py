@@ -27,7 +27,9 @@ ENV_PREFIX = "CHECKIN_SYNC_"
 CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
 
 
-GOOGLE_API = "https://www.googleapis.com/"
+GOOGLE_API = "https://www.googleapis.com/calendar/v3/"
+"""googleapiclient takes `api_endpoint` as the whole base URL, service path included."""
+GOOGLE_SERVICE_PATH = "/calendar/v3/"
 
 
 class GoogleSettings(BaseModel):
@@ -41,7 +43,8 @@ class GoogleSettings(BaseModel):
         "OAuth file; relative to the config dir. Keep it out of the repository.",
     )
     api_endpoint: str = Field(
-        default=GOOGLE_API, description="Calendar API base URL (a proxy or an emulator)"
+        default=GOOGLE_API,
+        description="Calendar API base URL, ending in /calendar/v3/ (a proxy or an emulator)",
     )
     freebusy_user: str | None = Field(
         default=None,
@@ -55,6 +58,21 @@ class GoogleSettings(BaseModel):
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)
+
+    @field_validator("api_endpoint")
+    @classmethod
+    def _calendar_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute https:// address")
+        # every call is joined onto this URL: without the service path they miss the API
+        path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        if not path.endswith(GOOGLE_SERVICE_PATH):
+            raise ValueError(
+                f"must be the Calendar API's base URL, ending in {GOOGLE_SERVICE_PATH} "
+                f"(Google's own is {GOOGLE_API})"
+            )
+        return parts._replace(path=path).geturl()
 
 
 GRAPH_API = "https://graph.microsoft.com/v1.0"

@@ -102,10 +102,10 @@ def test_paths_and_parameters_the_client_sends(emu: GoogleCalendarEmulator) -> N
     assert token.body["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
     assert (freebusy.method, freebusy.path, freebusy.query) == (
         "POST",
-        "/freeBusy",
+        "/calendar/v3/freeBusy",
         {"alt": ["json"]},
     )
-    assert (listing.method, listing.path) == ("GET", f"/calendars/{KARIN}/events")
+    assert (listing.method, listing.path) == ("GET", f"/calendar/v3/calendars/{KARIN}/events")
     assert listing.query == {
         "privateExtendedProperty": ["series=a", "owner=b c"],
         "eventTypes": ["outOfOffice", "default"],
@@ -113,13 +113,16 @@ def test_paths_and_parameters_the_client_sends(emu: GoogleCalendarEmulator) -> N
         "maxResults": ["2"],
         "alt": ["json"],
     }
-    assert (insert.method, insert.path) == ("POST", "/calendars/primary/events")
+    assert (insert.method, insert.path) == ("POST", "/calendar/v3/calendars/primary/events")
     assert insert.query == {"sendUpdates": ["none"], "alt": ["json"]}
-    assert (patch.method, patch.path) == ("PATCH", "/calendars/primary/events/abcde12345")
+    assert (patch.method, patch.path) == (
+        "PATCH",
+        "/calendar/v3/calendars/primary/events/abcde12345",
+    )
     # DELETE carries no alt=json (the client expects an empty 204 body).
     assert (delete.method, delete.path, delete.query) == (
         "DELETE",
-        "/calendars/primary/events/abcde12345",
+        "/calendar/v3/calendars/primary/events/abcde12345",
         {"sendUpdates": ["all"]},
     )
     assert {r.subject for r in emu.requests} == {KARIN}

@@ -76,7 +76,7 @@ class RecordedRequest:
     method: str
     path: str  # decoded, without the query string
     query: Query
-    kind: str  # "events.list", "freebusy.query", "token", ... or "unknown"
+    kind: str  # "events.list", "freebusy.query", "token", ..., "unknown" or "outside"
     subject: str | None  # the user the token acts as (for "token": the one it was issued to)
     status: int
     body: Any  # parsed JSON body, or the token request's form fields
@@ -111,13 +111,26 @@ class _Response:
     status: int
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    html: str | None = None  # the front end's own pages are HTML, not the API's JSON
+
+
+SERVICE_PATH = "/calendar/v3"
+"""Calendar v3 lives under this path on www.googleapis.com; anything else there is not it."""
+_FRONT_END_404 = (
+    "<!DOCTYPE html>\n<html lang=en>\n<title>Error 404 (Not Found)!!1</title>\n"
+    "<p><b>404.</b> <ins>That\u2019s an error.</ins>\n"
+    "<p>The requested URL was not found on this server.\n"
+)
 
 
 def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
-    """(kind, calendarId, eventId) of a request path (a ``/calendar/v3`` prefix is allowed)."""
-    path = path.removeprefix("/calendar/v3")
+    """(kind, calendarId, eventId) of a request path; ``outside`` for a path that is neither
+    the token endpoint nor under ``/calendar/v3/`` (Google's front end answers those 404)."""
     if path == "/token" and method == "POST":
         return "token", None, None
+    if not path.startswith(SERVICE_PATH + "/"):
+        return "outside", None, None
+    path = path.removeprefix(SERVICE_PATH)
     if path == "/freeBusy" and method == "POST":
         return "freebusy.query", None, None
     parts = [unquote(p) for p in path.strip("/").split("/")]
@@ -154,10 +167,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         response = self.server.emulator.handle(self.command, self.path, dict(self.headers), body)
-        data = b"" if response.status == 204 else json.dumps(response.payload).encode()
+        if response.html is not None:
+            data, content_type = response.html.encode(), "text/html; charset=UTF-8"
+        else:
+            data = b"" if response.status == 204 else json.dumps(response.payload).encode()
+            content_type = "application/json; charset=UTF-8"
         self.send_response(response.status)
         if data:
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -231,8 +248,9 @@ class GoogleCalendarEmulator:
 
     @property
     def api_endpoint(self) -> str:
-        """For ``client_options={"api_endpoint": ...}``."""
-        return f"http://127.0.0.1:{self.port}/"
+        """For ``client_options={"api_endpoint": ...}``: the base URL, service path included,
+        as googleapiclient expects (Google's is ``https://www.googleapis.com/calendar/v3/``)."""
+        return f"http://127.0.0.1:{self.port}{SERVICE_PATH}/"
 
     @property
     def token_uri(self) -> str:
@@ -495,7 +513,9 @@ class GoogleCalendarEmulator:
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         try:
-            if kind == "token":
+            if kind == "outside":
+                response = _Response(404, html=_FRONT_END_404)
+            elif kind == "token":
                 parsed = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
                 if fault is not None and fault.status is not None:
                     error = fault.reason or "server_error"

@@ -3,7 +3,8 @@
 httplib2 is not thread-safe, so a built client (with its connection and token) is lent to
 one thread at a time and returned to a pool for the next call as the same person; tokens
 are reused until they expire. The discovery document shipped in the library is used (no
-network for it), and `api_endpoint` can point every call at a proxy or an emulator.
+network for it), and `api_endpoint` can point every call at a proxy or an emulator: it is
+the whole base URL, `/calendar/v3/` included (settings make sure of that).
 """
 
 from __future__ import annotations
