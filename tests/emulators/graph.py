@@ -37,7 +37,6 @@ from .identity import (
     CALENDARS_READBASIC,
     CALENDARS_READWRITE,
     DEFAULT_TENANT,
-    GRAPH_RESOURCE,
     IdentityEmulator,
     IssuedToken,
 )
@@ -138,8 +137,12 @@ class GraphEmulator:
         concurrency_retry_after: float = 1,
         ca: LocalCA | None = None,
         latency: float = 0.0,
+        resource: str | None = None,
     ) -> None:
         """Without ``identity`` the emulator starts and stops an ``IdentityEmulator`` of its own.
+
+        ``resource``: the Graph this stands for, the audience its tokens must carry (default:
+        the identity emulator's cloud's Graph, ``https://graph.microsoft.com``).
 
         ``latency``: seconds every request waits before it is answered, like a distant server
         (benchmarks). The request holds its mailbox's concurrency slot meanwhile, as on Graph,
@@ -148,6 +151,7 @@ class GraphEmulator:
         self._own_identity = identity is None
         self._ca = ca or shared_ca()
         self.identity = identity or IdentityEmulator(ca=self._ca)
+        self.resource = resource or self.identity.cloud.graph_resource
         self.store = GraphStore()
         self.lock = self.store.lock
         self.max_concurrent = max_concurrent_per_mailbox
@@ -494,7 +498,7 @@ class GraphEmulator:
                 "expired": "Lifetime validation failed, the token is expired.",
             }.get(reason, "IDX14100: JWT is not well formed, there are no dots (.).")
             raise GraphError(401, "InvalidAuthenticationToken", message, headers=challenge)
-        if token.audience != GRAPH_RESOURCE:
+        if token.audience != self.resource:
             raise GraphError(
                 401,
                 "InvalidAuthenticationToken",

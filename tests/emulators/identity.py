@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives import hashes
 
 from .identity_errors import GRAPH_RESOURCE, AadError, fault_error, no_tenant, resource_of
 from .identity_tls import Fault, FaultList, HttpResponse, LocalCA, TlsServer, new_session, shared_ca
+from .ms_clouds import GLOBAL, MsCloud
 
 if TYPE_CHECKING:
     import re
@@ -98,6 +99,7 @@ class TokenRequest:
     """One request the identity emulator answered (secrets and assertions are not kept)."""
 
     method: str
+    host: str  # the Host header: which sign-in host the client called
     path: str
     kind: str  # "token", "openid-configuration" or "unknown"
     tenant: str | None
@@ -112,8 +114,14 @@ class TokenRequest:
 class IdentityEmulator:
     """Entra ID's v2.0 discovery and token endpoints on ``https://localhost:<free port>``."""
 
-    def __init__(self, *, token_lifetime: int = 3599, ca: LocalCA | None = None) -> None:
-        """``token_lifetime`` below 300 s makes msal treat every token as expired (no cache)."""
+    def __init__(
+        self, *, token_lifetime: int = 3599, ca: LocalCA | None = None, cloud: MsCloud = GLOBAL
+    ) -> None:
+        """``token_lifetime`` below 300 s makes msal treat every token as expired (no cache).
+
+        ``cloud``: the Microsoft cloud this sign-in service belongs to; it issues tokens only
+        for that cloud's Graph."""
+        self.cloud = cloud
         self.lock = threading.RLock()
         self.token_lifetime = token_lifetime
         self._ca = ca or shared_ca()
@@ -238,11 +246,11 @@ class IdentityEmulator:
             **kwargs,
         )
 
-    def issue_token(self, client_id: str, audience: str = GRAPH_RESOURCE) -> str:
+    def issue_token(self, client_id: str, audience: str | None = None) -> str:
         """An access token for ``client_id`` without an HTTP round trip (not logged)."""
         with self.lock:
             app = self.apps[client_id]
-            return self._issue(app, audience).token
+            return self._issue(app, audience or self.cloud.graph_resource).token
 
     def expire_tokens(self) -> None:
         """Every access token issued so far is expired: Graph answers 401 for it.
@@ -315,6 +323,10 @@ class IdentityEmulator:
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
     ) -> HttpResponse:
         url = urlsplit(raw_path)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        # the address the client used (through a proxy: login.microsoftonline.us, ...)
+        host = lowered.get("host") or f"localhost:{self.port}"
+        origin = f"https://{host.removesuffix(':443')}"
         parts = [unquote(p) for p in url.path.strip("/").split("/")]
         tenant = parts[0] if parts and parts[0] else None
         rest = "/".join(parts[1:])
@@ -333,10 +345,9 @@ class IdentityEmulator:
             if fault is not None and fault.status is not None:
                 raise fault_error(fault)
             if kind == "openid-configuration":
-                response = HttpResponse(200, self._openid_configuration(tenant or ""))
+                response = HttpResponse(200, self._openid_configuration(origin, tenant or ""))
             elif kind == "token":
-                lowered = {k.lower(): v for k, v in headers.items()}
-                response = HttpResponse(200, self._token(tenant or "", form, lowered))
+                response = HttpResponse(200, self._token(origin, tenant or "", form, lowered))
             else:
                 raise AadError(404, "invalid_request", 900561, "The endpoint only accepts POST.")
         except AadError as exc:
@@ -350,6 +361,7 @@ class IdentityEmulator:
         response.headers.setdefault("Cache-Control", "no-store, no-cache")
         record = TokenRequest(
             method,
+            host,
             url.path,
             kind,
             tenant,
@@ -368,10 +380,10 @@ class IdentityEmulator:
         with self.lock:
             return self.tenants.get(tenant.lower())
 
-    def _openid_configuration(self, tenant: str) -> dict[str, Any]:
+    def _openid_configuration(self, origin: str, tenant: str) -> dict[str, Any]:
         if self._tenant_id(tenant) is None:
             raise AadError(400, "invalid_tenant", 90002, no_tenant(tenant))
-        base = f"{self.base_url}/{tenant}"
+        base = f"{origin}/{tenant}"
         return {
             "token_endpoint": f"{base}/oauth2/v2.0/token",
             "token_endpoint_auth_methods_supported": [
@@ -387,16 +399,18 @@ class IdentityEmulator:
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
             "issuer": f"{base}/v2.0",
             "request_uri_parameter_supported": False,
-            "userinfo_endpoint": f"{GRAPH_RESOURCE}/oidc/userinfo",
+            "userinfo_endpoint": f"{self.cloud.graph_resource}/oidc/userinfo",
             "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
             "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
             "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
             "tenant_region_scope": "EU",
-            "cloud_instance_name": "microsoftonline.com",
-            "msgraph_host": "graph.microsoft.com",
+            "cloud_instance_name": self.cloud.instance_name,
+            "msgraph_host": self.cloud.graph_resource.removeprefix("https://"),
         }
 
-    def _token(self, tenant: str, form: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
+    def _token(
+        self, origin: str, tenant: str, form: dict[str, str], headers: dict[str, str]
+    ) -> dict[str, Any]:
         tenant_id = self._tenant_id(tenant)
         if tenant_id is None:
             raise AadError(400, "invalid_request", 90002, no_tenant(tenant))
@@ -434,11 +448,11 @@ class IdentityEmulator:
                 "administrator of the tenant or consented to by any user in the tenant. You may "
                 "have sent your authentication request to the wrong tenant.",
             )
-        audience = resource_of(form.get("scope"), tenant)
+        audience = resource_of(form.get("scope"), tenant, self.cloud)
         if form.get("client_assertion"):
             if form.get("client_assertion_type") != ASSERTION_TYPE:
                 raise AadError(400, "invalid_request", 50027, "Invalid client_assertion_type.")
-            self._check_assertion(app, form["client_assertion"], tenant)
+            self._check_assertion(app, form["client_assertion"], f"{origin}/{tenant}")
         elif secret is not None:
             if secret not in app.secrets:
                 raise AadError(
@@ -473,7 +487,7 @@ class IdentityEmulator:
         self.tokens[token] = issued
         return issued
 
-    def _check_assertion(self, app: App, assertion: str, tenant: str) -> None:
+    def _check_assertion(self, app: App, assertion: str, base: str) -> None:
         import jwt  # PyJWT comes with msal
 
         try:
@@ -498,7 +512,6 @@ class IdentityEmulator:
                 f"registered on application. [Reason - The key was not found., Thumbprint of key "
                 f"used by client: '{key_hex.upper()}']",
             )
-        base = f"{self.base_url}/{tenant}"
         try:
             claims = jwt.decode(
                 assertion,

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .identity_tls import Fault
+from .ms_clouds import GLOBAL, MsCloud
 
-GRAPH_RESOURCE = "https://graph.microsoft.com"
+GRAPH_RESOURCE = GLOBAL.graph_resource
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 # Scopes msal may add for user flows; the token endpoint ignores them.
 _OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
@@ -53,8 +54,9 @@ def no_tenant(tenant: str) -> str:
     )
 
 
-def resource_of(scope: str | None, tenant: str) -> str:
-    """The resource a client-credentials ``scope`` asks for (``<resource>/.default``)."""
+def resource_of(scope: str | None, tenant: str, cloud: MsCloud = GLOBAL) -> str:
+    """The resource a client-credentials ``scope`` asks for (``<resource>/.default``): one
+    of ``cloud``'s Graphs; another cloud's Graph is unknown here, as on Entra ID."""
     if not scope:
         raise AadError(
             400,
@@ -73,8 +75,10 @@ def resource_of(scope: str | None, tenant: str) -> str:
             "(application ID URI).",
         )
     resource = wanted[0].removesuffix("/.default")
-    if resource in (GRAPH_RESOURCE, GRAPH_APP_ID, GRAPH_RESOURCE + "/"):
-        return GRAPH_RESOURCE
+    if resource == GRAPH_APP_ID:
+        return cloud.graph_resource
+    if resource.rstrip("/") in cloud.graph_resources:
+        return resource.rstrip("/")
     raise AadError(
         400,
         "invalid_resource",

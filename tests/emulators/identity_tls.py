@@ -1,7 +1,8 @@
 """HTTPS plumbing shared by the Microsoft identity and Graph emulators.
 
 One test CA (``trustme``) per test process signs a certificate for ``localhost``,
-``127.0.0.1`` and ``::1``; its PEM file is ``shared_ca().ca_file``. Clients must trust it
+``127.0.0.1``, ``::1`` and Microsoft's sign-in and Graph host names (reached through a test
+proxy, see ``connect_proxy``); its PEM file is ``shared_ca().ca_file``. Clients must trust it
 explicitly and ignore the environment (this machine sets ``REQUESTS_CA_BUNDLE``, which
 ``requests`` would otherwise prefer over ``Session.verify``)::
 
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .ms_clouds import HOSTNAMES
 
 if TYPE_CHECKING:  # trustme and requests are test dependencies, imported when first used
     import requests
@@ -68,7 +71,7 @@ def shared_ca() -> LocalCA:
     import trustme
 
     ca = trustme.CA(organization_name="checkin-sync test CA")
-    server_cert = ca.issue_cert("localhost", "127.0.0.1", "::1")
+    server_cert = ca.issue_cert("localhost", "127.0.0.1", "::1", *HOSTNAMES)
     folder = Path(tempfile.mkdtemp(prefix="checkin-sync-ca-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     ca_file = folder / "ca.pem"
