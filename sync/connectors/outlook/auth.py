@@ -14,11 +14,9 @@ import msal
 import msal.exceptions
 import requests
 
+from sync.connectors.outlook.cloud import target
 from sync.errors import ConfigError
 from sync.settings import OutlookSettings
-
-GRAPH_SCOPE = ["https://graph.microsoft.com/.default"]
-LOGIN = "https://login.microsoftonline.com"
 
 
 class TokenRefused(Exception):
@@ -34,24 +32,39 @@ def _setting(key: str) -> str:
 
 
 class _Session(requests.Session):
-    """A session whose every request has a timeout, msal's token requests included."""
+    """A session whose every request has a timeout, msal's token requests included, and that
+    verifies with the configured CA bundle while still taking proxies from the environment."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, ca_bundle: str | None) -> None:
         super().__init__()
         self.timeout = timeout
+        self.ca_bundle = ca_bundle
+        if ca_bundle is not None:
+            self.verify = ca_bundle
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         return super().request(*args, **kwargs)
 
+    def merge_environment_settings(
+        self,
+        url: str | bytes | None,
+        proxies: Any,
+        stream: Any,
+        verify: Any,
+        cert: Any,
+    ) -> Any:
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE win over the session's `verify`;
+        # the operator's bundle must win, while HTTPS_PROXY / NO_PROXY still apply (a
+        # TLS-inspecting proxy needs both)
+        if self.ca_bundle is not None and verify in (None, True):
+            verify = self.ca_bundle
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
 
 def http_session(settings: OutlookSettings) -> requests.Session:
-    session = _Session(settings.timeout_seconds)
-    if settings.ca_bundle is not None:
-        session.verify = str(settings.ca_bundle)
-        # REQUESTS_CA_BUNDLE in the environment would otherwise win over `verify`
-        session.trust_env = False
-    return session
+    bundle = str(settings.ca_bundle) if settings.ca_bundle is not None else None
+    return _Session(settings.timeout_seconds, bundle)
 
 
 class OutlookAuth:
@@ -75,7 +88,8 @@ class OutlookAuth:
                 "thumbprint": settings.certificate_thumbprint,
             }
         custom = settings.authority is not None
-        authority = settings.authority or f"{LOGIN}/{settings.tenant_id}"
+        found = target(settings)
+        authority, self.scopes = found.authority, [found.scope]
         self._lock = threading.Lock()
         try:
             self.app = msal.ConfidentialClientApplication(
@@ -83,7 +97,7 @@ class OutlookAuth:
                 client_credential=credential,
                 authority=authority,
                 http_client=session,
-                # a national cloud or a proxy is not in msal's list of known hosts
+                # a proxy or a test server is not in msal's list of known sign-in hosts
                 instance_discovery=not custom,
             )
         except (ValueError, requests.RequestException) as error:
@@ -94,7 +108,7 @@ class OutlookAuth:
     def token(self) -> str:
         try:
             with self._lock:
-                result = self.app.acquire_token_for_client(scopes=GRAPH_SCOPE)
+                result = self.app.acquire_token_for_client(scopes=self.scopes)
         except (msal.exceptions.MsalServiceError, requests.RequestException) as error:
             # msal answers a refusal with a dict but raises on a server failure
             raise TokenUnavailable(_first_line(error) or type(error).__name__) from error
