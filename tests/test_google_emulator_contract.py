@@ -68,3 +68,158 @@ def test_the_front_ends_404_comes_before_any_token_check(emu: GoogleCalendarEmul
         urllib.request.urlopen(f"{emu.api_endpoint}nothing", timeout=10)
     assert inside.value.code == 401
     assert json.loads(inside.value.read())["error"]["status"] == "UNAUTHENTICATED"
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+def service(emu: GoogleCalendarEmulator) -> Any:
+    return emu.build_service(emu.service_account_credentials(KARIN, [CALENDAR_SCOPE]))
+
+
+def refusal(request: Any) -> dict[str, Any]:
+    """Google's error body for a request the emulator must refuse with 400."""
+    with pytest.raises(HttpError) as raised:
+        request.execute(num_retries=0)
+    assert raised.value.resp.status == 400, raised.value.content
+    error: dict[str, Any] = json.loads(raised.value.content)["error"]
+    assert (error["code"], error["status"]) == (400, "INVALID_ARGUMENT")
+    assert error["errors"][0]["message"] == error["message"]
+    return error
+
+
+def with_query(request: Any, extra: str) -> Any:
+    """googleapiclient checks names and enums itself; this sends what it would not."""
+    request.uri += ("&" if "?" in request.uri else "?") + extra
+    return request
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason", "words"),
+    [
+        ("sendUpdate=all", "invalid", 'Unknown name "sendUpdate"'),  # a typo Google ignores
+        ("showDeleted=yes", "invalid", "Invalid boolean value"),
+        ("maxResults=0", "invalid", "maxResults"),
+        ("orderBy=start", "invalid", "(startTime|updated)"),
+        ("eventTypes=meeting", "invalid", "(birthday|default"),
+        ("timeMin=2027-02-01T10:00Z", "invalid", "timeMin"),  # no seconds
+        ("timeMin=2027-02-01%2010:00:00Z", "invalid", "timeMin"),  # no "T"
+        ("timeMin=2027-02-01T10:00:00%2B0100", "invalid", "timeMin"),  # no colon in the offset
+        ("timeMin=2027-02-01T10:00:00", "invalid", "timeMin"),  # no offset
+        ("q=a&q=b", "invalid", "given 2 times"),
+    ],
+)
+def test_list_refuses_what_the_discovery_document_does_not_allow(
+    emu: GoogleCalendarEmulator, extra: str, reason: str, words: str
+) -> None:
+    error = refusal(with_query(service(emu).events().list(calendarId="primary"), extra))
+    assert error["errors"][0]["reason"] == reason
+    assert words in error["message"]
+
+
+def test_write_parameters_are_checked_too(emu: GoogleCalendarEmulator) -> None:
+    events = service(emu).events()
+    body = event()
+    error = refusal(with_query(events.insert(calendarId="primary", body=body), "sendUpdates=some"))
+    assert "(all|externalOnly|none)" in error["message"]
+    error = refusal(with_query(events.delete(calendarId="primary", eventId="abcde"), "timeMin=x"))
+    assert 'Unknown name "timeMin"' in error["message"]
+    assert not emu.writes
+
+
+def event(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "summary": "Check-in",
+        "start": {"dateTime": "2027-02-02T15:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2027-02-02T15:30:00", "timeZone": "Europe/Berlin"},
+        "attendees": [{"email": "lena@example.com"}],
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (event(sumary="Check-in"), "Unknown name \"sumary\" at 'resource'"),
+        (
+            event(attendees=[{"mail": "lena@example.com"}]),
+            "Unknown name \"mail\" at 'resource.attendees[0]'",
+        ),
+        (event(extendedProperties={"privat": {"a": "b"}}), 'Unknown name "privat"'),
+        (event(extendedProperties={"private": {"a": 1}}), "resource.extendedProperties.private.a"),
+        (event(summary=5), "Invalid value at 'resource.summary' (string)"),
+        (event(recurrence="RRULE:FREQ=WEEKLY"), "Invalid value at 'resource.recurrence' (array)"),
+        (event(transparency="invisible"), "Invalid value for transparency: invisible"),
+        (event(visibility="secret"), "Invalid value for visibility: secret"),
+        (event(status="booked"), "Invalid value for status: booked"),
+        (
+            event(attendees=[{"email": "lena@example.com", "responseStatus": "yes"}]),
+            "responseStatus",
+        ),
+        (event(start={"dateTime": "2027-02-02T15:00", "timeZone": "Europe/Berlin"}), "dateTime"),
+        (event(start={"dateTime": "2027-02-02 15:00:00+01:00"}), "dateTime"),
+        (event(start={"date": "2027-2-2"}, end={"date": "2027-02-03"}), "start.date"),
+    ],
+)
+def test_insert_refuses_bodies_outside_the_event_schema(
+    emu: GoogleCalendarEmulator, body: dict[str, Any], words: str
+) -> None:
+    error = refusal(service(emu).events().insert(calendarId="primary", body=body))
+    assert words in error["message"]
+    assert not emu.writes
+
+
+def test_required_fields_follow_the_documents_annotations(emu: GoogleCalendarEmulator) -> None:
+    events = service(emu).events()
+    body = event()
+    del body["end"]
+    error = refusal(events.insert(calendarId="primary", body=body))
+    assert (error["errors"][0]["reason"], error["message"]) == ("required", "Missing end time.")
+    created = events.insert(calendarId="primary", body=event()).execute()
+    # a patch needs neither: the document marks start and end required for insert and update
+    events.patch(calendarId="primary", eventId=created["id"], body={"summary": "x"}).execute()
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"timeMin": "2027-02-01T00:00:00", "timeMax": "2027-02-02T00:00:00Z"}, "timeMin"),
+        ({"timeMin": "2027-02-01T00:00:00Z", "timeMax": "2027-02-02"}, "timeMax"),
+        (
+            {"timeMin": "2027-02-01T00:00:00Z", "timeMax": "2027-02-02T00:00:00Z", "item": []},
+            'Unknown name "item"',
+        ),
+        (
+            {
+                "timeMin": "2027-02-01T00:00:00Z",
+                "timeMax": "2027-02-02T00:00:00Z",
+                "items": [{"email": KARIN}],
+            },
+            "Unknown name \"email\" at 'resource.items[0]'",
+        ),
+    ],
+)
+def test_freebusy_refuses_bodies_outside_its_schema(
+    emu: GoogleCalendarEmulator, body: dict[str, Any], words: str
+) -> None:
+    error = refusal(service(emu).freebusy().query(body=body))
+    assert words in error["message"]
+
+
+def test_what_the_client_library_sends_for_valid_calls_is_accepted(
+    emu: GoogleCalendarEmulator,
+) -> None:
+    events = service(emu).events()
+    created = events.insert(calendarId="primary", body=event(), sendUpdates="all").execute()
+    events.list(
+        calendarId="primary",
+        timeMin="2027-02-01T00:00:00.5+01:00",
+        timeMax="2027-03-01T00:00:00Z",
+        singleEvents=True,
+        orderBy="startTime",
+        eventTypes=["default", "outOfOffice"],
+        privateExtendedProperty=["a=b"],
+    ).execute()
+    events.patch(calendarId="primary", eventId=created["id"], body={"description": None}).execute()
+    assert {r.status for r in emu.requests} == {200}

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import google_contract as contract
 from . import google_queries as queries
 from . import google_recurrence as rec
 from .google_auth import (
@@ -568,6 +569,8 @@ class GoogleCalendarEmulator:
             raise ApiError(404, "notFound", "Not Found")
         if not token.scopes & METHOD_SCOPES[kind]:
             raise insufficient_scopes()
+        contract.check_query(kind, query)
+        contract.check_body(kind, body)
         subject, store = token.subject, self.store
         send = one(query, "sendUpdates")
         if send is None:

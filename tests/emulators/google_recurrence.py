@@ -20,6 +20,7 @@ from dateutil.rrule import (  # type: ignore[import-untyped, unused-ignore]
     rrulestr,
 )
 
+from .google_contract import check_time
 from .google_errors import ApiError
 
 Event = dict[str, Any]
@@ -39,6 +40,7 @@ def zone(name: str) -> ZoneInfo:
 
 def parse_rfc3339(value: str, what: str = "time") -> datetime:
     """An RFC 3339 timestamp with offset (``Z`` or ``±hh:mm``); naive values are rejected."""
+    check_time(str(value), what, offset_required=True)
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError) as exc:
@@ -67,6 +69,7 @@ def start_zone(event: Event, calendar_tz: str) -> ZoneInfo:
 def point(when: dict[str, Any], tz: ZoneInfo, what: str) -> datetime:
     """A ``{dateTime[, timeZone]}`` or ``{date}`` object as an aware datetime."""
     if "dateTime" in when:
+        check_time(str(when["dateTime"]), f"{what}.dateTime", offset_required=False)
         try:
             parsed = datetime.fromisoformat(when["dateTime"])
         except (TypeError, ValueError) as exc:
