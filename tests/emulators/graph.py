@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from . import graph_contract as contract
 from . import graph_queries as q
 from . import graph_time as gt
 from .graph_errors import GraphError, access_denied, bad_request, policy_denied
@@ -52,6 +53,13 @@ READ_KINDS = frozenset(
 )
 WRITE_KINDS = frozenset({"events.create", "events.patch", "events.delete", "events.cancel"})
 KINDS = READ_KINDS | WRITE_KINDS | {"getSchedule", "mailboxSettings.get"}
+# the type each request body is read as (see graph_contract)
+_BODIES = {
+    "events.create": "event",
+    "events.patch": "event",
+    "getSchedule": "getSchedule",
+    "events.cancel": "cancel",
+}
 _READ_ROLES = {CALENDARS_READBASIC, CALENDARS_READ, CALENDARS_READWRITE}
 _SETTINGS_ROLES = {"MailboxSettings.Read", "MailboxSettings.ReadWrite"}
 _JSON = (
@@ -532,6 +540,11 @@ class GraphEmulator:
         token: IssuedToken,
         link: str,
     ) -> HttpResponse:
+        contract.check_query(query)
+        if kind in _BODIES:
+            contract.check_body(
+                _BODIES[kind], body, action=kind in ("getSchedule", "events.cancel")
+            )
         store = self.store
         box = store.mailbox(user)
         zone_name, page_size = _prefer(headers)
