@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,13 @@ from sync.roster import read_toml
 
 ENV_PREFIX = "CHECKIN_SYNC_"
 CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
+
+
+def _absolute_http_url(value: str) -> SplitResult:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http:// or https:// address")
+    return parts
 
 
 GOOGLE_API = "https://www.googleapis.com/calendar/v3/"
@@ -62,9 +69,7 @@ class GoogleSettings(BaseModel):
     @field_validator("api_endpoint")
     @classmethod
     def _calendar_base_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("must be an absolute https:// address")
+        parts = _absolute_http_url(value)
         # every call is joined onto this URL: without the service path they miss the API
         path = parts.path if parts.path.endswith("/") else parts.path + "/"
         if not path.endswith(GOOGLE_SERVICE_PATH):
@@ -130,10 +135,8 @@ class WebSettings(BaseModel):
 
     @field_validator("public_url")
     @classmethod
-    def _absolute_http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("must be an absolute http:// or https:// address")
+    def _absolute_url(cls, value: str) -> str:
+        _absolute_http_url(value)
         return value.rstrip("/")
 
     @field_validator("secret")

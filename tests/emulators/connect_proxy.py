@@ -16,6 +16,8 @@ import socket
 import socketserver
 import threading
 
+from .background import Background
+
 
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
@@ -70,7 +72,7 @@ class ConnectProxy:
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []  # (method, target) in the order asked
         self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._running: Background | None = None
 
     @property
     def tunnels(self) -> list[str]:
@@ -86,20 +88,10 @@ class ConnectProxy:
 
     def __enter__(self) -> ConnectProxy:
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            daemon=True,
-            name="connect-proxy",
-        )
-        self._thread.start()
+        self._running = Background(self._server, "connect-proxy")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._running is not None:
+            self._running.stop()
+        self._server = self._running = None

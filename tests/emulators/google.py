@@ -20,7 +20,6 @@ import contextlib
 import importlib
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import google_contract as contract
 from . import google_queries as queries
 from . import google_recurrence as rec
+from .background import Background
 from .google_auth import (
     CALENDAR_SCOPE,
     EVENTS_FREEBUSY_SCOPE,
@@ -211,29 +211,19 @@ class GoogleCalendarEmulator:
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
         self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._running: Background | None = None
 
     # ----------------------------------------------------------------- lifecycle
 
     def start(self) -> GoogleCalendarEmulator:
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.02},  # shutdown() waits up to one poll interval
-            daemon=True,
-            name="google-calendar-emulator",
-        )
-        self._thread.start()
+        self._running = Background(self._server, "google-calendar-emulator")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._running is not None:
+            self._running.stop()
+        self._server = self._running = None
 
     def __enter__(self) -> GoogleCalendarEmulator:
         return self.start()

@@ -135,7 +135,7 @@ def _check_value(prop: dict[str, Any], value: Any, where: str, name: str) -> Non
         return  # a patch clears a field with null
     if "$ref" in prop:
         prop = document()["schemas"][prop["$ref"]]
-    kind = prop.get("type")
+    kind = str(prop.get("type"))
     ok = {
         "object": isinstance(value, dict),
         "array": isinstance(value, list),

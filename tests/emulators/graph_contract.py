@@ -23,7 +23,7 @@ QUERY_OPTIONS = frozenset(
     | {"$format", "$skiptoken", "$deltatoken"}
 )
 _OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})")
-_FORMATS = {
+_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "dateTimeOffset": (_OFFSET_TIME, "Edm.DateTimeOffset"),
     "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "Edm.Date"),
     "timeOfDay": (re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?"), "Edm.TimeOfDay"),
@@ -97,16 +97,19 @@ def _check_value(kind: Kind, value: Any) -> None:
         _check_object(kind["type"], value)
 
 
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+    "dateTimeOffset": str,
+    "date": str,
+    "timeOfDay": str,
+}
+
+
 def _check_primitive(kind: str, value: Any) -> None:
-    expected = {
-        "string": str,
-        "boolean": bool,
-        "integer": int,
-        "number": (int, float),
-        "dateTimeOffset": str,
-        "date": str,
-        "timeOfDay": str,
-    }[kind]
+    expected = _PYTHON_TYPES[kind]
     if (isinstance(value, bool) and kind != "boolean") or not isinstance(value, expected):
         edm = {"string": "Edm.String", "boolean": "Edm.Boolean", "integer": "Edm.Int32"}
         raise _read_error(
@@ -115,7 +118,7 @@ def _check_primitive(kind: str, value: Any) -> None:
         )
     if kind in _FORMATS:
         pattern, edm_name = _FORMATS[kind]
-        if pattern.fullmatch(value) is None:
+        if pattern.fullmatch(str(value)) is None:
             raise _read_error(
                 f"Cannot convert the literal '{value}' to the expected type '{edm_name}'."
             )
