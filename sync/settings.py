@@ -103,10 +103,13 @@ class OutlookSettings(BaseModel):
     )
     authority: str | None = Field(
         default=None,
-        description="Token authority (default https://login.microsoftonline.com/<tenant_id>;"
-        " national clouds differ)",
+        description="Token authority (default: the sign-in host of graph_endpoint's cloud, "
+        "e.g. https://login.microsoftonline.us/<tenant_id> for graph.microsoft.us)",
     )
-    graph_endpoint: str = Field(default=GRAPH_API, description="Graph base URL")
+    graph_endpoint: str = Field(
+        default=GRAPH_API,
+        description="Graph base URL; a national cloud's Graph also sets the token's audience",
+    )
     ca_bundle: Path | None = Field(
         default=None, description="CA certificates to trust for the authority and Graph"
     )
@@ -115,6 +118,14 @@ class OutlookSettings(BaseModel):
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)
+
+    @field_validator("graph_endpoint", "authority")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        # the token's audience and the sign-in host are read from these addresses
+        if value is not None:
+            _absolute_http_url(value)
+        return value
 
 
 class WebSettings(BaseModel):

@@ -25,7 +25,7 @@ from sync.connectors.outlook.cloud import target
 from sync.connectors.outlook.connector import OutlookConnector
 from sync.errors import ConfigError
 from sync.model import Interval
-from sync.settings import OutlookSettings
+from sync.settings import OutlookSettings, load_settings
 from tests.emulators import DEFAULT_TENANT, GraphEmulator
 from tests.emulators.connect_proxy import ConnectProxy
 from tests.emulators.identity import IdentityEmulator
@@ -231,3 +231,13 @@ def test_a_national_sign_in_service_refuses_a_token_for_another_clouds_graph() -
         granted = app.acquire_token_for_client(scopes=["https://graph.microsoft.us/.default"])
     assert refused["error"] == "invalid_resource"
     assert "access_token" in granted
+
+
+@pytest.mark.parametrize("key", ["graph_endpoint", "authority"])
+def test_an_address_without_a_scheme_is_a_configuration_error(key: str, tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text(f'[outlook]\n{key} = "graph.microsoft.us/v1.0"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(tmp_path)
+    [problem] = raised.value.problems
+    assert problem.startswith(f"{tmp_path / 'settings.toml'}: outlook.{key}: ")
+    assert "absolute http:// or https:// address" in problem
