@@ -246,6 +246,12 @@ class CalDavSettings(BaseModel):
         description='Per account, keyed "user@host", for calendars whose URL names the user '
         "(https://user@host/…); best set as env CHECKIN_SYNC_CALDAV__PASSWORDS (JSON)",
     )
+    hosts: list[str] = Field(
+        default_factory=list,
+        description='The only hosts ("dav.example.com", "dav.example.com:8443") the '
+        "shared account is sent to; default: the domain of an email-like username and its "
+        "subdomains",
+    )
     server_sends_invitations: bool = Field(
         default=False,
         description="The server emails attendees itself (RFC 6638 scheduling, as Nextcloud, "
@@ -259,6 +265,14 @@ class CalDavSettings(BaseModel):
             raise ValueError(
                 "caldav.username is set but there is no password: set CHECKIN_SYNC_CALDAV__PASSWORD"
             )
+        # people.toml names the calendar URLs, so it must not decide where the account goes
+        if self.username and "@" not in self.username and not self.hosts:
+            raise ValueError(
+                f'caldav.username "{self.username}" names no domain: set [caldav] hosts to the '
+                'CalDAV server(s) the account may be sent to, e.g. hosts = ["dav.example.com"]'
+            )
+        if any(not host.strip() or "/" in host for host in self.hosts):
+            raise ValueError('caldav.hosts: each is a host name, e.g. "dav.example.com"')
         return self
 
 

@@ -36,7 +36,10 @@ def connector(
 ) -> tuple[CalDavConnector, str]:
     url = server.calendar("karin")
     settings = CalDavSettings(
-        username=USER, password=password, server_sends_invitations=server_invites
+        username=USER,
+        password=password,
+        hosts=["127.0.0.1"],
+        server_sends_invitations=server_invites,
     )
     client = CalDavClient(settings, RetryPolicy(attempts=3), sleep=lambda _s: None)
     return CalDavConnector(settings, {KARIN.email: f"caldav:{url}"}, client), url

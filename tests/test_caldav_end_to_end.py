@@ -45,7 +45,7 @@ def org(
     config: ConfigDir, radicale_server: RadicaleServer, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[ConfigDir, str]:
     url = radicale_server.calendar("karin")
-    config.settings(f'[caldav]\nusername = "{USER}"\n')
+    config.settings(f'[caldav]\nusername = "{USER}"\nhosts = ["127.0.0.1"]\n')
     monkeypatch.setenv("CHECKIN_SYNC_CALDAV__PASSWORD", PASSWORD)
     config.calendar("lena.ics")
     config.people(PEOPLE.format(url=url))

@@ -110,7 +110,7 @@ class CalDavHarness:
     def __init__(self, server: RadicaleServer, *, free_busy: bool) -> None:
         self.server = server
         server.free_busy = free_busy
-        settings = CalDavSettings(username=USER, password=PASSWORD)
+        settings = CalDavSettings(username=USER, password=PASSWORD, hosts=["127.0.0.1"])
         client = CalDavClient(settings, RetryPolicy(attempts=2), sleep=lambda _s: None)
         self.connector: Connector = CalDavConnector(settings, {}, client)
 

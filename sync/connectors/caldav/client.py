@@ -21,6 +21,7 @@ from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
 from sync import faults
+from sync.connectors.caldav.account import account_for
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
     Action,
@@ -33,7 +34,6 @@ from sync.connectors.retry import (
 from sync.settings import CalDavSettings
 
 SCHEME = "caldav:"
-PASSWORDS = "[caldav] passwords (env CHECKIN_SYNC_CALDAV__PASSWORDS)"
 T = TypeVar("T")
 DEFAULT_POLICY = RetryPolicy()
 WRITES = ("PUT", "DELETE")
@@ -95,19 +95,9 @@ class CalDavClient:
         self._lock = threading.Lock()
 
     def credentials(self, calendar: CalendarUrl) -> tuple[str | None, str | None]:
-        """The account for `calendar`; ValueError (with the setting to fix) if its URL names
-        a user without a password."""
-        if calendar.username is not None:
-            host = urlsplit(calendar.url).hostname or ""
-            key = f"{calendar.username}@{host}"
-            password = self.settings.passwords.get(key)
-            if password is None:
-                raise ValueError(f'{PASSWORDS}: no password for "{key}"')
-            return calendar.username, password.get_secret_value()
-        if self.settings.username:
-            secret = self.settings.password
-            return self.settings.username, secret.get_secret_value() if secret else None
-        return None, None
+        """The account for `calendar`; NoPassword or HostNotAllowed (ValueErrors naming the
+        setting to fix) when there is none it may be given."""
+        return account_for(self.settings, calendar.url, calendar.username)
 
     def client(self, calendar: CalendarUrl) -> DAVClient:
         key = (calendar.origin, calendar.username)

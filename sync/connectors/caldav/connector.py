@@ -13,6 +13,7 @@ from sync.connectors.base import (
     FoundSeries,
     Observation,
 )
+from sync.connectors.caldav.account import HostNotAllowed, NoPassword
 from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
@@ -46,13 +47,17 @@ class CalDavConnector:
 
     def verify(self, calendars: Mapping[str, str]) -> None:
         """Every calendar has an account to sign in with, before anything runs: a missing
-        password is a configuration error, not something to find out person by person."""
+        password is a configuration error, not something to find out person by person. A
+        calendar on a host the account may not go to is only that person's problem: its
+        reading fails, naming the entry, and everyone else is served."""
         problems = []
         for email, source in sorted(calendars.items()):
             try:
                 self.client.credentials(parse_source(source))
-            except ValueError as error:
+            except NoPassword as error:
                 problems.append(f"{error} (the calendar of {email} in people.toml)")
+            except HostNotAllowed:
+                pass
         if problems:
             raise ConfigError(problems)
 

@@ -14,6 +14,7 @@ from caldav.lib import error as dav_error
 from icalendar import Calendar
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
+from sync.connectors.caldav.account import HostNotAllowed
 from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
 from sync.connectors.ics_busy import IcsError, busy_from_ics
 from sync.connectors.retry import RetriesExhausted
@@ -40,6 +41,10 @@ class CalDavReader:
                     blocks = self._from_events(calendar, person, window, reading)
             except IcsError as error:
                 reading.errors[person.email] = str(error)
+            except HostNotAllowed as error:
+                reading.errors[person.email] = (
+                    f"{error} (the calendar of {person.email} in people.toml)"
+                )
             except (dav_error.DAVError, RetriesExhausted, OSError, ValueError) as error:
                 reading.errors[person.email] = _why(error, calendar)
             else:
