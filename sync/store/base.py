@@ -59,19 +59,33 @@ class StoreBase:
             ),
         )
 
-    def audit_of(self, entity_ids: Collection[str], limit: int) -> list[dict[str, Any]]:
-        """The latest `limit` entries about these proposals (ids) and series (uids), newest
-        first."""
-        if not entity_ids:
+    def audit_of(self, entities: Collection[tuple[str, str]], limit: int) -> list[dict[str, Any]]:
+        """The latest `limit` entries about these entities, newest first. Each is named by
+        its kind and id, e.g. ("proposal", "3") or ("series", uid): ids of different kinds
+        overlap (proposal 3 and request 3 are different people's), so an id alone would
+        bring in entries about someone else."""
+        by_kind: dict[str, list[str]] = {}
+        for kind, entity_id in entities:
+            by_kind.setdefault(kind, []).append(entity_id)
+        if not by_kind:
             return []
-        marks = ",".join("?" * len(entity_ids))
-        sql = f"SELECT * FROM audit WHERE entity_id IN ({marks}) ORDER BY id DESC LIMIT ?"
-        return [dict(row) for row in self.db.execute(sql, [*entity_ids, limit])]
+        clauses = [
+            f"(entity = ? AND entity_id IN ({','.join('?' * len(ids))}))"
+            for ids in by_kind.values()
+        ]
+        args: list[str | int] = []
+        for kind, ids in by_kind.items():
+            args += [kind, *ids]
+        sql = f"SELECT * FROM audit WHERE {' OR '.join(clauses)} ORDER BY id DESC LIMIT ?"
+        return [dict(row) for row in self.db.execute(sql, [*args, limit])]
 
-    def audit_log(self, entity_id: str | None = None) -> list[dict[str, Any]]:
+    def audit_log(
+        self, entity_id: str | None = None, *, entity: str = "proposal"
+    ) -> list[dict[str, Any]]:
+        """Every entry, oldest first; with `entity_id`, those about that one `entity`."""
         sql = "SELECT * FROM audit"
         args: tuple[str, ...] = ()
         if entity_id is not None:
-            sql += " WHERE entity_id = ?"
-            args = (entity_id,)
+            sql += " WHERE entity = ? AND entity_id = ?"
+            args = (entity, entity_id)
         return [dict(row) for row in self.db.execute(sql + " ORDER BY id", args)]

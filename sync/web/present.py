@@ -234,9 +234,9 @@ class Presenter:
         )
 
     def history(
-        self, entries: Iterable[Mapping[str, Any]], names: Mapping[str, str]
+        self, entries: Iterable[Mapping[str, Any]], names: Mapping[tuple[str, str], str]
     ) -> list[HistoryView]:
-        """Audit entries; `names` maps entity ids (proposal ids, series uids) to a label."""
+        """Audit entries; `names` maps (kind, id) of proposals and series to a label."""
         zone = self.viewer_zone("UTC")
         views = []
         for entry in entries:
@@ -245,7 +245,7 @@ class Presenter:
             change = f"{before} → {entry['to_state']}" if before else entry["to_state"]
             if before == entry["to_state"]:
                 change = "changed"
-            subject = names.get(entry["entity_id"], entry["entity_id"])
+            subject = names.get((entry["entity"], entry["entity_id"]), entry["entity_id"])
             views.append(
                 HistoryView(
                     when=f"{moment(at, zone)} {zone_label(zone)}",

@@ -62,8 +62,8 @@ def home() -> str:
         for r in records
         if r.state is State.APPROVED and store.series_of(r.id) is None
     ]
-    names = {str(r.id): f"#{r.id} ({r.employee_name})" for r in records}
-    names |= {r.uid: f"with {r.employee_name}" for r in records}
+    names = {("proposal", str(r.id)): f"#{r.id} ({r.employee_name})" for r in records}
+    names |= {("series", r.uid): f"with {r.employee_name}" for r in records}
     history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
     health = [presenter.health(item) for item in _team_health(store, viewer, presenter.now)]
