@@ -203,6 +203,7 @@ class Bench:
 
     def approve_all(self) -> Part:
         """Every pending proposal approved, as managers would, through sync.workflow."""
+        from sync.roster import load_roster
         from sync.store import State, Store
         from sync.workflow import approve
 
@@ -210,7 +211,8 @@ class Bench:
         store = Store.open(self.config / "data" / "state.sqlite")
         try:
             pending = [r.id for r in store.proposals(states=[State.PENDING])]
-            approve(store, pending, "bench")
+            roster = load_roster(self.config / "people.toml")
+            approve(store, pending, "bench", roster=roster)
         finally:
             store.close()
         part = Part("approve", seconds=time.perf_counter() - started)

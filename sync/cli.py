@@ -29,6 +29,7 @@ from sync.logs import FIELDS, FORMATS, setup_logging
 from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
 from sync.paths import PRIVATE_UMASK, Paths
 from sync.render import proposal_json, proposals_table
+from sync.roster import Roster, load_roster
 from sync.settings import CONFIG_DIR_ENV, load_settings
 from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
@@ -350,17 +351,24 @@ def _ids(values: Sequence[str]) -> list[int]:
     return ids
 
 
+def _roster(args: argparse.Namespace) -> Roster:
+    """people.toml as it is now: decisions are only about pairs it still has."""
+    return load_roster(_config_dir(args) / "people.toml")
+
+
 def _approve(args: argparse.Namespace) -> int:
     if args.all == bool(args.ids) or (args.all and not args.manager):
         raise UsageError("give proposal ids, or --manager EMAIL --all")
     if args.manager and not args.all:
         raise UsageError("--manager goes with --all")
 
+    roster = _roster(args)
+
     def decide(store: Store) -> int:
         if args.all:
-            approved = workflow.approve_all(store, args.manager.lower(), _actor())
+            approved = workflow.approve_all(store, args.manager.lower(), _actor(), roster=roster)
         else:
-            approved = workflow.approve(store, _ids(args.ids), _actor())
+            approved = workflow.approve(store, _ids(args.ids), _actor(), roster=roster)
         if not approved:
             print("Nothing to approve: no pending proposals.")
         for record in approved:
@@ -388,9 +396,10 @@ def _approve(args: argparse.Namespace) -> int:
 
 def _reject(args: argparse.Namespace) -> int:
     (proposal_id,) = _ids([args.id])
+    roster = _roster(args)
 
     def decide(store: Store) -> int:
-        record = workflow.reject(store, proposal_id, _actor(), args.reason)
+        record = workflow.reject(store, proposal_id, _actor(), args.reason, roster=roster)
         print(f"Rejected #{record.id}: {record.manager} → {record.employee}.")
         print("The next run proposes another time for this pair.")
         return EXIT_OK

@@ -1,5 +1,7 @@
 """What a manager decides about proposals. The CLI and the web app both call these, so a
-decision has the same effect and the same audit trail wherever it is made.
+decision has the same effect and the same audit trail wherever it is made. Each decision
+takes people.toml as it is now: nothing is decided about a pair that is no longer in it
+(a proposal made before the manager or the employee left books and invites nobody).
 
 An approval is booked against the calendars as they are when it is booked, not as they were
 when it was proposed (`confirm_approved`): a meeting that came in between moves or skips
@@ -25,34 +27,33 @@ from sync.roster import Roster
 from sync.store import ProposalRecord, State, Store
 
 
-def approve(store: Store, ids: Sequence[int], actor: str) -> list[ProposalRecord]:
+def approve(
+    store: Store, ids: Sequence[int], actor: str, *, roster: Roster
+) -> list[ProposalRecord]:
     """Approve each pending proposal; all of them or, if any cannot be approved, none."""
-    records = [_existing(store, proposal_id) for proposal_id in ids]
-    for record in records:
-        if record.state is not State.PENDING:
-            raise UsageError(_not_pending(record))
+    records = [_decidable(store, proposal_id, roster) for proposal_id in ids]
     return store.transition_all([r.id for r in records], State.APPROVED, actor)
 
 
-def approve_all(store: Store, manager: str, actor: str) -> list[ProposalRecord]:
+def approve_all(store: Store, manager: str, actor: str, *, roster: Roster) -> list[ProposalRecord]:
     pending = store.proposals(manager=manager, states=[State.PENDING])
-    return approve(store, [r.id for r in pending], actor)
+    return approve(store, [r.id for r in pending], actor, roster=roster)
 
 
-def reject(store: Store, proposal_id: int, actor: str, reason: str = "") -> ProposalRecord:
-    record = _existing(store, proposal_id)
-    if record.state is not State.PENDING:
-        raise UsageError(_not_pending(record))
+def reject(
+    store: Store, proposal_id: int, actor: str, reason: str = "", *, roster: Roster
+) -> ProposalRecord:
+    _decidable(store, proposal_id, roster)
     return store.transition(proposal_id, State.REJECTED, actor, reason)
 
 
-def choose_alternative(store: Store, proposal_id: int, number: int, actor: str) -> ProposalRecord:
+def choose_alternative(
+    store: Store, proposal_id: int, number: int, actor: str, *, roster: Roster
+) -> ProposalRecord:
     """Approve a pending proposal at one of the other times the planner found for it
     (`number` counts from 1, as the manager sees them): the slot is replaced and the
     proposal approved in one step, and the audit log says which slot was given up."""
-    record = _existing(store, proposal_id)
-    if record.state is not State.PENDING:
-        raise UsageError(_not_pending(record))
+    record = _decidable(store, proposal_id, roster)
     if not 1 <= number <= len(record.alternatives):
         raise UsageError(
             f"proposal {proposal_id} has {len(record.alternatives)} alternative(s), "
@@ -157,6 +158,25 @@ def _existing(store: Store, proposal_id: int) -> ProposalRecord:
     record = store.proposal(proposal_id)
     if record is None:
         raise UsageError(f"there is no proposal {proposal_id} (see: checkin-sync proposals)")
+    return record
+
+
+def _decidable(store: Store, proposal_id: int, roster: Roster) -> ProposalRecord:
+    """The proposal, if it waits for a decision about a pair people.toml still has."""
+    record = _existing(store, proposal_id)
+    if record.state is not State.PENDING:
+        raise UsageError(_not_pending(record))
+    employee = roster.employees.get(record.employee)
+    if employee is not None:
+        in_roster = employee.manager == record.manager
+    else:
+        # listed, but not plannable tonight (e.g. an invalid detail in the entry)
+        in_roster = record.employee in roster.skipped
+    if not in_roster or record.manager not in roster.managers:
+        raise UsageError(
+            f"proposal {record.id} is for {record.employee} with {record.manager}, who are no "
+            "longer manager and report in people.toml: nothing was decided"
+        )
     return record
 
 

@@ -13,7 +13,9 @@ from sync import workflow
 from sync.errors import UsageError
 from sync.model import Occurrence
 from sync.render import occurrences_json
+from sync.roster import Roster
 from sync.store import State, Store
+from tests.roster_helpers import KARINS_TEAM, roster_of
 from tests.test_workflow import START, new
 
 
@@ -33,10 +35,14 @@ def _with_alternative(store: Store) -> int:
     return store.add_proposal(None, replace(base, alternatives=[alternative]), "nightly run")
 
 
+def _roster(tmp_path: Path) -> Roster:
+    return roster_of(tmp_path / "config", KARINS_TEAM)
+
+
 def test_the_chosen_slot_replaces_the_proposed_one_and_is_approved(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "state.sqlite")
     proposal_id = _with_alternative(store)
-    record = workflow.choose_alternative(store, proposal_id, 1, "karin")
+    record = workflow.choose_alternative(store, proposal_id, 1, "karin", roster=_roster(tmp_path))
     assert record.state is State.APPROVED
     assert (record.rrule, record.explanation) == ("FREQ=WEEKLY;BYDAY=WE", "Weekly on Wednesdays")
     assert record.first_start == START + timedelta(days=1)
@@ -52,9 +58,9 @@ def test_the_chosen_slot_replaces_the_proposed_one_and_is_approved(tmp_path: Pat
 def test_a_decided_proposal_keeps_its_slot(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "state.sqlite")
     proposal_id = _with_alternative(store)
-    workflow.reject(store, proposal_id, "karin", "no")
+    workflow.reject(store, proposal_id, "karin", "no", roster=_roster(tmp_path))
     with pytest.raises(UsageError, match="was rejected"):
-        workflow.choose_alternative(store, proposal_id, 1, "karin")
+        workflow.choose_alternative(store, proposal_id, 1, "karin", roster=_roster(tmp_path))
     record = store.proposal(proposal_id)
     assert record is not None
     assert (record.state, record.rrule) == (State.REJECTED, "FREQ=WEEKLY;BYDAY=TU")

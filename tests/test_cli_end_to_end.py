@@ -18,6 +18,7 @@ import pytest
 
 from sync import workflow
 from sync.lock import RunLock
+from sync.roster import load_roster
 from sync.store import Store
 from tests.conftest import ConfigDir, Result
 
@@ -364,7 +365,7 @@ def test_late_approval_books_only_the_dates_still_ahead(cli: CLI, org: ConfigDir
     lena = by_employee(proposals(cli, org))["lena@example.com"]
     # approved while a run held the lock: that run (here, the next) books it
     store = Store.open(org.data / "state.sqlite")
-    workflow.approve(store, [lena["id"]], "karin")
+    workflow.approve(store, [lena["id"]], "karin", roster=load_roster(org.root / "people.toml"))
     store.close()
     second_date = lena["occurrences"][1]["original_start"]
     run(cli, org, now=second_date[:10] + "T00:00:00+00:00")

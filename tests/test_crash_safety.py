@@ -26,6 +26,7 @@ from sync import workflow
 from sync.faults import CRASH_AT, CRASH_LOG
 from sync.model import OccurrenceStatus
 from sync.nightly import RunOptions, run_nightly
+from sync.roster import load_roster
 from sync.store import SeriesState, Store
 from tests.conftest import ConfigDir
 from tests.emulators import GoogleCalendarEmulator
@@ -100,11 +101,18 @@ def night_before(folder: Path) -> Iterator[Night]:
         run_nightly(config.root, RunOptions(now=NOW))
         store = Store.open(config.data / "state.sqlite")
         ids = {p.employee: p.id for p in store.proposals()}
-        workflow.approve(store, [ids[LENA]], "karin")
+        workflow.approve(
+            store, [ids[LENA]], "karin", roster=load_roster(config.root / "people.toml")
+        )
         store.close()
         run_nightly(config.root, RunOptions(now=NOW))
         store = Store.open(config.data / "state.sqlite")
-        workflow.approve(store, [ids[ERIK], ids[PRIYA]], "managers")
+        workflow.approve(
+            store,
+            [ids[ERIK], ids[PRIYA]],
+            "managers",
+            roster=load_roster(config.root / "people.toml"),
+        )
         (lena,) = [s for s in store.series() if s.proposal.employee == LENA]
         third = lena.occurrences[2]
         store.close()

@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 
 from sync import workflow
 from sync.nightly import RunOptions, run_nightly
+from sync.roster import load_roster
 from sync.store import State
 from sync.web import create_app
 from tests.conftest import ConfigDir, Result
@@ -144,7 +145,8 @@ def test_tonights_bookings_are_in_the_digest(mailing: tuple[Org, Inbox, int]) ->
     org, inbox, _ = mailing
     org.run()
     store = org.store()
-    workflow.approve(store, [org.proposal("lena@example.com").id], "karin (cli)")
+    lena = org.proposal("lena@example.com")
+    workflow.approve(store, [lena.id], "karin (cli)", roster=load_roster(org.root / "people.toml"))
     store.close()
     report = org.run(NIGHT + timedelta(hours=1))
     assert report.digests_sent == ["karin@example.com"], "Ade has nothing new"
@@ -160,7 +162,7 @@ def test_a_mail_failure_keeps_the_bookings_exits_1_and_is_retried(
     org.run()
     lena = org.proposal("lena@example.com")
     store = org.store()
-    workflow.approve(store, [lena.id], "karin (cli)")
+    workflow.approve(store, [lena.id], "karin (cli)", roster=load_roster(org.root / "people.toml"))
     store.close()
 
     _settings(org.config, _free_port())  # nobody listens there

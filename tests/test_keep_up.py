@@ -36,10 +36,11 @@ def booked(cli: CLI, config: ConfigDir) -> dict[str, Any]:
 
 def store_approve(config: ConfigDir, proposal_id: int) -> None:
     from sync import workflow
+    from sync.roster import load_roster
     from sync.store import Store
 
     store = Store.open(config.data / "state.sqlite")
-    workflow.approve(store, [proposal_id], "karin")
+    workflow.approve(store, [proposal_id], "karin", roster=load_roster(config.root / "people.toml"))
     store.close()
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sync import workflow
 from sync.model import Interval
 from sync.nightly import book_approved_now
+from sync.roster import load_roster
 from sync.web import create_app
 from tests.web_helpers import CLOCK, Org, SignIn, make_link_client, seen_text
 
@@ -21,7 +22,7 @@ def test_the_page_shows_each_reports_health_and_flags_a_pair_at_risk(
     lena = org.proposal("lena@example.com")
     store = org.store()
     try:
-        workflow.approve(store, [lena.id], "karin")
+        workflow.approve(store, [lena.id], "karin", roster=load_roster(org.root / "people.toml"))
     finally:
         store.close()
     book_approved_now(org.root, "karin", now=CLOCK)

@@ -10,7 +10,9 @@ import pytest
 from sync import workflow
 from sync.errors import StoreError, TransitionError, UsageError
 from sync.model import Occurrence
+from sync.roster import Roster
 from sync.store import NewProposal, SeriesState, State, Store
+from tests.roster_helpers import KARINS_TEAM, roster_of
 
 START = datetime(2027, 2, 2, 9, tzinfo=UTC)
 
@@ -48,9 +50,14 @@ def store(tmp_path: Path) -> Store:
     return Store.open(tmp_path / "state.sqlite")
 
 
-def test_pending_to_approved_to_booked_is_audited_with_actors(store: Store) -> None:
+@pytest.fixture
+def roster(tmp_path: Path) -> Roster:
+    return roster_of(tmp_path / "config", KARINS_TEAM)
+
+
+def test_pending_to_approved_to_booked_is_audited_with_actors(store: Store, roster: Roster) -> None:
     proposal_id = store.add_proposal(None, new(), "nightly run")
-    workflow.approve(store, [proposal_id], "karin (cli)")
+    workflow.approve(store, [proposal_id], "karin (cli)", roster=roster)
     record = store.proposal(proposal_id)
     assert record is not None and record.state is State.APPROVED
     series = store.book(record, START, record.occurrences, "nightly run")
@@ -99,18 +106,18 @@ def test_disallowed_transitions_are_refused_and_not_audited(
     assert len(store.audit_log()) == entries
 
 
-def test_approving_several_is_all_or_nothing(store: Store) -> None:
+def test_approving_several_is_all_or_nothing(store: Store, roster: Roster) -> None:
     first = store.add_proposal(None, new("lena@example.com"), "nightly run")
     second = store.add_proposal(None, new("erik@example.com"), "nightly run")
     store.transition(second, State.REJECTED, "karin")
     with pytest.raises(UsageError, match="was rejected"):
-        workflow.approve(store, [first, second], "karin")
+        workflow.approve(store, [first, second], "karin", roster=roster)
     assert store.proposal(first).state is State.PENDING  # type: ignore[union-attr]
 
 
-def test_reject_keeps_the_reason(store: Store) -> None:
+def test_reject_keeps_the_reason(store: Store, roster: Roster) -> None:
     proposal_id = store.add_proposal(None, new(), "nightly run")
-    workflow.reject(store, proposal_id, "karin", "Tuesdays are full")
+    workflow.reject(store, proposal_id, "karin", "Tuesdays are full", roster=roster)
     assert store.audit_log(str(proposal_id))[-1]["note"] == "Tuesdays are full"
 
 

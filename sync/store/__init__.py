@@ -10,7 +10,8 @@ by a newer checkin-sync is refused rather than damaged.
 - `records`: states, records, and their conversion to and from table rows
 - `database`: `Store` itself (opening, migrating, runs), made of
   - `base`: the connection, transactions and the audit log
-  - `proposals`, `series`, `outbox`, `invitations`, `requests`, `health`: the SQL of each concept
+  - `proposals`, `series`, `outbox`, `invitations`, `requests`, `health`,
+    `sessions`: the SQL of each concept
 """
 
 from sync.store.database import Store

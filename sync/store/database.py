@@ -24,12 +24,19 @@ from sync.store.requests import RequestsMixin
 from sync.store.restore import RestoreMixin
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
+from sync.store.sessions import SessionsMixin
 
 
 # SeriesMixin builds on ProposalsMixin and InvitationsMixin on OutboxMixin, so they come
 # first; the audit log and transactions come from StoreBase, under all of them
 class Store(
-    RestoreMixin, SeriesMixin, ProposalsMixin, InvitationsMixin, RequestsMixin, HealthMixin
+    RestoreMixin,
+    SeriesMixin,
+    ProposalsMixin,
+    InvitationsMixin,
+    RequestsMixin,
+    HealthMixin,
+    SessionsMixin,
 ):
     """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
     private in-memory copy for dry runs, so they can plan without writing anything."""

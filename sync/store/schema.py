@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -149,5 +149,19 @@ _MIGRATIONS: dict[int, str] = {
         version INTEGER NOT NULL,
         changed_at TEXT NOT NULL
     );
+    """,
+    # sessions of the approval app kept here, not only in the browser's cookie, so signing
+    # out, an absolute lifetime and leaving the roster end them for good; the key itself is
+    # not stored, only its hash
+    6: """
+    CREATE TABLE web_sessions (
+        key_hash TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at TEXT,
+        ended_why TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX web_sessions_by_email ON web_sessions (email);
     """,
 }

@@ -3,6 +3,10 @@
 Opening a link shows a "Sign in" button instead of signing in at once: mail scanners and
 link previews fetch links before the person does, and would otherwise use up a link that
 works only once. The POST behind the button is what uses the link.
+
+A session is a record in the store; the cookie carries only its random key. So signing out
+ends it for every copy of the cookie, it lasts `session_hours` from signing in however often
+it is used, and each request checks that its manager is still in people.toml.
 """
 
 from __future__ import annotations
@@ -10,16 +14,17 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import Gone
 from werkzeug.wrappers.response import Response
 
 from sync.errors import SignInError
 from sync.signin import LinkClaim, read_link
-from sync.web.context import request_store, web_context
+from sync.web.context import request_roster, request_store, web_context
 
 bp = Blueprint("auth", __name__)
 P = ParamSpec("P")
@@ -53,8 +58,27 @@ def check_csrf() -> None:
 
 
 def signed_in_email() -> str | None:
-    email = session.get("email")
-    return email if isinstance(email, str) else None
+    """The manager this request is signed in as, if their session is live and they are a
+    manager in people.toml; a session of someone who is not any more is ended."""
+    if "viewer" not in g:
+        g.viewer = None  # also while the check below fails (the error page asks again)
+        g.viewer = _live_viewer()
+    viewer: str | None = g.viewer
+    return viewer
+
+
+def _live_viewer() -> str | None:
+    key = session.get("key")
+    if not isinstance(key, str):
+        return None
+    store = request_store()
+    email = store.session_email(key, web_context().clock())
+    if email is None:
+        return None
+    if email not in request_roster().managers:
+        store.end_session(key, LEFT_ROSTER)
+        return None
+    return email
 
 
 def manager_required(view: Callable[P, R]) -> Callable[P, R | Response]:
@@ -72,12 +96,21 @@ def manager_required(view: Callable[P, R]) -> Callable[P, R | Response]:
 
 
 def _claim(token: str) -> LinkClaim:
+    """A genuine, unexpired link for someone who is a manager in people.toml now."""
     context = web_context()
     try:
         claim = read_link(context.secret, token, context.clock())
     except SignInError as error:
         raise LinkRefused(str(error)) from None
+    if claim.email not in request_roster().managers:
+        raise LinkRefused(_NOT_A_MANAGER)
     return claim
+
+
+def _end_session(why: str) -> None:
+    key = session.get("key")
+    if isinstance(key, str):
+        request_store().end_session(key, why)
 
 
 @bp.get("/sign-in/<token>")
@@ -93,18 +126,27 @@ def confirm(token: str) -> str | Response:
 @bp.post("/sign-in")
 def sign_in() -> Response:
     claim = _claim(request.form.get("token", ""))
-    if not request_store().use_sign_in_link(claim.link_id, claim.email):
+    store = request_store()
+    if not store.use_sign_in_link(claim.link_id, claim.email):
         raise LinkRefused(_USED)
+    context = web_context()
+    now = context.clock()
+    key = secrets.token_urlsafe(32)
+    store.start_session(
+        key, claim.email, now, now + timedelta(hours=context.settings.web.session_hours)
+    )
     # a new session on every sign-in, so nothing from before it carries over
+    _end_session("signed in again")
     session.clear()
     session.permanent = True
-    session["email"] = claim.email
+    session["key"] = key
     session["csrf"] = secrets.token_urlsafe(32)
     return redirect(url_for("manager.home"), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> str:
+    _end_session("signed out")
     session.clear()
     return render_template(
         "message.html",
@@ -113,6 +155,11 @@ def sign_out() -> str:
     )
 
 
+LEFT_ROSTER = "no longer a manager in people.toml"
+_NOT_A_MANAGER = (
+    "This sign-in link is for someone who is not a manager in checkin-sync's list of people "
+    "any more. If that is a mistake, ask your operator."
+)
 _USED = (
     "This sign-in link was already used; each link works once. The next digest email brings "
     "a new one, or ask your operator for one (checkin-sync login-link EMAIL)."

@@ -1,5 +1,6 @@
-"""What every request needs: the config folder, settings, a clock, and the state database
-(opened once per request and closed after it, so each request sees the latest state)."""
+"""What every request needs: the config folder, settings, a clock, the state database and
+the roster (each read once per request, so each request sees the latest state: a manager
+taken out of people.toml has no access from the next request on)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from flask import current_app, g
 
 from sync.paths import Paths
+from sync.roster import Roster, load_roster
 from sync.settings import Settings
 from sync.store import Store
 
@@ -40,6 +42,14 @@ def request_store() -> Store:
         g.store = Store.open(web_context().paths.database)
     store: Store = g.store
     return store
+
+
+def request_roster() -> Roster:
+    """people.toml as it is now; ConfigError when it cannot be read at all."""
+    if "roster" not in g:
+        g.roster = load_roster(web_context().config_dir / "people.toml")
+    roster: Roster = g.roster
+    return roster
 
 
 def close_request_store(_error: BaseException | None = None) -> None:

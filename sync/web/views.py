@@ -12,15 +12,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers.response import Response
 
 from sync import workflow
-from sync.errors import ConfigError, LockHeld, SyncError, UsageError
+from sync.errors import LockHeld, SyncError, UsageError
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.health import PairHealth, team_health
 from sync.nightly import book_approved_now
-from sync.roster import load_roster
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.timefmt import moment, zone_label
 from sync.web.auth import manager_required, signed_in_email
-from sync.web.context import request_store, web_context
+from sync.web.context import request_roster, request_store, web_context
 from sync.web.present import Presenter, timezones
 
 log = logging.getLogger(__name__)
@@ -85,19 +84,19 @@ def home() -> str:
 
 
 def _team_health(store: Store, viewer: str, now: datetime) -> list[PairHealth]:
-    """How the viewer's check-ins are going; nothing while people.toml cannot be read."""
-    try:
-        roster = load_roster(web_context().config_dir / "people.toml")
-    except ConfigError:
-        return []
-    return team_health(store.series(), store.declines(), roster, now, viewer)
+    """How the viewer's check-ins are going."""
+    return team_health(store.series(), store.declines(), request_roster(), now, viewer)
 
 
 @bp.post("/proposals/<int:proposal_id>/approve")
 @manager_required
 def approve(proposal_id: int) -> Response:
     record = _own(proposal_id)
-    return _decide(record, lambda store: workflow.approve(store, [record.id], _actor()), "Approved")
+    return _decide(
+        record,
+        lambda store: workflow.approve(store, [record.id], _actor(), roster=request_roster()),
+        "Approved",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")
@@ -109,7 +108,7 @@ def reject(proposal_id: int) -> Response:
         abort(400, f"The reason is longer than {REASON_MAX} characters; please shorten it.")
     return _decide(
         record,
-        lambda store: workflow.reject(store, record.id, _actor(), reason),
+        lambda store: workflow.reject(store, record.id, _actor(), reason, roster=request_roster()),
         "Rejected",
         books=False,
     )
@@ -124,7 +123,9 @@ def choose(proposal_id: int) -> Response:
         abort(400, "Choose one of the alternative times shown.")
     return _decide(
         record,
-        lambda store: workflow.choose_alternative(store, record.id, int(number), _actor()),
+        lambda store: workflow.choose_alternative(
+            store, record.id, int(number), _actor(), roster=request_roster()
+        ),
         f"Approved alternative {number} for",
     )
 
