@@ -1,19 +1,30 @@
 """Logs on stderr for operators: one event per line, as key=value (logfmt) or JSON lines.
 
 Messages carry names of steps, counts and email addresses, never event titles of anyone's
-meetings, descriptions or credentials: the code logs only what it has decided to log.
+meetings, descriptions or credentials: the code logs only what it has decided to log. What
+libraries log (Flask's "Exception on /sign-in/<token>") passes through `redact_tokens`, and
+an exception's type and message come with every line that has one, its traceback at error
+level: that is what an operator needs to find the fault.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 FIELDS = "fields"
 FORMATS = ("text", "json")
+# the secret part of sign-in links and feed addresses, wherever a path or URL is logged
+_TOKENS = re.compile(r"(/sign-in/|/feeds/)[^\s?\"'<>]+")
+
+
+def redact_tokens(text: str) -> str:
+    """`text` with the tokens of sign-in links and feed addresses cut out."""
+    return _TOKENS.sub(r"\1…", text)
 
 
 def event(logger: logging.Logger, message: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -26,21 +37,36 @@ class _Logfmt(logging.Formatter):
         parts = [
             f"time={_time(record)}",
             f"level={record.levelname.lower()}",
-            f"event={_quote(record.getMessage())}",
+            f"event={_quote(redact_tokens(record.getMessage()))}",
         ]
-        for key, value in getattr(record, FIELDS, {}).items():
+        fields = {**getattr(record, FIELDS, {}), **self.error_fields(record)}
+        for key, value in fields.items():
             parts.append(f"{key}={_quote(str(value))}")
         return " ".join(parts)
 
+    def error_fields(self, record: logging.LogRecord) -> dict[str, str]:
+        """The exception's type and message, and at error level its traceback."""
+        if not record.exc_info or record.exc_info[1] is None:
+            return {}
+        kind, error, _ = record.exc_info
+        fields = {
+            "error_type": getattr(kind, "__qualname__", str(kind)),
+            "error": redact_tokens(str(error)),
+        }
+        if record.levelno >= logging.ERROR:
+            fields["traceback"] = redact_tokens(self.formatException(record.exc_info))
+        return fields
 
-class _Json(logging.Formatter):
+
+class _Json(_Logfmt):
     def format(self, record: logging.LogRecord) -> str:
         data = {
             "time": _time(record),
             "level": record.levelname.lower(),
-            "event": record.getMessage(),
+            "event": redact_tokens(record.getMessage()),
             "logger": record.name,
             **getattr(record, FIELDS, {}),
+            **self.error_fields(record),
         }
         return json.dumps(data, default=str, ensure_ascii=False)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import re
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,13 +15,13 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.errors import UsageError
+from sync.logs import redact_tokens
 from sync.roster import load_roster
 from sync.signin import make_link
 from sync.web.app import create_app
 from sync.web.context import web_context
 
 log = logging.getLogger(__name__)
-_TOKENS = re.compile(r"(/sign-in/|/feeds/)[^ ?]+")
 
 
 def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
@@ -57,8 +56,12 @@ class QuietTokens(WSGIRequestHandler):
     by more people than the person the address was meant for."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = _TOKENS.sub(r"\1…", self.path)
+        path = redact_tokens(self.path)
         self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+
+    def log(self, type: str, message: str, *args: object) -> None:
+        # werkzeug's error lines ("Error on request", bad request lines) quote the path too
+        super().log(type, "%s", redact_tokens(message % args if args else message))
 
 
 def _check_free(host: str, port: int) -> None:
