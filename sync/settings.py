@@ -232,6 +232,18 @@ class InvitationSettings(BaseModel):
     )
 
 
+class IcsSettings(BaseModel):
+    """[ics]: calendar feeds named in people.toml (calendar = "ics:https://…")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts on this machine or a private network that feeds may come from "
+        "(as written in the address); feeds elsewhere must be on public addresses",
+    )
+
+
 class CalDavSettings(BaseModel):
     """[caldav]: how to sign in to CalDAV servers (calendar = "caldav:https://…")."""
 
@@ -321,6 +333,7 @@ class Settings(BaseSettings):
     feeds: FeedSettings = Field(default_factory=FeedSettings)
     invitations: InvitationSettings = Field(default_factory=InvitationSettings)
     caldav: CalDavSettings = Field(default_factory=CalDavSettings)
+    ics: IcsSettings = Field(default_factory=IcsSettings)
 
     @classmethod
     def settings_customise_sources(

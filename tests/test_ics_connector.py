@@ -582,6 +582,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+LOCAL = ("127.0.0.1",)
+"""The test servers run on this machine: their feeds are allowed as [ics] allow_hosts would."""
+
+
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -602,7 +606,7 @@ def test_http_source_is_fetched_once_for_everyone_who_shares_it(server: FakeServ
     url = server.url("/team.ics")
     people = [ref(KARIN, f"ics:{url}"), ref(OLLE, f"ics:{url}")]
 
-    reading = IcsConnector(Path("config")).read_busy(people, MARCH)
+    reading = IcsConnector(Path("config"), allow_hosts=LOCAL).read_busy(people, MARCH)
 
     assert reading.errors == {}
     assert server.hits == [("/team.ics", "checkin-sync")]
@@ -616,7 +620,9 @@ def test_http_source_is_fetched_once_for_everyone_who_shares_it(server: FakeServ
 
 def test_http_error_status(server: FakeServer) -> None:
     url = server.url("/private-abc/basic.ics")
-    reading = IcsConnector(Path("config")).read_busy([ref(KARIN, f"ics:{url}")], MARCH)
+    reading = IcsConnector(Path("config"), allow_hosts=LOCAL).read_busy(
+        [ref(KARIN, f"ics:{url}")], MARCH
+    )
     # the secret token in the path stays out of the message
     assert reading.errors == {KARIN: f"{server.url('/…/basic.ics')}: HTTP 404"}
     assert "private-abc" not in reading.errors[KARIN]
@@ -627,7 +633,9 @@ def test_http_error_status(server: FakeServer) -> None:
 def test_http_page_that_is_not_a_calendar(server: FakeServer) -> None:
     server.routes["/login.ics"] = Route(200, b"<!DOCTYPE html>\n<html><body>Sign in</body></html>")
     url = server.url("/login.ics")
-    reading = IcsConnector(Path("config")).read_busy([ref(KARIN, f"ics:{url}")], MARCH)
+    reading = IcsConnector(Path("config"), allow_hosts=LOCAL).read_busy(
+        [ref(KARIN, f"ics:{url}")], MARCH
+    )
     assert reading.errors == {
         KARIN: f"{url}: not a valid iCalendar file (got an HTML or XML page instead of a calendar)"
     }
@@ -645,7 +653,9 @@ def test_slow_server_times_out(server: FakeServer, stall: str) -> None:
     )
     url = server.url("/slow.ics")
     people = [ref(KARIN, f"ics:{url}"), ref(OLLE, f"ics:{url}")]
-    reading = IcsConnector(Path("config"), timeout_seconds=0.2).read_busy(people, MARCH)
+    reading = IcsConnector(Path("config"), timeout_seconds=0.2, allow_hosts=LOCAL).read_busy(
+        people, MARCH
+    )
     message = f"{url}: timed out after 0.2 s"
     assert reading.errors == {KARIN: message, OLLE: message}
     assert reading.busy == {}
@@ -658,6 +668,8 @@ def test_nothing_listening(config_dir: Path) -> None:
     url = f"http://127.0.0.1:{port}/k.ics"
     shutil.copy(DATA / "dst.ics", config_dir / "olle.ics")
     people = [ref(KARIN, f"ics:{url}"), ref(OLLE, "ics:olle.ics")]
-    reading = IcsConnector(config_dir, timeout_seconds=2).read_busy(people, MARCH)
+    reading = IcsConnector(config_dir, timeout_seconds=2, allow_hosts=LOCAL).read_busy(
+        people, MARCH
+    )
     assert reading.errors == {KARIN: f"{url}: cannot connect (Connection refused)"}
     assert reading.busy[OLLE][0] == block("2025-03-24T08:00", "2025-03-24T08:30")

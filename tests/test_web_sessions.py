@@ -47,9 +47,7 @@ def _copy(client: FlaskClient, app: Flask) -> FlaskClient:
     return thief
 
 
-def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(
-    app: Flask, org: Org
-) -> None:
+def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(app: Flask, org: Org) -> None:
     client = _signed_in(app, org)
     page = client.get("/").text
     thief = _copy(client, app)

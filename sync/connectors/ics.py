@@ -12,12 +12,13 @@ import os
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities
+from sync.connectors.feed_opener import AddressRefused, feed_opener
 from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars, person_busy
 from sync.connectors.ics_cache import IcsBusyCache, PersonBusy, digest, person_key
 from sync.errors import CalendarError
@@ -84,10 +85,14 @@ class IcsConnector:
         config_dir: Path,
         timeout_seconds: float = 20.0,
         cache: IcsBusyCache | None = None,
+        allow_hosts: Collection[str] = (),
     ) -> None:
+        """`allow_hosts`: hosts on this machine or a private network feeds may come from
+        ([ics] allow_hosts); any other feed must be on a public address."""
         self._config_dir = config_dir
         self._timeout = timeout_seconds
         self._cache = cache
+        self._opener = feed_opener(allow_hosts)
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
@@ -172,12 +177,16 @@ class IcsConnector:
         deadline = time.monotonic() + self._timeout
         timed_out = IcsError(f"{label}: timed out after {self._timeout:g} s")
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=self._timeout) as response:
                 return _read_body(response, deadline, label, timed_out)
+        except AddressRefused as exc:
+            raise _refused(label, exc) from None
         except urllib.error.HTTPError as exc:
             exc.close()
             raise IcsError(f"{label}: HTTP {exc.code}") from None
         except urllib.error.URLError as exc:
+            if isinstance(exc.reason, AddressRefused):
+                raise _refused(label, exc.reason) from None
             if isinstance(exc.reason, TimeoutError):
                 raise timed_out from None
             raise IcsError(f"{label}: cannot connect ({_describe(exc.reason)})") from None
@@ -185,6 +194,15 @@ class IcsConnector:
             raise timed_out from None
         except (OSError, http.client.HTTPException) as exc:
             raise IcsError(f"{label}: the download broke off ({_describe(exc)})") from None
+
+
+def _refused(label: str, refused: AddressRefused) -> IcsError:
+    # the same words whatever is (or is not) listening there: nothing was sent to it, and
+    # no status or timing of it reaches a report or a digest
+    return IcsError(
+        f"{label}: not fetched: {refused.host} is on this machine or a private network; "
+        "if it is your calendar server, list it in [ics] allow_hosts"
+    )
 
 
 def _read_file(path: Path, label: str) -> bytes:

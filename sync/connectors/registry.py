@@ -37,7 +37,9 @@ def connectors_for(
     `ics_cache`: where .ics busy time is kept between runs (none: every read parses)."""
     cache = IcsBusyCache(ics_cache) if ics_cache is not None else None
     readers: dict[str, Connector] = {
-        "ics": IcsConnector(config_dir, settings.ics_timeout_seconds, cache),
+        "ics": IcsConnector(
+            config_dir, settings.ics_timeout_seconds, cache, allow_hosts=settings.ics.allow_hosts
+        ),
         "none": NoCalendar(),
     }
     writers: dict[str, CalendarWriter] = {}
