@@ -44,6 +44,8 @@ class LinkClaim:
     email: str
     link_id: str
     expires: datetime
+    issued: datetime | None = None
+    """When the link was made; None for links made before links said so."""
 
 
 def require_secret(web: WebSettings) -> str:
@@ -57,7 +59,10 @@ def make_link(web: WebSettings, email: str, now: datetime, secret: str | None = 
     key = secret or require_secret(web)
     link_id = secrets.token_urlsafe(16)
     expires = (now + timedelta(hours=web.link_hours)).astimezone(UTC).replace(microsecond=0)
-    token = _serializer(key).dumps({"e": email, "j": link_id, "x": int(expires.timestamp())})
+    issued = int(now.timestamp())
+    token = _serializer(key).dumps(
+        {"e": email, "j": link_id, "x": int(expires.timestamp()), "i": issued}
+    )
     return SignInLink(f"{web.public_url}{SIGN_IN_PATH}{token}", token, email, link_id, expires)
 
 
@@ -70,6 +75,7 @@ def read_link(secret: str, token: str, now: datetime) -> LinkClaim:
             email=str(payload["e"]),
             link_id=str(payload["j"]),
             expires=datetime.fromtimestamp(int(payload["x"]), UTC),
+            issued=datetime.fromtimestamp(int(payload["i"]), UTC) if "i" in payload else None,
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         raise SignInError(

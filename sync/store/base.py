@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sync.store.records import now_text
+from sync.store.revocation_file import RevocationFile
 
 
 class StoreBase:
@@ -20,6 +21,8 @@ class StoreBase:
     db: sqlite3.Connection
     label: str
     """Where the database lives, for error messages."""
+    revocations: RevocationFile
+    """Revocations a lost database must not undo, in a file beside it."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

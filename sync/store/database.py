@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 from contextlib import closing
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from sync.store.proposals import ProposalsMixin
 from sync.store.records import now_text
 from sync.store.requests import RequestsMixin
 from sync.store.restore import RestoreMixin
+from sync.store.revocation_file import NAME as REVOCATIONS
+from sync.store.revocation_file import RevocationFile
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 from sync.store.sessions import SessionsMixin
@@ -45,10 +47,12 @@ class Store(
         self.db = connection
         self.db.row_factory = sqlite3.Row
         self.label = label
+        self.revocations = RevocationFile(Path(label).parent / REVOCATIONS)
         self._migrate()
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        existed = path.exists()
         try:
             make_private_dir(path.parent)
             # made before SQLite makes it, so it is never readable by others, not even briefly;
@@ -70,7 +74,10 @@ class Store(
         except sqlite3.Error as error:
             raise store_failure(error, path) from None
         faults.watch(connection)
-        return cls(connection, str(path))
+        store = cls(connection, str(path))
+        if not existed:
+            store.revocations.database_created(datetime.now(UTC))
+        return store
 
     @classmethod
     def scratch(cls, path: Path, *, quiescent: bool = False) -> Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 
 from sync.store.base import StoreBase
 from sync.store.records import DIGEST, OutboxMessage, message_from_row, now_text
@@ -31,22 +32,32 @@ class OutboxMixin(StoreBase):
     # ------------------------------------------------------------------ feed addresses
 
     def feed_version(self, email: str) -> int:
-        """Which of `email`'s feed addresses works: 0 until one was revoked."""
+        """Which of `email`'s feed addresses works: 0 until one was revoked. The file beside
+        the database counts too, so a lost database does not bring back a revoked one."""
         row = self.db.execute(
             "SELECT version FROM feed_keys WHERE email = ?", (email.lower(),)
         ).fetchone()
-        return 0 if row is None else int(row["version"])
+        kept = 0 if row is None else int(row["version"])
+        return max(kept, self.revocations.feed_version(email))
 
     def new_feed_version(self, email: str) -> int:
         """Revoke `email`'s feed address; returns the version of the new one."""
         with self.transaction():
+            version = self.feed_version(email) + 1
+            # the file first: once it is written, the old address is revoked for good
+            self.revocations.set_feed_version(email, version)
             self.db.execute(
-                "INSERT INTO feed_keys (email, version, changed_at) VALUES (?, 1, ?) "
-                "ON CONFLICT (email) DO UPDATE SET version = version + 1, "
+                "INSERT INTO feed_keys (email, version, changed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (email) DO UPDATE SET version = excluded.version, "
                 "changed_at = excluded.changed_at",
-                (email.lower(), now_text()),
+                (email.lower(), version, now_text()),
             )
-            return self.feed_version(email)
+            return version
+
+    def sign_in_links_void_before(self) -> datetime | None:
+        """Links issued before this are void: the database that knew which had been used
+        was lost (see RevocationFile)."""
+        return self.revocations.links_void_before()
 
     # ------------------------------------------------------------------ outbox
 

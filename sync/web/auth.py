@@ -104,6 +104,10 @@ def _claim(token: str) -> LinkClaim:
         raise LinkRefused(str(error)) from None
     if claim.email not in request_roster().managers:
         raise LinkRefused(_NOT_A_MANAGER)
+    void_before = request_store().sign_in_links_void_before()
+    if void_before is not None and (claim.issued is None or claim.issued < void_before):
+        # the database that knew whether this link was used is gone: it may have been
+        raise LinkRefused(_USED)
     return claim
 
 
