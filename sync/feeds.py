@@ -47,6 +47,8 @@ _ID_BYTES, _CHECK_BYTES = 10, 10
 """80 bits each, 16 + 16 base32 characters without padding: neither someone's id nor, with
 a revoked address in hand (which has the id), their current address can be guessed."""
 _ID_CHARS = _ID_BYTES * 8 // 5
+_TOKEN_CHARS = _ID_CHARS + _CHECK_BYTES * 8 // 5
+_BASE32_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 LEFT_OUT = (SeriesState.BOOKING, SeriesState.CANCELLED)
 """Not yet in any calendar, or cancelled: a subscribed calendar drops what the feed no
 longer lists, which is how a cancelled series disappears from it."""
@@ -98,6 +100,14 @@ def feed_owner(
     if email is None or not hmac.compare_digest(make_token(secret, email, version(email)), token):
         return None
     return email
+
+
+def well_formed(secret: str, token: str) -> bool:
+    """Whether `token` can be a feed address of this service at all, found without looking
+    anyone up: a made-up address is answered before the database is even opened."""
+    if "." in token:
+        return _read_signed_token(secret, token) is not None
+    return len(token) == _TOKEN_CHARS and set(token) <= _BASE32_CHARS
 
 
 @functools.lru_cache(maxsize=2)

@@ -128,6 +128,27 @@ class OutlookSettings(BaseModel):
         return value
 
 
+SECRET_MIN_LENGTH = 16
+SECRET_MIN_DISTINCT = 8
+
+
+def strong_secret(value: SecretStr | None) -> SecretStr | None:
+    """A signing secret that cannot be guessed offline from one link or feed address (and
+    then used to forge any): long enough, and not spaces or one character repeated."""
+    if value is None:
+        return None
+    text = value.get_secret_value()
+    if len(text) < SECRET_MIN_LENGTH:
+        raise ValueError(f"must be at least {SECRET_MIN_LENGTH} characters")
+    if len("".join(text.split())) < SECRET_MIN_LENGTH or len(set(text)) < SECRET_MIN_DISTINCT:
+        raise ValueError(
+            "is too easy to guess: use at least 16 characters that are not spaces, with "
+            "at least 8 different ones (e.g. the output of: python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return value
+
+
 class WebSettings(BaseModel):
     """[web]: the approval app and the sign-in links that lead into it."""
 
@@ -153,10 +174,7 @@ class WebSettings(BaseModel):
     @field_validator("secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        # a short secret can be guessed offline from any one link, and then links forged
-        if value is not None and len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters")
-        return value
+        return strong_secret(value)
 
 
 class SmtpSettings(BaseModel):
@@ -213,9 +231,7 @@ class FeedSettings(BaseModel):
     @field_validator("secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters")
-        return value
+        return strong_secret(value)
 
 
 class InvitationSettings(BaseModel):

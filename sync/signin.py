@@ -77,7 +77,9 @@ def read_link(secret: str, token: str, now: datetime) -> LinkClaim:
             expires=datetime.fromtimestamp(int(payload["x"]), UTC),
             issued=datetime.fromtimestamp(int(payload["i"]), UTC) if "i" in payload else None,
         )
-    except (BadSignature, KeyError, TypeError, ValueError):
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
+        # OverflowError/OSError: a genuine signature over a time no calendar has (a link
+        # made with a far too long lifetime, or a forged one if the secret leaked)
         raise SignInError(
             "This sign-in link is not valid: it may have been cut short or changed. Copy the "
             "whole link from the email, or ask for a new one."

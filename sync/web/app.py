@@ -65,6 +65,7 @@ def create_app(
         secret=secret,
         clock=clock or (lambda: datetime.now(UTC)),
     )
+    app.url_map.converters["id"] = views.ProposalId
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(feeds.bp)
@@ -97,9 +98,13 @@ def create_app(
 
     @app.errorhandler(SyncError)
     def _sync_error(error: SyncError) -> tuple[str, int]:
-        # e.g. the state database cannot be opened: the operator has to act, not the manager
+        # e.g. the state database cannot be opened: the operator has to act, not the manager,
+        # and the details (paths, settings) are for the server log, not for whoever asked
         log.error("request failed: %s", error)
-        message = f"checkin-sync cannot serve this page right now: {error}"
+        message = (
+            "checkin-sync cannot serve this page right now. The operator can see why in "
+            "the server log; please try again later."
+        )
         return render_template(
             "message.html", title="Temporarily unavailable", message=message
         ), 503

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from sync.feeds import feed_for, feed_owner, feed_secret, people_with_feeds
+from sync.feeds import feed_for, feed_owner, feed_secret, people_with_feeds, well_formed
 from sync.web.context import request_store, web_context
 
 bp = Blueprint("feeds", __name__)
@@ -19,12 +19,13 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/feeds/<token>.ics")
 def feed(token: str) -> BaseResponse:
     context = web_context()
+    secret = feed_secret(context.settings, context.secret)
+    if not well_formed(secret, token):
+        abort(404)  # before the database is even opened: a made-up address costs nothing
     store = request_store()
     series = store.series()
     people = people_with_feeds(context.config_dir, series)
-    email = feed_owner(
-        feed_secret(context.settings, context.secret), token, people, store.feed_version
-    )
+    email = feed_owner(secret, token, people, store.feed_version)
     if email is None:
         abort(404)
     refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)

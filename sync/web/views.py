@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
 from sync import workflow
@@ -26,6 +27,19 @@ log = logging.getLogger(__name__)
 bp = Blueprint("manager", __name__)
 HISTORY_ENTRIES = 40
 REASON_MAX = 500
+
+
+class ProposalId(BaseConverter):
+    """A proposal number in a path: ASCII digits only (werkzeug's int takes any Unicode
+    digit), and short enough for the database to look up."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: object) -> str:
+        return str(value)
 
 
 def _viewer() -> str:
@@ -88,7 +102,7 @@ def _team_health(store: Store, viewer: str, now: datetime) -> list[PairHealth]:
     return team_health(store.series(), store.declines(), request_roster(), now, viewer)
 
 
-@bp.post("/proposals/<int:proposal_id>/approve")
+@bp.post("/proposals/<id:proposal_id>/approve")
 @manager_required
 def approve(proposal_id: int) -> Response:
     record = _own(proposal_id)
@@ -99,7 +113,7 @@ def approve(proposal_id: int) -> Response:
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/reject")
+@bp.post("/proposals/<id:proposal_id>/reject")
 @manager_required
 def reject(proposal_id: int) -> Response:
     record = _own(proposal_id)
@@ -114,12 +128,15 @@ def reject(proposal_id: int) -> Response:
     )
 
 
-@bp.post("/proposals/<int:proposal_id>/choose")
+@bp.post("/proposals/<id:proposal_id>/choose")
 @manager_required
 def choose(proposal_id: int) -> Response:
     record = _own(proposal_id)
     number = request.form.get("alternative", "")
-    if not number.isdigit() or not 1 <= int(number) <= len(record.alternatives):
+    # ASCII digits only: "²" or "٣" are digits to Python, and must not pick a time
+    if not (number.isascii() and number.isdigit() and len(number) <= 3) or not (
+        1 <= int(number) <= len(record.alternatives)
+    ):
         abort(400, "Choose one of the alternative times shown.")
     return _decide(
         record,
@@ -169,7 +186,13 @@ def _book(proposal_id: int) -> tuple[str, str]:
     try:
         report = book_approved_now(context.config_dir, _actor(), now=context.clock())
     except LockHeld:
-        return "info", "A nightly run is in progress right now; it books this check-in."
+        # a nightly run, or another manager's approval booking at this moment: which one,
+        # and whether it still picks this one up, is not known here
+        return (
+            "info",
+            "It stays approved: checkin-sync is booking something else at this moment, and "
+            "the next run books it.",
+        )
     except Exception as error:
         # whatever went wrong, the decision stands and the nightly run finishes the job
         log.exception("booking after approval of proposal %s failed", proposal_id)
