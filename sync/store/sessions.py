@@ -40,15 +40,6 @@ class SessionsMixin(StoreBase):
             (now_text(), why, _hash(key)),
         )
 
-    def end_sessions_of(self, email: str, why: str) -> int:
-        """End every live session of `email`; how many there were."""
-        cursor = self.db.execute(
-            "UPDATE web_sessions SET ended_at = ?, ended_why = ? "
-            "WHERE email = ? AND ended_at IS NULL",
-            (now_text(), why, email),
-        )
-        return cursor.rowcount
-
 
 def _text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")

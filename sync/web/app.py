@@ -17,6 +17,7 @@ from sync.settings import load_settings
 from sync.signin import require_secret
 from sync.web import auth, feeds, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
+from sync.web.roster_cache import RosterCache
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def create_app(
         settings=settings,
         secret=secret,
         clock=clock or (lambda: datetime.now(UTC)),
+        rosters=RosterCache(config_dir / "people.toml"),
     )
     app.url_map.converters["id"] = views.ProposalId
     app.register_blueprint(auth.bp)

@@ -12,9 +12,10 @@ from pathlib import Path
 from flask import current_app, g
 
 from sync.paths import Paths
-from sync.roster import Roster, load_roster
+from sync.roster import Roster
 from sync.settings import Settings
 from sync.store import Store
+from sync.web.roster_cache import RosterCache
 
 EXTENSION = "checkin_sync"
 
@@ -26,6 +27,7 @@ class WebContext:
     secret: str
     clock: Callable[[], datetime]
     """Real time for links and "next check-in"; tests pass a fixed one."""
+    rosters: RosterCache
 
     @property
     def paths(self) -> Paths:
@@ -47,7 +49,7 @@ def request_store() -> Store:
 def request_roster() -> Roster:
     """people.toml as it is now; ConfigError when it cannot be read at all."""
     if "roster" not in g:
-        g.roster = load_roster(web_context().config_dir / "people.toml")
+        g.roster = web_context().rosters.current()
     roster: Roster = g.roster
     return roster
 
