@@ -3,7 +3,6 @@ naming another host is refused for that entry alone, and that host never sees th
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,26 +12,13 @@ from sync.connectors.caldav.account import HostNotAllowed, NoPassword, account_f
 from sync.settings import CalDavSettings
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
 from tests.conftest import ConfigDir, Result
+from tests.listener import serving
+from tests.test_caldav_end_to_end import PEOPLE
 from tests.test_cli_end_to_end import by_employee, proposals, run
 
 CLI = Callable[..., Result]
 
-PEOPLE = """
-[defaults]
-timezone = "Europe/Stockholm"
-holidays = ""
-
-[[managers]]
-email = "karin@example.com"
-name = "Karin Lind"
-calendar = "caldav:{karin}"
-
-[[employees]]
-email = "lena@example.com"
-name = "Lena Berg"
-manager = "karin@example.com"
-calendar = "ics:lena.ics"
-
+MALLORY = """
 [[employees]]
 email = "mallory@example.com"
 name = "Mallory Mole"
@@ -77,17 +63,15 @@ class Recorder:
 @pytest.fixture
 def recorder() -> Iterator[Recorder]:
     listener = Recorder()
-    thread = threading.Thread(target=listener.server.serve_forever, daemon=True)
-    thread.start()
-    yield listener
-    listener.server.shutdown()
-    listener.server.server_close()
+    with serving(listener.server):
+        yield listener
 
 
 def _org(config: ConfigDir, radicale: RadicaleServer, recorder: Recorder, hosts: str) -> ConfigDir:
     config.settings(f'[caldav]\nusername = "{USER}"\nhosts = {hosts}\n')
     config.calendar("lena.ics")
-    config.people(PEOPLE.format(karin=radicale.calendar("karin"), mallory=recorder.url))
+    people = PEOPLE.format(url=radicale.calendar("karin")) + MALLORY.format(mallory=recorder.url)
+    config.people(people)
     return config
 
 
@@ -154,7 +138,7 @@ def test_passwords_never_travel_over_plain_http_to_another_machine() -> None:
 
 def test_a_username_without_a_domain_needs_hosts(cli: CLI, config: ConfigDir) -> None:
     config.settings('[caldav]\nusername = "svc"\npassword = "pw-123456"\n')
-    config.people(PEOPLE.format(karin="https://dav.example.com/k/", mallory="https://x.test/m/"))
+    config.people(PEOPLE.format(url="https://dav.example.com/k/"))
     result = cli("--config", str(config.root), "config", "check")
     assert result.code == 2
     assert 'caldav.username "svc" names no domain: set [caldav] hosts' in result.err

@@ -6,7 +6,6 @@ a refused feed says the same whatever listens there."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from sync.connectors.feed_opener import is_public
 from sync.connectors.ics import IcsConnector
 from sync.model import Interval
 from tests.conftest import EMPTY_CALENDAR, ConfigDir, Result
+from tests.listener import serving
 from tests.test_cli_end_to_end import run
 
 CLI = Callable[..., Result]
@@ -67,11 +67,8 @@ class Feeds:
 @pytest.fixture
 def feeds() -> Iterator[Feeds]:
     server = Feeds()
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with serving(server.server):
+        yield server
 
 
 def _read(url: str, allow: tuple[str, ...] = ()) -> dict[str, str]:

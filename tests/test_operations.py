@@ -156,7 +156,12 @@ def _command(org: ConfigDir) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parent.parent),
+        # the held calendar is served on this machine: allowed as an operator would
+        "CHECKIN_SYNC_ICS__ALLOW_HOSTS": '["127.0.0.1"]',
+    }
 
 
 def _run(org: ConfigDir) -> subprocess.CompletedProcess[str]:
