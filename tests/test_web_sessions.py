@@ -73,6 +73,15 @@ def test_a_session_ends_session_hours_after_signing_in_however_often_it_is_used(
     clock.now = CLOCK + timedelta(hours=hours)
     assert client.get("/").status_code == 401
 
+    clock.now = CLOCK + timedelta(hours=hours + 1)
+    assert _signed_in(app, org).get("/").status_code == 200, "a new sign-in starts afresh"
+    store = org.store()
+    try:
+        kept = store.db.execute("SELECT COUNT(*) FROM web_sessions").fetchone()[0]
+    finally:
+        store.close()
+    assert kept == 1, "a session past its lifetime is not kept"
+
 
 def test_a_manager_taken_out_of_the_roster_loses_access_at_once(app: Flask, org: Org) -> None:
     client = _signed_in(app, org)

@@ -17,11 +17,14 @@ def _hash(key: str) -> str:
 
 class SessionsMixin(StoreBase):
     def start_session(self, key: str, email: str, now: datetime, expires: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO web_sessions (key_hash, email, started_at, expires_at) "
-            "VALUES (?, ?, ?, ?)",
-            (_hash(key), email, _text(now), _text(expires)),
-        )
+        with self.transaction():
+            # sessions past their lifetime can never be used again: nothing to keep
+            self.db.execute("DELETE FROM web_sessions WHERE expires_at < ?", (_text(now),))
+            self.db.execute(
+                "INSERT INTO web_sessions (key_hash, email, started_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (_hash(key), email, _text(now), _text(expires)),
+            )
 
     def session_email(self, key: str, now: datetime) -> str | None:
         """Whose live session `key` is; None if it never was, has ended or has expired."""
