@@ -69,8 +69,18 @@ class Booker:
         self.deadline = deadline
         self.progress = progress or Progress(enabled=False)
 
-    def book_approved(self, report: RunReport) -> None:
+    def book_approved(
+        self, report: RunReport, *, listed: Callable[[ProposalRecord], bool] | None = None
+    ) -> None:
+        """Book every approved proposal; with `listed`, only those it says yes to (the
+        others stay approved, and the next run's reconciling ends what left the roster)."""
         for proposal in self.store.proposals(states=[State.APPROVED]):
+            if listed is not None and not listed(proposal):
+                why = "the pair is no longer in people.toml; the next run ends it"
+                report.write_failures.append(
+                    PairLine(proposal.manager, proposal.employee, why, proposal.id)
+                )
+                continue
             self.book(proposal, report)
         self.write_pending(report)
 

@@ -385,7 +385,7 @@ def _approve(args: argparse.Namespace) -> int:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
     for line in report.kept_up:
         print(f"Checked #{line.proposal_id} against the calendars: {line.text}")
-    for line in report.superseded:
+    for line in report.superseded + report.write_failures:
         print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {line.text}")
     if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")

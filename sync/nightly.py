@@ -144,15 +144,18 @@ def book_approved_now(
     run is in progress; that run books them instead."""
     settings = load_settings(config_dir)
     paths = Paths(settings.data_dir)
+    # what was approved before a manager or employee left the roster is not booked now
+    roster = load_roster(config_dir / "people.toml")
     if connectors is None:
-        roster = load_roster(config_dir / "people.toml")
         connectors = connectors_for(config_dir, settings, roster)
     report = RunReport(now=(now or datetime.now(UTC)), horizon_weeks=settings.horizon_weeks)
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
             _confirm_with_calendars(config_dir, settings, store, connectors, report, actor)
-            Booker(store, report.now, actor, connectors).book_approved(report)
+            Booker(store, report.now, actor, connectors).book_approved(
+                report, listed=lambda p: roster.has_pair(p.manager, p.employee)
+            )
             if report.booked or report.superseded:
                 exported = export_all(store, paths.export, paths.export_memo)
                 report.note_export(exported.paths, exported.rewritten)

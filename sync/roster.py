@@ -70,6 +70,15 @@ class Roster:
     def listed(self, email: str) -> bool:
         return email in self.employees or email in self.skipped
 
+    def has_pair(self, manager: str, employee: str) -> bool:
+        """Whether `employee` is `manager`'s report here (or listed with an entry that
+        cannot be planned tonight) and `manager` is a manager: who may still be decided and
+        booked for."""
+        if manager not in self.managers:
+            return False
+        entry = self.employees.get(employee)
+        return entry.manager == manager if entry is not None else employee in self.skipped
+
     def people(self) -> list[Person]:
         """Managers, then employees."""
         return [m.person for m in self.managers.values()] + [

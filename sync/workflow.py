@@ -166,13 +166,7 @@ def _decidable(store: Store, proposal_id: int, roster: Roster) -> ProposalRecord
     record = _existing(store, proposal_id)
     if record.state is not State.PENDING:
         raise UsageError(_not_pending(record))
-    employee = roster.employees.get(record.employee)
-    if employee is not None:
-        in_roster = employee.manager == record.manager
-    else:
-        # listed, but not plannable tonight (e.g. an invalid detail in the entry)
-        in_roster = record.employee in roster.skipped
-    if not in_roster or record.manager not in roster.managers:
+    if not roster.has_pair(record.manager, record.employee):
         raise UsageError(
             f"proposal {record.id} is for {record.employee} with {record.manager}, who are no "
             "longer manager and report in people.toml: nothing was decided"

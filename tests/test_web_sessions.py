@@ -132,3 +132,27 @@ def test_nobody_decides_about_an_employee_no_longer_in_the_roster(
     assert org.reload(erik).state is State.PENDING
     assert not (org.config.export / "lena@example.com.ics").exists(), "nothing booked"
     assert org.audit(lena)[-1]["to_state"] == "pending"
+
+
+def test_what_was_approved_before_the_employee_left_is_not_booked_by_a_later_approval(
+    org: Org, cli: CLI
+) -> None:
+    lena = org.proposal("lena@example.com")
+    erik = org.proposal("erik@example.com")
+    store = org.store()
+    try:  # approved while a run held the lock: left for the next booking
+        store.transition(lena.id, State.APPROVED, "karin@example.com (web)")
+    finally:
+        store.close()
+    org.config.people(PEOPLE.replace('email = "lena@example.com"', 'email = "lena2@example.com"'))
+    result = cli("--config", str(org.root), "approve", str(erik.id))
+    assert result.code == 0, result.err
+    assert f"Booked #{erik.id}" in result.out
+    assert (
+        f"Not booked #{lena.id}: karin@example.com → lena@example.com: the pair is "
+        "no longer in people.toml; the next run ends it"
+    ) in result.out
+    assert org.reload(lena).state is State.APPROVED, "not booked, left to the next run"
+    assert not (org.config.export / "lena@example.com.ics").exists()
+    outbox = org.config.data / "outbox"
+    assert not [p for p in outbox.glob("*.eml") if "lena@example.com" in p.name]
