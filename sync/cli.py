@@ -30,7 +30,7 @@ from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_night
 from sync.paths import PRIVATE_UMASK, Paths
 from sync.render import proposal_json, proposals_table
 from sync.roster import Roster, load_roster
-from sync.settings import CONFIG_DIR_ENV, load_settings
+from sync.settings import CONFIG_DIR_ENV, Settings, load_settings
 from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
 
@@ -479,7 +479,13 @@ def _feed_url(args: argparse.Namespace) -> int:
     config_dir = _config_dir(args)
     settings = load_settings(config_dir)
     email = args.email.strip().lower()
-    person = person_named(config_dir, email)
+    try:
+        person = person_named(config_dir, email)
+    except UsageError:
+        if not args.new:
+            raise
+        # someone who left people.toml: their address can still be revoked
+        return _revoke_feed(settings, email)
     secret = feed_secret(settings)
     store = Store.open(Paths(settings.data_dir).database)
     try:
@@ -494,6 +500,17 @@ def _feed_url(args: argparse.Namespace) -> int:
     print(urls.webcal)
     print("Anyone with the address can read these check-ins; --new revokes it and prints")
     print("another, and changing [feeds] secret (or, without one, [web] secret) revokes all.")
+    return EXIT_OK
+
+
+def _revoke_feed(settings: Settings, email: str) -> int:
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        store.new_feed_version(email)
+    finally:
+        store.close()
+    print(f"The feed address of {email} no longer works ({email} is not in people.toml, so")
+    print("no new one is made).")
     return EXIT_OK
 
 

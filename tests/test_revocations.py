@@ -75,3 +75,20 @@ def test_a_new_installation_voids_no_links(config: ConfigDir) -> None:
         assert (config.data / "revocations.json").exists()
     finally:
         store.close()
+
+
+def test_the_feed_of_someone_who_left_the_roster_can_be_revoked(
+    cli: CLI,
+    booked: ConfigDir,  # noqa: F811  (the fixture imported above)
+) -> None:
+    address = feed_path("lena@example.com")
+    assert client(booked).get(address).status_code == 200
+    people = (booked.root / "people.toml").read_text()
+    booked.people(people.replace('email = "lena@example.com"', 'email = "lena2@example.com"'))
+    shown = cli("--config", str(booked.root), "feed-url", "lena@example.com")
+    assert shown.code == 2, "no address is handed out for someone not in the roster"
+    revoked = cli("--config", str(booked.root), "feed-url", "lena@example.com", "--new")
+    assert revoked.code == 0, revoked.err
+    assert "The feed address of lena@example.com no longer works" in revoked.out
+    assert "https://" not in revoked.out
+    assert client(booked).get(address).status_code == 404
