@@ -39,8 +39,7 @@ class _Logfmt(logging.Formatter):
             f"level={record.levelname.lower()}",
             f"event={_quote(redact_tokens(record.getMessage()))}",
         ]
-        fields = {**getattr(record, FIELDS, {}), **self.error_fields(record)}
-        for key, value in fields.items():
+        for key, value in _with_error(record, self.error_fields(record)).items():
             parts.append(f"{key}={_quote(str(value))}")
         return " ".join(parts)
 
@@ -50,8 +49,8 @@ class _Logfmt(logging.Formatter):
             return {}
         kind, error, _ = record.exc_info
         fields = {
-            "error_type": getattr(kind, "__qualname__", str(kind)),
-            "error": redact_tokens(str(error)),
+            "error": getattr(kind, "__qualname__", str(kind)),
+            "error_message": redact_tokens(str(error)),
         }
         if record.levelno >= logging.ERROR:
             fields["traceback"] = redact_tokens(self.formatException(record.exc_info))
@@ -65,10 +64,15 @@ class _Json(_Logfmt):
             "level": record.levelname.lower(),
             "event": redact_tokens(record.getMessage()),
             "logger": record.name,
-            **getattr(record, FIELDS, {}),
-            **self.error_fields(record),
+            **_with_error(record, self.error_fields(record)),
         }
         return json.dumps(data, default=str, ensure_ascii=False)
+
+
+def _with_error(record: logging.LogRecord, error: dict[str, str]) -> dict[str, Any]:
+    """The record's own fields, then those of its exception that it does not set itself."""
+    fields: dict[str, Any] = getattr(record, FIELDS, {})
+    return {**fields, **{key: value for key, value in error.items() if key not in fields}}
 
 
 def _time(record: logging.LogRecord) -> str:

@@ -44,14 +44,14 @@ def test_an_error_line_has_the_exceptions_type_message_and_traceback(
     line = capsys.readouterr().err
     assert "level=error" in line
     assert 'event="booking after approval failed"' in line
-    assert 'error_type=OSError error="disk on fire"' in line
+    assert 'error=OSError error_message="disk on fire"' in line
     assert "Traceback (most recent call last)" in line and "_fail_loudly" in line
     assert len(line.strip().splitlines()) == 1, "one event, one line"
 
     setup_logging(0, "json")
     _fail_loudly()
     data = json.loads(capsys.readouterr().err)
-    assert (data["error_type"], data["error"]) == ("OSError", "disk on fire")
+    assert (data["error"], data["error_message"]) == ("OSError", "disk on fire")
     assert "_fail_loudly" in data["traceback"]
 
 
@@ -69,7 +69,7 @@ def test_a_failed_request_on_a_sign_in_address_logs_no_token(
     assert app.test_client().get(path_of(link.url)).status_code == 500
     err = capsys.readouterr().err
     assert "Exception on /sign-in/… [GET]" in err
-    assert 'error_type=RuntimeError error="something broke"' in err
+    assert 'error=RuntimeError error_message="something broke"' in err
     assert link.token not in err
     assert link.token.split(".")[0] not in err, "not even the readable part"
 
