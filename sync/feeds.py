@@ -9,10 +9,12 @@ is among everyone who can have one by the keyed id at its start.
 
 Changing the secret revokes every address handed out; people then need their new one
 (`checkin-sync feed-url`). One person's address alone is revoked by giving them a new one
-(`feed-url --new`), which raises their version in the database. The trade-off of deriving
-rather than storing: a database restored from an old backup, or lost, knows older versions,
-and addresses revoked since work again — change the secret after such a restore. (Storing
-a random id per person instead would turn a lost database into every address dead.)
+(`feed-url --new`), which raises their version in the database and in
+data_dir/revocations.json (sync/store/revocation_file.py), so a lost database alone does not
+bring a revoked address back. The trade-off of deriving rather than storing: if data_dir as
+a whole is lost or restored from an old backup, addresses revoked since work again — change
+the secret after such a restore. (Storing a random id per person instead would turn a lost
+database into every address dead.)
 
 Addresses from before tokens were opaque (the email, signed) keep working until revoked, so
 subscriptions survive the upgrade; `feed-url` prints the opaque form.
