@@ -139,8 +139,32 @@ def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None
     assert store.replaced_by(replacement) == [store.series_of(old_id)]
     ended = store.series_of(old_id)
     assert ended is not None
-    assert (ended.state, ended.until, ended.sequence) == (SeriesState.SUPERSEDED, later, 1)
+    # UNTIL is inclusive: the old series ends on its last date before the new one, not on it
+    last_kept = START + timedelta(weeks=1)
+    assert (ended.state, ended.until, ended.sequence) == (SeriesState.SUPERSEDED, last_kept, 1)
     assert store.proposal(old_id).state is State.SUPERSEDED  # type: ignore[union-attr]
+
+
+def test_a_replaced_series_with_no_date_before_its_replacement_is_cancelled(
+    store: Store,
+) -> None:
+    old_id = store.add_proposal(None, new(), "nightly run")
+    store.transition(old_id, State.APPROVED, "karin")
+    old_record = store.proposal(old_id)
+    assert old_record is not None
+    store.book(old_record, START, old_record.occurrences, "nightly run")
+    new_id = store.add_proposal(None, new(), "nightly run")
+    store.transition(new_id, State.APPROVED, "karin")
+    new_record = store.proposal(new_id)
+    assert new_record is not None
+    # the first new date overlaps the old series' first date (09:00-09:30)
+    replacement = store.book(
+        new_record, START + timedelta(minutes=15), new_record.occurrences, "nightly run"
+    )
+    ended = store.series_of(old_id)
+    assert ended is not None
+    assert (ended.state, ended.until) == (SeriesState.CANCELLED, None)
+    assert store.replaced_by(replacement) == [ended]
 
 
 def test_store_survives_reopen_and_refuses_garbage(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sync.model import CheckinKind, Occurrence
+from sync.series_end import last_kept
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
     EXPORT_ONLY,
@@ -106,25 +107,28 @@ class SeriesMixin(ProposalsMixin):
             (SeriesState.BOOKED.value, series.proposal.employee, uid, CheckinKind.REGULAR.value),
         ).fetchall()
         for row in replaced:
-            note = f"replaced by proposal {series.proposal.id}"
-            self._end_series(
-                self._series(row), SeriesState.SUPERSEDED, actor, note, series.first_start
+            old = self._series(row)
+            # the old series keeps only the dates that are over before the new one begins
+            until = last_kept(
+                old.first_start,
+                old.proposal.timezone,
+                old.proposal.cadence,
+                old.proposal.duration,
+                old.occurrences,
+                series.first_start,
             )
+            # with no date left before the new series, there is nothing to keep: it goes
+            to = SeriesState.CANCELLED if until is None else SeriesState.SUPERSEDED
+            self._end_series(old, to, actor, _replaced_note(series), until)
 
     def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
         """The series that `series` ended when it was booked."""
         if series.proposal.kind.one_off:
             return []
         rows = self.db.execute(
-            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
-            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ? "
-            "AND proposals.kind = ?",
-            (
-                SeriesState.SUPERSEDED.value,
-                series.proposal.employee,
-                series.first_start.isoformat(),
-                CheckinKind.REGULAR.value,
-            ),
+            "SELECT DISTINCT series.* FROM series JOIN audit ON audit.entity_id = series.uid "
+            "WHERE audit.entity = 'series' AND audit.note = ? AND series.uid != ?",
+            (_replaced_note(series), series.uid),
         ).fetchall()
         return self._many(rows)
 
@@ -230,3 +234,8 @@ class SeriesMixin(ProposalsMixin):
         proposal = self.proposal(row["proposal_id"])
         assert proposal is not None
         return series_from_row(row, proposal)
+
+
+def _replaced_note(replacement: SeriesRecord) -> str:
+    """The audit note of a series ended by `replacement`, which also finds it again."""
+    return f"replaced by proposal {replacement.proposal.id}"

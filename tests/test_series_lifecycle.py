@@ -1,0 +1,287 @@
+"""A pair's series over several nights of change, judged from what the calendars (Google and
+Graph emulators) and the exported .ics files show: a replaced series never shares a date with
+its replacement, and a pair the roster no longer has keeps no future check-ins."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from tests.conftest import ConfigDir, Result
+from tests.emulators import (
+    CALENDARS_READ,
+    CALENDARS_READWRITE,
+    DEFAULT_TENANT,
+    GoogleCalendarEmulator,
+    GraphEmulator,
+)
+
+CLI = Callable[..., Result]
+FIRST_NIGHT = datetime(2027, 2, 1, 7, tzinfo=UTC)
+KARIN, ADE, LENA, PRIYA, ERIK = (
+    "karin@example.com",
+    "ade@example.com",
+    "lena@example.com",
+    "priya@example.com",
+    "erik@example.com",
+)
+CLIENT_ID, SECRET = "11111111-2222-3333-4444-555555555555", "emulator-secret"
+Span = tuple[datetime, datetime]
+
+PEOPLE = """
+[defaults]
+calendar = "{calendar}"
+
+[[managers]]
+email = "karin@example.com"
+name = "Karin Lind"
+
+[[managers]]
+email = "ade@example.com"
+name = "Ade Okafor"
+
+[[employees]]
+email = "lena@example.com"
+name = "Lena Berg"
+manager = "{lena_manager}"
+cadence = "{lena_cadence}"
+
+[[employees]]
+email = "priya@example.com"
+name = "Priya Natarajan"
+manager = "ade@example.com"
+cadence = "weekly"
+
+[[employees]]
+email = "erik@example.com"
+name = "Erik Sandberg"
+manager = "karin@example.com"
+cadence = "weekly"
+"""
+
+
+class Org:
+    """Karin and Ade with their reports, all on one provider, night after night."""
+
+    def __init__(self, cli: CLI, config: ConfigDir, calendar: str) -> None:
+        self.cli = cli
+        self.config = config
+        self.calendar = calendar
+        self.night = FIRST_NIGHT
+
+    def people(self, *, lena_manager: str = KARIN, lena_cadence: str = "weekly") -> None:
+        self.config.people(
+            PEOPLE.format(
+                calendar=self.calendar, lena_manager=lena_manager, lena_cadence=lena_cadence
+            )
+        )
+
+    def run(self, *extra: str) -> Result:
+        result = self.cli(
+            "--config", str(self.config.root), "run", "--now", self.night.isoformat(), *extra
+        )
+        assert "Traceback" not in result.err, result.err
+        return result
+
+    def next_night(self, *extra: str) -> Result:
+        self.night += timedelta(days=1)
+        return self.run(*extra)
+
+    def approve(self, manager: str) -> Result:
+        root = str(self.config.root)
+        result = self.cli("--config", root, "approve", "--manager", manager, "--all")
+        assert "Traceback" not in result.err, result.err
+        return result
+
+    def proposals(self, state: str = "all") -> list[dict[str, Any]]:
+        out = self.cli("--config", str(self.config.root), "proposals", "--json", "--state", state)
+        listed: list[dict[str, Any]] = json.loads(out.out)
+        return listed
+
+    def book_everyone(self) -> None:
+        assert self.run().code == 0
+        for manager in (KARIN, ADE):
+            assert "Booked #" in self.approve(manager).out
+        assert {p["state"] for p in self.proposals()} == {"booked"}
+
+
+@pytest.fixture
+def google_org(cli: CLI, config: ConfigDir, google_emulator: GoogleCalendarEmulator) -> Org:
+    for email in (KARIN, ADE, LENA, PRIYA, ERIK):
+        google_emulator.add_user(email, timezone="Europe/Stockholm")
+    (config.root / "google-key.json").write_text(json.dumps(google_emulator.service_account_info()))
+    config.settings(
+        f"""
+        [google]
+        credentials_file = "google-key.json"
+        api_endpoint = "{google_emulator.api_endpoint}"
+        """
+    )
+    org = Org(cli, config, "google")
+    org.people()
+    return org
+
+
+@pytest.fixture
+def graph_org(cli: CLI, config: ConfigDir, graph_emulator: GraphEmulator) -> Org:
+    for email in (KARIN, ADE, LENA, PRIYA, ERIK):
+        graph_emulator.add_user(email, timezone="W. Europe Standard Time")
+    graph_emulator.add_app(CLIENT_ID, SECRET, roles=[CALENDARS_READ, CALENDARS_READWRITE])
+    config.settings(
+        f"""
+        [outlook]
+        tenant_id = "{DEFAULT_TENANT}"
+        client_id = "{CLIENT_ID}"
+        client_secret = "{SECRET}"
+        authority = "{graph_emulator.identity.authority(DEFAULT_TENANT)}"
+        graph_endpoint = "{graph_emulator.base_url}"
+        ca_bundle = "{graph_emulator.identity.ca_file}"
+        """
+    )
+    org = Org(cli, config, "outlook")
+    org.people()
+    return org
+
+
+@pytest.fixture
+def ics_org(cli: CLI, config: ConfigDir) -> Org:
+    config.calendar("empty.ics")
+    org = Org(cli, config, "ics:empty.ics")
+    org.people()
+    return org
+
+
+# ---------------------------------------------------------------- what the calendars show
+
+
+def google_checkins(
+    emulator: GoogleCalendarEmulator, organiser: str, attendee: str, after: datetime
+) -> list[Span]:
+    """Every check-in of the pair still in the organiser's Google calendar after `after`."""
+    spans = []
+    for event in emulator.events(organiser, include_cancelled=False):
+        if "checkinSeries" not in event.get("extendedProperties", {}).get("private", {}):
+            continue
+        if "recurringEventId" in event:
+            continue  # a changed date: listed with its series' instances
+        if attendee not in {a["email"] for a in event.get("attendees", [])}:
+            continue
+        for item in emulator.instances(organiser, event["id"], after, after + timedelta(weeks=12)):
+            if item.get("status") != "cancelled":
+                spans.append((_instant(item["start"]), _instant(item["end"])))
+    return sorted(spans)
+
+
+def graph_checkins(
+    emulator: GraphEmulator, organiser: str, attendee: str, after: datetime
+) -> list[Span]:
+    """Every check-in of the pair in the organiser's Outlook calendar view after `after`."""
+    spans = []
+    for item in emulator.view(organiser, after, after + timedelta(weeks=12)):
+        people = {a["emailAddress"]["address"] for a in item.get("attendees", [])}
+        if attendee in people and not item.get("isCancelled"):
+            spans.append((_graph_instant(item["start"]), _graph_instant(item["end"])))
+    return sorted(spans)
+
+
+def exported_checkins(org: Org, person: str, other: str, after: datetime) -> list[Span]:
+    """The check-ins `person`'s exported .ics file shows with `other` after `after`."""
+    path: Path = org.config.export / f"{person}.ics"
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    spans = []
+    for event in recurring_ical_events.of(calendar).between(after, after + timedelta(weeks=12)):
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        people = {str(a).lower().removeprefix("mailto:") for a in _list(event.get("ATTENDEE"))}
+        organiser = str(event.get("ORGANIZER", "")).lower().removeprefix("mailto:")
+        if other in people | {organiser}:
+            spans.append((event["DTSTART"].dt.astimezone(UTC), event["DTEND"].dt.astimezone(UTC)))
+    return sorted(spans)
+
+
+def overlapping(spans: list[Span]) -> list[tuple[Span, Span]]:
+    return [(a, b) for a, b in pairwise(spans) if b[0] < a[1]]
+
+
+def _list(value: Any) -> Iterator[Any]:
+    if value is None:
+        return iter(())
+    return iter(value if isinstance(value, list) else [value])
+
+
+def _instant(value: dict[str, str]) -> datetime:
+    return datetime.fromisoformat(value["dateTime"]).astimezone(UTC)
+
+
+def _graph_instant(value: dict[str, str]) -> datetime:
+    moment = datetime.fromisoformat(value["dateTime"])
+    return moment.replace(tzinfo=ZoneInfo(value.get("timeZone", "UTC"))).astimezone(UTC)
+
+
+# ---------------------------------------------------------------- a replaced series
+
+
+def change_cadence_and_approve(org: Org) -> None:
+    org.book_everyone()
+    org.night += timedelta(weeks=1)  # the weekly series has held a date by then
+    assert org.run().code == 0
+    org.people(lena_cadence="biweekly")
+    assert org.next_night().code == 0
+    assert "Booked #" in org.approve(KARIN).out
+    assert org.next_night().code == 0
+
+
+def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_google(
+    google_org: Org, google_emulator: GoogleCalendarEmulator
+) -> None:
+    change_cadence_and_approve(google_org)
+    calendar = google_checkins(google_emulator, KARIN, LENA, google_org.night)
+    assert calendar and overlapping(calendar) == []
+    exported = exported_checkins(google_org, LENA, KARIN, google_org.night)
+    assert exported == calendar, "the export shows what the calendar holds"
+
+
+def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_outlook(
+    graph_org: Org, graph_emulator: GraphEmulator
+) -> None:
+    change_cadence_and_approve(graph_org)
+    calendar = graph_checkins(graph_emulator, KARIN, LENA, graph_org.night)
+    assert calendar and overlapping(calendar) == []
+    exported = exported_checkins(graph_org, LENA, KARIN, graph_org.night)
+    assert exported == calendar, "the export shows what the calendar holds"
+
+
+def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_the_export(
+    ics_org: Org,
+) -> None:
+    change_cadence_and_approve(ics_org)
+    for person, other in ((LENA, KARIN), (KARIN, LENA)):
+        exported = exported_checkins(ics_org, person, other, ics_org.night)
+        assert exported and overlapping(exported) == [], person
+
+
+def ends_by_uid(org: Org) -> dict[str, str | None]:
+    return {p["uid"]: p["series"]["until"] for p in org.proposals() if p.get("series")}
+
+
+@pytest.mark.parametrize("provider", ["google", "graph"])
+def test_a_store_rebuilt_from_the_calendars_ends_the_replaced_series_where_it_did(
+    provider: str, request: pytest.FixtureRequest
+) -> None:
+    org: Org = request.getfixturevalue(f"{provider}_org")
+    change_cadence_and_approve(org)
+    before = ends_by_uid(org)
+    assert any(until is not None for until in before.values()), "a series was replaced"
+    for path in org.config.data.glob("state.sqlite*"):
+        path.unlink()
+    assert org.next_night().code == 0  # a lost database is rebuilt from the calendars
+    assert ends_by_uid(org) == before
