@@ -24,6 +24,7 @@ from tests.emulators import (
     GoogleCalendarEmulator,
     GraphEmulator,
 )
+from tests.test_invitations import calendar_part, sent
 
 CLI = Callable[..., Result]
 FIRST_NIGHT = datetime(2027, 2, 1, 7, tzinfo=UTC)
@@ -34,6 +35,11 @@ KARIN, ADE, LENA, PRIYA, ERIK = (
     "priya@example.com",
     "erik@example.com",
 )
+ADE_ENTRY = """
+[[managers]]
+email = "ade@example.com"
+name = "Ade Okafor"
+"""
 CLIENT_ID, SECRET = "11111111-2222-3333-4444-555555555555", "emulator-secret"
 Span = tuple[datetime, datetime]
 
@@ -45,20 +51,17 @@ calendar = "{calendar}"
 email = "karin@example.com"
 name = "Karin Lind"
 
-[[managers]]
-email = "ade@example.com"
-name = "Ade Okafor"
-
+{ade}
 [[employees]]
 email = "lena@example.com"
 name = "Lena Berg"
 manager = "{lena_manager}"
 cadence = "{lena_cadence}"
-
+{lena_extra}
 [[employees]]
 email = "priya@example.com"
 name = "Priya Natarajan"
-manager = "ade@example.com"
+manager = "{priya_manager}"
 cadence = "weekly"
 
 [[employees]]
@@ -78,10 +81,23 @@ class Org:
         self.calendar = calendar
         self.night = FIRST_NIGHT
 
-    def people(self, *, lena_manager: str = KARIN, lena_cadence: str = "weekly") -> None:
+    def people(
+        self,
+        *,
+        lena_manager: str = KARIN,
+        lena_cadence: str = "weekly",
+        lena_extra: str = "",
+        priya_manager: str = ADE,
+        with_ade: bool = True,
+    ) -> None:
         self.config.people(
             PEOPLE.format(
-                calendar=self.calendar, lena_manager=lena_manager, lena_cadence=lena_cadence
+                calendar=self.calendar,
+                ade=ADE_ENTRY if with_ade else "",
+                lena_manager=lena_manager,
+                lena_cadence=lena_cadence,
+                lena_extra=lena_extra,
+                priya_manager=priya_manager,
             )
         )
 
@@ -285,3 +301,95 @@ def test_a_store_rebuilt_from_the_calendars_ends_the_replaced_series_where_it_di
         path.unlink()
     assert org.next_night().code == 0  # a lost database is rebuilt from the calendars
     assert ends_by_uid(org) == before
+
+
+# ---------------------------------------------------------------- pairs that stop existing
+
+
+def google_or_graph(provider: str, request: pytest.FixtureRequest) -> tuple[Org, Any]:
+    org: Org = request.getfixturevalue(f"{provider}_org")
+    return org, request.getfixturevalue(f"{provider}_emulator")
+
+
+def checkins(
+    provider: str, emulator: Any, organiser: str, attendee: str, after: datetime
+) -> list[Span]:
+    if provider == "google":
+        return google_checkins(emulator, organiser, attendee, after)
+    return graph_checkins(emulator, organiser, attendee, after)
+
+
+@pytest.mark.parametrize("provider", ["google", "graph"])
+def test_an_employee_who_moves_keeps_no_check_ins_with_the_old_manager(
+    provider: str, request: pytest.FixtureRequest
+) -> None:
+    org, emulator = google_or_graph(provider, request)
+    org.book_everyone()
+    assert checkins(provider, emulator, KARIN, LENA, org.night)
+    org.people(lena_manager=ADE)
+    result = org.next_night()
+    assert result.code == 0, result.out
+    assert "Cancelled:" in result.out and "now reports to ade@example.com" in result.out
+    # from the night after the change on, the old pair has nothing ahead, anywhere
+    assert checkins(provider, emulator, KARIN, LENA, org.night) == []
+    assert exported_checkins(org, LENA, KARIN, org.night) == []
+    assert exported_checkins(org, KARIN, LENA, org.night) == []
+    # the new pair is proposed, and once approved it is the only one
+    assert "Booked #" in org.approve(ADE).out
+    assert org.next_night().code == 0
+    assert checkins(provider, emulator, KARIN, LENA, org.night) == []
+    with_ade = checkins(provider, emulator, ADE, LENA, org.night)
+    assert with_ade and exported_checkins(org, LENA, ADE, org.night) == with_ade
+    assert not checkins(provider, emulator, KARIN, PRIYA, org.night), "nobody else moved"
+
+
+@pytest.mark.parametrize("provider", ["google", "graph"])
+def test_a_manager_who_leaves_keeps_no_series_with_former_reports(
+    provider: str, request: pytest.FixtureRequest
+) -> None:
+    org, emulator = google_or_graph(provider, request)
+    org.book_everyone()
+    assert checkins(provider, emulator, ADE, PRIYA, org.night)
+    org.people(with_ade=False, priya_manager=KARIN)
+    result = org.next_night()
+    assert result.code == 0, result.out
+    assert "ade@example.com is no longer in people.toml" in result.out
+    assert checkins(provider, emulator, ADE, PRIYA, org.night) == []
+    assert exported_checkins(org, PRIYA, ADE, org.night) == []
+    # Karin's own series go on untouched
+    assert checkins(provider, emulator, KARIN, LENA, org.night)
+    assert checkins(provider, emulator, KARIN, ERIK, org.night)
+
+
+def test_a_one_off_proposed_for_a_pair_that_no_longer_exists_is_cancelled(
+    google_org: Org,
+) -> None:
+    org = google_org
+    org.book_everyone()
+    org.people(lena_extra='request = { within_days = 10, reason = "the reorg" }')
+    assert org.next_night().code == 0
+    (asked,) = [p for p in org.proposals("pending") if p["employee"] == LENA]
+    assert asked["manager"] == KARIN and asked["kind"] == "requested"
+    org.people(lena_manager=ADE, lena_extra='request = { within_days = 10, reason = "the reorg" }')
+    assert org.next_night().code == 0
+    states = {p["id"]: p for p in org.proposals()}
+    assert states[asked["id"]]["state"] == "cancelled"
+    refused = org.cli("--config", str(org.config.root), "approve", str(asked["id"]))
+    assert refused.code != 0 and "Booked" not in refused.out
+    # the request itself stands, now for Lena and Ade
+    assert [p["manager"] for p in org.proposals("pending") if p["kind"] == "requested"] == [ADE]
+
+
+def test_a_pair_that_moves_is_cancelled_by_email_where_invitations_are_emailed(
+    ics_org: Org,
+) -> None:
+    org = ics_org
+    org.book_everyone()
+    invited = len(sent(org.config))
+    org.people(lena_manager=ADE)
+    assert org.next_night().code == 0
+    cancels = [
+        who for who, message in sent(org.config)[invited:] if calendar_part(message)[0] == "CANCEL"
+    ]
+    assert sorted(cancels) == [KARIN, LENA]
+    assert exported_checkins(org, LENA, KARIN, org.night) == []
