@@ -224,6 +224,19 @@ def exported_checkins(org: Org, person: str, other: str, after: datetime) -> lis
     return sorted(spans)
 
 
+def google_or_graph(provider: str, request: pytest.FixtureRequest) -> tuple[Org, Any]:
+    org: Org = request.getfixturevalue(f"{provider}_org")
+    return org, request.getfixturevalue(f"{provider}_emulator")
+
+
+def checkins(
+    provider: str, emulator: Any, organiser: str, attendee: str, after: datetime
+) -> list[Span]:
+    if provider == "google":
+        return google_checkins(emulator, organiser, attendee, after)
+    return graph_checkins(emulator, organiser, attendee, after)
+
+
 def overlapping(spans: list[Span]) -> list[tuple[Span, Span]]:
     return [(a, b) for a, b in pairwise(spans) if b[0] < a[1]]
 
@@ -256,23 +269,15 @@ def change_cadence_and_approve(org: Org) -> None:
     assert org.next_night().code == 0
 
 
-def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_google(
-    google_org: Org, google_emulator: GoogleCalendarEmulator
+@pytest.mark.parametrize("provider", ["google", "graph"])
+def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_the_calendar(
+    provider: str, request: pytest.FixtureRequest
 ) -> None:
-    change_cadence_and_approve(google_org)
-    calendar = google_checkins(google_emulator, KARIN, LENA, google_org.night)
+    org, emulator = google_or_graph(provider, request)
+    change_cadence_and_approve(org)
+    calendar = checkins(provider, emulator, KARIN, LENA, org.night)
     assert calendar and overlapping(calendar) == []
-    exported = exported_checkins(google_org, LENA, KARIN, google_org.night)
-    assert exported == calendar, "the export shows what the calendar holds"
-
-
-def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_outlook(
-    graph_org: Org, graph_emulator: GraphEmulator
-) -> None:
-    change_cadence_and_approve(graph_org)
-    calendar = graph_checkins(graph_emulator, KARIN, LENA, graph_org.night)
-    assert calendar and overlapping(calendar) == []
-    exported = exported_checkins(graph_org, LENA, KARIN, graph_org.night)
+    exported = exported_checkins(org, LENA, KARIN, org.night)
     assert exported == calendar, "the export shows what the calendar holds"
 
 
@@ -293,7 +298,7 @@ def ends_by_uid(org: Org) -> dict[str, str | None]:
 def test_a_store_rebuilt_from_the_calendars_ends_the_replaced_series_where_it_did(
     provider: str, request: pytest.FixtureRequest
 ) -> None:
-    org: Org = request.getfixturevalue(f"{provider}_org")
+    org, _ = google_or_graph(provider, request)
     change_cadence_and_approve(org)
     before = ends_by_uid(org)
     assert any(until is not None for until in before.values()), "a series was replaced"
@@ -304,19 +309,6 @@ def test_a_store_rebuilt_from_the_calendars_ends_the_replaced_series_where_it_di
 
 
 # ---------------------------------------------------------------- pairs that stop existing
-
-
-def google_or_graph(provider: str, request: pytest.FixtureRequest) -> tuple[Org, Any]:
-    org: Org = request.getfixturevalue(f"{provider}_org")
-    return org, request.getfixturevalue(f"{provider}_emulator")
-
-
-def checkins(
-    provider: str, emulator: Any, organiser: str, attendee: str, after: datetime
-) -> list[Span]:
-    if provider == "google":
-        return google_checkins(emulator, organiser, attendee, after)
-    return graph_checkins(emulator, organiser, attendee, after)
 
 
 @pytest.mark.parametrize("provider", ["google", "graph"])

@@ -10,7 +10,7 @@ import pytest
 from sync import workflow
 from sync.errors import StoreError, TransitionError, UsageError
 from sync.model import Occurrence
-from sync.store import NewProposal, SeriesState, State, Store
+from sync.store import NewProposal, ProposalRecord, SeriesState, State, Store
 
 START = datetime(2027, 2, 2, 9, tzinfo=UTC)
 
@@ -124,7 +124,8 @@ def test_generations_give_each_series_its_own_uid(store: Store) -> None:
     assert set(first.uid.split("@")[0]) <= set("0123456789abcdefghijklmnopqrstuv")
 
 
-def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None:
+def booked_then_approved(store: Store) -> tuple[int, ProposalRecord]:
+    """A booked series (weekly from START) and an approved proposal that will replace it."""
     old_id = store.add_proposal(None, new(), "nightly run")
     store.transition(old_id, State.APPROVED, "karin")
     old_record = store.proposal(old_id)
@@ -134,6 +135,11 @@ def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None
     store.transition(new_id, State.APPROVED, "karin")
     new_record = store.proposal(new_id)
     assert new_record is not None
+    return old_id, new_record
+
+
+def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None:
+    old_id, new_record = booked_then_approved(store)
     later = START + timedelta(weeks=2)
     replacement = store.book(new_record, later, new_record.occurrences[2:], "nightly run")
     assert store.replaced_by(replacement) == [store.series_of(old_id)]
@@ -148,15 +154,7 @@ def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None
 def test_a_replaced_series_with_no_date_before_its_replacement_is_cancelled(
     store: Store,
 ) -> None:
-    old_id = store.add_proposal(None, new(), "nightly run")
-    store.transition(old_id, State.APPROVED, "karin")
-    old_record = store.proposal(old_id)
-    assert old_record is not None
-    store.book(old_record, START, old_record.occurrences, "nightly run")
-    new_id = store.add_proposal(None, new(), "nightly run")
-    store.transition(new_id, State.APPROVED, "karin")
-    new_record = store.proposal(new_id)
-    assert new_record is not None
+    old_id, new_record = booked_then_approved(store)
     # the first new date overlaps the old series' first date (09:00-09:30)
     replacement = store.book(
         new_record, START + timedelta(minutes=15), new_record.occurrences, "nightly run"
