@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -326,6 +326,9 @@ class _Night:
         )
         self.apply(decisions)
         self.to_plan = decisions.plan
+        if decisions.held:
+            # until confirmed, absence from people.toml ends nothing tonight, requests included
+            self.roster = replace(self.roster, complete=False)
 
     def keep_up(self) -> None:
         booked = booked_pairs(self.store, self.roster)

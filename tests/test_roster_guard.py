@@ -41,11 +41,19 @@ def run(cli: CLI, config: ConfigDir, night: int, *extra: str) -> Result:
     return result
 
 
-def series_states(cli: CLI, config: ConfigDir) -> dict[str, str]:
-    listing: list[dict[str, Any]] = json.loads(
+def listing(cli: CLI, config: ConfigDir) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(
         cli("--config", str(config.root), "proposals", "--json", "--state", "all").out
     )
-    return {p["employee"]: p["series"]["state"] for p in listing if p.get("series")}
+    return found
+
+
+def series_states(cli: CLI, config: ConfigDir) -> dict[str, str]:
+    return {
+        p["employee"]: p["series"]["state"]
+        for p in listing(cli, config)
+        if p.get("series") and p["kind"] == "regular"
+    }
 
 
 def exported(config: ConfigDir, email: str) -> bytes:
@@ -92,13 +100,24 @@ def test_an_empty_roster_cancels_nothing_until_confirmed(
 
 
 def test_restoring_the_roster_after_a_held_run_loses_nothing(cli: CLI, booked: ConfigDir) -> None:
+    asking = roster(*REPORTS).replace(
+        'name = "Lena Example"', 'name = "Lena Example"\nrequest = { within_days = 10 }'
+    )
+    booked.people(asking)
+    assert "Proposed:" in run(cli, booked, 1).out
     booked.people("")
-    assert run(cli, booked, 1).code == 1
-    booked.people(roster(*REPORTS))
+    held = run(cli, booked, 1)
+    assert held.code == 1
+    assert "closed without a booking" not in held.out, "Lena's request stands"
+    booked.people(asking)
     again = run(cli, booked, 2)
     assert again.code == 0, again.out
-    assert set(series_states(cli, booked).values()) == {"booked"}
-    assert "Proposed:" not in again.out, "every approval still stands"
+    assert set(series_states(cli, booked).values()) == {"booked"}, "every approval stands"
+    assert not [
+        p for p in listing(cli, booked) if p["kind"] == "regular" and p["state"] != "booked"
+    ]
+    # the request is still being met (its first proposal's date came too close meanwhile)
+    assert [p["state"] for p in listing(cli, booked) if p["kind"] == "requested"][-1] == "pending"
 
 
 def test_dropping_most_pairs_at_once_waits_for_confirmation(cli: CLI, booked: ConfigDir) -> None:
