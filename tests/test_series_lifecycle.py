@@ -290,8 +290,9 @@ def test_a_cadence_change_never_puts_two_check_ins_on_one_date_in_the_export(
         assert exported and overlapping(exported) == [], person
 
 
-def ends_by_uid(org: Org) -> dict[str, str | None]:
-    return {p["uid"]: p["series"]["until"] for p in org.proposals() if p.get("series")}
+def ends_by_uid(org: Org) -> dict[str, datetime | None]:
+    ends = {p["uid"]: p["series"]["until"] for p in org.proposals() if p.get("series")}
+    return {uid: datetime.fromisoformat(end) if end else None for uid, end in ends.items()}
 
 
 @pytest.mark.parametrize("provider", ["google", "graph"])
