@@ -38,6 +38,7 @@ class Store(
         self.db = connection
         self.db.row_factory = sqlite3.Row
         self.label = label
+        self.replaced_tonight: dict[str, list[str]] = {}
         self._migrate()
 
     @classmethod

@@ -27,6 +27,10 @@ class SeriesMixin(ProposalsMixin):
     """Builds on the proposals: a series record carries its proposal, and booking or ending a
     series moves its proposal along with it."""
 
+    replaced_tonight: dict[str, list[str]]
+    """The series each booking confirmed through this store ended, by the new series' uid,
+    for the run report (the audit log keeps it for good)."""
+
     def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
         sql = "SELECT * FROM series"
         args: list[str] = []
@@ -119,18 +123,13 @@ class SeriesMixin(ProposalsMixin):
             )
             # with no date left before the new series, there is nothing to keep: it goes
             to = SeriesState.CANCELLED if until is None else SeriesState.SUPERSEDED
-            self._end_series(old, to, actor, _replaced_note(series), until)
+            note = f"replaced by proposal {series.proposal.id}"
+            self._end_series(old, to, actor, note, until)
+            self.replaced_tonight.setdefault(uid, []).append(old.uid)
 
     def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
-        """The series that `series` ended when it was booked."""
-        if series.proposal.kind.one_off:
-            return []
-        rows = self.db.execute(
-            "SELECT DISTINCT series.* FROM series JOIN audit ON audit.entity_id = series.uid "
-            "WHERE audit.entity = 'series' AND audit.note = ? AND series.uid != ?",
-            (_replaced_note(series), series.uid),
-        ).fetchall()
-        return self._many(rows)
+        """The series that `series` ended when its booking was confirmed through this store."""
+        return [self._series_by_uid(uid) for uid in self.replaced_tonight.get(series.uid, [])]
 
     def mark_written(self, uid: str, sequence: int) -> None:
         """The calendar now holds version `sequence` of the series."""
@@ -234,8 +233,3 @@ class SeriesMixin(ProposalsMixin):
         proposal = self.proposal(row["proposal_id"])
         assert proposal is not None
         return series_from_row(row, proposal)
-
-
-def _replaced_note(replacement: SeriesRecord) -> str:
-    """The audit note of a series ended by `replacement`, which also finds it again."""
-    return f"replaced by proposal {replacement.proposal.id}"
