@@ -156,7 +156,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--accept-deletions",
         action="store_true",
-        help="take series missing from a calendar as deleted, even most of a calendar's",
+        help="take series missing from a calendar as deleted, even most of a calendar's, and "
+        "end the pairs people.toml no longer has, even when that is many or all of them",
     )
     run.add_argument(
         "--now", metavar="ISO8601", help="plan as if it were this instant (no offset = UTC)"

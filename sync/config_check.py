@@ -6,10 +6,14 @@ from pathlib import Path
 
 from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.google.auth import GoogleAuth
-from sync.errors import ConfigError
+from sync.errors import ConfigError, StoreError
+from sync.lock import RunLock
+from sync.paths import Paths
 from sync.purpose import Purpose
-from sync.roster import load_roster
-from sync.settings import load_settings
+from sync.roster import Roster, load_roster
+from sync.roster_changes import hold_back, pairs_gone
+from sync.settings import Settings, load_settings
+from sync.store import LIVE_STATES, Store
 
 
 def check_config(config_dir: Path) -> tuple[list[str], str]:
@@ -60,4 +64,31 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
         f"{people}: {len(roster.managers)} managers, {len(roster.employees)} employees; "
         "no problems found."
     )
+    if settings is not None:
+        held, ending = _next_run_ends(settings, roster)
+        if held:
+            problems += [f"{people}: {held}", *ending]
+        elif ending:
+            summary += "\nThe next run ends the check-ins of pairs people.toml no longer has:\n"
+            summary += "\n".join(ending)
     return problems, summary
+
+
+def _next_run_ends(settings: Settings, roster: Roster) -> tuple[str, list[str]]:
+    """What the next run would end for pairs the roster no longer has, read from a private
+    copy of the state database (nothing is written): why it would hold back, if it would,
+    and one line per pair."""
+    paths = Paths(settings.data_dir)
+    if not paths.database.exists():
+        return "", []
+    try:
+        store = Store.scratch(paths.database, quiescent=RunLock(paths.lock).holder() is None)
+    except StoreError as error:
+        return "", [f"  (what the next run would end is not known: {error})"]
+    try:
+        live = store.proposals(states=LIVE_STATES)
+    finally:
+        store.close()
+    endings = pairs_gone(roster, live)
+    lines = sorted({f"  {e.record.manager} → {e.record.employee}: {e.why}" for e in endings})
+    return hold_back(roster, live, endings), lines

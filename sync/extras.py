@@ -169,13 +169,15 @@ def _welcome_back(
     for back in returns(employee, blocks, window):
         fingerprint = f"kind=welcome_back;back={back.back.isoformat()}"
         replaced = {r.id for r, _ in decisions.supersede}
-        # proposed already (a rejected one only rules out its own time)
+        # proposed already (a rejected one only rules out its own time; one cancelled with
+        # a pair that no longer exists leaves the new pair its own)
         earlier = [
             r
             for r in one_offs
             if r.employee == email
             and r.fingerprint == fingerprint
             and r.state in (State.PENDING, State.APPROVED, State.BOOKED, State.CANCELLED)
+            and (r.state is not State.CANCELLED or r.manager == employee.manager)
             and r.id not in replaced
         ]
         if earlier or _passed(pair, back.back, back.last_day, earliest):

@@ -19,6 +19,7 @@ from enum import StrEnum
 from sync.cadence import Cadence
 from sync.model import OccurrenceStatus
 from sync.roster import Roster
+from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState
 
 RECENT_DAYS = 90
@@ -144,12 +145,15 @@ def _cadence(series: Sequence[SeriesRecord], fallback: Cadence) -> Cadence:
 def _outcomes(
     series: SeriesRecord, declines: Mapping[datetime, frozenset[str]], now: datetime
 ) -> list[DateOutcome]:
-    end = series.until
-    if series.state is SeriesState.CANCELLED:
-        end = series.updated_at  # nothing after it was cancelled was meant to happen
+    # nothing after a series was cancelled was meant to happen
+    cancelled = series.updated_at if series.state is SeriesState.CANCELLED else None
     result = []
     for occurrence in series.occurrences:
-        if occurrence.end > now or (end is not None and occurrence.original_start >= end):
+        if (
+            occurrence.end > now
+            or not keeps(series.until, occurrence.original_start)
+            or (cancelled is not None and occurrence.original_start >= cancelled)
+        ):
             continue
         if declines.get(occurrence.original_start):
             outcome = Outcome.DECLINED

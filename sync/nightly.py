@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -59,7 +59,8 @@ class RunOptions:
     now: datetime
     dry_run: bool = False
     accept_deletions: bool = False
-    """Take series missing from a calendar as really deleted, even most of a calendar's."""
+    """Take series missing from a calendar as really deleted, even most of a calendar's, and
+    end the pairs people.toml no longer has, even when that is many or all of them."""
     progress: bool | None = None
     """Show progress on stderr; by default only when stderr is a terminal."""
     report_json: Path | None = None
@@ -324,9 +325,13 @@ class _Night:
             self.now.date(),
             self.earliest,
             declined={s.uid: s.declined_by for s in self.store.series(states=[SeriesState.BOOKED])},
+            accept_endings=self.options.accept_deletions,
         )
         self.apply(decisions)
         self.to_plan = decisions.plan
+        if decisions.held:
+            # until confirmed, absence from people.toml ends nothing tonight, requests included
+            self.roster = replace(self.roster, complete=False)
 
     def keep_up(self) -> None:
         booked = booked_pairs(self.store, self.roster)
@@ -388,13 +393,20 @@ class _Night:
             self.report.superseded.append(PairLine(record.manager, record.employee, why, record.id))
         for record, why in decisions.cancel:
             series = self.store.series_of(record.id)
-            if series is not None and series.state is SeriesState.BOOKED:
+            # a series still being written is ended too, or the next write would create it
+            if series is not None and series.state in (SeriesState.BOOKED, SeriesState.BOOKING):
                 self.store.end_series(series, SeriesState.CANCELLED, ACTOR, why)
             else:
                 self.store.transition(record.id, State.CANCELLED, ACTOR, why)
             self.report.cancelled.append(PairLine(record.manager, record.employee, why, record.id))
         for employee, why in decisions.skipped:
             self.report.skipped.append(PairLine("", employee, why))
+        if decisions.held:
+            self.report.config_problems.append(decisions.held)
+            for ending in decisions.held_back:
+                held = ending.record
+                why = f"would end ({ending.why}); left as it is until confirmed"
+                self.report.skipped.append(PairLine(held.manager, held.employee, why, held.id))
 
     # ------------------------------------------------------------------ read
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from sync.model import Interval, Occurrence, OccurrenceStatus
 from sync.paths import Paths
 from sync.planner.slots import local_instant
 from sync.roster import Roster
+from sync.series_end import keeps, last_date
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 
 ACTOR = "rebuild"
@@ -80,6 +81,10 @@ def _restore(
     horizon_end: datetime,
 ) -> bool:
     cadence = Cadence.from_rrule(found.rrule)
+    if found.until is not None:
+        # each calendar words the end its own way; the store keeps the last date's start
+        until = last_date(found.first_start, found.timezone, cadence.label, found.until)
+        found = replace(found, until=until or found.first_start)
     manager = roster.managers.get(found.organiser)
     employee = roster.employees.get(found.attendee)
     occurrences = _occurrences(found, cadence, now, horizon_end)
@@ -144,7 +149,7 @@ def _occurrences(
         start = local_instant(day, local.time().replace(tzinfo=None), zone)
         if start is None or start < now or start >= horizon_end:
             continue
-        if found.until is not None and start >= found.until:
+        if not keeps(found.until, start):
             break
         if start in found.exceptions:
             actual = found.exceptions[start]

@@ -13,6 +13,7 @@ from sync.model import Employee
 from sync.planner import PairRequest
 from sync.planner.refused import RefusedTime
 from sync.roster import Roster
+from sync.roster_changes import Ending, hold_back, pairs_gone
 from sync.store import OPEN_STATES, ProposalRecord, State
 
 NEW_PAIR = "no check-in series yet"
@@ -31,6 +32,9 @@ class Decisions:
     plan: list[PairToPlan] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(employee, reason) for pairs left as they are tonight."""
+    held: str = ""
+    """Why the pairs people.toml no longer has were not ended tonight (see roster_changes)."""
+    held_back: list[Ending] = field(default_factory=list)
 
 
 def reconcile(
@@ -40,20 +44,25 @@ def reconcile(
     today: date,
     earliest: datetime,
     declined: Mapping[str, frozenset[str]] | None = None,
+    *,
+    accept_endings: bool = False,
 ) -> Decisions:
-    """Decide, for every live proposal and every employee, what tonight's run must do."""
+    """Decide, for every live proposal and every employee, what tonight's run must do.
+    `accept_endings`: end the pairs people.toml no longer has even when that is many."""
     decisions = Decisions()
+    endings = pairs_gone(roster, live)
+    decisions.held = "" if accept_endings else hold_back(roster, live, endings)
+    if decisions.held:
+        decisions.held_back = endings
+    else:
+        decisions.cancel = [(e.record, e.why) for e in endings]
+    gone = {e.record.id: e.why for e in endings}
+    moved = {e.record.employee: e.why for e in endings if not e.record.kind.one_off}
     by_employee: dict[str, list[ProposalRecord]] = defaultdict(list)
-    for record in live:
-        by_employee[record.employee].append(record)
-
-    for email, records in sorted(by_employee.items()):
-        if not roster.listed(email) and roster.complete:
-            for record in records:
-                decisions.cancel.append((record, "the employee is no longer in people.toml"))
     # one-off check-ins are extras.py's concern; only the pair's series is decided here
-    for records in by_employee.values():
-        records[:] = [r for r in records if not r.kind.one_off]
+    for record in live:
+        if record.id not in gone and not record.kind.one_off:
+            by_employee[record.employee].append(record)
 
     for email, reason in sorted(roster.skipped.items()):
         decisions.skipped.append((email, reason))
@@ -83,6 +92,8 @@ def reconcile(
             avoid=avoided.get(email, ()),
         )
         why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else ""
+        if not booked and email in moved and not decisions.held:
+            why_new = moved[email]
         for record in booked:
             if refused[record.uid] and record.fingerprint == wanted:
                 why_new = f"{', '.join(sorted(refused[record.uid]))} declined the series"

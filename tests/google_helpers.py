@@ -23,6 +23,16 @@ def key_file(emulator: GoogleCalendarEmulator, folder: Path, **options: Any) -> 
     return path
 
 
+def settings_section(emulator: GoogleCalendarEmulator, folder: Path) -> str:
+    """The [google] section of a settings.toml in `folder` that uses the emulator (its key
+    file is written next to it)."""
+    key_file(emulator, folder)
+    return (
+        '[google]\ncredentials_file = "google-key.json"\n'
+        f'api_endpoint = "{emulator.api_endpoint}"\ntimeout_seconds = 5\n'
+    )
+
+
 def connector(
     emulator: GoogleCalendarEmulator,
     folder: Path,

@@ -32,6 +32,17 @@ def settings(
     return OutlookSettings(**values)
 
 
+def settings_section(graph: GraphEmulator) -> str:
+    """The [outlook] section of a settings.toml for an app registered with the emulator."""
+    graph.add_app(CLIENT_ID, SECRET, roles=[CALENDARS_READ, CALENDARS_READWRITE])
+    return (
+        f'[outlook]\ntenant_id = "{DEFAULT_TENANT}"\nclient_id = "{CLIENT_ID}"\n'
+        f'client_secret = "{SECRET}"\n'
+        f'authority = "{graph.identity.authority(DEFAULT_TENANT)}"\n'
+        f'graph_endpoint = "{graph.base_url}"\nca_bundle = "{graph.identity.ca_file}"\n'
+    )
+
+
 def connector(
     graph: GraphEmulator,
     sleeps: list[float] | None = None,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
 from icalendar import Calendar
 
 from sync.connectors.caldav.writing import resource_name
@@ -205,3 +207,30 @@ def test_a_lost_database_is_rebuilt_from_the_caldav_calendar(
     assert len(sent(config)) == invitations, "nobody is invited again"
     lena = by_employee(proposals(cli, config, "--state", "booked"))["lena@example.com"]
     assert lena["uid"] == uid
+
+
+def test_a_replaced_series_never_shares_a_date_with_its_replacement_on_the_server(
+    cli: CLI, org: tuple[ConfigDir, str], radicale_server: RadicaleServer
+) -> None:
+    config, url = org
+    old_uid = booked_uid(cli, config)
+    week_on = "2027-02-08T07:00:00+00:00"
+    assert run(cli, config, now=week_on).code == 0
+    config.people(PEOPLE.format(url=url).replace('cadence = "weekly"', 'cadence = "biweekly"'))
+    assert run(cli, config, now=week_on).code == 0
+    pending = [p for p in proposals(cli, config) if p["state"] == "pending"]
+    assert [p["cadence"] for p in pending] == ["biweekly"]
+    store_approve(config, pending[0]["id"])
+    assert run(cli, config, now=week_on).code == 0
+
+    after = datetime.fromisoformat(week_on)
+    spans = []
+    for uid in (old_uid, pending[0]["uid"]):
+        status, text = radicale_server.get(url + resource_name(uid))
+        assert status == 200, uid
+        window = recurring_ical_events.of(Calendar.from_ical(text))
+        for event in window.between(after, after + timedelta(weeks=12)):
+            spans.append((event["DTSTART"].dt.astimezone(UTC), event["DTEND"].dt.astimezone(UTC)))
+    spans.sort()
+    assert len(spans) > 4
+    assert [(a, b) for a, b in pairwise(spans) if b[0] < a[1]] == []

@@ -12,13 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import ConfigDir, Result
-from tests.emulators import (
-    CALENDARS_READ,
-    CALENDARS_READWRITE,
-    DEFAULT_TENANT,
-    GoogleCalendarEmulator,
-    GraphEmulator,
-)
+from tests.emulators import GoogleCalendarEmulator, GraphEmulator
+from tests.google_helpers import settings_section as google_settings
+from tests.outlook_helpers import settings_section as outlook_settings
 
 CLI = Callable[..., Result]
 NOW = "2027-02-01T07:00:00+00:00"
@@ -28,7 +24,6 @@ KARIN, LENA, ADE, PRIYA = (
     "ade@example.com",
     "priya@example.com",
 )
-CLIENT_ID, SECRET = "11111111-2222-3333-4444-555555555555", "emulator-secret"
 
 PEOPLE = """
 [[managers]]
@@ -81,22 +76,8 @@ def org(
             "timeZone": {"name": "Eastern Standard Time"},
         },
     )
-    graph_emulator.add_app(CLIENT_ID, SECRET, roles=[CALENDARS_READ, CALENDARS_READWRITE])
-    (config.root / "google-key.json").write_text(json.dumps(google_emulator.service_account_info()))
     config.settings(
-        f"""
-        [google]
-        credentials_file = "google-key.json"
-        api_endpoint = "{google_emulator.api_endpoint}"
-
-        [outlook]
-        tenant_id = "{DEFAULT_TENANT}"
-        client_id = "{CLIENT_ID}"
-        client_secret = "{SECRET}"
-        authority = "{graph_emulator.identity.authority(DEFAULT_TENANT)}"
-        graph_endpoint = "{graph_emulator.base_url}"
-        ca_bundle = "{graph_emulator.identity.ca_file}"
-        """
+        google_settings(google_emulator, config.root) + "\n" + outlook_settings(graph_emulator)
     )
     config.people(PEOPLE)
     return config

@@ -245,3 +245,18 @@ def test_request_refuses_what_it_cannot_do(cli: CLI, org: ConfigDir) -> None:
     too_long = cli("--config", str(org.root), "request", "lena@example.com", "--within-days", "40")
     assert too_long.code == 2
     assert "--within-days: 40 is outside 1..20" in too_long.err
+
+
+def test_a_welcome_back_follows_the_employee_to_a_new_manager(cli: CLI, org: ConfigDir) -> None:
+    assert run(cli, org, now=at(0)).code == 0
+    (first,) = one_offs(cli, org)
+    assert (first["manager"], first["state"]) == ("karin@example.com", "pending")
+    org.calendar("ade.ics")
+    ade = '[[managers]]\nemail = "ade@example.com"\nname = "Ade Okafor"\ncalendar = "ics:ade.ics"\n'
+    moved = PEOPLE.replace('manager = "karin@example.com"', 'manager = "ade@example.com"')
+    # monthly: the new pair's series does not meet in Lena's first days back by itself
+    moved = moved.replace('cadence = "every 3 weeks"', 'cadence = "monthly"')
+    org.people(moved.replace("[[employees]]", ade + "\n[[employees]]"))
+    assert run(cli, org, now=at(1 / 7)).code == 0
+    states = {(p["manager"], p["state"]) for p in one_offs(cli, org)}
+    assert states == {("karin@example.com", "cancelled"), ("ade@example.com", "pending")}

@@ -11,7 +11,7 @@ from sync import workflow
 from sync.errors import StoreError, TransitionError, UsageError
 from sync.model import Occurrence
 from sync.roster import Roster
-from sync.store import NewProposal, SeriesState, State, Store
+from sync.store import NewProposal, ProposalRecord, SeriesState, State, Store
 from tests.roster_helpers import KARINS_TEAM, roster_of
 
 START = datetime(2027, 2, 2, 9, tzinfo=UTC)
@@ -131,7 +131,8 @@ def test_generations_give_each_series_its_own_uid(store: Store) -> None:
     assert set(first.uid.split("@")[0]) <= set("0123456789abcdefghijklmnopqrstuv")
 
 
-def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None:
+def booked_then_approved(store: Store) -> tuple[int, ProposalRecord]:
+    """A booked series (weekly from START) and an approved proposal that will replace it."""
     old_id = store.add_proposal(None, new(), "nightly run")
     store.transition(old_id, State.APPROVED, "karin")
     old_record = store.proposal(old_id)
@@ -141,13 +142,34 @@ def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None
     store.transition(new_id, State.APPROVED, "karin")
     new_record = store.proposal(new_id)
     assert new_record is not None
+    return old_id, new_record
+
+
+def test_booking_ends_the_replaced_series_in_the_same_step(store: Store) -> None:
+    old_id, new_record = booked_then_approved(store)
     later = START + timedelta(weeks=2)
     replacement = store.book(new_record, later, new_record.occurrences[2:], "nightly run")
     assert store.replaced_by(replacement) == [store.series_of(old_id)]
     ended = store.series_of(old_id)
     assert ended is not None
-    assert (ended.state, ended.until, ended.sequence) == (SeriesState.SUPERSEDED, later, 1)
+    # UNTIL is inclusive: the old series ends on its last date before the new one, not on it
+    last_kept = START + timedelta(weeks=1)
+    assert (ended.state, ended.until, ended.sequence) == (SeriesState.SUPERSEDED, last_kept, 1)
     assert store.proposal(old_id).state is State.SUPERSEDED  # type: ignore[union-attr]
+
+
+def test_a_replaced_series_with_no_date_before_its_replacement_is_cancelled(
+    store: Store,
+) -> None:
+    old_id, new_record = booked_then_approved(store)
+    # the first new date overlaps the old series' first date (09:00-09:30)
+    replacement = store.book(
+        new_record, START + timedelta(minutes=15), new_record.occurrences, "nightly run"
+    )
+    ended = store.series_of(old_id)
+    assert ended is not None
+    assert (ended.state, ended.until) == (SeriesState.CANCELLED, None)
+    assert store.replaced_by(replacement) == [ended]
 
 
 def test_store_survives_reopen_and_refuses_garbage(tmp_path: Path) -> None:

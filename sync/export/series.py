@@ -10,6 +10,7 @@ from sync.export.files import Exported, write_exports
 from sync.export.memo import ExportMemo
 from sync.model import Attendee, BookedSeries, SeriesStatus
 from sync.purpose import CheckinFacts, Invitation, default_purpose
+from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState, Store
 
 
@@ -26,9 +27,7 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
                 cadence=None if proposal.kind.one_off else Cadence.parse(proposal.cadence),
             )
         )
-    occurrences = tuple(
-        o for o in series.occurrences if series.until is None or o.original_start < series.until
-    )
+    occurrences = tuple(o for o in series.occurrences if keeps(series.until, o.original_start))
     return BookedSeries(
         uid=series.uid,
         sequence=series.sequence,

@@ -48,6 +48,7 @@ class Store(
         self.db.row_factory = sqlite3.Row
         self.label = label
         self.revocations = RevocationFile(Path(label).parent / REVOCATIONS)
+        self.replaced_tonight: dict[str, list[str]] = {}
         self._migrate()
 
     @classmethod

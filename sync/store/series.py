@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sync.model import CheckinKind, Occurrence
+from sync.series_end import last_kept
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
     EXPORT_ONLY,
@@ -25,6 +26,10 @@ from sync.store.records import (
 class SeriesMixin(ProposalsMixin):
     """Builds on the proposals: a series record carries its proposal, and booking or ending a
     series moves its proposal along with it."""
+
+    replaced_tonight: dict[str, list[str]]
+    """The series each booking confirmed through this store ended, by the new series' uid,
+    for the run report (the audit log keeps it for good)."""
 
     def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
         sql = "SELECT * FROM series"
@@ -106,27 +111,25 @@ class SeriesMixin(ProposalsMixin):
             (SeriesState.BOOKED.value, series.proposal.employee, uid, CheckinKind.REGULAR.value),
         ).fetchall()
         for row in replaced:
-            note = f"replaced by proposal {series.proposal.id}"
-            self._end_series(
-                self._series(row), SeriesState.SUPERSEDED, actor, note, series.first_start
+            old = self._series(row)
+            # the old series keeps only the dates that are over before the new one begins
+            until = last_kept(
+                old.first_start,
+                old.proposal.timezone,
+                old.proposal.cadence,
+                old.proposal.duration,
+                old.occurrences,
+                series.first_start,
             )
+            # with no date left before the new series, there is nothing to keep: it goes
+            to = SeriesState.CANCELLED if until is None else SeriesState.SUPERSEDED
+            note = f"replaced by proposal {series.proposal.id}"
+            self._end_series(old, to, actor, note, until)
+            self.replaced_tonight.setdefault(uid, []).append(old.uid)
 
     def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
-        """The series that `series` ended when it was booked."""
-        if series.proposal.kind.one_off:
-            return []
-        rows = self.db.execute(
-            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
-            "WHERE series.state = ? AND proposals.employee = ? AND series.until = ? "
-            "AND proposals.kind = ?",
-            (
-                SeriesState.SUPERSEDED.value,
-                series.proposal.employee,
-                series.first_start.isoformat(),
-                CheckinKind.REGULAR.value,
-            ),
-        ).fetchall()
-        return self._many(rows)
+        """The series that `series` ended when its booking was confirmed through this store."""
+        return [self._series_by_uid(uid) for uid in self.replaced_tonight.get(series.uid, [])]
 
     def mark_written(self, uid: str, sequence: int) -> None:
         """The calendar now holds version `sequence` of the series."""

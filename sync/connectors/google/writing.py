@@ -22,10 +22,13 @@ from sync.connectors.google.errors import describe, status_of
 from sync.connectors.google.reading import parse_instant, rfc3339
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
+from sync.series_end import keeps
 
 TAG = "checkinSync"
 SERIES_KEY = "checkinSeries"
 GONE = (404, 410)
+EXCEPTION_REACH_DAYS = 400
+"""How far past an ended series' last date a moved date is looked for: beyond any horizon."""
 
 
 def split_until(line: str) -> tuple[str, datetime | None]:
@@ -143,6 +146,8 @@ class GoogleWriter:
                 raise
             self._update_existing(series, body)
             self._write_exceptions(series)
+            if series.until is not None and not series.one_off:
+                self._drop_after_end(organiser, event, series.until)
         else:
             self._write_exceptions(series, created=True)
 
@@ -191,8 +196,7 @@ class GoogleWriter:
         changes = [
             o
             for o in series.occurrences
-            if o.status is not OccurrenceStatus.OK
-            and (series.until is None or o.original_start < series.until)
+            if o.status is not OccurrenceStatus.OK and keeps(series.until, o.original_start)
         ]
         if not changes:
             return
@@ -247,6 +251,15 @@ class GoogleWriter:
         except HttpError as error:
             if status_of(error) not in GONE:
                 raise
+
+    def _drop_after_end(self, organiser: str, event: str, until: datetime) -> None:
+        """An ended series keeps no date after its last one. A date that had been moved is
+        an exception of its own, which a shorter rule does not remove: it is deleted."""
+        after = Interval(until + timedelta(seconds=1), until + timedelta(days=EXCEPTION_REACH_DAYS))
+        for item in self._instances(organiser, event, after):
+            original = item.get("originalStartTime")
+            if item.get("status") != "cancelled" and original and parse_instant(original) > until:
+                self._delete(organiser, item["id"])
 
     def _instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
         return self._pages(

@@ -25,6 +25,7 @@ from sync.connectors.outlook.observing import (
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
+from sync.series_end import keeps
 
 # PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties
 SERIES_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name checkinSeries"
@@ -59,8 +60,8 @@ def recurrence(series: BookedSeries) -> dict[str, Any]:
     start = series.first_start.astimezone(zone).date().isoformat()
     span: dict[str, Any] = {"type": "noEnd", "startDate": start}
     if series.until is not None:
-        # UNTIL is an instant and exclusive; endDate is a local date and inclusive
-        last = (series.until - timedelta(seconds=1)).astimezone(zone).date().isoformat()
+        # `until` is the start of the last date kept; endDate is that local date (inclusive)
+        last = series.until.astimezone(zone).date().isoformat()
         span = {"type": "endDate", "startDate": start, "endDate": last}
     span["recurrenceTimeZone"] = series.timezone
     return {"pattern": pattern, "range": span}
@@ -81,9 +82,11 @@ def rule_from(value: dict[str, Any], zone: str) -> tuple[str, datetime | None]:
         )  # fmt: skip
     until = None
     if span.get("type") == "endDate" and span.get("endDate"):
-        # endDate is the last local day that may hold an occurrence
+        # endDate is the last local day that may hold an occurrence: the rule is read as
+        # ending at that day's last moment (rebuild turns it into the last date's start)
         after = datetime.fromisoformat(span["endDate"]).date() + timedelta(days=1)
         until = datetime.combine(after, datetime.min.time(), ZoneInfo(zone))
+        until -= timedelta(microseconds=1)
     return rule, until
 
 
@@ -227,8 +230,7 @@ class GraphWriter:
         changes = [
             o
             for o in series.occurrences
-            if o.status is not OccurrenceStatus.OK
-            and (series.until is None or o.original_start < series.until)
+            if o.status is not OccurrenceStatus.OK and keeps(series.until, o.original_start)
         ]
         if not changes:
             return
