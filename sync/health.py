@@ -5,7 +5,7 @@ twice its cadence without meeting.
 
 Pure: the store's series and the declines seen in calendars come in. A past date counts as
 held unless someone declined it, cancelled it in their calendar, or the run had to skip it;
-a date skipped because someone was away (time off, a paused span, a public holiday) is
+a date skipped because someone was away (time off, a paused span, a holiday) is
 excused: it neither counts against the pair nor lengthens its gap.
 """
 
