@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sync.cadence import Cadence
+from sync.i18n import ENGLISH, Language
 from sync.model import OccurrenceStatus
 from sync.roster import Roster
 from sync.store import SeriesRecord, SeriesState
@@ -66,10 +67,18 @@ class PairHealth:
 
     @property
     def share_text(self) -> str:
+        return self.share_in(ENGLISH)
+
+    def share_in(self, language: Language) -> str:
+        """How many of the check-ins due lately were held, e.g. "3 of 4 (75%)"."""
         if not self.due_recently:
-            return "none due"
-        share = round(100 * self.held_recently / self.due_recently)
-        return f"{self.held_recently} of {self.due_recently} ({share}%)"
+            return language.gettext("none due")
+        return language.gettext(
+            "%(held)s of %(due)s (%(share)s%%)",
+            held=self.held_recently,
+            due=self.due_recently,
+            share=round(100 * self.held_recently / self.due_recently),
+        )
 
 
 def pair_health(
