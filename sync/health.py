@@ -21,6 +21,7 @@ from sync.i18n import ENGLISH, Language
 from sync.model import OccurrenceStatus
 from sync.roster import Roster
 from sync.store import SeriesRecord, SeriesState
+from sync.timefmt import cadence_name
 
 RECENT_DAYS = 90
 MISSED_IN_A_ROW = 2
@@ -60,6 +61,13 @@ class PairHealth:
     due_recently: int
     at_risk: bool
     why: str
+    missed_in_a_row: int = 0
+    silent_days: int = 0
+    """Days since they last met (or since the series began)."""
+
+    def why_in(self, language: Language) -> str:
+        """Why the pair is at risk, in `language`; empty when it is not."""
+        return _why(self.missed_in_a_row, self.silent_days, self.cadence, language)
 
     @property
     def booked(self) -> bool:
@@ -121,11 +129,8 @@ def pair_health(
             break
         missed += 1
     limit = timedelta(days=GAP_FACTOR * cadence.average_days)
-    why = ""
-    if missed >= MISSED_IN_A_ROW:
-        why = f"the last {missed} check-ins did not happen"
-    elif current > limit:
-        why = f"no check-in for {current.days} days, more than twice the cadence ({cadence.label})"
+    silent = current.days if current > limit else 0
+    why = _why(missed, silent, cadence.label, ENGLISH)
     return PairHealth(
         manager=manager,
         employee=employee,
@@ -138,7 +143,22 @@ def pair_health(
         due_recently=len(recent),
         at_risk=bool(why),
         why=why,
+        missed_in_a_row=missed,
+        silent_days=silent,
     )
+
+
+def _why(missed: int, silent_days: int, cadence: str, language: Language) -> str:
+    """`silent_days` counts only beyond the limit (twice the cadence); 0 otherwise."""
+    if missed >= MISSED_IN_A_ROW:
+        return language.gettext("the last %(missed)s check-ins did not happen", missed=missed)
+    if silent_days:
+        return language.gettext(
+            "no check-in for %(days)s days, more than twice the cadence (%(cadence)s)",
+            days=silent_days,
+            cadence=cadence_name(cadence, language),
+        )
+    return ""
 
 
 def _cadence(series: Sequence[SeriesRecord], fallback: Cadence) -> Cadence:

@@ -247,7 +247,7 @@ class Presenter:
             if gap is None
             else language.ngettext("%(num)s day", "%(num)s days", gap.days),
             at_risk=item.at_risk,
-            why=item.why,
+            why=item.why_in(language),
             booked=item.booked,
         )
 
