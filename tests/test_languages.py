@@ -30,7 +30,18 @@ from sync.store import Store
 from sync.timefmt import day, pattern, span
 from sync.web import create_app
 from tests.conftest import ConfigDir, Result
-from tests.web_helpers import CLOCK, NIGHT, PEOPLE, SECRET, Org, path_of, post, seen_text, use_link
+from tests.web_helpers import (
+    CLOCK,
+    NIGHT,
+    PEOPLE,
+    SECRET,
+    Org,
+    csrf_of,
+    path_of,
+    post,
+    seen_text,
+    use_link,
+)
 
 ROOT = Path(__file__).parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%%|<[^>]+>")
@@ -202,7 +213,11 @@ def _pages(org: Org) -> dict[str, str]:
     pages["approved"] = post(browser, f"/proposals/{lena.id}/approve")
     pages["rejected"] = post(browser, f"/proposals/{erik.id}/reject", reason="")
     pages["decided twice"] = post(browser, f"/proposals/{erik.id}/reject", reason="")
-    pages["not found"] = browser.get("/proposals/99999/approve").text
+    token = csrf_of(pages["approved"])
+    pages["not found"] = browser.post("/proposals/99999/approve", data={"csrf": token}).text
+    pages["too long"] = browser.post(
+        f"/proposals/{erik.id}/reject", data={"csrf": token, "reason": "x" * 501}
+    ).text
     pages["unknown"] = browser.get("/nothing-here").text
     pages["signed out"] = post(browser, "/sign-out")
     pages["not signed in"] = browser.get("/").text
@@ -273,6 +288,10 @@ def test_a_swedish_organisation_receives_nothing_in_english(swedish: Received) -
             assert 'lang="sv"' in text, name
     home = swedish.texts["page home"]
     assert "Avstämningar för Karin Lind" in home and "Väntar på ditt beslut (3)" in home
+    assert "Här finns inget" in swedish.texts["page not found"]
+    assert "Skälet är längre än 500 tecken" in swedish.texts["page too long"]
+    assert "Godkände avstämningen med Lena Berg." in swedish.texts["page approved"]
+    assert "Inloggningslänken är redan använd" in swedish.texts["page used link"]
     lena = "invitation to Lena Berg <lena@example.com> #"
     assert first(swedish, lena) == "Inbjudan: Avstämning: Karin Lind / Lena Berg"
     assert "Din regelbundna avstämning med Karin Lind är planerad:" in "".join(
