@@ -359,7 +359,16 @@ def test_english_is_unchanged(english: Received) -> None:
         t for n, t in english.texts.items() if n.startswith(invitations) and n.endswith("plain")
     ).replace("\r\n", "\n")
     assert karin.startswith(ENGLISH_INVITATION)
-    assert karin.endswith(
+    assert karin.endswith(  # her own copy, published rather than an invitation to herself
+        "Your calendar app shows this email as a check-in to add; or import the attached "
+        "invite.ics.\n"
+    )
+    lena = next(
+        t
+        for n, t in english.texts.items()
+        if n.startswith("invitation to Lena Berg <lena@example.com> #") and n.endswith("plain")
+    )
+    assert lena.replace("\r\n", "\n").endswith(
         "Your calendar app shows this email as an invitation to add; or import the attached "
         "invite.ics.\n"
     )
