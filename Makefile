@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config
 
-.PHONY: run serve test check clean bench bench-quick
+.PHONY: run serve test check clean bench bench-quick catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff check sync tests bench
 	$(BIN)/ruff format --check sync tests bench
 	$(BIN)/mypy
+
+# After changing a text people receive: collect the texts, then add new ones to every
+# language's catalogue (sync/locale/<code>/LC_MESSAGES/messages.po) and translate them there.
+catalogues: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F sync/locale/babel.cfg -k N_ --no-location --sort-output \
+		--project checkin-sync -o sync/locale/messages.pot .
+	$(BIN)/pybabel update -i sync/locale/messages.pot -d sync/locale --ignore-obsolete \
+		--no-fuzzy-matching
 
 # Organisation-scale benchmarks (bench/README.md): not tests, nothing is asserted.
 bench: $(VENV)/.installed-dev

@@ -433,7 +433,7 @@ def occurrences(
 
 
 def working_spans(person: Person, lo: datetime, hi: datetime) -> list[tuple[datetime, datetime]]:
-    """Working hours on working days (Mon–Fri, public holidays out) as UTC spans."""
+    """Working hours on working days (Mon–Fri, holidays out) as UTC spans."""
     zone = person.tz
     begin, end = person.hours
     out = []
@@ -448,13 +448,9 @@ def working_spans(person: Person, lo: datetime, hi: datetime) -> list[tuple[date
     return out
 
 
-_HOLIDAYS: dict[tuple[str, int], frozenset[date]] = {}
-
-
 def is_holiday(country: str, day: date) -> bool:
-    key = (country, day.year)
-    if key not in _HOLIDAYS:
-        import holidays
+    # the days the service treats as off (public and de-facto holidays), so the quality
+    # measures judge it by its own rules
+    from sync.days_off import holiday_name
 
-        _HOLIDAYS[key] = frozenset(holidays.country_holidays(country, years=day.year).keys())
-    return day in _HOLIDAYS[key]
+    return holiday_name(country, (), day) is not None

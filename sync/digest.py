@@ -17,26 +17,39 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from sync.i18n import Language, translations
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
 from sync.settings import Settings
 from sync.signin import SignInLink, make_link
 from sync.store import ProposalRecord, State, Store
-from sync.timefmt import TwoZones, moment, pattern, span, zone_label
+from sync.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
 
 log = logging.getLogger(__name__)
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+
+
+@cache
+def _templates(language: str) -> Environment:
+    """The digest templates, speaking `language` (one environment per language, as
+    Jinja's i18n extension installs the translations into the environment)."""
+    environment = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(language), newstyle=True
+    )
+    return environment
 
 
 @dataclass(frozen=True)
@@ -87,7 +100,8 @@ def notify_managers(
 def compose(
     store: Store, settings: Settings, roster: Roster, report: RunReport, issued_at: datetime
 ) -> list[Digest]:
-    tonight = _tonight_by_manager(report, roster)
+    language = Language(settings.language)
+    tonight = _tonight_by_manager(report, roster, language)
     pending: dict[str, list[ProposalRecord]] = {}
     for record in store.proposals(states=[State.PENDING]):
         pending.setdefault(record.manager, []).append(record)
@@ -97,7 +111,9 @@ def compose(
         told = store.proposals_told(manager)
         if not tonight.get(manager) and all(r.id in told for r in waiting):
             continue
-        at_risk = [_at_risk(line, roster) for line in report.at_risk if line.manager == manager]
+        at_risk = [
+            _at_risk(line, roster, language) for line in report.at_risk if line.manager == manager
+        ]
         digest = _digest(
             manager, waiting, told, tonight.get(manager, []), settings, roster, issued_at, at_risk
         )
@@ -118,17 +134,21 @@ def _digest(
     person = roster.managers.get(manager)
     zone = person.person.timezone if person else (waiting[0].timezone if waiting else "UTC")
     name = person.person.name if person else (waiting[0].manager_name if waiting else manager)
-    items = [_waiting(record, zone, roster, record.id not in told) for record in waiting]
+    language = Language(settings.language)
+    items = [_waiting(record, zone, roster, record.id not in told, language) for record in waiting]
     link: SignInLink | None = None
     if settings.web.secret is not None:
         link = make_link(settings.web, manager, issued_at)
-    if len(waiting) == 1:
-        subject = "1 check-in waits for your approval"
-    elif waiting:
-        subject = f"{len(waiting)} check-ins wait for your approval"
+    if waiting:
+        subject = language.ngettext(
+            "%(num)s check-in waits for your approval",
+            "%(num)s check-ins wait for your approval",
+            len(waiting),
+        )
     else:
-        changes = f"{len(tonight)} change{'s' if len(tonight) != 1 else ''}"
-        subject = f"Check-ins: {changes} tonight"
+        subject = language.ngettext(
+            "Check-ins: %(num)s change tonight", "Check-ins: %(num)s changes tonight", len(tonight)
+        )
     values = {
         "first_name": name.split()[0] if name.split() else manager,
         "waiting": items,
@@ -136,52 +156,60 @@ def _digest(
         "tonight": tonight,
         "at_risk": at_risk,
         "link": link.url if link else None,
-        "expires": f"{moment(link.expires, zone)} {zone_label(zone)}" if link else "",
+        "expires": f"{moment(link.expires, zone, language)} {zone_label(zone)}" if link else "",
         "zone": zone_label(zone),
+        "language": language.code,
     }
+    templates = _templates(language.code)
     return Digest(
         recipient=manager,
         name=name,
         subject=subject,
-        text=_TEMPLATES.get_template("digest.txt").render(values),
-        html=_TEMPLATES.get_template("digest.html").render(values, subject=subject),
+        text=templates.get_template("digest.txt").render(values),
+        html=templates.get_template("digest.html").render(values, subject=subject),
         proposal_ids=tuple(record.id for record in waiting),
     )
 
 
-def _waiting(record: ProposalRecord, zone: str, roster: Roster, new: bool) -> WaitingItem:
+def _waiting(
+    record: ProposalRecord, zone: str, roster: Roster, new: bool, language: Language
+) -> WaitingItem:
     employee = roster.employees.get(record.employee)
     other = employee.person.timezone if employee else None
     end = record.first_start + timedelta(minutes=record.duration)
+    first = record.first_start
     return WaitingItem(
         employee_name=record.employee_name,
-        cadence=record.cadence,
+        cadence=cadence_name(record.cadence, language),
         duration=record.duration,
-        pattern=pattern(record.rrule, record.cadence, record.first_start, end, zone, other),
-        first=span(record.first_start, end, zone, other),
+        pattern=pattern(record.rrule, record.cadence, first, end, zone, other, language),
+        first=span(first, end, zone, other, language),
         new=new,
         note=record.reason if record.kind.one_off else "",
     )
 
 
-def _at_risk(line: PairLine, roster: Roster) -> TonightItem:
+def _at_risk(line: PairLine, roster: Roster, language: Language) -> TonightItem:
     employee = roster.employees.get(line.employee)
     name = employee.person.name if employee else line.employee
-    return TonightItem("At risk", name, line.text)
+    return TonightItem(language.gettext("At risk"), name, line.text)
 
 
-def _tonight_by_manager(report: RunReport, roster: Roster) -> dict[str, list[TonightItem]]:
+def _tonight_by_manager(
+    report: RunReport, roster: Roster, language: Language
+) -> dict[str, list[TonightItem]]:
+    _ = language.gettext
     sections: list[tuple[str, list[PairLine]]] = [
-        ("Booked", report.booked),
-        ("Replaced", report.superseded),
-        ("Cancelled", report.cancelled),
-        ("Declined", report.declined),
-        ("Dates moved or skipped", report.kept_up),
-        ("Could not be planned", report.skipped),
-        ("Not yet in the calendar", report.write_failures),
-        ("At risk", report.became_at_risk),
-        ("Back on track", report.back_on_track),
-        ("Asked for", report.asks),
+        (_("Booked"), report.booked),
+        (_("Replaced"), report.superseded),
+        (_("Cancelled"), report.cancelled),
+        (_("Declined"), report.declined),
+        (_("Dates moved or skipped"), report.kept_up),
+        (_("Could not be planned"), report.skipped),
+        (_("Not yet in the calendar"), report.write_failures),
+        (_("At risk"), report.became_at_risk),
+        (_("Back on track"), report.back_on_track),
+        (_("Asked for"), report.asks),
     ]
     result: dict[str, list[TonightItem]] = {}
     for what, lines in sections:

@@ -5,7 +5,7 @@ twice its cadence without meeting.
 
 Pure: the store's series and the declines seen in calendars come in. A past date counts as
 held unless someone declined it, cancelled it in their calendar, or the run had to skip it;
-a date skipped because someone was away (time off, a paused span, a public holiday) is
+a date skipped because someone was away (time off, a paused span, a holiday) is
 excused: it neither counts against the pair nor lengthens its gap.
 """
 
@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sync.cadence import Cadence
+from sync.i18n import ENGLISH, Language
 from sync.model import OccurrenceStatus
 from sync.roster import Roster
 from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState
+from sync.timefmt import cadence_name
 
 RECENT_DAYS = 90
 MISSED_IN_A_ROW = 2
@@ -60,6 +62,13 @@ class PairHealth:
     due_recently: int
     at_risk: bool
     why: str
+    missed_in_a_row: int = 0
+    silent_days: int = 0
+    """Days since they last met (or since the series began)."""
+
+    def why_in(self, language: Language) -> str:
+        """Why the pair is at risk, in `language`; empty when it is not."""
+        return _why(self.missed_in_a_row, self.silent_days, self.cadence, language)
 
     @property
     def booked(self) -> bool:
@@ -67,10 +76,18 @@ class PairHealth:
 
     @property
     def share_text(self) -> str:
+        return self.share_in(ENGLISH)
+
+    def share_in(self, language: Language) -> str:
+        """How many of the check-ins due lately were held, e.g. "3 of 4 (75%)"."""
         if not self.due_recently:
-            return "none due"
-        share = round(100 * self.held_recently / self.due_recently)
-        return f"{self.held_recently} of {self.due_recently} ({share}%)"
+            return language.gettext("none due")
+        return language.gettext(
+            "%(held)s of %(due)s (%(share)s%%)",
+            held=self.held_recently,
+            due=self.due_recently,
+            share=round(100 * self.held_recently / self.due_recently),
+        )
 
 
 def pair_health(
@@ -113,11 +130,8 @@ def pair_health(
             break
         missed += 1
     limit = timedelta(days=GAP_FACTOR * cadence.average_days)
-    why = ""
-    if missed >= MISSED_IN_A_ROW:
-        why = f"the last {missed} check-ins did not happen"
-    elif current > limit:
-        why = f"no check-in for {current.days} days, more than twice the cadence ({cadence.label})"
+    silent = current.days if current > limit else 0
+    why = _why(missed, silent, cadence.label, ENGLISH)
     return PairHealth(
         manager=manager,
         employee=employee,
@@ -130,7 +144,22 @@ def pair_health(
         due_recently=len(recent),
         at_risk=bool(why),
         why=why,
+        missed_in_a_row=missed,
+        silent_days=silent,
     )
+
+
+def _why(missed: int, silent_days: int, cadence: str, language: Language) -> str:
+    """`silent_days` counts only beyond the limit (twice the cadence); 0 otherwise."""
+    if missed >= MISSED_IN_A_ROW:
+        return language.gettext("the last %(missed)s check-ins did not happen", missed=missed)
+    if silent_days:
+        return language.gettext(
+            "no check-in for %(days)s days, more than twice the cadence (%(cadence)s)",
+            days=silent_days,
+            cadence=cadence_name(cadence, language),
+        )
+    return ""
 
 
 def _cadence(series: Sequence[SeriesRecord], fallback: Cadence) -> Cadence:

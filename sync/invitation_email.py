@@ -20,6 +20,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from sync.export.itip import CANCEL
+from sync.i18n import ENGLISH, Language
 from sync.model import Attendee, BookedSeries, OccurrenceStatus
 from sync.settings import Settings
 from sync.timefmt import day, moment, pattern, span, zone_label
@@ -39,6 +40,8 @@ class Invitation:
     zone: str
     """The recipient's own time zone, for the text."""
     calendar: bytes
+    language: Language = ENGLISH
+    """The language of the email around the invitation (its description has its own)."""
 
     @property
     def own(self) -> bool:
@@ -56,51 +59,69 @@ def calendar_method(calendar: bytes) -> str:
 
 
 def subject(invitation: Invitation) -> str:
-    what = invitation.series.summary
+    what, _ = invitation.series.summary, invitation.language.gettext
     if invitation.method == CANCEL:
-        return f"Cancelled: {what}"
-    return f"{'Updated invitation' if invitation.update else 'Invitation'}: {what}"
+        return _("Cancelled: %(what)s", what=what)
+    if invitation.update:
+        return _("Updated invitation: %(what)s", what=what)
+    return _("Invitation: %(what)s", what=what)
 
 
 def text(invitation: Invitation, now: datetime) -> str:
-    s, zone = invitation.series, invitation.zone
+    s, zone, language = invitation.series, invitation.zone, invitation.language
+    _ = language.gettext
     other = s.attendee if invitation.recipient.email.lower() == s.organiser.email.lower() else None
     person = other or s.organiser
-    who = f"with {person.name or person.email}"
+    who = person.name or person.email
     first_name = (invitation.recipient.name or invitation.recipient.email).split()[0]
-    lines = [f"Hi {first_name},", ""]
+    lines = [_("Hi %(first_name)s,", first_name=first_name), ""]
     if invitation.method == CANCEL:
         lines += [
-            f"Your regular check-in {who} is cancelled. Opening this invitation in your calendar "
-            f"app removes it (or import the attached {ATTACHMENT}).",
+            _(
+                "Your regular check-in with %(who)s is cancelled. Opening this invitation in "
+                "your calendar app removes it (or import the attached %(file)s).",
+                who=who,
+                file=ATTACHMENT,
+            ),
         ]
         return "\n".join(lines) + "\n"
     end = s.first_start + timedelta(minutes=s.duration)
-    repeat = pattern(s.rrule, invitation.cadence, s.first_start, end, zone, None).mine
-    lead = "has changed" if invitation.update else "is planned"
+    repeat = pattern(s.rrule, invitation.cadence, s.first_start, end, zone, None, language).mine
+    if invitation.update:
+        lead = _("Your regular check-in with %(who)s has changed:", who=who)
+    else:
+        lead = _("Your regular check-in with %(who)s is planned:", who=who)
+    first = span(s.first_start, end, zone, None, language).mine
     lines += [
-        f"Your regular check-in {who} {lead}:",
+        lead,
         "",
         f"  {repeat} ({zone_label(zone)})",
-        f"  first on {span(s.first_start, end, zone, None).mine}",
+        "  " + _("first on %(when)s", when=first),
     ]
     if s.until is not None:
-        lines.append(f"  until {day(s.until, zone)}")
+        lines.append("  " + _("until %(day)s", day=day(s.until, zone, language)))
     for o in s.occurrences:
         if o.original_start < now:
             continue
+        was = day(o.original_start, zone, language)
         if o.status is OccurrenceStatus.MOVED:
-            lines.append(f"  {day(o.original_start, zone)} moves to {moment(o.start, zone)}")
+            moved = moment(o.start, zone, language)
+            lines.append("  " + _("%(day)s moves to %(when)s", day=was, when=moved))
         elif o.status is OccurrenceStatus.SKIPPED:
-            lines.append(f"  no check-in on {day(o.original_start, zone)}")
-    what = "a check-in" if invitation.own else "an invitation"
-    lines += [
-        "",
-        s.description,
-        "",
-        f"Your calendar app shows this email as {what} to add; or import the attached "
-        f"{ATTACHMENT}.",
-    ]
+            lines.append("  " + _("no check-in on %(day)s", day=was))
+    if invitation.own:
+        add = _(
+            "Your calendar app shows this email as a check-in to add; or import the attached "
+            "%(file)s.",
+            file=ATTACHMENT,
+        )
+    else:
+        add = _(
+            "Your calendar app shows this email as an invitation to add; or import the "
+            "attached %(file)s.",
+            file=ATTACHMENT,
+        )
+    lines += ["", s.description, "", add]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from sync.connectors.base import CalendarWriter
 from sync.export.itip import CANCEL, itip_calendar, method_for, organiser_copy
 from sync.export.series import to_booked
+from sync.i18n import Language
 from sync.invitation_email import Invitation, calendar_method, subject, to_email
 from sync.model import Attendee, BookedSeries
 from sync.settings import Settings
@@ -89,6 +90,7 @@ def queue_invitations(
                 update=last is not None,
                 zone=zones.get(email, series.timezone),
                 calendar=calendar,
+                language=Language(settings.language),
             )
             message = to_email(invitation, settings, now)
             if store.queue_invitation(

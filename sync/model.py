@@ -108,6 +108,8 @@ class Person:
     holidays: str
     calendar: str
     own_keys: frozenset[str] = frozenset()
+    holiday_categories: tuple[str, ...] = ()
+    """Which of the country's holidays are days off (sync.days_off); empty = the usual ones."""
     works: str | None = None
     """"remote", "hybrid" or "office"; None when neither the person nor [defaults] says."""
     """Keys the person's own entry sets (not inherited from [defaults]): these win over what a
@@ -195,7 +197,7 @@ class Occurrence:
     fixed: bool = False
     """Set by a person in their calendar: respected, and never moved back."""
     away: bool = False
-    """Skipped because someone was away (time off, a paused span, a public holiday): an
+    """Skipped because someone was away (time off, a paused span, a holiday): an
     excused date, which does not count against the pair's health."""
 
     @property

@@ -18,23 +18,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sync.cadence import Cadence
 from sync.errors import ConfigError
+from sync.i18n import Language, available_languages
 from sync.model import CheckinKind
 
-LANGUAGES = ("en", "sv")
+LANGUAGES = available_languages()
 _BUILT_IN = Path(__file__).parent / "templates"
-_SV_ORDINALS = {3: "tredje", 4: "fjärde", 5: "femte", 6: "sjätte", 7: "sjunde", 8: "åttonde"}
-_SUMMARIES = {
-    "en": {
-        CheckinKind.REGULAR: "Check-in: {manager} / {employee}",
-        CheckinKind.REQUESTED: "Check-in (asked for): {manager} / {employee}",
-        CheckinKind.WELCOME_BACK: "Welcome back check-in: {manager} / {employee}",
-    },
-    "sv": {
-        CheckinKind.REGULAR: "Avstämning: {manager} / {employee}",
-        CheckinKind.REQUESTED: "Avstämning (önskad): {manager} / {employee}",
-        CheckinKind.WELCOME_BACK: "Välkommen tillbaka, avstämning: {manager} / {employee}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -59,21 +47,31 @@ class CheckinFacts:
 
 
 def cadence_words(cadence: Cadence | None, language: str) -> str:
+    """How often, as the invitation's sentence says it ("every other week")."""
     if cadence is None:
         return ""
-    if language == "sv":
-        if cadence.monthly:
-            return "en gång i månaden"
-        if cadence.weeks == 1:
-            return "varje vecka"
-        if cadence.weeks == 2:
-            return "varannan vecka"
-        return f"var {_SV_ORDINALS.get(cadence.weeks, f'{cadence.weeks}:e')} vecka"
-    return "every other week" if cadence == Cadence(2) else cadence.label
+    pgettext = Language(language).pgettext
+    if cadence.monthly:
+        return pgettext("how often, in a sentence", "monthly")
+    return {
+        1: pgettext("how often, in a sentence", "weekly"),
+        2: pgettext("how often, in a sentence", "every other week"),
+        3: pgettext("how often, in a sentence", "every 3 weeks"),
+        4: pgettext("how often, in a sentence", "every 4 weeks"),
+        5: pgettext("how often, in a sentence", "every 5 weeks"),
+        6: pgettext("how often, in a sentence", "every 6 weeks"),
+        7: pgettext("how often, in a sentence", "every 7 weeks"),
+        8: pgettext("how often, in a sentence", "every 8 weeks"),
+    }.get(cadence.weeks, cadence.label)
 
 
 def built_in_template(language: str) -> str:
-    return (_BUILT_IN / f"invitation.{language}.txt").read_text(encoding="utf-8")
+    """The built-in invitation text of `language`; English where a language has none yet
+    (an operator can still give their own with invitation_template)."""
+    path = _BUILT_IN / f"invitation.{language}.txt"
+    if not path.exists():
+        path = _BUILT_IN / "invitation.en.txt"
+    return path.read_text(encoding="utf-8")
 
 
 class Purpose:
@@ -121,9 +119,17 @@ class Purpose:
             text = self.template.render(values)
         except TemplateError as error:
             raise ConfigError([f"{self.label}: {error}"]) from None
-        summary = _SUMMARIES[self.language][facts.kind].format(
-            manager=facts.manager_name, employee=facts.employee_name
-        )
+        names = {"manager": facts.manager_name, "employee": facts.employee_name}
+        gettext = Language(self.language).gettext
+        summary = {
+            CheckinKind.REGULAR: gettext("Check-in: %(manager)s / %(employee)s", **names),
+            CheckinKind.REQUESTED: gettext(
+                "Check-in (asked for): %(manager)s / %(employee)s", **names
+            ),
+            CheckinKind.WELCOME_BACK: gettext(
+                "Welcome back check-in: %(manager)s / %(employee)s", **names
+            ),
+        }[facts.kind]
         return Invitation(summary, re.sub(r"\n{3,}", "\n\n", text).strip())
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sync.cadence import Cadence
+from sync.days_off import categories_for, country_of, missing_categories, supported_categories
 from sync.errors import ConfigError
 from sync.model import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
 from sync.roster_schema import (
@@ -34,6 +35,7 @@ PERSONAL_KEYS = (
     "working_hours",
     "working_days",
     "holidays",
+    "holiday_categories",
     "calendar",
     "works",
 )
@@ -161,7 +163,12 @@ class _RosterBuilder:
             for location, message in _messages(error):
                 self.problem("defaults", f"{location}: {message}", fatal=True)
             return dict(BUILT_IN_DEFAULTS)
-        return BUILT_IN_DEFAULTS | _given(entry)
+        values = BUILT_IN_DEFAULTS | _given(entry)
+        wrong = _wrong_categories(values)
+        if wrong:
+            self.problem("defaults", wrong, fatal=True)
+            return dict(BUILT_IN_DEFAULTS)
+        return values
 
     def entries(self, data: dict[str, Any], section: str) -> list[Mapping[str, Any]]:
         raw = data.get(section, [])
@@ -254,6 +261,14 @@ class _RosterBuilder:
     def person(
         self, who: str, email: str, values: dict[str, Any], own: frozenset[str] = frozenset()
     ) -> Person | None:
+        categories: tuple[str, ...] = values.get("holiday_categories", ())
+        if "holiday_categories" in own:
+            wrong = _wrong_categories(values)
+            if wrong:
+                self.problem(who, wrong)
+                return None
+        else:
+            categories = categories_for(values["holidays"], categories)
         person = Person(
             email=email,
             name=values.get("name") or email,
@@ -261,6 +276,7 @@ class _RosterBuilder:
             working_hours=values["working_hours"],
             working_days=values["working_days"],
             holidays=values["holidays"],
+            holiday_categories=categories,
             calendar=values["calendar"],
             own_keys=own,
             works=values.get("works"),
@@ -350,6 +366,24 @@ def _arrangement_cadence(values: dict[str, Any]) -> dict[str, Any]:
     works = values["works"]
     cadence: Cadence = getattr(values["cadence_by_arrangement"], works)
     return {"cadence": cadence, "cadence_source": ARRANGEMENT_WORDS[works]}
+
+
+def _wrong_categories(values: dict[str, Any]) -> str:
+    """Why the holiday categories an entry sets do not fit the country it names (or
+    inherits); empty when they do."""
+    region: str = values["holidays"]
+    categories: tuple[str, ...] = values.get("holiday_categories", ())
+    if not region or not categories:
+        return ""
+    missing = missing_categories(region, categories)
+    if not missing:
+        return ""
+    country = country_of(region)
+    known = ", ".join(f'"{c}"' for c in supported_categories(country))
+    return (
+        f'holiday_categories: the holidays package has no "{missing[0]}" holidays for '
+        f"{country} (it has {known})"
+    )
 
 
 def _personal(given: dict[str, Any]) -> frozenset[str]:

@@ -17,6 +17,7 @@ import holidays
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from sync.cadence import Cadence
+from sync.days_off import all_categories
 from sync.model import TimeRange, Window
 from sync.weekdays import parse_weekday
 
@@ -123,6 +124,23 @@ def _holiday_region(value: str) -> str:
     return code
 
 
+def _holiday_categories(value: Any) -> tuple[str, ...]:
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError('must be a list of categories like ["public", "de_facto"]')
+    categories = tuple(dict.fromkeys(item.strip().lower() for item in value))
+    if not categories:
+        raise ValueError('must name at least one category, e.g. ["public"]')
+    unknown = [c for c in categories if c not in all_categories()]
+    if unknown:
+        raise ValueError(
+            f'"{unknown[0]}" is not a holiday category of the holidays package '
+            '(e.g. "public", "de_facto", "bank", "optional")'
+        )
+    return categories
+
+
 def _calendar(value: str) -> str:
     text = value.strip()
     if text in ("google", "outlook", "none"):
@@ -186,6 +204,7 @@ TimeZoneName = Annotated[str, AfterValidator(_zone)]
 Hours = Annotated[TimeRange, BeforeValidator(parse_time_range)]
 Weekdays = Annotated[frozenset[int], BeforeValidator(_weekdays)]
 HolidayRegion = Annotated[str, AfterValidator(_holiday_region)]
+HolidayCategories = Annotated[tuple[str, ...], BeforeValidator(_holiday_categories)]
 CalendarSource = Annotated[str, AfterValidator(_calendar)]
 CadenceText = Annotated[Cadence, BeforeValidator(_cadence)]
 PreferredWindow = Annotated[Window, BeforeValidator(parse_window)]
@@ -207,6 +226,7 @@ class Overridable(_Entry):
     working_hours: Hours | None = None
     working_days: Weekdays | None = None
     holidays: HolidayRegion | None = None
+    holiday_categories: HolidayCategories | None = None
     duration: Duration | None = None
     cadence: CadenceText | None = None
     calendar: CalendarSource | None = None

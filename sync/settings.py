@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from pydantic_settings.exceptions import SettingsError
 
 from sync.errors import ConfigError
+from sync.i18n import available_languages
 from sync.roster import read_toml
 
 ENV_PREFIX = "CHECKIN_SYNC_"
@@ -332,8 +333,10 @@ class Settings(BaseSettings):
     ics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Timeout for fetching ics: https sources"
     )
-    language: Literal["en", "sv"] = Field(
-        default="en", description="Language of invitations: en or sv"
+    language: str = Field(
+        default="en",
+        description="Language of everything people receive: en, sv, or any language with a "
+        "catalogue in sync/locale",
     )
     invitation_template: Path | None = Field(
         default=None,
@@ -350,6 +353,14 @@ class Settings(BaseSettings):
     invitations: InvitationSettings = Field(default_factory=InvitationSettings)
     caldav: CalDavSettings = Field(default_factory=CalDavSettings)
     ics: IcsSettings = Field(default_factory=IcsSettings)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in available_languages():
+            known = ", ".join(available_languages())
+            raise ValueError(f'"{value}" has no catalogue in sync/locale (known: {known})')
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -15,6 +15,7 @@ from pathlib import Path
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from sync.errors import ConfigError, SignInError, UsageError
+from sync.i18n import N_
 from sync.model import Manager, Person
 from sync.roster import load_roster
 from sync.settings import WebSettings
@@ -81,13 +82,17 @@ def read_link(secret: str, token: str, now: datetime) -> LinkClaim:
         # OverflowError/OSError: a genuine signature over a time no calendar has (a link
         # made with a far too long lifetime, or a forged one if the secret leaked)
         raise SignInError(
-            "This sign-in link is not valid: it may have been cut short or changed. Copy the "
-            "whole link from the email, or ask for a new one."
+            N_(
+                "This sign-in link is not valid: it may have been cut short or changed. Copy "
+                "the whole link from the email, or ask for a new one."
+            )
         ) from None
     if now >= claim.expires:
         raise SignInError(
-            "This sign-in link has expired. The next digest email brings a new one, or ask "
-            "your operator for one (checkin-sync login-link EMAIL)."
+            N_(
+                "This sign-in link has expired. The next digest email brings a new one, or ask "
+                "your operator for one (checkin-sync login-link EMAIL)."
+            )
         )
     return claim
 

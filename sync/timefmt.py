@@ -1,7 +1,8 @@
 """Times as a person reads them: in their own zone first, the other person's alongside.
 
-Used by the web page and the digest email, which must say the same thing the same way.
-Formats are fixed (not the server's locale), so a page reads the same wherever it is served.
+Used by the web page and the emails, which must say the same thing the same way. Formats
+follow the configured language (never the server's locale), so a page reads the same
+wherever it is served.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sync.weekdays import RRULE_DAYS, WEEKDAY_PLURALS, WEEKDAY_TITLES
+from sync.cadence import Cadence
+from sync.i18n import ENGLISH, Language
+from sync.weekdays import RRULE_DAYS
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 _MONTHLY_BYDAY = re.compile(r"BYDAY=([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)")
 
 
@@ -23,10 +24,9 @@ def zone_label(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def day(instant: datetime, zone: str) -> str:
-    """ "Tue 2 Feb 2027" in `zone`."""
-    local = instant.astimezone(ZoneInfo(zone))
-    return f"{WEEKDAY_TITLES[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+def day(instant: datetime, zone: str, language: Language = ENGLISH) -> str:
+    """ "Tue 2 Feb 2027" ("tis 2 feb. 2027") in `zone`."""
+    return language.date(instant.astimezone(ZoneInfo(zone)).date(), "EEE d MMM y")
 
 
 def clock_range(start: datetime, end: datetime, zone: str) -> str:
@@ -35,9 +35,9 @@ def clock_range(start: datetime, end: datetime, zone: str) -> str:
     return f"{start.astimezone(tz):%H:%M}–{end.astimezone(tz):%H:%M}"
 
 
-def moment(instant: datetime, zone: str) -> str:
+def moment(instant: datetime, zone: str, language: Language = ENGLISH) -> str:
     """ "Tue 2 Feb 2027 16:15" in `zone`."""
-    return f"{day(instant, zone)} {instant.astimezone(ZoneInfo(zone)):%H:%M}"
+    return f"{day(instant, zone, language)} {instant.astimezone(ZoneInfo(zone)):%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -49,41 +49,119 @@ class TwoZones:
     """Empty when both people share a zone."""
 
 
-def span(start: datetime, end: datetime, viewer: str, other: str | None) -> TwoZones:
-    mine = f"{day(start, viewer)}, {clock_range(start, end, viewer)}"
+def span(
+    start: datetime,
+    end: datetime,
+    viewer: str,
+    other: str | None,
+    language: Language = ENGLISH,
+) -> TwoZones:
+    mine = f"{day(start, viewer, language)}, {clock_range(start, end, viewer)}"
     if other is None or _same_clock(start, viewer, other):
         return TwoZones(mine, "")
     theirs = clock_range(start, end, other)
     if day(start, other) != day(start, viewer):
-        theirs = f"{day(start, other)}, {theirs}"
-    return TwoZones(mine, f"{theirs} in {zone_label(other)}")
+        theirs = f"{day(start, other, language)}, {theirs}"
+    return TwoZones(mine, _elsewhere(theirs, other, language))
 
 
 def pattern(
-    rrule: str, cadence: str, start: datetime, end: datetime, viewer: str, other: str | None
+    rrule: str,
+    cadence: str,
+    start: datetime,
+    end: datetime,
+    viewer: str,
+    other: str | None,
+    language: Language = ENGLISH,
 ) -> TwoZones:
     """How a series repeats, e.g. "Weekly on Tuesdays, 16:15–16:45" and "10:15–10:45 in New
     York" (with the weekday when it differs there)."""
     if not rrule:  # a one-off check-in
-        return span(start, end, viewer, other)
+        return span(start, end, viewer, other, language)
     local = start.astimezone(ZoneInfo(viewer))
-    mine = f"{_repeat(rrule, cadence, local.weekday())}, {clock_range(start, end, viewer)}"
+    repeat = _repeat(rrule, cadence, local.weekday(), language)
+    mine = f"{repeat}, {clock_range(start, end, viewer)}"
     if other is None or _same_clock(start, viewer, other):
         return TwoZones(mine, "")
     there = start.astimezone(ZoneInfo(other))
     theirs = clock_range(start, end, other)
     if there.weekday() != local.weekday():
-        theirs = f"{WEEKDAY_PLURALS[there.weekday()]} {theirs}"
-    return TwoZones(mine, f"{theirs} in {zone_label(other)}")
+        theirs = f"{weekday_plurals(language)[there.weekday()]} {theirs}"
+    return TwoZones(mine, _elsewhere(theirs, other, language))
 
 
-def _repeat(rrule: str, cadence: str, weekday: int) -> str:
+def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
+    """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`."""
+    try:
+        parsed = Cadence.parse(cadence)
+    except ValueError:
+        return cadence  # written by an older version in words of its own: shown as it is
+    if parsed.monthly:
+        return language.gettext("monthly")
+    if parsed.weeks == 1:
+        return language.gettext("weekly")
+    if parsed.weeks == 2:
+        return language.gettext("biweekly")
+    return language.gettext("every %(weeks)s weeks", weeks=parsed.weeks)
+
+
+def weekday_plurals(language: Language = ENGLISH) -> tuple[str, ...]:
+    """ "Mondays" … "Sundays", as in "Weekly on Tuesdays"."""
+    _ = language.gettext
+    return (
+        _("Mondays"),
+        _("Tuesdays"),
+        _("Wednesdays"),
+        _("Thursdays"),
+        _("Fridays"),
+        _("Saturdays"),
+        _("Sundays"),
+    )
+
+
+def _elsewhere(time_text: str, zone: str, language: Language) -> str:
+    return language.gettext("%(time)s in %(place)s", time=time_text, place=zone_label(zone))
+
+
+def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
     monthly = _MONTHLY_BYDAY.search(rrule) if "FREQ=MONTHLY" in rrule else None
     if monthly:
-        nth = _ORDINALS.get(int(monthly.group(1)), monthly.group(1))
-        name = WEEKDAY_PLURALS[RRULE_DAYS.index(monthly.group(2))][:-1]
-        return f"Monthly on the {nth} {name}"
-    return f"{cadence[:1].upper()}{cadence[1:]} on {WEEKDAY_PLURALS[weekday]}"
+        return language.gettext(
+            "Monthly on the %(nth)s %(weekday)s",
+            nth=_ordinal(int(monthly.group(1)), language),
+            weekday=_weekday_in_month(RRULE_DAYS.index(monthly.group(2)), language),
+        )
+    text = language.gettext(
+        "%(cadence)s on %(weekdays)s",
+        cadence=cadence_name(cadence, language),
+        weekdays=weekday_plurals(language)[weekday],
+    )
+    return text[:1].upper() + text[1:]
+
+
+def _ordinal(nth: int, language: Language) -> str:
+    words = {
+        1: language.gettext("first"),
+        2: language.gettext("second"),
+        3: language.gettext("third"),
+        4: language.gettext("fourth"),
+        -1: language.gettext("last"),
+    }
+    return words.get(nth, str(nth))
+
+
+def _weekday_in_month(weekday: int, language: Language) -> str:
+    # the form that follows "the first …": "Tuesday" in English, "tisdagen" in Swedish
+    pgettext = language.pgettext
+    return (
+        pgettext("the nth weekday of a month", "Monday"),
+        pgettext("the nth weekday of a month", "Tuesday"),
+        pgettext("the nth weekday of a month", "Wednesday"),
+        pgettext("the nth weekday of a month", "Thursday"),
+        pgettext("the nth weekday of a month", "Friday"),
+        pgettext("the nth weekday of a month", "Saturday"),
+        pgettext("the nth weekday of a month", "Sunday"),
+    )[weekday]
 
 
 def _same_clock(instant: datetime, one: str, other: str) -> bool:

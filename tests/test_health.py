@@ -10,6 +10,7 @@ from typing import Any
 
 from sync.cadence import Cadence
 from sync.health import Outcome, pair_health
+from sync.i18n import Language
 from sync.model import CheckinKind, Occurrence, OccurrenceStatus
 from sync.store import SeriesRecord, SeriesState, State
 from tests.conftest import ConfigDir, Result
@@ -167,6 +168,21 @@ def test_a_long_gap_puts_a_pair_at_risk_even_without_two_misses_in_a_row() -> No
     assert late.at_risk
     assert late.why.startswith("no check-in for 21 days, more than twice the cadence (weekly)")
     assert late.longest_gap == timedelta(days=21)
+
+
+def test_the_reason_a_pair_is_at_risk_follows_the_language() -> None:
+    swedish, english = Language("sv"), Language()
+    missed = check([OK, SKIPPED, CANCELLED])
+    assert missed.why_in(english) == missed.why
+    assert missed.why_in(swedish) == "de senaste 2 avstämningarna blev inte av"
+    assert missed.share_in(swedish) == "1 av 3 (33 %)"
+    series = weekly([OK, OK])
+    late = pair_health(KARIN, LENA, "Lena Berg", [series], {}, NOW + timedelta(weeks=2), Cadence(1))
+    assert late.why_in(english) == late.why
+    assert late.why_in(swedish) == (
+        "ingen avstämning på 21 dagar, mer än dubbla intervallet (varje vecka)"
+    )
+    assert check([OK, OK, OK]).why_in(swedish) == ""
 
 
 def test_a_pair_with_nothing_booked_is_not_at_risk() -> None:

@@ -48,6 +48,17 @@ def test_valid_roster_passes(cli: CLI, config: ConfigDir) -> None:
         ),
         ('working_days = ["mon", "funday"]', 'working_days: "funday" is not a weekday'),
         ('holidays = "XX"', 'holidays: "XX" is not a country code'),
+        (
+            'holiday_categories = ["public", "defacto"]',
+            'holiday_categories: "defacto" is not a holiday category of the holidays package',
+        ),
+        ('holiday_categories = "public"', "holiday_categories: must be a list of categories"),
+        ("holiday_categories = []", "holiday_categories: must name at least one category"),
+        (
+            'holidays = "GB-ENG"\nholiday_categories = ["public", "de_facto"]',
+            'holiday_categories: the holidays package has no "de_facto" holidays for GB '
+            '(it has "public")',
+        ),
         ('calendar = "exchange"', 'calendar: "exchange" is not one of'),
         ('calendar = "caldav:dav.example.com/k/"', "needs the https:// address of the calendar"),
         ('calendar = "caldav:http://dav.example.com/k/"', "must use https:// (http:// only for"),
@@ -316,4 +327,6 @@ def test_a_bad_invitation_template_is_named_with_its_line(cli: CLI, config: Conf
     config.settings('language = "fi"\n')
     result = check(cli, config)
     assert result.code == 2
-    assert "language: input should be 'en' or 'sv'" in result.err
+    assert 'language: value error, "fi" has no catalogue in sync/locale (known: en, sv)' in (
+        result.err
+    )

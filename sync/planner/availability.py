@@ -1,32 +1,15 @@
-"""When a person can meet at all: working days and hours in their own zone, minus public
+"""When a person can meet at all: working days and hours in their own zone, minus the
 holidays of their country and any paused span. Busy time is handled separately."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from sync.days_off import holiday_name
 from sync.model import DateSpan, Interval, Person
 from sync.planner.intervals import Spans
 from sync.weekdays import WEEKDAY_PLURALS
-
-
-@cache
-def _holiday_table(region: str, year: int) -> dict[date, str]:
-    country, _, subdivision = region.partition("-")
-    table = holidays.country_holidays(
-        country, subdiv=subdivision or None, years=year, language="en_US"
-    )
-    return dict(table.items())
-
-
-def holiday_name(region: str, day: date) -> str | None:
-    if not region:
-        return None
-    return _holiday_table(region, day.year).get(day)
 
 
 def zone_label(zone: str) -> str:
@@ -46,10 +29,14 @@ class Availability:
         self.zone = ZoneInfo(person.timezone)
         self.paused = paused
 
+    def holiday(self, day: date) -> str | None:
+        """The holiday that gives the person `day` off, if any."""
+        return holiday_name(self.person.holidays, self.person.holiday_categories, day)
+
     def is_workday(self, day: date) -> bool:
         return (
             day.weekday() in self.person.working_days
-            and holiday_name(self.person.holidays, day) is None
+            and self.holiday(day) is None
             and not (self.paused and self.paused.contains(day))
         )
 
@@ -79,9 +66,9 @@ class Availability:
                 f"{name}'s check-ins are paused from {self.paused.start.isoformat()} "
                 f"to {self.paused.end.isoformat()}"
             )
-        holiday = holiday_name(self.person.holidays, day)
+        holiday = self.holiday(day)
         if holiday:
-            return f"it is a public holiday for {name} ({holiday})"
+            return f"it is a holiday for {name} ({holiday})"
         if day.weekday() not in self.person.working_days:
             return f"{name} does not work on {WEEKDAY_PLURALS[day.weekday()]}"
         hours = self.person.working_hours

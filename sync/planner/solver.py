@@ -31,7 +31,7 @@ from sync.model import (
     PlannedSeries,
 )
 from sync.planner import room
-from sync.planner.availability import Availability, holiday_name
+from sync.planner.availability import Availability
 from sync.planner.explain import day_phrase, explain_series, slot_phrase
 from sync.planner.intervals import (
     Spans,
@@ -314,6 +314,7 @@ class _Planner:
             person.working_hours,
             person.working_days,
             person.holidays,
+            person.holiday_categories,
             side.paused,
         )
         if key not in self._work:
@@ -609,13 +610,13 @@ class _Planner:
     # ------------------------------------------------------------------ reasons
 
     def is_away(self, pair: PairRequest, start: datetime, end: datetime) -> bool:
-        """Whether one of them is away then: time off, a paused span or a public holiday.
+        """Whether one of them is away then: time off, a paused span or a holiday.
         A date missed for that is excused rather than a check-in that did not happen."""
         for side in self.availability(pair):
             day = start.astimezone(side.zone).date()
             if side.paused and side.paused.contains(day):
                 return True
-            if holiday_name(side.person.holidays, day):
+            if side.holiday(day):
                 return True
         return any(overlaps_any(self.away(p.email), start, end) for p in pair.people)
 

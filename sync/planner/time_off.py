@@ -1,6 +1,6 @@
 """Noticing that someone comes back from a long absence: working days they are away, from
 time off in their calendar (out of office, vacation) or a `paused` span, counted in their own
-zone. Weekends and public holidays neither count nor break an absence.
+zone. Weekends and holidays neither count nor break an absence.
 
 Pure: the employee, their busy blocks and the window that was read come in, the returns
 go out. Only what the calendar shows is counted: an absence is noticed on the nights its

@@ -13,10 +13,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
 from sync.errors import SyncError
+from sync.i18n import translations
 from sync.settings import load_settings
 from sync.signin import require_secret
 from sync.web import auth, feeds, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
+from sync.web.context import gettext as _
 from sync.web.roster_cache import RosterCache
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,12 @@ def create_app(
     app.teardown_appcontext(close_request_store)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # the pages speak the configured language: one app, one language
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(settings.language), newstyle=True
+    )
+    app.jinja_env.globals["page_language"] = settings.language
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
     app.jinja_env.globals["signed_in_email"] = auth.signed_in_email
 
@@ -88,14 +96,14 @@ def create_app(
     def _http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         title = {
-            400: "That did not work",
-            401: "Please sign in",
-            404: "Not found",
-            410: "This link cannot be used",
+            400: _("That did not work"),
+            401: _("Please sign in"),
+            404: _("Not found"),
+            410: _("This link cannot be used"),
         }.get(code, error.name)
         message = error.description or ""
         if code == 404:
-            message = "There is nothing here, or it belongs to another manager's team."
+            message = _("There is nothing here, or it belongs to another manager's team.")
         return render_template("message.html", title=title, message=message), code
 
     @app.errorhandler(SyncError)
@@ -103,12 +111,12 @@ def create_app(
         # e.g. the state database cannot be opened: the operator has to act, not the manager,
         # and the details (paths, settings) are for the server log, not for whoever asked
         log.error("request failed: %s", error)
-        message = (
+        message = _(
             "checkin-sync cannot serve this page right now. The operator can see why in "
             "the server log; please try again later."
         )
         return render_template(
-            "message.html", title="Temporarily unavailable", message=message
+            "message.html", title=_("Temporarily unavailable"), message=message
         ), 503
 
     return app

@@ -23,7 +23,9 @@ from werkzeug.exceptions import Gone
 from werkzeug.wrappers.response import Response
 
 from sync.errors import SignInError
+from sync.i18n import N_
 from sync.signin import LinkClaim, read_link
+from sync.web.context import gettext as _
 from sync.web.context import request_roster, request_store, web_context
 
 bp = Blueprint("auth", __name__)
@@ -52,8 +54,10 @@ def check_csrf() -> None:
     if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
         abort(
             400,
-            "This form has expired or did not come from this site. "
-            "Go back, reload the page and try again.",
+            _(
+                "This form has expired or did not come from this site. "
+                "Go back, reload the page and try again."
+            ),
         )
 
 
@@ -87,8 +91,10 @@ def manager_required(view: Callable[P, R]) -> Callable[P, R | Response]:
         if signed_in_email() is None:
             abort(
                 401,
-                "Please sign in with the link from your latest digest email, "
-                "or ask your operator for one.",
+                _(
+                    "Please sign in with the link from your latest digest email, "
+                    "or ask your operator for one."
+                ),
             )
         return view(*args, **kwargs)
 
@@ -101,13 +107,13 @@ def _claim(token: str) -> LinkClaim:
     try:
         claim = read_link(context.secret, token, context.clock())
     except SignInError as error:
-        raise LinkRefused(str(error)) from None
+        raise LinkRefused(_(str(error))) from None  # marked for the catalogue in signin.py
     if claim.email not in request_roster().managers:
-        raise LinkRefused(_NOT_A_MANAGER)
+        raise LinkRefused(_(_NOT_A_MANAGER))
     void_before = request_store().sign_in_links_void_before()
     if void_before is not None and (claim.issued is None or claim.issued < void_before):
         # the database that knew whether this link was used is gone: it may have been
-        raise LinkRefused(_USED)
+        raise LinkRefused(_(_USED))
     return claim
 
 
@@ -123,7 +129,7 @@ def confirm(token: str) -> str | Response:
     if signed_in_email() == claim.email:
         return redirect(url_for("manager.home"))
     if request_store().sign_in_link_used(claim.link_id):
-        raise LinkRefused(_USED)
+        raise LinkRefused(_(_USED))
     return render_template("sign_in.html", token=token, email=claim.email)
 
 
@@ -132,7 +138,7 @@ def sign_in() -> Response:
     claim = _claim(request.form.get("token", ""))
     store = request_store()
     if not store.use_sign_in_link(claim.link_id, claim.email):
-        raise LinkRefused(_USED)
+        raise LinkRefused(_(_USED))
     context = web_context()
     now = context.clock()
     key = secrets.token_urlsafe(32)
@@ -154,17 +160,17 @@ def sign_out() -> str:
     session.clear()
     return render_template(
         "message.html",
-        title="Signed out",
-        message="You are signed out. The link in your next digest email signs you in again.",
+        title=_("Signed out"),
+        message=_("You are signed out. The link in your next digest email signs you in again."),
     )
 
 
 LEFT_ROSTER = "no longer a manager in people.toml"
-_NOT_A_MANAGER = (
+_NOT_A_MANAGER = N_(
     "This sign-in link is for someone who is not a manager in checkin-sync's list of people "
     "any more. If that is a mistake, ask your operator."
 )
-_USED = (
+_USED = N_(
     "This sign-in link was already used; each link works once. The next digest email brings "
     "a new one, or ask your operator for one (checkin-sync login-link EMAIL)."
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import current_app, g
 
+from sync.i18n import Language
 from sync.paths import Paths
 from sync.roster import Roster
 from sync.settings import Settings
@@ -37,6 +38,15 @@ class WebContext:
 def web_context() -> WebContext:
     context: WebContext = current_app.extensions[EXTENSION]
     return context
+
+
+def page_language() -> Language:
+    return Language(web_context().settings.language)
+
+
+def gettext(message: str, **values: object) -> str:
+    """`message` in the configured language, for texts the views put on a page."""
+    return page_language().gettext(message, **values)
 
 
 def request_store() -> Store:

@@ -12,10 +12,11 @@ from typing import Any
 
 from sync.errors import ConfigError
 from sync.health import PairHealth
+from sync.i18n import ENGLISH, Language
 from sync.model import Occurrence, OccurrenceStatus
 from sync.roster import load_roster
 from sync.store import ProposalRecord, SeriesRecord
-from sync.timefmt import TwoZones, day, moment, pattern, span, zone_label
+from sync.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
 from sync.workflow import alternative_occurrences
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,17 @@ def timezones(config_dir: Path) -> dict[str, str]:
 
 
 class Presenter:
-    def __init__(self, viewer: str, zones: Mapping[str, str], now: datetime) -> None:
+    def __init__(
+        self,
+        viewer: str,
+        zones: Mapping[str, str],
+        now: datetime,
+        language: Language = ENGLISH,
+    ) -> None:
         self.viewer = viewer
         self.zones = zones
         self.now = now
+        self.language = language
 
     def viewer_zone(self, fallback: str) -> str:
         return self.zones.get(self.viewer, fallback)
@@ -135,12 +143,14 @@ class Presenter:
             )
         why = record.cadence_reason
         if record.reason and record.reason != why:  # a one-off's reason is its whole why
-            why = f"{why}; proposed because: {record.reason}"
+            why = self.language.gettext(
+                "%(why)s; proposed because: %(reason)s", why=why, reason=record.reason
+            )
         return ProposalView(
             id=record.id,
             employee=record.employee,
             employee_name=record.employee_name,
-            cadence=record.cadence,
+            cadence=cadence_name(record.cadence, self.language),
             duration=record.duration,
             why=why,
             slot=slot,
@@ -161,29 +171,31 @@ class Presenter:
         end = first + timedelta(minutes=record.duration)
         views = tuple(self.occurrence(o, mine, theirs) for o in occurrences)
         statuses = [o.status for o in occurrences]
-        counts = (
-            f"{statuses.count(OccurrenceStatus.OK)} as planned, "
-            f"{statuses.count(OccurrenceStatus.MOVED)} moved, "
-            f"{statuses.count(OccurrenceStatus.SKIPPED)} skipped"
+        counts = self.language.gettext(
+            "%(ok)s as planned, %(moved)s moved, %(skipped)s skipped",
+            ok=statuses.count(OccurrenceStatus.OK),
+            moved=statuses.count(OccurrenceStatus.MOVED),
+            skipped=statuses.count(OccurrenceStatus.SKIPPED),
         )
         return SlotView(
             number=number,
-            pattern=pattern(rrule, record.cadence, first, end, mine, theirs),
-            first=span(first, end, mine, theirs),
+            pattern=pattern(rrule, record.cadence, first, end, mine, theirs, self.language),
+            first=span(first, end, mine, theirs, self.language),
             occurrences=views,
             explanation=explanation,
             counts=counts,
         )
 
     def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
+        _ = self.language.gettext
         note = item.reason
         if item.status is OccurrenceStatus.MOVED:
-            note = f"moved from {moment(item.original_start, mine)}" + (
-                f": {item.reason}" if item.reason else ""
-            )
+            was = moment(item.original_start, mine, self.language)
+            note = _("moved from %(when)s", when=was) + (f": {item.reason}" if item.reason else "")
         elif item.status is OccurrenceStatus.SKIPPED:
-            note = f"skipped: {item.reason}" if item.reason else "skipped"
-        return OccurrenceView(span(item.start, item.end, mine, theirs), item.status.value, note)
+            note = _("skipped: %(why)s", why=item.reason) if item.reason else _("skipped")
+        when = span(item.start, item.end, mine, theirs, self.language)
+        return OccurrenceView(when, item.status.value, note)
 
     def series(self, record: SeriesRecord, status: str) -> SeriesView:
         return self._team_line(record.proposal, record.first_start, record.occurrences, status)
@@ -205,7 +217,7 @@ class Presenter:
         nxt = upcoming[0] if upcoming else None
         return SeriesView(
             employee_name=proposal.employee_name,
-            cadence=proposal.cadence,
+            cadence=cadence_name(proposal.cadence, self.language),
             duration=proposal.duration,
             pattern=pattern(
                 proposal.rrule,
@@ -214,22 +226,28 @@ class Presenter:
                 first_start + duration,
                 mine,
                 theirs,
+                self.language,
             ),
-            next=span(nxt.start, nxt.end, mine, theirs) if nxt else None,
+            next=span(nxt.start, nxt.end, mine, theirs, self.language) if nxt else None,
             next_note=self.occurrence(nxt, mine, theirs).note if nxt else "",
             status=status,
         )
 
     def health(self, item: PairHealth) -> HealthView:
-        zone = self.viewer_zone("UTC")
+        zone, language = self.viewer_zone("UTC"), self.language
+        gap = item.longest_gap
         return HealthView(
             employee_name=item.employee_name,
-            cadence=item.cadence,
-            last_held=day(item.last_held, zone) if item.last_held else "not yet",
-            share=item.share_text,
-            longest_gap=f"{item.longest_gap.days} days" if item.longest_gap is not None else "",
+            cadence=cadence_name(item.cadence, language),
+            last_held=day(item.last_held, zone, language)
+            if item.last_held
+            else language.gettext("not yet"),
+            share=item.share_in(language),
+            longest_gap=""
+            if gap is None
+            else language.ngettext("%(num)s day", "%(num)s days", gap.days),
             at_risk=item.at_risk,
-            why=item.why,
+            why=item.why_in(language),
             booked=item.booked,
         )
 
@@ -242,16 +260,37 @@ class Presenter:
         for entry in entries:
             at = datetime.fromisoformat(entry["at"])
             before = entry["from_state"]
-            change = f"{before} → {entry['to_state']}" if before else entry["to_state"]
+            after = self._word(entry["to_state"])
+            change = f"{self._word(before)} → {after}" if before else after
             if before == entry["to_state"]:
-                change = "changed"
+                change = self.language.gettext("changed")
             subject = names.get((entry["entity"], entry["entity_id"]), entry["entity_id"])
             views.append(
                 HistoryView(
-                    when=f"{moment(at, zone)} {zone_label(zone)}",
+                    when=f"{moment(at, zone, self.language)} {zone_label(zone)}",
                     actor=entry["actor"],
-                    what=f"{entry['entity']} {subject}: {change}",
+                    what=f"{self._word(entry['entity'])} {subject}: {change}",
                     note=entry["note"],
                 )
             )
         return views
+
+    def _word(self, word: str) -> str:
+        """A state or kind of thing the history names, as the store records it."""
+        pgettext = self.language.pgettext
+        words = {
+            "proposal": pgettext("history", "proposal"),
+            "series": pgettext("history", "series"),
+            "request": pgettext("history", "request"),
+            "pending": pgettext("history", "pending"),
+            "approved": pgettext("history", "approved"),
+            "booking": pgettext("history", "booking"),
+            "booked": pgettext("history", "booked"),
+            "rejected": pgettext("history", "rejected"),
+            "superseded": pgettext("history", "superseded"),
+            "cancelled": pgettext("history", "cancelled"),
+            "open": pgettext("history", "open"),
+            "expired": pgettext("history", "expired"),
+            "withdrawn": pgettext("history", "withdrawn"),
+        }
+        return words.get(word, word)

@@ -20,7 +20,8 @@ from sync.nightly import book_approved_now
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.timefmt import moment, zone_label
 from sync.web.auth import manager_required, signed_in_email
-from sync.web.context import request_roster, request_store, web_context
+from sync.web.context import gettext as _
+from sync.web.context import page_language, request_roster, request_store, web_context
 from sync.web.present import Presenter, timezones
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _actor() -> str:
 
 def _presenter() -> Presenter:
     context = web_context()
-    return Presenter(_viewer(), timezones(context.config_dir), context.clock())
+    return Presenter(_viewer(), timezones(context.config_dir), context.clock(), page_language())
 
 
 @bp.get("/")
@@ -66,17 +67,17 @@ def home() -> str:
     records = store.proposals(manager=viewer)
     pending = [presenter.proposal(r) for r in records if r.state is State.PENDING]
     team = [
-        presenter.series(s, "booked" if s.state is SeriesState.BOOKED else "being booked")
+        presenter.series(s, _("booked") if s.state is SeriesState.BOOKED else _("being booked"))
         for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED])
         if s.proposal.manager == viewer
     ]
     team += [
-        presenter.approved(r, "approved; the next run books it")
+        presenter.approved(r, _("approved; the next run books it"))
         for r in records
         if r.state is State.APPROVED and store.series_of(r.id) is None
     ]
     names = {("proposal", str(r.id)): f"#{r.id} ({r.employee_name})" for r in records}
-    names |= {("series", r.uid): f"with {r.employee_name}" for r in records}
+    names |= {("series", r.uid): _("with %(name)s", name=r.employee_name) for r in records}
     history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
     health = [presenter.health(item) for item in _team_health(store, viewer, presenter.now)]
@@ -109,7 +110,7 @@ def approve(proposal_id: int) -> Response:
     return _decide(
         record,
         lambda store: workflow.approve(store, [record.id], _actor(), roster=request_roster()),
-        "Approved",
+        _("Approved the check-in with %(name)s.", name=record.employee_name),
     )
 
 
@@ -119,11 +120,17 @@ def reject(proposal_id: int) -> Response:
     record = _own(proposal_id)
     reason = " ".join(request.form.get("reason", "").split())
     if len(reason) > REASON_MAX:
-        abort(400, f"The reason is longer than {REASON_MAX} characters; please shorten it.")
+        abort(
+            400,
+            _(
+                "The reason is longer than %(limit)s characters; please shorten it.",
+                limit=REASON_MAX,
+            ),
+        )
     return _decide(
         record,
         lambda store: workflow.reject(store, record.id, _actor(), reason, roster=request_roster()),
-        "Rejected",
+        _("Rejected the check-in with %(name)s.", name=record.employee_name),
         books=False,
     )
 
@@ -137,13 +144,17 @@ def choose(proposal_id: int) -> Response:
     if not (number.isascii() and number.isdigit() and len(number) <= 3) or not (
         1 <= int(number) <= len(record.alternatives)
     ):
-        abort(400, "Choose one of the alternative times shown.")
+        abort(400, _("Choose one of the alternative times shown."))
     return _decide(
         record,
         lambda store: workflow.choose_alternative(
             store, record.id, int(number), _actor(), roster=request_roster()
         ),
-        f"Approved alternative {number} for",
+        _(
+            "Approved alternative %(number)s for the check-in with %(name)s.",
+            number=number,
+            name=record.employee_name,
+        ),
     )
 
 
@@ -159,7 +170,7 @@ def _own(proposal_id: int) -> ProposalRecord:
 def _decide(
     record: ProposalRecord,
     action: Callable[[Store], object],
-    verb: str,
+    headline: str,
     *,
     books: bool = True,
 ) -> Response:
@@ -176,8 +187,8 @@ def _decide(
     if books:
         category, outcome = _book(record.id)
     else:
-        category, outcome = "success", "The next nightly run proposes another time."
-    flash(f"{verb} the check-in with {record.employee_name}. {outcome}", category)
+        category, outcome = "success", _("The next nightly run proposes another time.")
+    flash(f"{headline} {outcome}", category)
     return redirect(url_for("manager.home"), code=303)
 
 
@@ -190,36 +201,45 @@ def _book(proposal_id: int) -> tuple[str, str]:
         # and whether it still picks this one up, is not known here
         return (
             "info",
-            "It stays approved: checkin-sync is booking something else at this moment, and "
-            "the next run books it.",
+            _(
+                "It stays approved: checkin-sync is booking something else at this moment, "
+                "and the next run books it."
+            ),
         )
     except Exception as error:
         # whatever went wrong, the decision stands and the nightly run finishes the job
         log.exception("booking after approval of proposal %s failed", proposal_id)
         latest = request_store().proposal(proposal_id)
         if latest is not None and latest.state is State.BOOKED:
-            return (
-                "warning",
-                f"It is booked, but the calendar files could not be written ({_short(error)}); "
+            return "warning", _(
+                "It is booked, but the calendar files could not be written (%(error)s); "
                 "the next nightly run writes them.",
+                error=_short(error),
             )
-        return (
-            "warning",
-            f"Booking did not work this time ({_short(error)}); it stays approved and the next "
+        return "warning", _(
+            "Booking did not work this time (%(error)s); it stays approved and the next "
             "nightly run books it.",
+            error=_short(error),
         )
     changed = [line.text for line in report.kept_up if line.proposal_id == proposal_id]
     for line in report.booked:
         if line.proposal_id == proposal_id:
-            checked = f" Checked against the calendars: {'; '.join(changed)}." if changed else ""
-            return "success", f"It is booked, and the calendar files are updated.{checked}"
+            done = _("It is booked, and the calendar files are updated.")
+            if changed:
+                checked = _(
+                    "Checked against the calendars: %(changes)s.", changes="; ".join(changed)
+                )
+                done = f"{done} {checked}"
+            return "success", done
     for line in report.write_failures:
         if line.proposal_id == proposal_id:
-            return "warning", f"It is not booked yet ({line.text}); the next nightly run retries."
+            return "warning", _(
+                "It is not booked yet (%(why)s); the next nightly run retries.", why=line.text
+            )
     for line in report.superseded:
         if line.proposal_id == proposal_id:
-            return "warning", f"It was not booked: {line.text}."
-    return "info", "The next nightly run books it."
+            return "warning", _("It was not booked: %(why)s.", why=line.text)
+    return "info", _("The next nightly run books it.")
 
 
 def _short(error: Exception) -> str:
@@ -228,7 +248,7 @@ def _short(error: Exception) -> str:
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
-    return "an unexpected error; the server log has the details"
+    return _("an unexpected error; the server log has the details")
 
 
 def _what_happened(store: Store, seen: ProposalRecord) -> str:
@@ -238,24 +258,41 @@ def _what_happened(store: Store, seen: ProposalRecord) -> str:
     last = trail[-1] if trail else None
     who = ""
     if last is not None:
-        actor = "you" if last["actor"] == _actor() else last["actor"]
+        actor = _("you") if last["actor"] == _actor() else last["actor"]
         zone = _presenter().viewer_zone(latest.timezone)
-        when = moment(local_instant(last["at"]), zone)
-        who = f" by {actor} on {when} {zone_label(zone)}"
+        when = moment(local_instant(last["at"]), zone, page_language())
+        who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
         note = f" ({last['note']})" if last["note"] else ""
     else:
         note = ""
-    subject = f"The proposal for {seen.employee_name} (#{seen.id})"
+    facts = {
+        "subject": _("The proposal for %(name)s (#%(id)s)", name=seen.employee_name, id=seen.id),
+        "who": who,
+        "note": note,
+    }
     return {
-        State.PENDING: f"{subject} is still waiting.",
-        State.APPROVED: f"Nothing was changed: {subject} was already approved{who}. "
-        "The next nightly run books it if it is not booked yet.",
-        State.BOOKED: f"Nothing was changed: {subject} was already approved and booked{who}.",
-        State.REJECTED: f"Nothing was changed: {subject} was already rejected{who}{note}. "
-        "The next nightly run proposes another time.",
-        State.SUPERSEDED: f"Nothing was changed: {subject} was replaced{who}{note}. "
-        "Any newer proposal is shown below.",
-        State.CANCELLED: f"Nothing was changed: {subject} was cancelled{who}{note}.",
+        State.PENDING: _("%(subject)s is still waiting.", **facts),
+        State.APPROVED: _(
+            "Nothing was changed: %(subject)s was already approved%(who)s. "
+            "The next nightly run books it if it is not booked yet.",
+            **facts,
+        ),
+        State.BOOKED: _(
+            "Nothing was changed: %(subject)s was already approved and booked%(who)s.", **facts
+        ),
+        State.REJECTED: _(
+            "Nothing was changed: %(subject)s was already rejected%(who)s%(note)s. "
+            "The next nightly run proposes another time.",
+            **facts,
+        ),
+        State.SUPERSEDED: _(
+            "Nothing was changed: %(subject)s was replaced%(who)s%(note)s. "
+            "Any newer proposal is shown below.",
+            **facts,
+        ),
+        State.CANCELLED: _(
+            "Nothing was changed: %(subject)s was cancelled%(who)s%(note)s.", **facts
+        ),
     }[latest.state]
 
 
