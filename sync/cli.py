@@ -342,7 +342,8 @@ def _ids(values: Sequence[str]) -> list[int]:
     ids = []
     for value in values:
         text = value.lstrip("#")
-        if not text.isdigit():
+        # str.isdigit also takes "²" and "٣" (which int() reads as 3): ids are ASCII only
+        if not (text.isascii() and text.isdigit()):
             raise UsageError(
                 f'"{value}" is not a proposal id (a number, see: checkin-sync proposals)'
             )
@@ -435,14 +436,16 @@ def _export(args: argparse.Namespace) -> int:
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
-            written = export_all(store, paths.export).paths
+            exported = export_all(store, paths.export)
         finally:
             store.close()
-    for path in written:
+    for path in exported.paths:
         print(path)
-    if not written:
+    for email, why in sorted(exported.failed.items()):
+        print(f"checkin-sync: calendar file of {email} not written: {why}", file=sys.stderr)
+    if not exported.paths and not exported.failed:
         print("No booked check-ins yet: nothing to export.")
-    return EXIT_OK
+    return EXIT_ATTENTION if exported.failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -154,8 +154,7 @@ def book_approved_now(
             _confirm_with_calendars(config_dir, settings, store, connectors, report, actor)
             Booker(store, report.now, actor, connectors).book_approved(report)
             if report.booked or report.superseded:
-                exported = export_all(store, paths.export, paths.export_memo)
-                report.note_export(exported.paths, exported.rewritten)
+                _export(store, paths, report)
                 # the people to invite learn of it now too, not after tonight's run
                 zones = _zones(config_dir)
                 if queue_invitations(store, settings, connectors.writers, zones, report.now):
@@ -200,6 +199,11 @@ def _confirm_with_calendars(
     involved = {email for record in approved for email in (record.manager, record.employee)}
     busy = night.read_calendars([p for p in roster.people() if p.email in involved])
     confirm_approved(store, night.roster, night.planning_input(busy), actor, report)
+
+
+def _export(store: Store, paths: Paths, report: RunReport) -> None:
+    exported = export_all(store, paths.export, paths.export_memo)
+    report.note_export(exported.paths, exported.rewritten, exported.failed)
 
 
 def _zones(config_dir: Path) -> dict[str, str]:
@@ -357,8 +361,7 @@ class _Night:
         ).book_approved(self.report)
 
     def export(self) -> None:
-        exported = export_all(self.store, self.paths.export, self.paths.export_memo)
-        self.report.note_export(exported.paths, exported.rewritten)
+        _export(self.store, self.paths, self.report)
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""
@@ -390,8 +393,8 @@ class _Night:
             else:
                 self.store.transition(record.id, State.CANCELLED, ACTOR, why)
             self.report.cancelled.append(PairLine(record.manager, record.employee, why, record.id))
-        for employee, why in decisions.skipped:
-            self.report.skipped.append(PairLine("", employee, why))
+        for manager, employee, why in decisions.skipped:
+            self.report.skipped.append(PairLine(manager, employee, why))
 
     # ------------------------------------------------------------------ read
 
