@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import stat
 from pathlib import Path
 
 from sync.connectors.caldav.client import CalDavClient, parse_source
@@ -10,6 +12,8 @@ from sync.errors import ConfigError
 from sync.purpose import Purpose
 from sync.roster import load_roster
 from sync.settings import load_settings
+
+log = logging.getLogger(__name__)
 
 
 def check_config(config_dir: Path) -> tuple[list[str], str]:
@@ -36,11 +40,8 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
     ]:
         source = person.calendar
         if source.startswith("ics:") and "://" not in source:
-            path = config_dir / source[4:]
-            if not path.is_file():
-                problems.append(
-                    f"{people}: {role} {person.email}: calendar: file {path} does not exist"
-                )
+            who = f"{people}: {role} {person.email}: calendar"
+            problems += _ics_file_problems(who, config_dir, config_dir / source[4:])
         if source.startswith("caldav:") and settings is not None:
             try:
                 CalDavClient(settings.caldav).credentials(parse_source(source))
@@ -61,3 +62,18 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
         "no problems found."
     )
     return problems, summary
+
+
+def _ics_file_problems(who: str, config_dir: Path, path: Path) -> list[str]:
+    """A missing or non-regular file is a problem; a file outside the config folder is
+    allowed (calendars may be synced elsewhere) but warned about: whoever may edit
+    people.toml can point checkin-sync at any file it may read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return [f"{who}: file {path} does not exist"]
+    if not stat.S_ISREG(mode):
+        return [f"{who}: {path} is not a regular file"]
+    if not path.resolve().is_relative_to(config_dir.resolve()):
+        log.warning("%s: file %s is outside the config folder %s", who, path, config_dir)
+    return []

@@ -77,9 +77,12 @@ def run_nightly(
         raise ConfigError(roster.all_problems)
     paths = Paths(settings.data_dir)
     purpose = Purpose(settings.language, settings.invitation_template)
+    deadline = Deadline(settings.run_deadline_minutes * 60)
     if connectors is None:
         cache = None if options.dry_run else paths.ics_cache  # a dry run writes nothing
-        connectors = connectors_for(config_dir, settings, roster, ics_cache=cache)
+        connectors = connectors_for(
+            config_dir, settings, roster, ics_cache=cache, deadline=deadline
+        )
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems
@@ -103,6 +106,7 @@ def run_nightly(
                 report=report,
                 connectors=connectors,
                 purpose=purpose,
+                deadline=deadline,
             )
             night.fresh = fresh and not options.dry_run
             night.run()
@@ -228,6 +232,7 @@ class _Night:
         report: RunReport,
         connectors: Connectors,
         purpose: Purpose,
+        deadline: Deadline,
     ) -> None:
         self.options = options
         self.purpose = purpose
@@ -239,7 +244,7 @@ class _Night:
         self.report = report
         self.connectors = connectors
         self.earliest = now + timedelta(hours=settings.min_notice_hours)
-        self.deadline = Deadline(settings.run_deadline_minutes * 60)
+        self.deadline = deadline
         self.fresh = False
         self.progress = Progress(enabled=options.progress)
         self.window = Interval(now, now + timedelta(weeks=settings.horizon_weeks, days=7))
