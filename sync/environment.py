@@ -38,9 +38,19 @@ def unknown_variables(environ: Mapping[str, str], model: type[BaseModel]) -> lis
         section = upper[len(PREFIX) :].split(NESTED, 1)[0]
         if NESTED in upper and section.lower() in model.model_fields:
             continue
-        # compared without the common prefix, which would make every name look alike
-        tails = {variable[len(PREFIX) :]: variable for variable in known}
-        closest = difflib.get_close_matches(upper[len(PREFIX) :], tails, n=1, cutoff=0.6)
-        hint = f"; did you mean {tails[closest[0]]}?" if closest else ""
+        hint = _closest(upper[len(PREFIX) :], known)
+        hint = f"; did you mean {hint}?" if hint else ""
         warnings.append(f"environment {name}: not a setting of checkin-sync, ignored{hint}")
     return warnings
+
+
+def _closest(tail: str, known: list[str]) -> str | None:
+    """The known variable `tail` (the name after the prefix) most likely meant: compared
+    without the prefix, which would make every name look alike, and for SECTION__KEY by
+    its section, keeping the key."""
+    section, nested, key = tail.partition(NESTED)
+    tails = {variable[len(PREFIX) :]: variable for variable in known}
+    match = difflib.get_close_matches(section if nested else tail, tails, n=1, cutoff=0.6)
+    if not match:
+        return None
+    return f"{tails[match[0]]}{NESTED}{key}" if nested else tails[match[0]]
