@@ -10,6 +10,7 @@ the environment cases set what an operator can mistype.
 from __future__ import annotations
 
 import os
+import sqlite3
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -387,3 +388,36 @@ def test_proposal_ids_are_ascii_digits_only(cli: CLI, team: ConfigDir, command: 
     assert f'"{command[1]}" is not a proposal id' in result.err
     pending = cli("--config", str(team.root), "proposals", "--state", "pending")
     assert pending.out.count("pending") >= 2, "nothing was decided"
+
+
+# --- what an older roster left in the store ---------------------------------------------------
+
+
+def test_a_series_stored_with_an_unusable_address_leaves_the_other_exports(
+    cli: CLI, team: ConfigDir
+) -> None:
+    """Series booked before the roster refused such addresses still name them: that one
+    person's file is reported as not written, and everyone else's is."""
+    run(cli, team)
+    approve_all(cli, team)
+    with sqlite3.connect(team.data / "state.sqlite") as db:
+        db.execute(
+            "UPDATE proposals SET employee = '.hidden/x@example.com', "
+            "employee_name = 'Erik\r\nBcc: all@example.com' WHERE employee = 'erik@example.com'"
+        )
+    for leftover in team.export.iterdir():
+        leftover.unlink()
+
+    exported = cli("--config", str(team.root), "export")
+    no_traceback(exported)
+    assert exported.code == 1
+    assert "calendar file of .hidden/x@example.com not written" in exported.err
+    assert (team.export / "lena@example.com.ics").is_file()
+    assert (team.export / "karin@example.com.ics").is_file()
+
+    # Erik left; his stored series is cancelled, and its export still cannot be written
+    team.people(TEAM[: TEAM.index('[[employees]]\nemail = "erik')])
+    night = run(cli, team)
+    assert night.code == 1, night.err
+    assert "Calendar files not written (the others were):" in night.out
+    assert "  .hidden/x@example.com: cannot use '.hidden/x@example.com'" in night.out
