@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, time
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +51,7 @@ _CONTROL = frozenset({"Cc", "Zl", "Zp"})
 _CONTROL_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
 
 
+@lru_cache(maxsize=1 << 16)  # each address is checked several times per load; 50 µs each
 def _email(value: str) -> str:
     text = value.strip()
     try:
@@ -78,6 +79,8 @@ def _no_control_characters(value: Any) -> Any:
     reasons end up in email headers and calendar lines, where a line break would start a
     line of its own (or make the email library refuse the whole night's mail)."""
     for text in _strings(value):
+        if text.isprintable():  # the common case, checked at C speed
+            continue
         for char in text:
             if unicodedata.category(char) in _CONTROL:
                 what = _CONTROL_NAMES.get(char, f"the control character U+{ord(char):04X}")

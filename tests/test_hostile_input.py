@@ -18,29 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ConfigDir, Result
+from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
 
 CLI = Callable[..., Result]
 NOW = "2027-02-01T07:00:00+00:00"  # a Monday morning in Stockholm
 
-TEAM = """
-[[managers]]
-email = "karin@example.com"
-name = "Karin Lind"
-calendar = "ics:karin.ics"
-
-[[employees]]
-email = "lena@example.com"
-name = "Lena Berg"
-manager = "karin@example.com"
-calendar = "ics:lena.ics"
-cadence = "weekly"
-
+ERIK = """
 [[employees]]
 email = "erik@example.com"
 name = "Erik Sandberg"
 manager = "karin@example.com"
 """
+TEAM = MANAGER_KARIN + EMPLOYEE_LENA + ERIK
 SERVED = ("lena@example.com", "erik@example.com")
 
 
@@ -416,7 +405,7 @@ def test_a_series_stored_with_an_unusable_address_leaves_the_other_exports(
     assert (team.export / "karin@example.com.ics").is_file()
 
     # Erik left; his stored series is cancelled, and its export still cannot be written
-    team.people(TEAM[: TEAM.index('[[employees]]\nemail = "erik')])
+    team.people(MANAGER_KARIN + EMPLOYEE_LENA)
     night = run(cli, team)
     assert night.code == 1, night.err
     assert "Calendar files not written (the others were):" in night.out
