@@ -16,6 +16,7 @@ NESTED = "__"
 OTHER_VARIABLES = frozenset(
     {
         "CHECKIN_SYNC_CONFIG",  # the config folder (cli.py)
+        "CHECKIN_SYNC_ALLOW_FAR_NOW",  # a real run at a far --now (cli.py)
         "CHECKIN_SYNC_CRASH_AT",  # fault injection for the crash-safety tests (faults.py)
         "CHECKIN_SYNC_CRASH_LOG",
         "CHECKIN_SYNC_ALLOW_NO_BROWSER",  # the browser test's switches

@@ -10,6 +10,7 @@ the environment cases set what an operator can mistype.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import textwrap
 from collections.abc import Callable
@@ -18,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+import sync
+from sync.environment import unknown_variables
+from sync.settings import Settings
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
 
 CLI = Callable[..., Result]
@@ -327,7 +331,7 @@ ENV_CASES = {
         "CHECKIN_SYNC_CALDAV__PASSWORDS",
         '{"https://dav.example.com/": ',
         2,
-        "environment CHECKIN_SYNC_CALDAV__PASSWORDS: not valid JSON (Expecting value)",
+        "environment CHECKIN_SYNC_CALDAV__PASSWORDS: not valid JSON (Expecting value",
     ),
     "bad-json-section": EnvCase(
         "CHECKIN_SYNC_SMTP",
@@ -362,6 +366,23 @@ def test_environment_mistakes_are_named(
         assert case.message in result.err
         assert case.value not in result.err or case.code == 0, "values may be secrets"
     assert check(cli, team).code == case.code
+
+
+def test_every_variable_the_code_reads_is_known_to_the_warning() -> None:
+    """A variable added elsewhere and not listed would be warned about as a misspelling."""
+    package = Path(sync.__file__).parent
+    named = {
+        name
+        for path in [*package.rglob("*.py"), *Path(__file__).parent.glob("*.py")]
+        for name in re.findall(r"CHECKIN_SYNC_[A-Z_]*[A-Z]", path.read_text())
+    }
+    assert unknown_variables(dict.fromkeys(named, "1"), Settings) == [
+        f"environment {name}: not a setting of checkin-sync, ignored; did you mean {meant}?"
+        for name, meant in [
+            ("CHECKIN_SYNC_HORIZON_WEEK", "CHECKIN_SYNC_HORIZON_WEEKS"),  # this file's own
+            ("CHECKIN_SYNC_SMPT__PASSWORD", "CHECKIN_SYNC_SMTP__PASSWORD"),
+        ]
+    ]
 
 
 # --- proposal ids ----------------------------------------------------------------------------
