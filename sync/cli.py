@@ -382,9 +382,9 @@ def _approve(args: argparse.Namespace) -> int:
         print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {line.text}")
     if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")
-    for text in report.invitation_lines():
+    for text in report.export_failure_lines() + report.invitation_lines():
         print(text)
-    return code
+    return EXIT_ATTENTION if code == EXIT_OK and report.export_failures else code
 
 
 def _reject(args: argparse.Namespace) -> int:

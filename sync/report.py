@@ -165,9 +165,7 @@ class RunReport:
                 f"Calendar files: {len(self.rewritten)} of {len(self.exported)} changed and "
                 f"rewritten in {self.export_dir()}."
             )
-        if self.export_failures:
-            lines += ["", "Calendar files not written (the others were):"]
-            lines += [f"  {email}: {why}" for email, why in sorted(self.export_failures.items())]
+        lines += self.export_failure_lines()
         lines += self._digest_lines()
         if self.pending:
             ids = " ".join(str(p.proposal_id) for p in self.pending)
@@ -198,6 +196,12 @@ class RunReport:
             lines += [f"  {email}: {why}" for email, why in sorted(self.digest_failures.items())]
         lines += self.invitation_lines()
         return lines
+
+    def export_failure_lines(self) -> list[str]:
+        if not self.export_failures:
+            return []
+        lines = ["", "Calendar files not written (the others were):"]
+        return lines + [f"  {email}: {why}" for email, why in sorted(self.export_failures.items())]
 
     def invitation_lines(self) -> list[str]:
         lines = []

@@ -425,8 +425,17 @@ def test_a_series_stored_with_an_unusable_address_leaves_the_other_exports(
     assert (team.export / "lena@example.com.ics").is_file()
     assert (team.export / "karin@example.com.ics").is_file()
 
-    # Erik left; his stored series is cancelled, and its export still cannot be written
-    team.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    # approving exports at once, and says the same (Erik has left, Mallory has come)
+    team.people(MANAGER_KARIN + EMPLOYEE_LENA + mallory())
+    assert run(cli, team).code == 1
+    approved = cli("--config", str(team.root), "approve", "--manager", "karin@example.com", "--all")
+    no_traceback(approved)
+    assert approved.code == 1
+    assert "Booked #" in approved.out and "karin@example.com → mallory@example.com" in approved.out
+    assert "Calendar files not written (the others were):" in approved.out
+    assert (team.export / "mallory@example.com.ics").is_file()
+
+    # a night after: the stored series is cancelled, and its file still cannot be written
     night = run(cli, team)
     assert night.code == 1, night.err
     assert "Calendar files not written (the others were):" in night.out
