@@ -199,6 +199,7 @@ def _confirm_with_calendars(
         report=report,
         connectors=connectors,
         purpose=Purpose(settings.language, settings.invitation_template),
+        deadline=Deadline(settings.run_deadline_minutes * 60),
     )
     involved = {email for record in approved for email in (record.manager, record.employee)}
     busy = night.read_calendars([p for p in roster.people() if p.email in involved])
