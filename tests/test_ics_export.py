@@ -582,7 +582,7 @@ def test_one_unusable_address_leaves_everyone_else_exported(tmp_path: Path) -> N
     exported = write_exports(tmp_path, series)
     assert list(exported.failed) == [".hidden/x@example.com"]
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(p.name for p in exported)
+    assert written == sorted(p.name for p in exported.paths)
     assert "karin.lind@example.com.ics" in written
 
 

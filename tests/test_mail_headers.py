@@ -40,7 +40,8 @@ def test_an_invitation_from_a_series_stored_with_line_breaks_is_sent_intact() ->
     """Series proposed before the roster refused such names keep them in the store."""
     evil = Attendee("mallory@example.com", "Mallory\r\nBcc: everyone@example.com")
     series = make_series(attendee=evil, summary="Check-in: Karin / Mallory\r\nBcc: all@x.com")
-    invitation = Invitation(evil, series, "weekly", REQUEST, False, "Europe/Stockholm", b"X")
+    calendar = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    invitation = Invitation(evil, series, "weekly", REQUEST, False, "Europe/Stockholm", calendar)
 
     raw = to_email(invitation, Settings(), NOW)
 
