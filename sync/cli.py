@@ -344,7 +344,8 @@ def _ids(values: Sequence[str]) -> list[int]:
     ids = []
     for value in values:
         text = value.lstrip("#")
-        if not text.isdigit():
+        # str.isdigit also takes "²" and "٣" (which int() reads as 3): ids are ASCII only
+        if not (text.isascii() and text.isdigit()):
             raise UsageError(
                 f'"{value}" is not a proposal id (a number, see: checkin-sync proposals)'
             )
@@ -390,9 +391,9 @@ def _approve(args: argparse.Namespace) -> int:
         print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {line.text}")
     if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")
-    for text in report.invitation_lines():
+    for text in report.export_failure_lines() + report.invitation_lines():
         print(text)
-    return code
+    return EXIT_ATTENTION if code == EXIT_OK and report.export_failures else code
 
 
 def _reject(args: argparse.Namespace) -> int:
@@ -445,14 +446,16 @@ def _export(args: argparse.Namespace) -> int:
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
-            written = export_all(store, paths.export).paths
+            exported = export_all(store, paths.export)
         finally:
             store.close()
-    for path in written:
+    for path in exported.paths:
         print(path)
-    if not written:
+    for email, why in sorted(exported.failed.items()):
+        print(f"checkin-sync: calendar file of {email} not written: {why}", file=sys.stderr)
+    if not exported.paths and not exported.failed:
         print("No booked check-ins yet: nothing to export.")
-    return EXIT_OK
+    return EXIT_ATTENTION if exported.failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import stat
 from pathlib import Path
 
 from sync.connectors.caldav.client import CalDavClient, parse_source
@@ -14,6 +16,8 @@ from sync.roster import Roster, load_roster
 from sync.roster_changes import hold_back, pairs_gone
 from sync.settings import Settings, load_settings
 from sync.store import LIVE_STATES, Store
+
+log = logging.getLogger(__name__)
 
 
 def check_config(config_dir: Path) -> tuple[list[str], str]:
@@ -40,11 +44,8 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
     ]:
         source = person.calendar
         if source.startswith("ics:") and "://" not in source:
-            path = config_dir / source[4:]
-            if not path.is_file():
-                problems.append(
-                    f"{people}: {role} {person.email}: calendar: file {path} does not exist"
-                )
+            who = f"{people}: {role} {person.email}: calendar"
+            problems += _ics_file_problems(who, config_dir, config_dir / source[4:])
         if source.startswith("caldav:") and settings is not None:
             try:
                 CalDavClient(settings.caldav).credentials(parse_source(source))
@@ -92,3 +93,18 @@ def _next_run_ends(settings: Settings, roster: Roster) -> tuple[str, list[str]]:
     endings = pairs_gone(roster, live)
     lines = sorted({f"  {e.record.manager} → {e.record.employee}: {e.why}" for e in endings})
     return hold_back(roster, live, endings), lines
+
+
+def _ics_file_problems(who: str, config_dir: Path, path: Path) -> list[str]:
+    """A missing or non-regular file is a problem; a file outside the config folder is
+    allowed (calendars may be synced elsewhere) but warned about: whoever may edit
+    people.toml can point checkin-sync at any file it may read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return [f"{who}: file {path} does not exist"]
+    if not stat.S_ISREG(mode):
+        return [f"{who}: {path} is not a regular file"]
+    if not path.resolve().is_relative_to(config_dir.resolve()):
+        log.warning("%s: file %s is outside the config folder %s", who, path, config_dir)
+    return []

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
@@ -23,6 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sync.i18n import Language, translations
+from sync.mail_headers import address, header_text
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
 from sync.settings import Settings
@@ -224,23 +224,15 @@ def _tonight_by_manager(
 
 def to_email(digest: Digest, settings: Settings) -> bytes:
     message = EmailMessage()
-    message["Subject"] = digest.subject
+    message["Subject"] = header_text(digest.subject)
     message["From"] = settings.smtp.from_address
-    message["To"] = _address(digest.name, digest.recipient)
+    message["To"] = address(digest.name, digest.recipient)
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=_domain(settings.smtp.from_address))
     message.set_content(digest.text)
     message.add_alternative(digest.html, subtype="html")
     # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there
     return message.as_bytes(policy=SMTP)
-
-
-def _address(name: str, email: str) -> Address | str:
-    try:
-        # a display name from people.toml must not be able to add header lines
-        return Address(display_name=" ".join(name.split()), addr_spec=email)
-    except (ValueError, IndexError):
-        return email
 
 
 def _domain(address: str) -> str:

@@ -21,6 +21,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from sync.export.itip import CANCEL
 from sync.i18n import ENGLISH, Language
+from sync.mail_headers import address, header_text
 from sync.model import Attendee, BookedSeries, OccurrenceStatus
 from sync.settings import Settings
 from sync.timefmt import day, moment, pattern, span, zone_label
@@ -129,7 +130,7 @@ def to_email(invitation: Invitation, settings: Settings, now: datetime) -> bytes
     message = EmailMessage()
     organiser = invitation.series.organiser
     sender = settings.invitations.from_address
-    message["Subject"] = subject(invitation)
+    message["Subject"] = header_text(subject(invitation))
     if invitation.own:
         message["From"] = sender or settings.smtp.from_address
     elif sender:
@@ -153,11 +154,7 @@ def to_email(invitation: Invitation, settings: Settings, now: datetime) -> bytes
 
 
 def _address(person: Attendee) -> Address | str:
-    try:
-        # a display name from people.toml must not be able to add header lines
-        return Address(display_name=" ".join(person.name.split()), addr_spec=person.email)
-    except (ValueError, IndexError):
-        return person.email
+    return address(person.name, person.email)
 
 
 def _domain(address: str) -> str:

@@ -78,9 +78,12 @@ def run_nightly(
         raise ConfigError(roster.all_problems)
     paths = Paths(settings.data_dir)
     purpose = Purpose(settings.language, settings.invitation_template)
+    deadline = Deadline(settings.run_deadline_minutes * 60)
     if connectors is None:
         cache = None if options.dry_run else paths.ics_cache  # a dry run writes nothing
-        connectors = connectors_for(config_dir, settings, roster, ics_cache=cache)
+        connectors = connectors_for(
+            config_dir, settings, roster, ics_cache=cache, deadline=deadline
+        )
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems
@@ -104,6 +107,7 @@ def run_nightly(
                 report=report,
                 connectors=connectors,
                 purpose=purpose,
+                deadline=deadline,
             )
             night.fresh = fresh and not options.dry_run
             night.run()
@@ -158,8 +162,7 @@ def book_approved_now(
                 report, listed=lambda p: roster.has_pair(p.manager, p.employee)
             )
             if report.booked or report.superseded:
-                exported = export_all(store, paths.export, paths.export_memo)
-                report.note_export(exported.paths, exported.rewritten)
+                _export(store, paths, report)
                 # the people to invite learn of it now too, not after tonight's run
                 zones = _zones(config_dir)
                 if queue_invitations(store, settings, connectors.writers, zones, report.now):
@@ -200,10 +203,16 @@ def _confirm_with_calendars(
         report=report,
         connectors=connectors,
         purpose=Purpose(settings.language, settings.invitation_template),
+        deadline=Deadline(settings.run_deadline_minutes * 60),
     )
     involved = {email for record in approved for email in (record.manager, record.employee)}
     busy = night.read_calendars([p for p in roster.people() if p.email in involved])
     confirm_approved(store, night.roster, night.planning_input(busy), actor, report)
+
+
+def _export(store: Store, paths: Paths, report: RunReport) -> None:
+    exported = export_all(store, paths.export, paths.export_memo)
+    report.note_export(exported.paths, exported.rewritten, exported.failed)
 
 
 def _zones(config_dir: Path) -> dict[str, str]:
@@ -228,6 +237,7 @@ class _Night:
         report: RunReport,
         connectors: Connectors,
         purpose: Purpose,
+        deadline: Deadline,
     ) -> None:
         self.options = options
         self.purpose = purpose
@@ -239,7 +249,7 @@ class _Night:
         self.report = report
         self.connectors = connectors
         self.earliest = now + timedelta(hours=settings.min_notice_hours)
-        self.deadline = Deadline(settings.run_deadline_minutes * 60)
+        self.deadline = deadline
         self.fresh = False
         self.progress = Progress(enabled=options.progress)
         self.window = Interval(now, now + timedelta(weeks=settings.horizon_weeks, days=7))
@@ -365,8 +375,7 @@ class _Night:
         ).book_approved(self.report)
 
     def export(self) -> None:
-        exported = export_all(self.store, self.paths.export, self.paths.export_memo)
-        self.report.note_export(exported.paths, exported.rewritten)
+        _export(self.store, self.paths, self.report)
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""
@@ -399,8 +408,8 @@ class _Night:
             else:
                 self.store.transition(record.id, State.CANCELLED, ACTOR, why)
             self.report.cancelled.append(PairLine(record.manager, record.employee, why, record.id))
-        for employee, why in decisions.skipped:
-            self.report.skipped.append(PairLine("", employee, why))
+        for manager, employee, why in decisions.skipped:
+            self.report.skipped.append(PairLine(manager, employee, why))
         if decisions.held:
             self.report.config_problems.append(decisions.held)
             for ending in decisions.held_back:

@@ -30,8 +30,9 @@ class Decisions:
     supersede: list[tuple[ProposalRecord, str]] = field(default_factory=list)
     cancel: list[tuple[ProposalRecord, str]] = field(default_factory=list)
     plan: list[PairToPlan] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    """(employee, reason) for pairs left as they are tonight."""
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    """(manager, employee, reason) for pairs left as they are tonight; the manager is the
+    one of the pair's live series, else the one the entry names, else empty."""
     held: str = ""
     """Why the pairs people.toml no longer has were not ended tonight (see roster_changes)."""
     held_back: list[Ending] = field(default_factory=list)
@@ -65,7 +66,9 @@ def reconcile(
             by_employee[record.employee].append(record)
 
     for email, reason in sorted(roster.skipped.items()):
-        decisions.skipped.append((email, reason))
+        of_series = [r.manager for r in by_employee.get(email, [])]
+        named = of_series[0] if of_series else roster.skipped_managers.get(email, "")
+        decisions.skipped.append((named, email, reason))
 
     for email, employee in sorted(roster.employees.items()):
         manager = roster.managers[employee.manager]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +55,8 @@ class RunReport:
     """Every calendar file the export keeps."""
     rewritten: list[str] = field(default_factory=list)
     """The calendar files whose content changed tonight."""
+    export_failures: dict[str, str] = field(default_factory=dict)
+    """People whose calendar file could not be written, with the reason."""
     digests_sent: list[str] = field(default_factory=list)
     digests_written: list[str] = field(default_factory=list)
     digest_failures: dict[str, str] = field(default_factory=dict)
@@ -73,6 +75,7 @@ class RunReport:
             or self.write_failures
             or self.digest_failures
             or self.invitation_failures
+            or self.export_failures
             or self.stopped
         )
 
@@ -126,7 +129,8 @@ class RunReport:
                 lines += ["", f"{title}:"]
                 for item in items:
                     tag = f"#{item.proposal_id} " if item.proposal_id is not None else ""
-                    lines.append(f"  {tag}{item.manager} → {item.employee}")
+                    manager = item.manager or "(manager unknown)"
+                    lines.append(f"  {tag}{manager} → {item.employee}")
                     lines.append(f"      {item.text}")
         if self.config_problems:
             lines += ["", "Problems in the configuration (those pairs were left as they are):"]
@@ -161,6 +165,7 @@ class RunReport:
                 f"Calendar files: {len(self.rewritten)} of {len(self.exported)} changed and "
                 f"rewritten in {self.export_dir()}."
             )
+        lines += self.export_failure_lines()
         lines += self._digest_lines()
         if self.pending:
             ids = " ".join(str(p.proposal_id) for p in self.pending)
@@ -192,6 +197,12 @@ class RunReport:
         lines += self.invitation_lines()
         return lines
 
+    def export_failure_lines(self) -> list[str]:
+        if not self.export_failures:
+            return []
+        lines = ["", "Calendar files not written (the others were):"]
+        return lines + [f"  {email}: {why}" for email, why in sorted(self.export_failures.items())]
+
     def invitation_lines(self) -> list[str]:
         lines = []
         if self.invitations_sent:
@@ -208,9 +219,12 @@ class RunReport:
             lines += [f"  {email}: {why}" for email, why in failures]
         return lines
 
-    def note_export(self, paths: Sequence[Path], rewritten: Sequence[Path]) -> None:
+    def note_export(
+        self, paths: Sequence[Path], rewritten: Sequence[Path], failed: Mapping[str, str]
+    ) -> None:
         self.exported = [str(path) for path in paths]
         self.rewritten = [str(path) for path in rewritten]
+        self.export_failures = dict(failed)
 
     def export_dir(self) -> str:
         return str(Path(self.exported[0]).parent) if self.exported else ""

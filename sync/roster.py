@@ -57,6 +57,8 @@ class Roster:
     fatal_problems: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     """Employees whose pair cannot be planned tonight, with the reason."""
+    skipped_managers: dict[str, str] = field(default_factory=dict)
+    """The manager a skipped employee's entry names, where it names a listed one."""
     complete: bool = True
     """False when some entry could not even be identified by its email; a person missing from
     the roster then may just be unreadable, so nobody's series is cancelled for absence."""
@@ -138,6 +140,7 @@ class _RosterBuilder:
         employee_entries = self.validated(employees, "employee", EmployeeEntry)
         self.add_managers(manager_entries, defaults)
         self.add_employees(employee_entries, defaults)
+        self.reject_circles()
         # two entries sharing an email report the same problem; say it once
         self.roster.problems = list(dict.fromkeys(self.roster.problems))
         return self.roster
@@ -188,6 +191,8 @@ class _RosterBuilder:
             who = f"{kind} {email}" if email else f"{kind} #{position}"
             if email is None:
                 self.roster.complete = False
+            if email and kind == "employee":
+                self.roster.skipped_managers[email] = parse_email_or_none(raw.get("manager")) or ""
             if email and counts[email] > 1:
                 self.problem(who, f"email: listed {counts[email]} times under [[{kind}s]]")
                 self.skip(kind, email, "listed more than once")
@@ -202,6 +207,31 @@ class _RosterBuilder:
                 continue
             valid[getattr(entry, "email")] = (who, entry)  # noqa: B009 - model is generic here
         return valid
+
+    def reject_circles(self) -> None:
+        """A manages B manages A would book two series between the same two people (and a
+        longer circle makes no organisation): every entry in a circle is refused."""
+        employees = self.roster.employees
+        circles: set[tuple[str, ...]] = set()
+        for email in employees:
+            chain = [email]
+            while (boss := employees[chain[-1]].manager) in employees and boss not in chain:
+                chain.append(boss)
+            if boss == email:
+                start = chain.index(min(chain))  # the same circle, found from any member
+                circles.add(tuple(chain[start:] + chain[:start]))
+        for circle in sorted(circles):
+            links = ", ".join(
+                f"{e} reports to {circle[(i + 1) % len(circle)]}" for i, e in enumerate(circle)
+            )
+            entries = " and ".join(f"employee {e}" for e in circle)
+            for email in circle:
+                self.problem(
+                    f"employee {email}",
+                    f"manager: managers in a circle ({links}); change the entries of {entries}",
+                )
+                del employees[email]
+                self.skip("employee", email, "its manager is in a circle of managers")
 
     def skip(self, kind: str, email: str, why: str) -> None:
         if kind == "employee":

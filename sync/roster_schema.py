@@ -7,21 +7,31 @@ roster.py adds the file, the entry and the field in front of it.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from datetime import date, time
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+)
 
 from sync.cadence import Cadence
 from sync.days_off import all_categories
 from sync.model import TimeRange, Window
 from sync.weekdays import parse_weekday
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 CALENDAR_KINDS = (
     '"google", "outlook", "ics:<path or https URL>", "caldav:<https URL of the calendar>" or "none"'
@@ -34,11 +44,49 @@ MAX_REQUEST_DAYS = 20
 ARRANGEMENTS = ("remote", "hybrid", "office")
 
 
+# An address names the person's exported calendar file (export/<email>.ics): characters a
+# file name cannot hold are refused even where RFC 5322 allows them; no mail provider we
+# connect to hands out such addresses.
+_NOT_IN_FILE_NAMES = "/\\"
+_CONTROL = frozenset({"Cc", "Zl", "Zp"})
+_CONTROL_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
+
+
+@lru_cache(maxsize=1 << 16)  # each address is checked several times per load; 50 µs each
 def _email(value: str) -> str:
-    text = value.strip().lower()
-    if not _EMAIL.fullmatch(text):
-        raise ValueError(f'"{value}" is not an email address')
-    return text
+    text = value.strip()
+    try:
+        # syntax only: whether the domain receives mail is not this file's business, and a
+        # nightly job must not depend on DNS
+        checked = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f'"{value}" is not an email address ({error})') from None
+    if bad := next((c for c in checked if c in _NOT_IN_FILE_NAMES), None):
+        raise ValueError(f'"{value}": checkin-sync cannot use an address with "{bad}" in it')
+    return checked.lower()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    # tables are entries of their own, checked field by field, so a message names the key
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _no_control_characters(value: Any) -> Any:
+    """Refuse line breaks and other control characters in any text of the file. Names and
+    reasons end up in email headers and calendar lines, where a line break would start a
+    line of its own (or make the email library refuse the whole night's mail)."""
+    for text in _strings(value):
+        if text.isprintable():  # the common case, checked at C speed
+            continue
+        for char in text:
+            if unicodedata.category(char) in _CONTROL:
+                what = _CONTROL_NAMES.get(char, f"the control character U+{ord(char):04X}")
+                raise ValueError(f"contains {what}; write it on one line, without it")
+    return value
 
 
 def parse_email_or_none(value: Any) -> str | None:
@@ -208,15 +256,19 @@ HolidayCategories = Annotated[tuple[str, ...], BeforeValidator(_holiday_categori
 CalendarSource = Annotated[str, AfterValidator(_calendar)]
 CadenceText = Annotated[Cadence, BeforeValidator(_cadence)]
 PreferredWindow = Annotated[Window, BeforeValidator(parse_window)]
-Duration = Annotated[int, AfterValidator(_duration)]
-DailyCap = Annotated[int, AfterValidator(_daily_cap)]
-ReturnDays = Annotated[int, AfterValidator(_return_days)]
-RequestDays = Annotated[int, AfterValidator(_request_days)]
+# strict: TOML has real numbers, so `duration = true` or `duration = "45"` is a mistake to
+# point out rather than to read as 1 or 45 minutes
+Duration = Annotated[int, Strict(), AfterValidator(_duration)]
+DailyCap = Annotated[int, Strict(), AfterValidator(_daily_cap)]
+ReturnDays = Annotated[int, Strict(), AfterValidator(_return_days)]
+RequestDays = Annotated[int, Strict(), AfterValidator(_request_days)]
 Arrangement = Literal["remote", "hybrid", "office"]
 
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    _plain_text = field_validator("*", mode="before")(_no_control_characters)
 
 
 class Overridable(_Entry):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -20,9 +21,12 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from sync.environment import unknown_variables
 from sync.errors import ConfigError
 from sync.i18n import available_languages
 from sync.roster import read_toml
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "CHECKIN_SYNC_"
 CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
@@ -379,6 +383,8 @@ def load_settings(config_dir: Path) -> Settings:
     """Settings for DIR, with data_dir made absolute against DIR."""
     path = config_dir / "settings.toml"
     values: dict[str, Any] = read_toml(path) if path.exists() else {}
+    for warning in unknown_variables(os.environ, Settings):
+        log.warning(warning)
     try:
         settings = Settings(**values)
     except ValidationError as error:

@@ -462,18 +462,18 @@ def test_shared_file_is_read_and_parsed_once_but_interpreted_per_person(
     shutil.copy(DATA / "own_events.ics", config_dir / "olle.ics")
     reads: list[str] = []
     parses: list[str] = []
-    real_read_bytes = Path.read_bytes
+    real_read_file = ics._read_file
     real_parse = ics_busy.parse_calendars
 
-    def counting_read_bytes(self: Path) -> bytes:
-        reads.append(str(self))
-        return real_read_bytes(self)
+    def counting_read_file(path: Path, label: str) -> bytes:
+        reads.append(str(path))
+        return real_read_file(path, label)
 
     def counting_parse(data: bytes, source_label: str) -> list[Calendar]:
         parses.append(source_label)
         return real_parse(data, source_label)
 
-    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    monkeypatch.setattr(ics, "_read_file", counting_read_file)
     monkeypatch.setattr(ics, "parse_calendars", counting_parse)
     people = [
         ref(KARIN, "ics:team.ics"),

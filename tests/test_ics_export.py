@@ -570,9 +570,20 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp_file(
 
 def test_unsafe_email_is_not_used_as_a_file_name(tmp_path: Path) -> None:
     evil = Attendee("../../etc/passwd", "Mallory")
-    with pytest.raises(ValueError, match="file name"):
-        write_exports(tmp_path / "exports", [make_series(attendee=evil)])
+    exported = write_exports(tmp_path / "exports", [make_series(attendee=evil)])
+    assert "file name" in exported.failed["../../etc/passwd"]
     assert not (tmp_path / "etc").exists()
+
+
+def test_one_unusable_address_leaves_everyone_else_exported(tmp_path: Path) -> None:
+    """A series booked before the roster refused such addresses must not empty export/."""
+    evil = Attendee(".hidden/x@example.com", "Mallory")
+    series = [*team(), make_series(uid="karin-evil@checkin-sync", attendee=evil)]
+    exported = write_exports(tmp_path, series)
+    assert list(exported.failed) == [".hidden/x@example.com"]
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in exported.paths)
+    assert "karin.lind@example.com.ics" in written
 
 
 def test_empty_series_list_creates_the_directory(tmp_path: Path) -> None:

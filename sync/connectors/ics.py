@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import stat
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +22,7 @@ from sync.connectors.base import BusyReading, CalendarRef, Capabilities
 from sync.connectors.feed_opener import AddressRefused, feed_opener
 from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars, person_busy
 from sync.connectors.ics_cache import IcsBusyCache, PersonBusy, digest, person_key
+from sync.deadline import Deadline
 from sync.errors import CalendarError
 from sync.model import Interval
 
@@ -86,6 +88,7 @@ class IcsConnector:
         timeout_seconds: float = 20.0,
         cache: IcsBusyCache | None = None,
         allow_hosts: Collection[str] = (),
+        deadline: Deadline | None = None,
     ) -> None:
         """`allow_hosts`: hosts on this machine or a private network feeds may come from
         ([ics] allow_hosts); any other feed must be on a public address."""
@@ -93,6 +96,7 @@ class IcsConnector:
         self._timeout = timeout_seconds
         self._cache = cache
         self._opener = feed_opener(allow_hosts)
+        self._deadline = deadline
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
@@ -144,7 +148,8 @@ class IcsConnector:
             if kept is not None:
                 return {email: kept[key] for email, key in keys.items()}
         span = self._cache.wide(window) if self._cache is not None else window
-        events = expand_events(parse_calendars(data, source.label), span, source.label)
+        calendars = parse_calendars(data, source.label)
+        events = expand_events(calendars, span, source.label, self._deadline)
         found: dict[str, PersonBusy | CalendarError] = {}
         for ref in refs:
             try:
@@ -206,13 +211,38 @@ def _refused(label: str, refused: AddressRefused) -> IcsError:
 
 
 def _read_file(path: Path, label: str) -> bytes:
+    """The bytes of a regular file, at most MAX_BYTES. Anything else a path can name is
+    refused before a byte is read: /dev/zero never ends, a FIFO waits for ever for a writer
+    (O_NONBLOCK lets even its open return at once), a directory or socket holds no calendar."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IcsError(f"{label}: the file is larger than {MAX_BYTES // 1_000_000} MB")
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise IcsError(f"{label}: cannot read the file ({_describe(exc)})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise IcsError(f"{label}: not a regular file (it is {_file_kind(mode)})")
+        # read one byte past the cap rather than trusting the size: the file may grow
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise IcsError(f"{label}: cannot read the file ({_describe(exc)})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise IcsError(f"{label}: the file is larger than {MAX_BYTES // 1_000_000} MB")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _read_body(

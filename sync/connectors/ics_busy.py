@@ -24,6 +24,14 @@ from icalendar.timezone import tzp
 
 from sync.connectors.base import clip, is_own_uid
 from sync.connectors.ics_cache import PersonBusy
+from sync.connectors.ics_limits import (
+    BoundedQuery,
+    Budget,
+    DeadlinePassed,
+    TooCostly,
+    check_costs,
+)
+from sync.deadline import Deadline
 from sync.errors import CalendarError
 from sync.model import BusyBlock, BusyKind, Interval
 
@@ -100,15 +108,29 @@ def parse_calendars(data: bytes, source_label: str) -> list[Calendar]:
 
 
 def expand_events(
-    calendars: Sequence[Calendar], window: Interval, source_label: str
+    calendars: Sequence[Calendar],
+    window: Interval,
+    source_label: str,
+    deadline: Deadline | None = None,
 ) -> list[Component]:
     """One component per event occurrence near `window`: recurrences expanded, EXDATEs
-    removed, RDATEs added and moved occurrences replaced by their overrides."""
+    removed, RDATEs added and moved occurrences replaced by their overrides.
+
+    Bounded (see ics_limits): rules that would cost too much are refused before expanding,
+    the occurrences kept are counted, and a run's `deadline` is checked as they come."""
     start, end = window.start - _QUERY_MARGIN, window.end + _QUERY_MARGIN
     occurrences: list[Component] = []
+    budget = Budget(deadline)
     try:
+        check_costs(calendars, end)
         for calendar in calendars:
-            occurrences.extend(recurring_ical_events.of(calendar).between(start, end))
+            query = BoundedQuery(calendar)
+            query.budget = budget
+            occurrences.extend(query.between(start, end))
+    except DeadlinePassed:
+        raise IcsError(f"{source_label}: the run's deadline passed while reading it") from None
+    except TooCostly as exc:
+        raise IcsError(f"{source_label}: too costly to read ({exc})") from None
     except recurring_ical_events.BadRuleStringFormat as exc:
         raise _invalid(source_label, f"unreadable RRULE {exc.rule!r}") from None
     except ZoneInfoNotFoundError:

@@ -19,6 +19,7 @@ from sync.connectors.ics import IcsConnector
 from sync.connectors.ics_cache import IcsBusyCache
 from sync.connectors.none import NoCalendar
 from sync.connectors.outlook.connector import OutlookConnector
+from sync.deadline import Deadline
 from sync.model import Interval
 from sync.roster import Roster
 from sync.settings import Settings
@@ -30,15 +31,25 @@ def kind_of(source: str) -> str:
 
 
 def connectors_for(
-    config_dir: Path, settings: Settings, roster: Roster, *, ics_cache: Path | None = None
+    config_dir: Path,
+    settings: Settings,
+    roster: Roster,
+    *,
+    ics_cache: Path | None = None,
+    deadline: Deadline | None = None,
 ) -> Connectors:
     """The connectors this roster needs. Provider connectors are set up (and their
     credentials checked) only when someone uses that provider, before anything runs.
-    `ics_cache`: where .ics busy time is kept between runs (none: every read parses)."""
+    `ics_cache`: where .ics busy time is kept between runs (none: every read parses).
+    `deadline`: the run's, which expanding a calendar's recurrences also keeps to."""
     cache = IcsBusyCache(ics_cache) if ics_cache is not None else None
     readers: dict[str, Connector] = {
         "ics": IcsConnector(
-            config_dir, settings.ics_timeout_seconds, cache, allow_hosts=settings.ics.allow_hosts
+            config_dir,
+            settings.ics_timeout_seconds,
+            cache,
+            allow_hosts=settings.ics.allow_hosts,
+            deadline=deadline,
         ),
         "none": NoCalendar(),
     }

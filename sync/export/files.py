@@ -34,6 +34,8 @@ class Exported:
     rewritten: list[Path] = field(default_factory=list)
     """The files whose content changed (or that are new), sorted: what subscribers will
     download again."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """People whose file could not be built, with the reason."""
 
 
 def write_exports(
@@ -42,7 +44,11 @@ def write_exports(
     """Write `<email>.ics` (lower-case) for everyone who organises or attends any of `series`,
     each holding that person's series. Files of people no longer in any series are left in
     place. With a `memo`, files it knows to be current from the same series are not built
-    again."""
+    again.
+
+    One person whose file cannot be built (an address no file can be named after, say, from
+    a series booked before the roster refused it) is reported in `failed`; everyone else's
+    file is still written."""
     make_private_dir(export_dir)
     for leftover in export_dir.glob(".*.tmp"):  # from a run killed mid-write
         with contextlib.suppress(FileNotFoundError):
@@ -54,20 +60,34 @@ def write_exports(
             by_person[person].append(item)
     exported = Exported()
     for email in sorted(by_person):
-        path = export_dir / f"{_safe_file_stem(email)}.ics"
-        exported.paths.append(path)
-        digest = inputs_digest(email, by_person[email]) if memo is not None else ""
-        if memo is not None and memo.current(path, digest):
-            continue
-        if write_if_changed(path, calendar_for(email, by_person[email])):
-            exported.rewritten.append(path)
-        if memo is not None:
-            memo.note(path, digest)
+        try:
+            _export_one(export_dir, email, by_person[email], memo, exported)
+        except OSError:
+            raise  # the folder itself is unusable (full, read-only): nobody's file is written
+        except Exception as error:  # why: one person's odd data must not stop the others
+            exported.failed[email] = str(error) or type(error).__name__
     if memo is not None:
         memo.save()
     exported.paths.sort()
     exported.rewritten.sort()
     return exported
+
+
+def _export_one(
+    export_dir: Path,
+    email: str,
+    series: Sequence[BookedSeries],
+    memo: ExportMemo | None,
+    exported: Exported,
+) -> None:
+    path = export_dir / f"{_safe_file_stem(email)}.ics"
+    digest = inputs_digest(email, series) if memo is not None else ""
+    if memo is None or not memo.current(path, digest):
+        if write_if_changed(path, calendar_for(email, series)):
+            exported.rewritten.append(path)
+        if memo is not None:
+            memo.note(path, digest)
+    exported.paths.append(path)
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
