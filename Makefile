@@ -25,7 +25,10 @@ run: $(VENV)/.installed-base
 serve: $(VENV)/.installed-base
 	$(BIN)/checkin-sync --config $(CONFIG) serve --dev
 
+# The browser test and the systemd unit check need Debian packages: installed as root,
+# otherwise the script names the command to run.
 test: $(VENV)/.installed-dev
+	scripts/test-prerequisites
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed-dev
