@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config
 
-.PHONY: run serve test check clean bench bench-quick
+.PHONY: run serve test check lock clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff check sync tests bench
 	$(BIN)/ruff format --check sync tests bench
 	$(BIN)/mypy
+
+# requirements.lock: the exact, hashed versions deployments install (Dockerfile, README);
+# pyproject.toml keeps ranges. Run after changing dependencies, and to take updates.
+lock: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--upgrade --no-header --quiet -o requirements.lock
 
 # Organisation-scale benchmarks (bench/README.md): not tests, nothing is asserted.
 bench: $(VENV)/.installed-dev

@@ -51,3 +51,34 @@ def test_the_licence_is_an_spdx_expression_and_its_file_ships() -> None:
     for name in project["license-files"]:
         text = (ROOT / name).read_text()
         assert "Apache License" in text and "Version 2.0, January 2004" in text
+
+
+def _locked_versions() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line):
+            pins[_requirement_name(match[1])] = match[2]
+    return pins
+
+
+def test_the_lock_pins_every_dependency_within_its_declared_range() -> None:
+    """Deployments install requirements.lock (Dockerfile, README); pyproject.toml keeps
+    ranges. A dependency added or narrowed without `make lock` is caught here."""
+    from packaging.requirements import Requirement
+
+    pins = _locked_versions()
+    for text in PYPROJECT["project"]["dependencies"]:
+        requirement = Requirement(text)
+        name = _requirement_name(requirement.name)
+        assert name in pins, f"{name} is a dependency but not in requirements.lock: make lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements.lock pins {name}=={pins[name]}, outside {requirement.specifier}"
+        )
+    # pip's --require-hashes (the Dockerfile's install) needs a hash under every pin
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    unhashed = [
+        line.split()[0]
+        for line, following in zip(lines, [*lines[1:], ""], strict=True)
+        if re.match(r"^[A-Za-z0-9]", line) and "--hash=sha256:" not in following
+    ]
+    assert unhashed == []
