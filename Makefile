@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config
 
-.PHONY: run serve test check clean bench bench-quick catalogues
+.PHONY: run serve test check lock clean bench bench-quick catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ run: $(VENV)/.installed-base
 serve: $(VENV)/.installed-base
 	$(BIN)/checkin-sync --config $(CONFIG) serve --dev
 
+# The browser test and the systemd unit check need Debian packages: installed as root,
+# otherwise the script names the command to run.
 test: $(VENV)/.installed-dev
+	scripts/test-prerequisites
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed-dev
@@ -40,6 +43,13 @@ catalogues: $(VENV)/.installed-dev
 		--project checkin-sync -o sync/locale/messages.pot .
 	$(BIN)/pybabel update -i sync/locale/messages.pot -d sync/locale --ignore-obsolete \
 		--no-fuzzy-matching
+
+# requirements.lock: the exact, hashed versions deployments install (Dockerfile, README);
+# pyproject.toml keeps ranges. Run after changing dependencies, and to take updates.
+lock: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--upgrade --no-header --quiet -o requirements.lock
 
 # Organisation-scale benchmarks (bench/README.md): not tests, nothing is asserted.
 bench: $(VENV)/.installed-dev

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sync.cli import ALLOW_FAR_NOW_ENV, main
+from sync.settings import ENV_PREFIX
 from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import (  # noqa: F401  (fixtures for every test module)
     google_emulator,
@@ -76,10 +78,30 @@ class ConfigDir:
         return self.data / "export"
 
 
+# Settings of the test harness itself (test_browser.py), not of the service: the caller's
+# values are kept so a machine without a browser can still say it accepts skipping that test.
+HARNESS_VARIABLES = frozenset(
+    {"CHECKIN_SYNC_ALLOW_NO_BROWSER", "CHECKIN_SYNC_CHROMIUM", "CHECKIN_SYNC_CHROMEDRIVER"}
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def caller_environment_cleared() -> Iterator[None]:
+    """An operator who also runs the service has CHECKIN_SYNC_DATA_DIR, secrets or a crash
+    point in the shell; settings read the environment first, so tests would act on them.
+    Session-wide, so the emulators and servers started once see a clean environment too."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(ENV_PREFIX) and name not in HARNESS_VARIABLES:
+                patch.delenv(name)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def simulated_nights(monkeypatch: pytest.MonkeyPatch) -> None:
+def simulated_nights(caller_environment_cleared: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run nights at fixed instants (`run --now …`) in their own data_dir: the
-    sanctioned way for a harness to say so. Child processes inherit it."""
+    sanctioned way for a harness to say so. Child processes inherit it. Set after the
+    caller's variables are cleared, so it is never cleared itself."""
     monkeypatch.setenv(ALLOW_FAR_NOW_ENV, "1")
 
 
