@@ -123,3 +123,22 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 # the web app's fixtures, for every test module that asks for them by name
 from tests.test_digest_email import inbox  # noqa: E402, F401
 from tests.web_helpers import app, org, sign_in  # noqa: E402, F401
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    simulation = parser.getgroup("year simulation (tests/test_year_simulation.py)")
+    simulation.addoption(
+        "--sim-seed",
+        default=os.environ.get("YEAR_SIM_SEED", "1"),
+        help="seed of the simulated year (env YEAR_SIM_SEED); a failure prints its own",
+    )
+    simulation.addoption(
+        "--sim-nights",
+        default=os.environ.get("YEAR_SIM_NIGHTS", "100"),
+        help="how many nights the simulation lives through (default 100)",
+    )
+    simulation.addoption(
+        "--sim-keep-going",
+        action="store_true",
+        help="live through every night and list each kind of violation seen, with its first night",
+    )

@@ -1,0 +1,221 @@
+"""The provider side of the simulation: people's Google or Microsoft 365 calendars in an
+emulator, what people do in them (meetings, time off, declining a series), and the check-ins
+an organiser's calendar shows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from tests.emulators import (
+    CALENDARS_READ,
+    CALENDARS_READWRITE,
+    DEFAULT_TENANT,
+    GoogleCalendarEmulator,
+    GraphEmulator,
+)
+from tests.emulators.graph_time import point as graph_point
+from tests.emulators.graph_time import when as graph_when
+
+SERIES_KEY = "checkinSeries"  # Google: the private extended property naming our series
+CLIENT_ID, SECRET = "11111111-2222-3333-4444-555555555555", "emulator-secret"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One check-in a calendar shows: its series, its two people and its time."""
+
+    uid: str
+    organizer: str
+    attendee: str
+    start: datetime
+    end: datetime
+    recurring: bool
+    source: str
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.organizer, self.attendee)
+
+
+class Calendars(Protocol):
+    kind: str  # the roster's calendar value: "google" or "outlook"
+
+    def add_person(self, email: str, timezone: str) -> None: ...
+    def settings(self, folder: Path) -> str: ...
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> None: ...
+    def add_time_off(self, email: str, start: datetime, end: datetime) -> None: ...
+    def decline(self, organizer: str, uid: str, attendee: str) -> None: ...
+    def checkins(self, organizer: str, lower: datetime, upper: datetime) -> list[Meeting]: ...
+
+
+class GoogleCalendars:
+    kind = "google"
+
+    def __init__(self, emulator: GoogleCalendarEmulator) -> None:
+        self.emulator = emulator
+        self.people: set[str] = set()
+
+    def add_person(self, email: str, timezone: str) -> None:
+        if email not in self.people:
+            self.emulator.add_user(email, timezone=timezone)
+            self.people.add(email)
+
+    def settings(self, folder: Path) -> str:
+        key = folder / "google-key.json"
+        key.write_text(json.dumps(self.emulator.service_account_info()))
+        return (
+            f'[google]\ncredentials_file = "{key.name}"\n'
+            f'api_endpoint = "{self.emulator.api_endpoint}"\ntimeout_seconds = 10\n'
+        )
+
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
+        self.emulator.add_event(email, {"summary": "Meeting", **_google_times(start, end)})
+
+    def add_time_off(self, email: str, start: datetime, end: datetime) -> None:
+        self.emulator.add_event(
+            email, {"summary": "Vacation", "eventType": "outOfOffice", **_google_times(start, end)}
+        )
+
+    def decline(self, organizer: str, uid: str, attendee: str) -> None:
+        for event in self._ours(organizer):
+            if event["extendedProperties"]["private"][SERIES_KEY] == uid:
+                self.emulator.decline(organizer, event["id"], attendee)
+                return
+        raise LookupError(f"{uid} is not in {organizer}'s calendar")
+
+    def _ours(self, organizer: str) -> list[dict[str, Any]]:
+        return [
+            e
+            for e in self.emulator.events(organizer, include_cancelled=False)
+            if SERIES_KEY in e.get("extendedProperties", {}).get("private", {})
+            and not e.get("recurringEventId")
+        ]
+
+    def checkins(self, organizer: str, lower: datetime, upper: datetime) -> list[Meeting]:
+        found = []
+        for event in self._ours(organizer):
+            uid = event["extendedProperties"]["private"][SERIES_KEY]
+            recurring = "recurrence" in event
+            items = (
+                self.emulator.instances(organizer, event["id"], lower, upper)
+                if recurring
+                else [event]
+            )
+            for item in items:
+                if item.get("status") == "cancelled":
+                    continue
+                start, end = _google_instant(item["start"]), _google_instant(item["end"])
+                if start < upper and end > lower:
+                    for attendee in _attendees(item, organizer):
+                        found.append(
+                            Meeting(uid, organizer, attendee, start, end, recurring, "google")
+                        )
+        return found
+
+
+def _google_times(start: datetime, end: datetime) -> dict[str, Any]:
+    return {
+        "start": {"dateTime": start.isoformat(), "timeZone": "UTC"},
+        "end": {"dateTime": end.isoformat(), "timeZone": "UTC"},
+    }
+
+
+def _google_instant(value: dict[str, str]) -> datetime:
+    return datetime.fromisoformat(value["dateTime"])
+
+
+def _attendees(event: dict[str, Any], organizer: str) -> list[str]:
+    return [
+        a["email"].lower()
+        for a in event.get("attendees", [])
+        if a["email"].lower() != organizer and not a.get("resource")
+    ]
+
+
+class GraphCalendars:
+    kind = "outlook"
+
+    def __init__(self, emulator: GraphEmulator) -> None:
+        self.emulator = emulator
+        self.people: set[str] = set()
+
+    def add_person(self, email: str, timezone: str) -> None:
+        if email not in self.people:
+            # the same hours as the roster's, so that neither source can widen the other
+            hours = {
+                "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                "startTime": "09:00:00.0000000",
+                "endTime": "17:00:00.0000000",
+                "timeZone": {"name": timezone},
+            }
+            self.emulator.add_user(email, timezone=timezone, working_hours=hours)
+            self.people.add(email)
+
+    def settings(self, folder: Path) -> str:
+        graph = self.emulator
+        graph.add_app(CLIENT_ID, SECRET, roles=[CALENDARS_READ, CALENDARS_READWRITE])
+        return (
+            f'[outlook]\ntenant_id = "{DEFAULT_TENANT}"\nclient_id = "{CLIENT_ID}"\n'
+            f'client_secret = "{SECRET}"\n'
+            f'authority = "{graph.identity.authority(DEFAULT_TENANT)}"\n'
+            f'graph_endpoint = "{graph.base_url}"\nca_bundle = "{graph.identity.ca_file}"\n'
+            "timeout_seconds = 10\n"
+        )
+
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
+        self.emulator.add_event(email, _graph_event("Meeting", start, end, "busy"))
+
+    def add_time_off(self, email: str, start: datetime, end: datetime) -> None:
+        self.emulator.add_event(email, _graph_event("Vacation", start, end, "oof"))
+
+    def _masters(self, organizer: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Our events in the organiser's mailbox by id, each with the series uid it carries."""
+        ours = {}
+        for event in self.emulator.events(organizer):
+            for extended in event.get("singleValueExtendedProperties") or []:
+                if extended.get("value", "").endswith("@checkin-sync"):
+                    ours[event["id"]] = (extended["value"], event)
+        return ours
+
+    def decline(self, organizer: str, uid: str, attendee: str) -> None:
+        for event_id, (series, _) in self._masters(organizer).items():
+            if series == uid:
+                self.emulator.decline(organizer, event_id, attendee)
+                return
+        raise LookupError(f"{uid} is not in {organizer}'s mailbox")
+
+    def checkins(self, organizer: str, lower: datetime, upper: datetime) -> list[Meeting]:
+        masters = self._masters(organizer)
+        found = []
+        for item in self.emulator.view(organizer, lower, upper):
+            if item.get("isCancelled"):
+                continue
+            known = masters.get(item.get("seriesMasterId") or item["id"])
+            if known is None:
+                continue
+            uid, master = known
+            start, end = graph_point(item["start"], "start"), graph_point(item["end"], "end")
+            recurring = master.get("type") == "seriesMaster"
+            for attendee in master.get("attendees", []):
+                address = attendee["emailAddress"]["address"].lower()
+                if address != organizer:
+                    found.append(Meeting(uid, organizer, address, start, end, recurring, "graph"))
+        return found
+
+
+def _graph_event(subject: str, start: datetime, end: datetime, show_as: str) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "start": graph_when(start, "UTC"),
+        "end": graph_when(end, "UTC"),
+        "showAs": show_as,
+    }
+
+
+def window(now: datetime, weeks: int) -> tuple[datetime, datetime]:
+    """What every check is about: from tonight to the end of the planning horizon."""
+    return now, now + timedelta(weeks=weeks) - timedelta(days=1)
