@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sync.cli import main
 from tests.simulation import invariants as check
 from tests.simulation.calendars import Calendars, Meeting, window
 from tests.simulation.exports import exported
-from tests.simulation.people import ANA, JOINERS, KARIN, MIKE, Person, Roster, first_roster
+from tests.simulation.people import ANA, JOINERS, KARIN, MIKE, Person, first_roster
 
 FIRST_NIGHT = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)  # a Monday, 02:00 in Stockholm
 HORIZON_WEEKS = 4
@@ -244,7 +245,9 @@ class Simulation:
         weekday, start, minutes = check.first_weekly_time(dates, zone)
         self.calendars.decline(chosen.organizer, chosen.uid, chosen.attendee)
         night.events.append(f"{chosen.attendee} declined series {chosen.uid[:8]} ({chosen.pair})")
-        self._avoid(night, chosen.pair, weekday, start, minutes, zone, f"{chosen.attendee} declined")
+        self._avoid(
+            night, chosen.pair, weekday, start, minutes, zone, f"{chosen.attendee} declined"
+        )
 
     def _avoid(
         self,
@@ -274,8 +277,6 @@ class Simulation:
         person = self._pick(self._reports())
         if person is None:
             return
-        from zoneinfo import ZoneInfo
-
         first = today + timedelta(days=self.rng.randrange(7, 21))
         first -= timedelta(days=first.weekday())  # a Monday
         zone = ZoneInfo(person.timezone)
@@ -288,8 +289,14 @@ class Simulation:
         if person is None:
             return
         result = self.cli(
-            "request", person.email, "--within-days", "5", "--reason", "a question",
-            "--now", night.now.isoformat(),
+            "request",
+            person.email,
+            "--within-days",
+            "5",
+            "--reason",
+            "a question",
+            "--now",
+            night.now.isoformat(),
         )
         night.events.append(f"{person.email} asked for a check-in (exit {result.code})")
 
@@ -323,8 +330,6 @@ class Simulation:
         first = datetime.fromisoformat(record["occurrences"][0]["original_start"])
         pair = (record["manager"], record["employee"])
         zone = record["timezone"]
-        from zoneinfo import ZoneInfo
-
         local = first.astimezone(ZoneInfo(zone))
         self._avoid(
             night,
@@ -364,8 +369,7 @@ class Simulation:
         store = check.store_meetings(records, lower, upper)
         problems += [("store", line) for line in check.calendars_match(calendar, store, exports)]
         problems += [
-            ("repeated time", line)
-            for line in check.avoided(records, [a for _, a in self.avoids])
+            ("repeated time", line) for line in check.avoided(records, [a for _, a in self.avoids])
         ]
         if not problems:
             return

@@ -28,9 +28,7 @@ def exported(folder: Path, lower: datetime, upper: datetime) -> dict[str, list[M
         calendar = Calendar.from_ical(path.read_bytes())
         meetings = []
         recurring_uids = {
-            str(e["UID"])
-            for e in calendar.walk("VEVENT")
-            if "RRULE" in e or "RECURRENCE-ID" in e
+            str(e["UID"]) for e in calendar.walk("VEVENT") if "RRULE" in e or "RECURRENCE-ID" in e
         }
         for event in recurring_ical_events.of(calendar).between(lower, upper):
             if str(event.get("STATUS", "")).upper() == "CANCELLED":

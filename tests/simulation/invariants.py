@@ -3,6 +3,7 @@ returns the violations it found, one readable line each."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def live_series(meetings: Iterable[Meeting]) -> list[str]:
     found = []
     for pair, by_uid in sorted(spans.items()):
         ordered = sorted(by_uid.items(), key=lambda item: item[1][0])
-        for (uid_a, (_, end_a)), (uid_b, (start_b, _)) in zip(ordered, ordered[1:], strict=False):
+        for (uid_a, (_, end_a)), (uid_b, (start_b, _)) in itertools.pairwise(ordered):
             if start_b < end_a:
                 found.append(
                     f"{pair[0]} and {pair[1]} have two live series: {uid_a.split('@')[0][:8]} "
@@ -145,9 +146,9 @@ def _by_uid(meetings: Iterable[Meeting]) -> dict[str, set[datetime]]:
     return found
 
 
-def store_meetings(records: Sequence[dict[str, Any]], lower: datetime, upper: datetime) -> dict[
-    str, set[datetime]
-]:
+def store_meetings(
+    records: Sequence[dict[str, Any]], lower: datetime, upper: datetime
+) -> dict[str, set[datetime]]:
     """The dates `proposals --json --state all` says each booked series meets in the window."""
     found: dict[str, set[datetime]] = defaultdict(set)
     for record in records:
