@@ -4,24 +4,18 @@ an organiser's calendar shows."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from tests.emulators import (
-    CALENDARS_READ,
-    CALENDARS_READWRITE,
-    DEFAULT_TENANT,
-    GoogleCalendarEmulator,
-    GraphEmulator,
-)
+from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.emulators.graph_time import point as graph_point
 from tests.emulators.graph_time import when as graph_when
+from tests.google_helpers import settings_section as google_settings
+from tests.outlook_helpers import settings_section as graph_settings
 
 SERIES_KEY = "checkinSeries"  # Google: the private extended property naming our series
-CLIENT_ID, SECRET = "11111111-2222-3333-4444-555555555555", "emulator-secret"
 
 
 @dataclass(frozen=True)
@@ -65,12 +59,7 @@ class GoogleCalendars:
             self.people.add(email)
 
     def settings(self, folder: Path) -> str:
-        key = folder / "google-key.json"
-        key.write_text(json.dumps(self.emulator.service_account_info()))
-        return (
-            f'[google]\ncredentials_file = "{key.name}"\n'
-            f'api_endpoint = "{self.emulator.api_endpoint}"\ntimeout_seconds = 10\n'
-        )
+        return google_settings(self.emulator, folder)
 
     def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
         self.emulator.add_event(email, {"summary": "Meeting", **_google_times(start, end)})
@@ -156,15 +145,7 @@ class GraphCalendars:
             self.people.add(email)
 
     def settings(self, folder: Path) -> str:
-        graph = self.emulator
-        graph.add_app(CLIENT_ID, SECRET, roles=[CALENDARS_READ, CALENDARS_READWRITE])
-        return (
-            f'[outlook]\ntenant_id = "{DEFAULT_TENANT}"\nclient_id = "{CLIENT_ID}"\n'
-            f'client_secret = "{SECRET}"\n'
-            f'authority = "{graph.identity.authority(DEFAULT_TENANT)}"\n'
-            f'graph_endpoint = "{graph.base_url}"\nca_bundle = "{graph.identity.ca_file}"\n'
-            "timeout_seconds = 10\n"
-        )
+        return graph_settings(self.emulator)
 
     def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
         self.emulator.add_event(email, _graph_event("Meeting", start, end, "busy"))
