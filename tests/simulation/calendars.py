@@ -5,7 +5,7 @@ an organiser's calendar shows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -88,7 +88,8 @@ class GoogleCalendars:
         found = []
         for event in self._ours(organizer):
             uid = event["extendedProperties"]["private"][SERIES_KEY]
-            recurring = "recurrence" in event
+            # a single event may carry an empty list: only a rule makes it recurring
+            recurring = bool(event.get("recurrence"))
             items = (
                 self.emulator.instances(organizer, event["id"], lower, upper)
                 if recurring
@@ -114,7 +115,8 @@ def _google_times(start: datetime, end: datetime) -> dict[str, Any]:
 
 
 def _google_instant(value: dict[str, str]) -> datetime:
-    return datetime.fromisoformat(value["dateTime"])
+    # in UTC, as every check prints its times with a Z
+    return datetime.fromisoformat(value["dateTime"]).astimezone(UTC)
 
 
 def _attendees(event: dict[str, Any], organizer: str) -> list[str]:
@@ -179,7 +181,8 @@ class GraphCalendars:
             if known is None:
                 continue
             uid, master = known
-            start, end = graph_point(item["start"], "start"), graph_point(item["end"], "end")
+            start = graph_point(item["start"], "start").astimezone(UTC)
+            end = graph_point(item["end"], "end").astimezone(UTC)
             recurring = master.get("type") == "seriesMaster"
             for attendee in master.get("attendees", []):
                 address = attendee["emailAddress"]["address"].lower()
