@@ -19,11 +19,13 @@ from sync.store import ProposalRecord, SeriesRecord, SeriesState, Store
 
 def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, BookedPair]]:
     """Booked series whose people are still in the roster, planned with the series' own
-    cadence and length (a changed people.toml only applies once its new series is booked)."""
+    cadence and length (a changed people.toml only applies once its new series is booked).
+    An employee whose entry is wrong only in a span keeps their series kept up: the calendar
+    goes on showing its dates, so they are still checked against busy time and days off."""
     pairs = []
     for series in store.series(states=[SeriesState.BOOKED]):
         proposal = series.proposal
-        request = pair_as_proposed(roster, proposal)
+        request = pair_as_proposed(roster, proposal, as_booked=True)
         if request is None:
             continue
         item = BookedPair(request, series.first_start, series.occurrences, proposal.kind.one_off)
@@ -31,11 +33,15 @@ def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, Booke
     return pairs
 
 
-def pair_as_proposed(roster: Roster, proposal: ProposalRecord) -> PairRequest | None:
+def pair_as_proposed(
+    roster: Roster, proposal: ProposalRecord, *, as_booked: bool = False
+) -> PairRequest | None:
     """The pair of a proposal, planned with its own cadence and length; None if either person
-    has left the roster."""
+    has left the roster. `as_booked`: also for an employee kept only as booked."""
     manager = roster.managers.get(proposal.manager)
     employee = roster.employees.get(proposal.employee)
+    if employee is None and as_booked:
+        employee = roster.kept_as_booked.get(proposal.employee)
     if manager is None or employee is None:
         return None
     cadence = employee.cadence if proposal.kind.one_off else Cadence.parse(proposal.cadence)

@@ -420,9 +420,10 @@ class _Night:
     # ------------------------------------------------------------------ read
 
     def people_in_pairs(self) -> list[Person]:
-        """Everyone in a valid pair: their pairs are planned or kept up tonight."""
+        """Everyone in a valid pair, or kept as booked: their pairs are planned or kept up
+        tonight."""
         people = {}
-        for employee in self.roster.employees.values():
+        for employee in [*self.roster.employees.values(), *self.roster.kept_as_booked.values()]:
             manager = self.roster.managers[employee.manager]
             people[employee.person.email] = employee.person
             people[manager.person.email] = manager.person

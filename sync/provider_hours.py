@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import Person, TimeRange, WorkingHours
+from sync.model import Employee, Person, TimeRange, WorkingHours
 from sync.roster import Roster
 
 
@@ -33,16 +33,21 @@ def with_provider_hours(roster: Roster, hours: Mapping[str, WorkingHours], now: 
             email: replace(m, person=people.get(email, m.person))
             for email, m in roster.managers.items()
         },
-        employees={
-            email: replace(e, person=people.get(email, e.person))
-            for email, e in roster.employees.items()
-        },
+        employees=_with_people(roster.employees, people),
+        kept_as_booked=_with_people(roster.kept_as_booked, people),
     )
+
+
+def _with_people(
+    employees: Mapping[str, Employee], people: Mapping[str, Person]
+) -> dict[str, Employee]:
+    return {email: replace(e, person=people.get(email, e.person)) for email, e in employees.items()}
 
 
 def _people(roster: Roster) -> dict[str, Person]:
     found = {email: m.person for email, m in roster.managers.items()}
-    found.update({email: e.person for email, e in roster.employees.items()})
+    for employees in (roster.employees, roster.kept_as_booked):
+        found.update({email: e.person for email, e in employees.items()})
     return found
 
 

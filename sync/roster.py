@@ -59,6 +59,10 @@ class Roster:
     """Employees whose pair cannot be planned tonight, with the reason."""
     skipped_managers: dict[str, str] = field(default_factory=dict)
     """The manager a skipped employee's entry names, where it names a listed one."""
+    kept_as_booked: dict[str, Employee] = field(default_factory=dict)
+    """Skipped employees whose entry still says who they are, where and when they work (only
+    a span in it is wrong): their booked series are kept up as booked, but nothing new is
+    planned for them until the entry is fixed. The spans that are wrong are left out."""
     complete: bool = True
     """False when some entry could not even be identified by its email; a person missing from
     the roster then may just be unreadable, so nobody's series is cancelled for absence."""
@@ -340,22 +344,20 @@ class _RosterBuilder:
                     f'more_often.cadence: "{more_often.cadence}" is not more often than the '
                     f'regular cadence "{values["cadence"]}"',
                 )
-                ok = False
+                ok, more_often = False, None
         paused = None
         if entry.paused is not None:
             paused = DateSpan(entry.paused.start, entry.paused.until)
             if paused.end < paused.start:
                 self.problem(who, "paused.until: is before paused.from")
-                ok = False
-        if not ok:
-            return None
+                ok, paused = False, None
         request = None
-        if entry.request is not None:
+        if entry.request is not None and ok:
             request = CheckinAsk(
                 entry.request.within_days, entry.request.reason.strip(), entry.request.made
             )
         source = values["cadence_source"].format(name=person.first_name)
-        return Employee(
+        employee = Employee(
             person=person,
             manager=manager,
             cadence=values["cadence"],
@@ -367,6 +369,11 @@ class _RosterBuilder:
             request=request,
             return_after_days=values["return_checkin_after_days"],
         )
+        if not ok:
+            # the calendar goes on showing the booked series: its dates must still be checked
+            self.roster.kept_as_booked[person.email] = employee
+            return None
+        return employee
 
     def cadence_source(self, own: dict[str, Any], manager: str, values: dict[str, Any]) -> str:
         """Which rule sets the employee's cadence, in words; `{name}` is their first name.
