@@ -42,7 +42,11 @@ class Calendars(Protocol):
     def settings(self, folder: Path) -> str: ...
     def add_meeting(self, email: str, start: datetime, end: datetime) -> None: ...
     def add_time_off(self, email: str, start: datetime, end: datetime) -> None: ...
-    def decline(self, organizer: str, uid: str, attendee: str) -> None: ...
+    def decline(self, organizer: str, uid: str, attendee: str) -> tuple[datetime, datetime]:
+        """Decline the whole series; returns the start and end of its first date as the
+        series' own event says: its weekly time, whatever single dates were moved."""
+        ...
+
     def checkins(self, organizer: str, lower: datetime, upper: datetime) -> list[Meeting]: ...
 
 
@@ -69,11 +73,11 @@ class GoogleCalendars:
             email, {"summary": "Vacation", "eventType": "outOfOffice", **_google_times(start, end)}
         )
 
-    def decline(self, organizer: str, uid: str, attendee: str) -> None:
+    def decline(self, organizer: str, uid: str, attendee: str) -> tuple[datetime, datetime]:
         for event in self._ours(organizer):
             if event["extendedProperties"]["private"][SERIES_KEY] == uid:
                 self.emulator.decline(organizer, event["id"], attendee)
-                return
+                return _google_instant(event["start"]), _google_instant(event["end"])
         raise LookupError(f"{uid} is not in {organizer}'s calendar")
 
     def _ours(self, organizer: str) -> list[dict[str, Any]]:
@@ -164,11 +168,13 @@ class GraphCalendars:
                     ours[event["id"]] = (extended["value"], event)
         return ours
 
-    def decline(self, organizer: str, uid: str, attendee: str) -> None:
-        for event_id, (series, _) in self._masters(organizer).items():
+    def decline(self, organizer: str, uid: str, attendee: str) -> tuple[datetime, datetime]:
+        for event_id, (series, master) in self._masters(organizer).items():
             if series == uid:
                 self.emulator.decline(organizer, event_id, attendee)
-                return
+                return _graph_instant(master["start"], "start"), _graph_instant(
+                    master["end"], "end"
+                )
         raise LookupError(f"{uid} is not in {organizer}'s mailbox")
 
     def checkins(self, organizer: str, lower: datetime, upper: datetime) -> list[Meeting]:
@@ -181,14 +187,17 @@ class GraphCalendars:
             if known is None:
                 continue
             uid, master = known
-            start = graph_point(item["start"], "start").astimezone(UTC)
-            end = graph_point(item["end"], "end").astimezone(UTC)
+            start, end = _graph_instant(item["start"], "start"), _graph_instant(item["end"], "end")
             recurring = master.get("type") == "seriesMaster"
             for attendee in master.get("attendees", []):
                 address = attendee["emailAddress"]["address"].lower()
                 if address != organizer:
                     found.append(Meeting(uid, organizer, address, start, end, recurring, "graph"))
         return found
+
+
+def _graph_instant(value: dict[str, str], what: str) -> datetime:
+    return graph_point(value, what).astimezone(UTC)
 
 
 def _graph_event(subject: str, start: datetime, end: datetime, show_as: str) -> dict[str, Any]:

@@ -240,10 +240,13 @@ class Simulation:
         if not series:
             return
         chosen = self.rng.choice(series)
-        dates = [m for m in series if m.uid == chosen.uid]
         zone = self.roster.people[chosen.organizer].timezone
-        weekday, start, minutes = check.first_weekly_time(dates, zone)
-        self.calendars.decline(chosen.organizer, chosen.uid, chosen.attendee)
+        # what is declined is the series' weekly time, kept on the organiser's wall clock;
+        # single dates moved off it say nothing about it
+        first, end = self.calendars.decline(chosen.organizer, chosen.uid, chosen.attendee)
+        local = first.astimezone(ZoneInfo(zone))
+        weekday, start = local.weekday(), local.hour * 60 + local.minute
+        minutes = int((end - first) / timedelta(minutes=1))
         night.events.append(f"{chosen.attendee} declined series {chosen.uid[:8]} ({chosen.pair})")
         self._avoid(
             night, chosen.pair, weekday, start, minutes, zone, f"{chosen.attendee} declined"

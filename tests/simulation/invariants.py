@@ -7,7 +7,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -231,13 +231,3 @@ def avoided(records: Sequence[dict[str, Any]], avoids: Sequence[Avoid]) -> list[
                     )
                     break
     return found
-
-
-def first_weekly_time(meetings: Sequence[Meeting], zone: str) -> tuple[int, int, int]:
-    """The weekday, start minute and length most of a series' dates share, in `zone`."""
-    counts: dict[tuple[int, int, int], int] = defaultdict(int)
-    for m in meetings:
-        local = m.start.astimezone(ZoneInfo(zone))
-        minutes = int((m.end - m.start) / timedelta(minutes=1))
-        counts[(local.weekday(), local.hour * 60 + local.minute, minutes)] += 1
-    return max(counts.items(), key=lambda item: item[1])[0]
