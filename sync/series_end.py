@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
-from sync.model import Occurrence
+from sync.model import BookedSeries, Occurrence, OccurrenceStatus
 
 
 def last_kept(
@@ -68,3 +68,16 @@ def keeps(until: datetime | None, original_start: datetime) -> bool:
     """Whether a series that ends at `until` (None: it does not end) still holds the date
     that the rule puts at `original_start`. UNTIL is inclusive, as in RFC 5545."""
     return until is None or original_start <= until
+
+
+def dates_to_bring_in_line(series: BookedSeries, *, created: bool) -> list[Occurrence]:
+    """The dates a calendar writer must compare with the calendar: every moved or skipped one
+    the series still holds, and, in an event that existed before this write, also those back
+    at their regular time (the calendar holds each where it was moved to until it is put
+    back). A writer leaves a date alone that the calendar already shows as it should be."""
+    return [
+        o
+        for o in series.occurrences
+        if (o.status is not OccurrenceStatus.OK or not created)
+        and keeps(series.until, o.original_start)
+    ]

@@ -40,7 +40,11 @@ class Calendars(Protocol):
 
     def add_person(self, email: str, timezone: str) -> None: ...
     def settings(self, folder: Path) -> str: ...
-    def add_meeting(self, email: str, start: datetime, end: datetime) -> None: ...
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> str:
+        """A busy meeting in the person's calendar; returns its event id."""
+        ...
+
+    def remove_meeting(self, email: str, event_id: str) -> None: ...
     def add_time_off(self, email: str, start: datetime, end: datetime) -> None: ...
     def decline(self, organizer: str, uid: str, attendee: str) -> tuple[datetime, datetime]:
         """Decline the whole series; returns the start and end of its first date as the
@@ -65,8 +69,12 @@ class GoogleCalendars:
     def settings(self, folder: Path) -> str:
         return google_settings(self.emulator, folder)
 
-    def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
-        self.emulator.add_event(email, {"summary": "Meeting", **_google_times(start, end)})
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> str:
+        event = self.emulator.add_event(email, {"summary": "Meeting", **_google_times(start, end)})
+        return str(event["id"])
+
+    def remove_meeting(self, email: str, event_id: str) -> None:
+        self.emulator.delete_event(email, event_id)
 
     def add_time_off(self, email: str, start: datetime, end: datetime) -> None:
         self.emulator.add_event(
@@ -153,8 +161,13 @@ class GraphCalendars:
     def settings(self, folder: Path) -> str:
         return graph_settings(self.emulator)
 
-    def add_meeting(self, email: str, start: datetime, end: datetime) -> None:
-        self.emulator.add_event(email, _graph_event("Meeting", start, end, "busy"))
+    def add_meeting(self, email: str, start: datetime, end: datetime) -> str:
+        return str(
+            self.emulator.add_event(email, _graph_event("Meeting", start, end, "busy"))["id"]
+        )
+
+    def remove_meeting(self, email: str, event_id: str) -> None:
+        self.emulator.delete_event(email, event_id)
 
     def add_time_off(self, email: str, start: datetime, end: datetime) -> None:
         self.emulator.add_event(email, _graph_event("Vacation", start, end, "oof"))

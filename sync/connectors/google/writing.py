@@ -22,7 +22,7 @@ from sync.connectors.google.errors import describe, status_of
 from sync.connectors.google.reading import parse_instant, rfc3339
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
-from sync.series_end import keeps
+from sync.series_end import dates_to_bring_in_line
 
 TAG = "checkinSync"
 SERIES_KEY = "checkinSeries"
@@ -193,11 +193,7 @@ class GoogleWriter:
         nothing to list first."""
         if series.one_off:
             return  # its one date is the event itself
-        changes = [
-            o
-            for o in series.occurrences
-            if o.status is not OccurrenceStatus.OK and keeps(series.until, o.original_start)
-        ]
+        changes = dates_to_bring_in_line(series, created=created)
         if not changes:
             return
         organiser = series.organiser.email
@@ -215,6 +211,8 @@ class GoogleWriter:
         )
         for occurrence in changes:
             item = current.get(occurrence.original_start)
+            if item is None and occurrence.status is OccurrenceStatus.OK:
+                continue  # not in the calendar as a date of its own: where the rule puts it
             target = item["id"] if item else instance_id(event, occurrence.original_start)
             if occurrence.status is OccurrenceStatus.SKIPPED:
                 if item is None or item.get("status") != "cancelled":

@@ -25,7 +25,7 @@ from sync.connectors.outlook.observing import (
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.retry import RetriesExhausted
 from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
-from sync.series_end import keeps
+from sync.series_end import dates_to_bring_in_line
 
 # PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties
 SERIES_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name checkinSeries"
@@ -202,7 +202,7 @@ class GraphWriter:
                     self.client.url(organiser, f"/events/{event}"),
                     body={k: v for k, v in body.items() if k != "singleValueExtendedProperties"},
                 )
-        self._write_exceptions(series, event)
+        self._write_exceptions(series, event, created=existing is None)
 
     def find(self, organiser: str, uid: str) -> dict[str, Any] | None:
         """The series' event in the organiser's calendar, found by its tag."""
@@ -224,14 +224,10 @@ class GraphWriter:
                 return dict(item)
         return None
 
-    def _write_exceptions(self, series: BookedSeries, event: str) -> None:
+    def _write_exceptions(self, series: BookedSeries, event: str, *, created: bool) -> None:
         if series.one_off:
             return  # its one date is the event itself
-        changes = [
-            o
-            for o in series.occurrences
-            if o.status is not OccurrenceStatus.OK and keeps(series.until, o.original_start)
-        ]
+        changes = dates_to_bring_in_line(series, created=created)
         if not changes:
             return
         organiser = series.organiser.email
