@@ -12,22 +12,29 @@ from sync.export.visible import shows_differently
 from sync.model import BusyBlock, Occurrence, OccurrenceStatus
 from sync.planner import PairRequest, PlanningInput
 from sync.planner.maintain import BookedPair, maintain, series_key
+from sync.planner.refused import RefusedTime
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
 from sync.store import ProposalRecord, SeriesRecord, SeriesState, Store
 
 
-def booked_pairs(store: Store, roster: Roster) -> list[tuple[SeriesRecord, BookedPair]]:
+def booked_pairs(
+    store: Store, roster: Roster, refused: Mapping[str, Sequence[RefusedTime]] | None = None
+) -> list[tuple[SeriesRecord, BookedPair]]:
     """Booked series whose people are still in the roster, planned with the series' own
     cadence and length (a changed people.toml only applies once its new series is booked).
     An employee whose entry is wrong only in a span keeps their series kept up: the calendar
-    goes on showing its dates, so they are still checked against busy time and days off."""
+    goes on showing its dates, so they are still checked against busy time and days off.
+    `refused`, by employee: times the pair refused lately, which no date is moved onto (but
+    for the refused series' own time, where its dates are as booked)."""
     pairs = []
     for series in store.series(states=[SeriesState.BOOKED]):
         proposal = series.proposal
         request = pair_as_proposed(roster, proposal, as_booked=True)
         if request is None:
             continue
+        avoid = (refused or {}).get(proposal.employee, ())
+        request = replace(request, avoid=tuple(r for r in avoid if r.start != series.first_start))
         item = BookedPair(request, series.first_start, series.occurrences, proposal.kind.one_off)
         pairs.append((series, item))
     return pairs

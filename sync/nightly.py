@@ -37,6 +37,7 @@ from sync.mail import deliver_and_report
 from sync.model import BusyBlock, Interval, Person, PlannedSeries
 from sync.paths import Paths
 from sync.planner import Commitment, PlanFailure, PlanningInput, plan
+from sync.planner.refused import RefusedTime
 from sync.progress import Progress
 from sync.proposing import Proposing, propose_extras, regular_proposal, take_in_requests
 from sync.provider_hours import with_provider_hours
@@ -327,11 +328,14 @@ class _Night:
         for email, error in sorted(self.report.read_errors.items()):
             event(log, "calendar unreadable", logging.WARNING, person=email, reason=error)
 
+    def refused(self) -> dict[str, tuple[RefusedTime, ...]]:
+        return refused_times(self.store, self.roster, self.now, self.settings.avoid_refused_weeks)
+
     def reconcile(self) -> None:
         decisions = reconcile(
             self.roster,
             self.store.proposals(states=LIVE_STATES),
-            refused_times(self.store, self.roster, self.now, self.settings.avoid_refused_weeks),
+            self.refused(),
             self.now.date(),
             self.earliest,
             declined={s.uid: s.declined_by for s in self.store.series(states=[SeriesState.BOOKED])},
@@ -344,7 +348,7 @@ class _Night:
             self.roster = replace(self.roster, complete=False)
 
     def keep_up(self) -> None:
-        booked = booked_pairs(self.store, self.roster)
+        booked = booked_pairs(self.store, self.roster, self.refused())
         keep_up(self.store, booked, self.planning_input(self.busy), self.busy, self.report, ACTOR)
 
     def plan_new(self) -> None:

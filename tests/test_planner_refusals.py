@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import PlannedSeries
+from sync.model import BusyBlock, OccurrenceStatus, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, plan
+from sync.planner.maintain import BookedPair, maintain
 from sync.planner.refused import RefusedTime
 from tests.planner_helpers import inputs, manager, pair, utc
 
@@ -98,3 +99,19 @@ def test_the_refused_wall_clock_is_read_in_the_organisers_zone() -> None:
     )
     series = planned(replace(lena(), avoid=(declined,)))
     assert local_minutes(series.first_start) == 10 * 60 + 30
+
+
+def test_a_booked_date_that_must_move_is_not_moved_onto_a_refused_time() -> None:
+    """Lena declined Tuesdays 09:00; the series that replaced it meets at 11:00. When a
+    meeting takes 10:30-12:00 one Tuesday, the nearest free time (10:00) is within an hour
+    of the refused one: the date moves after the meeting instead."""
+    request = replace(lena(), avoid=(refused(datetime(2027, 1, 5, 9, tzinfo=STOCKHOLM)),))
+    first = datetime(2027, 2, 2, 11, tzinfo=STOCKHOLM)
+    busy_day = first + timedelta(weeks=2)
+    meeting = BusyBlock(busy_day - timedelta(minutes=30), busy_day + timedelta(hours=1))
+    booked = BookedPair(request, first, ())
+    (dates,) = maintain([booked], inputs(NOW, busy={"lena@example.com": [meeting]})).values()
+    [moved] = [o for o in dates if o.original_start == busy_day]
+    assert moved.status is OccurrenceStatus.MOVED, moved
+    assert local_minutes(moved.start) >= 12 * 60, moved
+    assert all(o.status is OccurrenceStatus.OK for o in dates if o is not moved)

@@ -584,14 +584,18 @@ class _Planner:
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
         others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
         cap = pair.manager.max_checkins_per_day
+        refused = pair.refused(self.inputs.now)
         best: tuple[bool, int, int, datetime] | None = None
         for offset in range(7):
             day = monday + timedelta(days=offset)
             bits = slots.bits(day) if others[day] < cap else 0
             k = 0
             while bits:
-                if bits & 1:
-                    minute = slots.grid[k]
+                minute = slots.grid[k]
+                # a single date is not moved onto a time the pair refused lately either
+                if bits & 1 and not any(
+                    r.blocks(day.weekday(), minute, minutes, zone) for r in refused
+                ):
                     clock = time(minute // 60, minute % 60)
                     # distance on the wall clock: exact but for an hour on a DST weekend
                     distance = abs(offset * 1440 + minute - regular_minute)
