@@ -26,6 +26,7 @@ from sync.connectors.base import CalendarRef, Connectors
 from sync.connectors.registry import connectors_for, read_busy
 from sync.deadline import Deadline
 from sync.digest import notify_managers
+from sync.doubled_dates import repair_doubled_dates
 from sync.errors import ConfigError
 from sync.export.series import export_all
 from sync.health_watch import note_health
@@ -266,6 +267,7 @@ class _Night:
             ("observe calendars", self.observe),
             ("read calendars", self.read),
             ("reconcile", self.reconcile),
+            ("repair doubled dates", self.repair_doubled_dates),
             ("keep up booked series", self.keep_up),
             ("propose", self.plan_new),
             ("propose extra check-ins", self.plan_extras),
@@ -346,6 +348,9 @@ class _Night:
         if decisions.held:
             # until confirmed, absence from people.toml ends nothing tonight, requests included
             self.roster = replace(self.roster, complete=False)
+
+    def repair_doubled_dates(self) -> None:
+        repair_doubled_dates(self.store, ACTOR, self.report)
 
     def keep_up(self) -> None:
         booked = booked_pairs(self.store, self.roster, self.refused())

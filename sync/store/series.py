@@ -203,6 +203,19 @@ class SeriesMixin(ProposalsMixin):
         with self.transaction():
             self._end_series(series, to, actor, note, until)
 
+    def end_earlier(self, uid: str, until: datetime | None, actor: str, note: str) -> None:
+        """An ended series gives up its dates after `until` (None: all of them; it is then
+        cancelled). The sequence rises so calendars are written again."""
+        with self.transaction():
+            series = self._series_by_uid(uid)
+            to = SeriesState.CANCELLED if until is None else series.state
+            self.db.execute(
+                "UPDATE series SET state = ?, until = ?, sequence = sequence + 1, "
+                "updated_at = ? WHERE uid = ?",
+                (to.value, until.isoformat() if until else None, now_text(), uid),
+            )
+            self._audit(actor, "series", uid, series.state, to, note)
+
     def _end_series(
         self,
         series: SeriesRecord,

@@ -1,0 +1,49 @@
+"""A repair for databases from before replaced series ended where they should.
+
+Until series_end.py, a series that gave way to another was ended with UNTIL = the new
+series' first start. Calendars count UNTIL as included, so when the new series began on the
+old one's slot, that date held two check-ins, and the store, believing the old series over,
+kept the disagreement night after night. Each night this finds such an ending and moves it
+back to the last date that is over before the replacement begins; once repaired, there is
+nothing left for it to find.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from sync.model import CheckinKind
+from sync.report import PairLine, RunReport
+from sync.series_end import last_kept
+from sync.store import SeriesRecord, SeriesState, Store
+
+
+def repair_doubled_dates(store: Store, actor: str, report: RunReport) -> None:
+    by_employee: dict[str, list[SeriesRecord]] = defaultdict(list)
+    for series in store.series(states=[SeriesState.SUPERSEDED, SeriesState.BOOKED]):
+        if series.proposal.kind is CheckinKind.REGULAR:
+            by_employee[series.proposal.employee].append(series)
+    for serieses in by_employee.values():
+        ordered = sorted(serieses, key=lambda s: s.first_start)
+        for old, new in pairwise(ordered):
+            if old.state is not SeriesState.SUPERSEDED or old.until is None:
+                continue
+            proposal = old.proposal
+            until = last_kept(
+                old.first_start,
+                proposal.timezone,
+                proposal.cadence,
+                proposal.duration,
+                old.occurrences,
+                new.first_start,
+            )
+            if until is not None and until >= old.until:
+                continue
+            day = new.first_start.astimezone(ZoneInfo(proposal.timezone))
+            why = f"no longer meets on {day:%Y-%m-%d} next to #{new.proposal.id}, which replaced it"
+            store.end_earlier(old.uid, until, actor, why)
+            report.superseded.append(
+                PairLine(proposal.manager, proposal.employee, why, proposal.id)
+            )
