@@ -160,7 +160,9 @@ def store_meetings(
             start = datetime.fromisoformat(occurrence["start"])
             if occurrence["status"] == "skipped" or not lower <= start < upper:
                 continue
-            if until is not None and start > until:
+            # UNTIL ends the rule: a date is the series' by where the rule put it, so one
+            # kept before the replacement may have been moved past UNTIL and still be held
+            if until is not None and datetime.fromisoformat(occurrence["original_start"]) > until:
                 continue
             found[record["uid"]].add(start)
     return found
