@@ -9,22 +9,23 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.simulation import invariants as check
-from tests.simulation.calendars import Calendars, GoogleCalendars, GraphCalendars
-from tests.test_series_lifecycle import (  # noqa: F401 (fixtures: google_org, graph_org)
+from tests.simulation.calendars import Calendars
+from tests.test_wrong_entry_series import (  # noqa: F401 (fixtures)
+    HORIZON,
     KARIN,
     LENA,
     Org,
-    google_or_graph,
+    booked,
     google_org,
     graph_org,
+    lena_series,
 )
-from tests.test_wrong_entry_series import HORIZON, lena_series
 
 
 def occurrence(org: Org, original: datetime) -> dict[str, str]:
     [found] = [
         o
-        for o in lena_series(org)["occurrences"]  # type: ignore[attr-defined]
+        for o in lena_series(org)["occurrences"]
         if datetime.fromisoformat(o["original_start"]) == original
     ]
     return dict(found)
@@ -39,15 +40,10 @@ def lena_checkins(org: Org, calendars: Calendars) -> set[datetime]:
 def test_a_date_back_at_its_regular_time_is_back_in_the_calendar(
     provider: str, request: pytest.FixtureRequest
 ) -> None:
-    org, emulator = google_or_graph(provider, request)
-    calendars: Calendars = (
-        GoogleCalendars(emulator) if provider == "google" else GraphCalendars(emulator)
-    )
-    org.book_everyone()
-    record = lena_series(org)
+    org, calendars, record = booked(provider, request)
     regular = min(
         start
-        for o in record["occurrences"]  # type: ignore[attr-defined]
+        for o in record["occurrences"]
         if (start := datetime.fromisoformat(o["original_start"])) > org.night + timedelta(days=3)
     )
     busy = calendars.add_meeting(

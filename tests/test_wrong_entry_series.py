@@ -6,6 +6,7 @@ and days off, and the store knows every date the calendar shows."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -24,13 +25,24 @@ HORIZON = timedelta(weeks=4)  # tests.conftest.ConfigDir.settings
 WRONG_SPAN = 'more_often = { cadence = "weekly", until = "2027-06-30", reason = "a mistake" }'
 
 
-def lena_series(org: Org) -> dict[str, object]:
+def lena_series(org: Org) -> dict[str, Any]:
     [record] = [
         r
         for r in org.proposals()
         if r["employee"] == LENA and r["kind"] == "regular" and r["state"] == "booked"
     ]
     return record
+
+
+def booked(provider: str, request: pytest.FixtureRequest) -> tuple[Org, Calendars, dict[str, Any]]:
+    """Everyone's series booked on `provider`; the organisation, its calendars as the year
+    simulation reads them, and Lena's series."""
+    org, emulator = google_or_graph(provider, request)
+    calendars: Calendars = (
+        GoogleCalendars(emulator) if provider == "google" else GraphCalendars(emulator)
+    )
+    org.book_everyone()
+    return org, calendars, lena_series(org)
 
 
 def next_date_to_enter(first_start: datetime, horizon_end: datetime) -> datetime:
@@ -45,12 +57,7 @@ def next_date_to_enter(first_start: datetime, horizon_end: datetime) -> datetime
 def test_a_wrong_entry_keeps_its_booked_series_kept_up(
     provider: str, request: pytest.FixtureRequest
 ) -> None:
-    org, emulator = google_or_graph(provider, request)
-    calendars: Calendars = (
-        GoogleCalendars(emulator) if provider == "google" else GraphCalendars(emulator)
-    )
-    org.book_everyone()
-    record = lena_series(org)
+    org, calendars, record = booked(provider, request)
     first = datetime.fromisoformat(str(record["first_start"]))
     entering = next_date_to_enter(first, org.night + HORIZON)
     # Lena is busy at the date that enters the horizon next; her entry is wrong by then
