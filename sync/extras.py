@@ -93,6 +93,11 @@ def decide_extras(
                 why = "its date came too close before it was approved"
                 decisions.supersede.append((record, why))
                 continue
+            paused = _paused_on(roster, record)
+            if record.state is State.PENDING and paused:
+                # a pause added after it was proposed: approving it would book into the pause
+                decisions.supersede.append((record, f"its date falls in a pause: {paused}"))
+                continue
             live.setdefault(record.fingerprint, []).append(record)
     for ask in requests:
         _request(roster, ask, live, one_offs, earliest, decisions)
@@ -104,6 +109,18 @@ def decide_extras(
                 roster, employee, busy[email], window, earliest, meets, one_offs, decisions
             )
     return decisions
+
+
+def _paused_on(roster: Roster, record: ProposalRecord) -> str:
+    """Why the employee has no check-ins on the one-off's date, if it is in their pause."""
+    employee = roster.employees.get(record.employee)
+    if employee is None or employee.paused is None:
+        return ""
+    day = record.first_start.astimezone(ZoneInfo(employee.person.timezone)).date()
+    if not employee.paused.contains(day):
+        return ""
+    name = employee.person.first_name
+    return f"{name}'s check-ins are paused from {employee.paused.start} to {employee.paused.end}"
 
 
 def _pair(roster: Roster, employee: Employee) -> PairRequest:
