@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from sync.model import CheckinKind
 from sync.report import PairLine, RunReport
-from sync.series_end import last_kept
 from sync.store import SeriesRecord, SeriesState, Store
 
 
@@ -28,22 +27,10 @@ def repair_doubled_dates(store: Store, actor: str, report: RunReport) -> None:
     for serieses in by_employee.values():
         ordered = sorted(serieses, key=lambda s: s.first_start)
         for old, new in pairwise(ordered):
-            if old.state is not SeriesState.SUPERSEDED or old.until is None:
-                continue
             proposal = old.proposal
-            until = last_kept(
-                old.first_start,
-                proposal.timezone,
-                proposal.cadence,
-                proposal.duration,
-                old.occurrences,
-                new.first_start,
-            )
-            if until is not None and until >= old.until:
-                continue
             day = new.first_start.astimezone(ZoneInfo(proposal.timezone))
             why = f"no longer meets on {day:%Y-%m-%d} next to #{new.proposal.id}, which replaced it"
-            store.end_earlier(old.uid, until, actor, why)
-            report.superseded.append(
-                PairLine(proposal.manager, proposal.employee, why, proposal.id)
-            )
+            if store.cut_back(old, new.first_start, actor, why):
+                report.superseded.append(
+                    PairLine(proposal.manager, proposal.employee, why, proposal.id)
+                )

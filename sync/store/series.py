@@ -104,12 +104,7 @@ class SeriesMixin(ProposalsMixin):
         self._transition(series.proposal.id, State.BOOKED, actor, "")
         if series.proposal.kind.one_off:
             return  # an extra check-in stands beside the pair's series, replacing nothing
-        replaced = self.db.execute(
-            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
-            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ? "
-            "AND proposals.kind = ?",
-            (SeriesState.BOOKED.value, series.proposal.employee, uid, CheckinKind.REGULAR.value),
-        ).fetchall()
+        replaced = self._regular_series(SeriesState.BOOKED, series.proposal.employee, uid)
         for row in replaced:
             old = self._series(row)
             # the old series keeps only the dates that are over before the new one begins
@@ -126,6 +121,22 @@ class SeriesMixin(ProposalsMixin):
             note = f"replaced by proposal {series.proposal.id}"
             self._end_series(old, to, actor, note, until)
             self.replaced_tonight.setdefault(uid, []).append(old.uid)
+        # a series ended earlier for one that has now given way before it began may still
+        # hold dates after this one's first: it gives them up too
+        for row in self._regular_series(SeriesState.SUPERSEDED, series.proposal.employee, uid):
+            old = self._series(row)
+            self._cut_back(
+                old, series.first_start, actor, f"replaced by proposal {series.proposal.id}"
+            )
+
+    def _regular_series(self, state: SeriesState, employee: str, besides: str) -> list[sqlite3.Row]:
+        """The employee's regular series in `state`, other than `besides`."""
+        return self.db.execute(
+            "SELECT series.* FROM series JOIN proposals ON proposals.id = series.proposal_id "
+            "WHERE series.state = ? AND proposals.employee = ? AND series.uid != ? "
+            "AND proposals.kind = ?",
+            (state.value, employee, besides, CheckinKind.REGULAR.value),
+        ).fetchall()
 
     def replaced_by(self, series: SeriesRecord) -> list[SeriesRecord]:
         """The series that `series` ended when its booking was confirmed through this store."""
@@ -203,18 +214,35 @@ class SeriesMixin(ProposalsMixin):
         with self.transaction():
             self._end_series(series, to, actor, note, until)
 
-    def end_earlier(self, uid: str, until: datetime | None, actor: str, note: str) -> None:
-        """An ended series gives up its dates after `until` (None: all of them; it is then
-        cancelled). The sequence rises so calendars are written again."""
+    def cut_back(self, old: SeriesRecord, cut: datetime, actor: str, note: str) -> bool:
+        """An ended series that still holds a date after `cut` (where a newer series of the
+        pair begins) gives it up: it ends on its last date before `cut`, or is cancelled if it
+        has none. The sequence rises so calendars are written again. True if it changed."""
         with self.transaction():
-            series = self._series_by_uid(uid)
-            to = SeriesState.CANCELLED if until is None else series.state
-            self.db.execute(
-                "UPDATE series SET state = ?, until = ?, sequence = sequence + 1, "
-                "updated_at = ? WHERE uid = ?",
-                (to.value, until.isoformat() if until else None, now_text(), uid),
-            )
-            self._audit(actor, "series", uid, series.state, to, note)
+            return self._cut_back(old, cut, actor, note)
+
+    def _cut_back(self, old: SeriesRecord, cut: datetime, actor: str, note: str) -> bool:
+        if old.state is not SeriesState.SUPERSEDED or old.until is None:
+            return False
+        proposal = old.proposal
+        until = last_kept(
+            old.first_start,
+            proposal.timezone,
+            proposal.cadence,
+            proposal.duration,
+            old.occurrences,
+            cut,
+        )
+        if until is not None and until >= old.until:
+            return False
+        to = SeriesState.CANCELLED if until is None else old.state
+        self.db.execute(
+            "UPDATE series SET state = ?, until = ?, sequence = sequence + 1, "
+            "updated_at = ? WHERE uid = ?",
+            (to.value, until.isoformat() if until else None, now_text(), old.uid),
+        )
+        self._audit(actor, "series", old.uid, old.state, to, note)
+        return True
 
     def _end_series(
         self,
