@@ -84,7 +84,8 @@ class Roster:
         booked for."""
         if manager not in self.managers:
             return False
-        entry = self.employees.get(employee)
+        # an entry kept only as booked still says who the manager is
+        entry = self.employees.get(employee) or self.kept_as_booked.get(employee)
         return entry.manager == manager if entry is not None else employee in self.skipped
 
     def people(self) -> list[Person]:

@@ -42,7 +42,8 @@ def pairs_gone(roster: Roster, live: Sequence[ProposalRecord]) -> list[Ending]:
 
 
 def _gone(roster: Roster, record: ProposalRecord) -> str:
-    employee = roster.employees.get(record.employee)
+    # an entry kept only as booked (a span in it is wrong) still says who the manager is
+    employee = roster.employees.get(record.employee) or roster.kept_as_booked.get(record.employee)
     if employee is None:
         # an entry that is there but invalid, or one that could not even be identified,
         # may be this person: nothing is ended for it

@@ -13,6 +13,7 @@ import pytest
 from tests.simulation import invariants as check
 from tests.simulation.calendars import Calendars, GoogleCalendars, GraphCalendars
 from tests.test_series_lifecycle import (  # noqa: F401 (fixtures: google_org, graph_org)
+    ADE,
     KARIN,
     LENA,
     Org,
@@ -76,3 +77,17 @@ def test_a_wrong_entry_keeps_its_booked_series_kept_up(
     assert {m.start for m in shown} == store[str(record["uid"])], "calendar and store agree"
     assert lena_series(org)["uid"] == record["uid"], "nothing new is booked or proposed"
     assert not [r for r in org.proposals("pending") if r["employee"] == LENA]
+
+
+@pytest.mark.parametrize("provider", ["google", "graph"])
+def test_a_wrong_entry_that_names_a_new_manager_ends_the_old_pair(
+    provider: str, request: pytest.FixtureRequest
+) -> None:
+    org, calendars, _ = booked(provider, request)
+    org.people(lena_manager=ADE, lena_extra=WRONG_SPAN)
+    result = org.next_night()
+    assert result.code == 1, result.out
+    assert "now reports to ade@example.com" in result.out
+    lower, upper = org.night, org.night + HORIZON
+    assert not [m for m in calendars.checkins(KARIN, lower, upper) if m.attendee == LENA]
+    assert not [r for r in org.proposals("pending") if r["employee"] == LENA], "nothing new"
