@@ -405,5 +405,5 @@ class Simulation:
             f"({night.now:%a %Y-%m-%d}) failed.\n{message}\n"
             f"what happened in the nights before:\n" + "\n".join(recent) + "\n"
             f"replay: .venv/bin/python -m pytest tests/test_year_simulation.py "
-            f"--runxfail --sim-seed {self.seed} --sim-nights {self.nights}"
+            f"--sim-seed {self.seed} --sim-nights {self.nights}"
         )
