@@ -20,6 +20,7 @@ from sync.roster import load_roster
 from sync.signin import make_link
 from sync.web.app import create_app
 from sync.web.context import web_context
+from sync.web.request_log import show_requests
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
     app = create_app(config_dir, dev=dev)
     _check_free(host, port)
     server = make_server(host, port, app, threaded=True, request_handler=QuietTokens)
+    show_requests()
     with app.app_context():
         context = web_context()
     print(f"checkin-sync approval app on http://{host}:{server.port}/ (Ctrl-C stops it)")
@@ -52,12 +54,12 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
 
 
 class QuietTokens(WSGIRequestHandler):
-    """The access log, without the tokens of sign-in links and feed addresses: a log is read
-    by more people than the person the address was meant for."""
+    """Werkzeug's own lines without the tokens of sign-in links and feed addresses: a log is
+    read by more people than the person the address was meant for. Its access line is left
+    out: the app writes one (request_log.py)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = redact_tokens(self.path)
-        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+        pass
 
     def log(self, type: str, message: str, *args: object) -> None:
         # werkzeug's error lines ("Error on request", bad request lines) quote the path too
