@@ -18,12 +18,13 @@ from typing import Any
 
 FIELDS = "fields"
 FORMATS = ("text", "json")
-# the secret part of sign-in links and feed addresses, wherever a path or URL is logged
-_TOKENS = re.compile(r"(/sign-in/|/feeds/)[^\s?\"'<>]+")
+# the secret part of sign-in links, feed addresses and the digest's approve links, wherever
+# a path or URL is logged
+_TOKENS = re.compile(r"(/sign-in/|/feeds/|/approve/)[^\s?\"'<>]+")
 
 
 def redact_tokens(text: str) -> str:
-    """`text` with the tokens of sign-in links and feed addresses cut out."""
+    """`text` with the tokens of sign-in links, feed addresses and approve links cut out."""
     return _TOKENS.sub(r"\1…", text)
 
 

@@ -17,6 +17,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from sync.web.production import GRACE_SECONDS
+
 ROOT = Path(__file__).parent.parent
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 # the oldest Kubernetes the manifests promise to work on: podFailurePolicy is GA from 1.31
@@ -306,3 +308,17 @@ def test_the_configmap_carries_every_file_of_the_config_folder_at_its_path() -> 
         (source,) = config["projected"]["sources"]
         items = {item["key"]: item["path"] for item in source["configMap"]["items"]}
         assert items == generated
+
+
+def test_the_web_pod_is_probed_on_healthz_and_has_time_to_finish_requests() -> None:
+    """Ready and alive are what /healthz says (an open port is not: the store may be
+    unreadable); a stopping pod is killed only after the server's own grace period."""
+    web = _pod_spec(_by_kind("Deployment"))
+    assert web
+    (container,) = web["containers"]
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    assert "--port" in container["args"]
+    assert ports["http"] == int(container["args"][container["args"].index("--port") + 1])
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/healthz", "port": "http"}, probe
+    assert web["terminationGracePeriodSeconds"] > GRACE_SECONDS

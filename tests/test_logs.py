@@ -16,7 +16,7 @@ from sync.logs import setup_logging
 from sync.settings import load_settings
 from sync.signin import make_link
 from sync.web.serve import QuietTokens
-from tests.web_helpers import CLOCK, Org, path_of
+from tests.web_helpers import CLOCK, Org, path_of, request_log
 
 
 @pytest.fixture
@@ -82,3 +82,14 @@ def test_werkzeug_error_lines_leave_tokens_out(caplog: pytest.LogCaptureFixture)
         handler.log("error", "Error on request %s", "/feeds/eyJzZWNyZXQiOjF9.abc.ics")
     assert "Error on request /feeds/…" in caplog.text
     assert "eyJzZWNyZXQiOjF9" not in caplog.text
+
+
+@pytest.mark.parametrize("prefix", ["/sign-in/", "/feeds/", "/approve/"])
+def test_the_request_log_cuts_the_token_out_of_every_link(app: Flask, prefix: str) -> None:
+    """Also when the link is wrong or gone (404, 410): the path is still someone's secret."""
+    secret = "eyJlIjoia2FyaW4ifQ.5ecret"
+    with request_log() as lines, app.test_client().get(f"{prefix}{secret}?again={secret}"):
+        pass
+    (line,) = lines
+    assert line["path"] == f"{prefix}…"
+    assert "5ecret" not in str(line)

@@ -3,8 +3,10 @@ for the web app tests."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,12 +14,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sync.logs import FIELDS
 from sync.nightly import RunOptions, run_nightly
 from sync.report import RunReport
 from sync.settings import load_settings
 from sync.signin import make_link
 from sync.store import ProposalRecord, State, Store
 from sync.web import create_app
+from sync.web.request_log import LOGGER
 
 if TYPE_CHECKING:
     from tests.conftest import ConfigDir
@@ -184,3 +188,27 @@ def seen_text(html: str) -> str:
 
     text = re.sub(r"<[^>]+>", " ", html)
     return " ".join(html_module.unescape(text).split())
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.fields: list[dict[str, object]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.fields.append({"event": record.getMessage(), **getattr(record, FIELDS, {})})
+
+
+@contextmanager
+def request_log() -> Iterator[list[dict[str, object]]]:
+    """The app's access log lines while the block runs, as their fields: whatever the
+    logging of the process is set to."""
+    logger = logging.getLogger(LOGGER)
+    kept, level = _Kept(), logger.level
+    logger.addHandler(kept)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield kept.fields
+    finally:
+        logger.removeHandler(kept)
+        logger.setLevel(level)

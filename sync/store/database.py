@@ -124,6 +124,16 @@ class Store(
                     self.db.execute("ROLLBACK")
                 raise store_failure(error, self.label) from None
 
+    def schema_version(self) -> int:
+        """The schema version, after reading a row of a table: the cheapest query that
+        shows the file is a database this version can use (for the web app's /healthz)."""
+        try:
+            self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT 1").fetchall()
+            version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error as error:
+            raise store_failure(error, self.label) from None
+        return version
+
     # ------------------------------------------------------------------ runs
 
     def begin_run(self, planned_for: datetime) -> int:

@@ -16,9 +16,10 @@ from sync.errors import SyncError
 from sync.i18n import translations
 from sync.settings import load_settings
 from sync.signin import require_secret
-from sync.web import auth, feeds, views
+from sync.web import auth, feeds, healthz, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 from sync.web.context import gettext as _
+from sync.web.request_log import RequestLog
 from sync.web.roster_cache import RosterCache
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(healthz.bp)
+    # Flask's documented way to add WSGI middleware, keeping `app` the Flask object
+    app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(auth.check_csrf)
     app.teardown_appcontext(close_request_store)
     app.jinja_env.trim_blocks = True

@@ -1,7 +1,9 @@
-"""`checkin-sync serve`: the approval app on a small threaded HTTP server.
+"""`checkin-sync serve`: the approval app, on gunicorn (production.py), or with `--dev` on
+Werkzeug's development server for a trial on this machine.
 
 Meant for a team's worth of managers behind an https reverse proxy that forwards to it;
-set [web] public_url to the address people use, so links and secure cookies fit.
+set [web] public_url to the address people use, so links and secure cookies fit. The
+development server is never used without `--dev`, and `--dev` listens on loopback only.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sync.errors import UsageError
@@ -19,7 +22,9 @@ from sync.logs import redact_tokens
 from sync.roster import load_roster
 from sync.signin import make_link
 from sync.web.app import create_app
-from sync.web.context import web_context
+from sync.web.context import WebContext, web_context
+from sync.web.production import serve_production
+from sync.web.request_log import show_requests
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +36,24 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
         raise UsageError(f"--port: {port} is not a port number (1..65535)")
     app = create_app(config_dir, dev=dev)
     _check_free(host, port)
-    server = make_server(host, port, app, threaded=True, request_handler=QuietTokens)
+    show_requests()
     with app.app_context():
         context = web_context()
-    print(f"checkin-sync approval app on http://{host}:{server.port}/ (Ctrl-C stops it)")
-    if not dev:
-        print(f"Sign-in links point to {context.settings.web.public_url}/ ([web] public_url).")
-    else:
-        roster = load_roster(config_dir / "people.toml")
-        web = context.settings.web.model_copy(update={"public_url": f"http://{host}:{port}"})
-        print("Development mode: sign-in links for this process only:")
-        for email, manager in sorted(roster.managers.items()):
-            link = make_link(web, email, datetime.now(UTC), secret=context.secret)
-            print(f"  {manager.person.name}: {link.url}")
+    print(f"checkin-sync approval app on http://{host}:{port}/ (Ctrl-C stops it)")
+    if dev:
+        return _serve_dev(app, config_dir, host, port, context)
+    print(f"Sign-in links point to {context.settings.web.public_url}/ ([web] public_url).")
+    return serve_production(app, host, port)
+
+
+def _serve_dev(app: Flask, config_dir: Path, host: str, port: int, context: WebContext) -> int:
+    roster = load_roster(config_dir / "people.toml")
+    web = context.settings.web.model_copy(update={"public_url": f"http://{host}:{port}"})
+    print("Development mode: sign-in links for this process only:")
+    for email, manager in sorted(roster.managers.items()):
+        link = make_link(web, email, datetime.now(UTC), secret=context.secret)
+        print(f"  {manager.person.name}: {link.url}")
+    server = make_server(host, port, app, threaded=True, request_handler=QuietTokens)
     try:
         server.serve_forever()
     finally:
@@ -52,12 +62,12 @@ def serve(config_dir: Path, host: str, port: int, *, dev: bool = False) -> int:
 
 
 class QuietTokens(WSGIRequestHandler):
-    """The access log, without the tokens of sign-in links and feed addresses: a log is read
-    by more people than the person the address was meant for."""
+    """Werkzeug's own lines without the tokens of sign-in links and feed addresses: a log is
+    read by more people than the person the address was meant for. Its access line is left
+    out: the app writes one (request_log.py)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = redact_tokens(self.path)
-        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+        pass
 
     def log(self, type: str, message: str, *args: object) -> None:
         # werkzeug's error lines ("Error on request", bad request lines) quote the path too
