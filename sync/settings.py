@@ -65,7 +65,7 @@ class GoogleSettings(BaseModel):
     )
     read_out_of_office: bool = Field(
         default=True,
-        description="Also read out-of-office events (needs calendar.events.readonly); "
+        description="Also read out-of-office events (needs calendar.events.owned.readonly); "
         "without permission, out-of-office counts as plain busy time",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)

@@ -37,7 +37,9 @@ from .google_auth import (
     EVENTS_SCOPE,
     FREEBUSY_SCOPE,
     METHOD_SCOPES,
+    OWNED_ONLY_SCOPES,
     READONLY_SCOPE,
+    SCOPE_PREFIX,
     TIMES_ONLY_SCOPE,
     AccessToken,
     TokenIssuer,
@@ -147,6 +149,13 @@ def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
     if len(parts) == 5 and parts[4] == "instances" and method == "GET":
         return "events.instances", parts[1], parts[3]
     return "unknown", None, None
+
+
+def _owned_only(usable: frozenset[str], role: str | None) -> None:
+    """The "owned" scopes reach only calendars the acting user owns: a calendar shared with
+    them, even as writer, needs a broader scope."""
+    if usable <= OWNED_ONLY_SCOPES and role != "owner":
+        raise insufficient_scopes()
 
 
 def _now() -> str:
@@ -390,6 +399,16 @@ class GoogleCalendarEmulator:
     def cancel_instance(self, email: str, event_id: str, original_start: datetime | date) -> None:
         self.delete_event(email, self.instance_id(event_id, original_start))
 
+    def granted_scopes(self) -> dict[str, set[frozenset[str]]]:
+        """Per subject, each set of scopes (full URLs) a token was granted for."""
+        with self.lock:
+            issued = list(self.auth.issued)
+        grants: dict[str, set[frozenset[str]]] = {}
+        for token in issued:
+            full = frozenset(SCOPE_PREFIX + scope for scope in token.scopes)
+            grants.setdefault(token.subject, set()).add(full)
+        return grants
+
     def expire_tokens(self) -> None:
         """Forget every access token: each client's next API call answers 401."""
         self.auth.expire_all()
@@ -557,7 +576,8 @@ class GoogleCalendarEmulator:
     ) -> _Response:
         if kind not in METHOD_SCOPES:
             raise ApiError(404, "notFound", "Not Found")
-        if not token.scopes & METHOD_SCOPES[kind]:
+        usable = token.scopes & METHOD_SCOPES[kind]
+        if not usable:
             raise insufficient_scopes()
         contract.check_query(kind, query)
         contract.check_body(kind, body)
@@ -569,6 +589,7 @@ class GoogleCalendarEmulator:
             return _Response(200, queries.freebusy(store, body or {}, subject))
         if kind in ("events.list", "events.get", "events.instances"):
             cal = store.readable(cid, subject)
+            _owned_only(usable, store.access_role(cal, subject))
             times_only = not token.scopes & (METHOD_SCOPES[kind] - {TIMES_ONLY_SCOPE})
             view = self._times_only if times_only else store.render
             if kind == "events.get":
@@ -594,6 +615,7 @@ class GoogleCalendarEmulator:
                 envelope["nextSyncToken"] = next_sync
             return _Response(200, envelope)
         cal = store.writable(cid, subject)
+        _owned_only(usable, store.access_role(cal, subject))
         if kind == "events.insert":
             return _Response(200, store.render(cal, store.insert(cal, body or {}, subject, send)))
         if kind == "events.delete":

@@ -53,6 +53,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
 }
 # A token whose only event-reading scope is this one sees event times, not event details.
 TIMES_ONLY_SCOPE = "calendar.events.freebusy"
+# Scopes that reach only calendars the acting user owns ("... on Google calendars you own").
+OWNED_ONLY_SCOPES = frozenset({"calendar.events.owned", "calendar.events.owned.readonly"})
 
 
 def short_scope(scope: str) -> str:
@@ -130,6 +132,7 @@ class TokenIssuer:
         self.is_user = is_user  # whether a subject may be impersonated (a known user)
         self.lifetime = 3600
         self.tokens: dict[str, AccessToken] = {}
+        self.issued: list[AccessToken] = []  # every token granted, in order (tests read scopes)
         self.refresh_tokens: dict[str, UserGrant] = {}
         self.service_accounts: dict[str, str] = {}  # client_email -> private key PEM
         self.delegation: dict[str, frozenset[str]] = {}  # client_email -> allowed scopes
@@ -176,6 +179,7 @@ class TokenIssuer:
         access = AccessToken(token, subject, scopes, time.monotonic() + self.lifetime, client)
         with self.lock:
             self.tokens[token] = access
+            self.issued.append(access)
         reply: dict[str, object] = {
             "access_token": token,
             "expires_in": self.lifetime,

@@ -16,9 +16,14 @@ from google.oauth2 import service_account
 
 from sync.errors import ConfigError
 
+# The narrowest scope for each call, per the discovery document's method scopes: free/busy
+# of anyone; reading out-of-office in a person's own calendar, acting as them; booking in the
+# organiser's own calendar, acting as them. Nothing reads or writes a calendar the acting
+# user does not own, so the "owned" scopes suffice and the broader ones are never asked for.
 SCOPE_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
-SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.readonly"
-SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events"
+SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.owned.readonly"
+SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events.owned"
+SCOPES = (SCOPE_FREEBUSY, SCOPE_EVENTS_READ, SCOPE_EVENTS)
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 SETTING = "[google] credentials_file (env CHECKIN_SYNC_GOOGLE__CREDENTIALS_FILE)"
 
