@@ -64,7 +64,7 @@ __all__ = [
     "RecordedRequest",
 ]
 
-KINDS = frozenset(METHOD_SCOPES) | {"token"}
+KINDS = frozenset(METHOD_SCOPES) | {"token", "iam.signBlob"}
 _TIMES_ONLY_FIELDS = (
     *("kind", "etag", "id", "status", "start", "end", "transparency"),
     *("eventType", "recurringEventId", "originalStartTime", "updated"),
@@ -131,6 +131,9 @@ def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
     the token endpoint nor under ``/calendar/v3/`` (Google's front end answers those 404)."""
     if path == "/token" and method == "POST":
         return "token", None, None
+    signing = re.fullmatch(r"/v1/projects/-/serviceAccounts/([^/:]+):signBlob", path)
+    if signing and method == "POST":
+        return "iam.signBlob", unquote(signing[1]), None  # IAM Credentials API, own host there
     if not path.startswith(SERVICE_PATH + "/"):
         return "outside", None, None
     path = path.removeprefix(SERVICE_PATH)
@@ -256,6 +259,11 @@ class GoogleCalendarEmulator:
     def token_uri(self) -> str:
         return f"http://127.0.0.1:{self.port}/token"
 
+    @property
+    def iam_endpoint(self) -> str:
+        """The IAM Service Account Credentials API (iamcredentials.googleapis.com there)."""
+        return f"http://127.0.0.1:{self.port}/"
+
     # ----------------------------------------------------------------- set-up
 
     def add_user(self, email: str, timezone: str = "UTC") -> None:
@@ -289,6 +297,14 @@ class GoogleCalendarEmulator:
             "auth_uri": "https://accounts.google.com/o/oauth2/auth",
             "token_uri": self.token_uri,
         }
+
+    def keyless_service_account(
+        self, client_email: str, *, delegated_scopes: list[str], token_creators: list[str]
+    ) -> None:
+        """A service account with no key file (key creation blocked by the organisation):
+        only ``token_creators`` can have IAM sign as it, through ``signBlob``."""
+        self.auth.add_service_account(client_email, test_key_pem(), delegated_scopes)
+        self.auth.add_token_creators(client_email, token_creators)
 
     def authorized_user_info(self, email: str, scopes: list[str]) -> dict[str, str]:
         """An ``authorized_user`` dict: a refresh token ``email`` granted for ``scopes``.
@@ -532,6 +548,14 @@ class GoogleCalendarEmulator:
                     raise OAuthError(fault.status, error, fault.message or "injected")
                 reply, subject = self.auth.grant(parsed)
                 response = _Response(200, reply)
+            elif kind == "iam.signBlob":
+                parsed = self._json(body)
+                lowered = {k.lower(): v for k, v in headers.items()}
+                token = self.auth.authenticate(lowered.get("authorization", ""))
+                subject = token.subject
+                if fault is not None and fault.status is not None:
+                    raise ApiError(fault.status, fault.reason, fault.message)
+                response = _Response(200, self.auth.sign_blob(calendar_id or "", token, parsed))
             else:
                 parsed = self._json(body)
                 if fault is not None and fault.status is not None:

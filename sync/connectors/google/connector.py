@@ -17,6 +17,7 @@ from sync.connectors.base import (
 )
 from sync.connectors.google.auth import SCOPE_FREEBUSY, SETTING, GoogleAuth
 from sync.connectors.google.client import GoogleClient
+from sync.connectors.google.keyless import KEYLESS_SETTING, SigningRefused
 from sync.connectors.google.reading import GoogleReader
 from sync.connectors.google.writing import GoogleWriter
 from sync.errors import ConfigError
@@ -34,7 +35,9 @@ class GoogleConnector:
     )
 
     def __init__(self, settings: GoogleSettings, client: GoogleClient | None = None) -> None:
-        self.client = client or GoogleClient(GoogleAuth(settings.credentials_file), settings)
+        self.client = client or GoogleClient(
+            GoogleAuth(settings.credentials_file, settings), settings
+        )
         self.reader = GoogleReader(self.client, settings.freebusy_user, settings.read_out_of_office)
         self.writer = GoogleWriter(self.client)
 
@@ -44,6 +47,8 @@ class GoogleConnector:
         credentials = self.client.auth.for_person(email, [SCOPE_FREEBUSY])
         try:
             credentials.refresh(Request())
+        except SigningRefused as error:
+            raise ConfigError([f"{KEYLESS_SETTING}: {error}"]) from None
         except RefreshError as error:
             detail = str(error.args[0] if error.args else error).splitlines()[0][:200]
             raise ConfigError(
