@@ -13,6 +13,7 @@ from sync.config_check import check_config
 from sync.connectors.base import CalendarRef
 from sync.connectors.registry import connectors_for, read_busy
 from sync.errors import ConfigError, Failure, StoreError
+from sync.http_stack import current as http_stack
 from sync.lock import RunLock
 from sync.model import Interval
 from sync.paths import Paths
@@ -42,6 +43,8 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
         findings += [Finding(False, "configuration", problem) for problem in problems]
         return findings, EXIT_BROKEN
     findings.append(Finding(True, "configuration", summary))
+    stack = http_stack()
+    findings.append(Finding(stack.consistent, "HTTP library", stack.describe()))
     settings = load_settings(config_dir)
     roster = load_roster(config_dir / "people.toml")
     paths = Paths(settings.data_dir)
