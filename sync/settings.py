@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
@@ -141,6 +142,17 @@ class OutlookSettings(BaseModel):
     )
     tentative_is_busy: bool = Field(
         default=True, description="Whether a tentative meeting blocks time"
+    )
+    secret_expires: date | None = Field(
+        default=None,
+        description="The client secret's end date, as Entra shows it under Certificates & "
+        "secrets (Graph tells it only to apps that may read app registrations)",
+    )
+    warn_days_before_expiry: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="doctor warns this many days before the secret or certificate ends",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)

@@ -274,6 +274,12 @@ class GoogleCalendarEmulator:
         """Let ``viewer`` read (``writer``: also write) ``owner``'s events."""
         self.store.share(owner, viewer, role)
 
+    def hide_free_busy(self, email: str) -> None:
+        """Calendar's internal sharing off for ``email``: others' free/busy queries get the
+        same per-calendar ``notFound`` as for an unknown calendar."""
+        with self.lock:
+            self.store.freebusy_hidden.add(email.lower())
+
     def service_account_info(
         self,
         client_email: str = "checkin-sync@test-project.iam.gserviceaccount.com",

@@ -37,6 +37,7 @@ class GoogleAuth:
         self.path = path
         self.kind: str | None = None
         self.user: str | None = None
+        self.client_id: str | None = None  # what the Admin console's delegation entry names
         if settings is not None and settings.service_account:
             if path is not None:
                 raise ConfigError(
@@ -63,6 +64,7 @@ class GoogleAuth:
         try:
             if self.kind == "service_account":
                 self._service = service_account.Credentials.from_service_account_info(info)
+                self.client_id = str(info.get("client_id") or "") or None
             elif self.kind == "authorized_user":
                 missing = [
                     k for k in ("refresh_token", "client_id", "client_secret") if k not in info

@@ -15,9 +15,16 @@ from sync.connectors.base import (
     FoundSeries,
     Observation,
 )
-from sync.connectors.google.auth import SCOPE_FREEBUSY, SETTING, GoogleAuth
+from sync.connectors.google.auth import (
+    SCOPE_EVENTS,
+    SCOPE_EVENTS_READ,
+    SCOPE_FREEBUSY,
+    SETTING,
+    GoogleAuth,
+)
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.keyless import KEYLESS_SETTING, SigningRefused
+from sync.connectors.google.permissions import refused_scopes
 from sync.connectors.google.reading import GoogleReader
 from sync.connectors.google.writing import GoogleWriter
 from sync.errors import ConfigError
@@ -59,6 +66,14 @@ class GoogleConnector:
             ) from None
         # someone known to exist asks for everyone's free/busy, unless the operator chose
         self.reader.default_subject = self.reader.default_subject or email
+
+    def refused_scopes(self, person: str, books: bool) -> list[str]:
+        """What Google would refuse a night acting as `person` (and, if `books`, booking in
+        their calendar): one line per scope, naming it and where an admin grants it."""
+        scopes = [SCOPE_FREEBUSY]
+        scopes += [SCOPE_EVENTS_READ] if self.reader.read_out_of_office else []
+        scopes += [SCOPE_EVENTS] if books else []
+        return refused_scopes(self.client.auth, person, scopes)
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         return self.reader.read_busy(people, window)
