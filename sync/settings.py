@@ -152,7 +152,8 @@ class OutlookSettings(BaseModel):
         default=30,
         ge=0,
         le=365,
-        description="doctor warns this many days before the secret or certificate ends",
+        description="doctor and the nightly run warn this many days before the secret or "
+        "certificate ends",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)

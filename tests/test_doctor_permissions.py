@@ -12,7 +12,7 @@ from tests.conftest import ConfigDir, Result
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import key_file
 from tests.outlook_helpers import CLIENT_ID
-from tests.test_mixed_providers import ADE, PRIYA, org
+from tests.test_mixed_providers import ADE, NOW, PRIYA, org
 
 __all__ = ["org"]  # the fixture: Karin on Google, Ade on Outlook, reports across both
 
@@ -144,3 +144,19 @@ def test_a_client_secret_past_its_end_date_is_named(cli: CLI, org: ConfigDir) ->
         f"FAIL  Microsoft credential: [outlook] client_secret ended on {ended}: add a new one "
         in result.out
     )
+
+
+def test_the_nightly_run_asks_for_attention_while_the_secret_is_about_to_end(
+    cli: CLI, org: ConfigDir
+) -> None:
+    settings = (org.root / "settings.toml").read_text()
+    ends = (datetime.fromisoformat(NOW) + timedelta(days=12)).date()
+    (org.root / "settings.toml").write_text(
+        settings.replace(
+            f'tenant_id = "{DEFAULT_TENANT}"\n',
+            f'tenant_id = "{DEFAULT_TENANT}"\nsecret_expires = {ends}\n',
+        )
+    )
+    result = cli("--config", str(org.root), "run", "--now", NOW)
+    assert result.code == 1, result.out
+    assert f"[outlook] client_secret ends on {ends}, in 12 days: add a new one" in result.out

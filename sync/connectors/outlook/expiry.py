@@ -85,3 +85,13 @@ def expiry_warning(found: Expiry, today: date, warn_days: int) -> tuple[bool, st
     if left <= warn_days:
         return False, f"{found.credential}{about} ends on {found.ends}, in {left} days: {renew}"
     return True, f"{found.credential}{about} ends on {found.ends}, in {left} days"
+
+
+def expiry_problem(settings: OutlookSettings, today: date) -> str | None:
+    """For the nightly report: the credential ends within the warning days (or has ended,
+    or its certificate cannot be read), so the run asks for attention until it is renewed."""
+    found = expiry(settings)
+    if found is None:
+        return None
+    fine, text = expiry_warning(found, today, settings.warn_days_before_expiry)
+    return None if fine else text
