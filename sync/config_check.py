@@ -58,7 +58,7 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
     )
     if uses_google and settings is not None:
         try:
-            GoogleAuth(settings.google.credentials_file)
+            GoogleAuth(settings.google.credentials_file, settings.google)
         except ConfigError as error:
             problems += error.problems
     summary = (

@@ -5,19 +5,24 @@ without writing anything anywhere."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sync.config_check import check_config
 from sync.connectors.base import CalendarRef
+from sync.connectors.google.connector import GoogleConnector
+from sync.connectors.outlook.connector import OutlookConnector
+from sync.connectors.outlook.expiry import expiry, expiry_warning
 from sync.connectors.registry import connectors_for, read_busy
 from sync.errors import ConfigError, Failure, StoreError
+from sync.http_stack import current as http_stack
 from sync.lock import RunLock
 from sync.model import Interval
 from sync.paths import Paths
-from sync.roster import load_roster
-from sync.settings import load_settings
+from sync.roster import Roster, load_roster
+from sync.settings import OutlookSettings, load_settings
 from sync.store import LIVE_STATES, SeriesState, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_BROKEN = 0, 1, 2
@@ -42,10 +47,14 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
         findings += [Finding(False, "configuration", problem) for problem in problems]
         return findings, EXIT_BROKEN
     findings.append(Finding(True, "configuration", summary))
+    stack = http_stack()
+    findings.append(Finding(stack.consistent, "HTTP library", stack.describe()))
     settings = load_settings(config_dir)
     roster = load_roster(config_dir / "people.toml")
     paths = Paths(settings.data_dir)
     findings += _store(paths)
+    if any(person.calendar == "outlook" for person in roster.people()):
+        findings += _expiry(settings.outlook, datetime.now(UTC).date())
     try:
         connectors = connectors_for(config_dir, settings, roster)
     except ConfigError as error:
@@ -56,6 +65,7 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
         Finding(True, "credentials", f"a token was issued for {', '.join(kinds)}" if kinds else
                 "no provider accounts are needed (ics and none calendars only)")
     )  # fmt: skip
+    findings += _permissions(connectors.readers, roster)
     people = {m.person.email: m.person for m in roster.managers.values()}
     people |= {e.person.email: e.person for e in roster.employees.values()}
     refs = [CalendarRef(p.email, p.timezone, p.calendar) for p in people.values()]
@@ -71,6 +81,46 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
         )
     )
     return findings, _verdict(findings)
+
+
+def _permissions(readers: Mapping[str, object], roster: Roster) -> list[Finding]:
+    """Each permission and sharing setting a night needs, named where one is missing."""
+    findings = []
+    organisers = {
+        kind: [m.person.email for m in roster.managers.values() if m.person.calendar == kind]
+        for kind in ("google", "outlook")
+    }
+    google = readers.get("google")
+    if isinstance(google, GoogleConnector):
+        users = [p.email for p in roster.people() if p.calendar == "google"]
+        acting = (organisers["google"] or users)[0]
+        refused = google.refused_scopes(acting, books=bool(organisers["google"]))
+        findings += [Finding(False, "Google permissions", text) for text in refused]
+        if not refused:
+            findings.append(
+                Finding(True, "Google permissions", "every scope a night needs is granted")
+            )
+    outlook = readers.get("outlook")
+    if isinstance(outlook, OutlookConnector):
+        denied = {m: outlook.calendar_refused(m) for m in organisers["outlook"]}
+        findings += [Finding(False, f"calendar of {m}", why) for m, why in denied.items() if why]
+        if organisers["outlook"] and not any(denied.values()):
+            findings.append(
+                Finding(
+                    True,
+                    "Microsoft permissions",
+                    f"the app may use the calendar of each manager on Outlook ({len(denied)})",
+                )
+            )
+    return findings
+
+
+def _expiry(settings: OutlookSettings, today: date) -> list[Finding]:
+    found = expiry(settings)
+    if found is None:
+        return []  # no credential at all: the credentials check names the setting
+    fine, text = expiry_warning(found, today, settings.warn_days_before_expiry)
+    return [Finding(fine, "Microsoft credential", text)]
 
 
 def _verdict(findings: list[Finding]) -> int:

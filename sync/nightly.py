@@ -23,6 +23,7 @@ from sync.booking import Booker
 from sync.busy_time import own_checkins, without
 from sync.calendar_watch import observe_calendars
 from sync.connectors.base import CalendarRef, Connectors
+from sync.connectors.outlook.expiry import expiry_problem
 from sync.connectors.registry import connectors_for, read_busy
 from sync.deadline import Deadline
 from sync.digest import notify_managers
@@ -89,6 +90,11 @@ def run_nightly(
     now = options.now.astimezone(UTC)
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems
+    if any(person.calendar == "outlook" for person in roster.people()):
+        # a credential about to end stops every Outlook read and write the night it does
+        ending = expiry_problem(settings.outlook, now.date())
+        if ending:
+            report.config_problems.append(ending)
     lock: AbstractContextManager[object] = nullcontext() if options.dry_run else RunLock(paths.lock)
     with lock:
         # a database that is not there yet may have been lost: the calendars know its series

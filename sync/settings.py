@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
@@ -40,6 +41,8 @@ def _absolute_http_url(value: str) -> SplitResult:
 
 
 GOOGLE_API = "https://www.googleapis.com/calendar/v3/"
+GOOGLE_IAM = "https://iamcredentials.googleapis.com/"
+GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"
 """googleapiclient takes `api_endpoint` as the whole base URL, service path included."""
 GOOGLE_SERVICE_PATH = "/calendar/v3/"
 
@@ -58,6 +61,19 @@ class GoogleSettings(BaseModel):
         default=GOOGLE_API,
         description="Calendar API base URL, ending in /calendar/v3/ (a proxy or an emulator)",
     )
+    service_account: str | None = Field(
+        default=None,
+        description="Keyless delegation: the service account (with domain-wide delegation) "
+        "whose signature IAM makes for the identity this runs as; no key file is needed",
+    )
+    iam_endpoint: str = Field(
+        default=GOOGLE_IAM,
+        description="IAM Service Account Credentials API base URL (a proxy or an emulator)",
+    )
+    token_uri: str = Field(
+        default=GOOGLE_TOKEN,
+        description="OAuth token endpoint for keyless delegation (a proxy or an emulator)",
+    )
     freebusy_user: str | None = Field(
         default=None,
         description="User a service account impersonates for free/busy queries "
@@ -65,11 +81,17 @@ class GoogleSettings(BaseModel):
     )
     read_out_of_office: bool = Field(
         default=True,
-        description="Also read out-of-office events (needs calendar.events.readonly); "
+        description="Also read out-of-office events (needs calendar.events.owned.readonly); "
         "without permission, out-of-office counts as plain busy time",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)
+
+    @field_validator("iam_endpoint", "token_uri")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        _absolute_http_url(value)
+        return value
 
     @field_validator("api_endpoint")
     @classmethod
@@ -120,6 +142,18 @@ class OutlookSettings(BaseModel):
     )
     tentative_is_busy: bool = Field(
         default=True, description="Whether a tentative meeting blocks time"
+    )
+    secret_expires: date | None = Field(
+        default=None,
+        description="The client secret's end date, as Entra shows it under Certificates & "
+        "secrets (Graph tells it only to apps that may read app registrations)",
+    )
+    warn_days_before_expiry: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="doctor and the nightly run warn this many days before the secret or "
+        "certificate ends",
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)

@@ -49,6 +49,6 @@ def connector(
     )
     record = sleeps if sleeps is not None else []
     client = GoogleClient(
-        GoogleAuth(settings.credentials_file), settings, policy=FAST, sleep=record.append
+        GoogleAuth(settings.credentials_file, settings), settings, policy=FAST, sleep=record.append
     )
     return GoogleConnector(settings, client)

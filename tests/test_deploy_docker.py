@@ -56,3 +56,10 @@ def test_the_web_image_checks_its_health_endpoint() -> None:
     web = dict(_stages()["web"])
     assert "/healthz" in web["HEALTHCHECK"]
     assert '"serve"' in web["CMD"]
+
+
+def test_requests_is_put_on_the_tested_http_library_before_dropping_root() -> None:
+    run = [(k, a) for k, a in _stages()["run"] if k in ("RUN", "USER")]
+    keywords = [k for k, _ in run]
+    check = next(i for i, (k, a) in enumerate(run) if k == "RUN" and "-m sync.http_stack" in a)
+    assert check < keywords.index("USER"), "as root, who can write site-packages"

@@ -28,8 +28,8 @@ KARIN, LENA, GHOST = "karin@example.com", "lena@example.com", "ghost@example.com
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
 FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
-EVENTS = "https://www.googleapis.com/auth/calendar.events"
-EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.readonly"
+EVENTS = "https://www.googleapis.com/auth/calendar.events.owned"
+EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.owned.readonly"
 
 
 @pytest.fixture
@@ -85,7 +85,8 @@ def test_an_unknown_calendar_fails_only_that_person(
     google.verify(KARIN)
     reading = google.read_busy([ref(KARIN), ref(GHOST)], WINDOW)
     assert set(reading.busy) == {KARIN}
-    assert reading.errors == {GHOST: "Google Calendar: notFound"}
+    assert reading.errors[GHOST].startswith("Google Calendar: notFound: no such user, or")
+    assert list(reading.errors) == [GHOST]
 
 
 def test_out_of_office_is_time_off(emulator: GoogleCalendarEmulator, tmp_path: Path) -> None:
@@ -341,6 +342,49 @@ def test_an_unreadable_organiser_calendar_is_an_error_not_a_deletion(
 
 
 # ---------------------------------------------------------------------------- credentials
+
+
+def test_each_token_asks_for_the_one_narrow_scope_its_call_needs(
+    emulator: GoogleCalendarEmulator, tmp_path: Path
+) -> None:
+    """Delegation granting exactly the three scopes in the README is enough for a whole
+    night: free/busy, out-of-office, booking, reading back. Each token asks for one scope."""
+    emulator.add_event(
+        LENA,
+        {
+            "eventType": "outOfOffice",
+            "start": {"dateTime": "2027-02-15T09:00:00-05:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2027-02-15T17:00:00-05:00", "timeZone": "America/New_York"},
+        },
+    )
+    google = connector(emulator, tmp_path, delegated_scopes=[FREEBUSY, EVENTS_READ, EVENTS])
+    reading = google.read_busy([ref(KARIN), ref(LENA, "America/New_York")], WINDOW)
+    assert reading.errors == {} and not google.reader.out_of_office_denied
+    assert BusyKind.TIME_OFF in {b.kind for b in reading.busy[LENA]}
+    google.write_series(series())
+    assert google.observe(KARIN, {series().uid: []}, WINDOW).error is None
+    assert [f.uid for f in google.list_series(KARIN, WINDOW)] == [series().uid]
+    assert emulator.granted_scopes() == {
+        KARIN: {frozenset({FREEBUSY}), frozenset({EVENTS_READ}), frozenset({EVENTS})},
+        LENA: {frozenset({EVENTS_READ})},
+    }
+
+
+def test_the_owned_scopes_do_not_reach_a_calendar_shared_with_the_acting_user(
+    emulator: GoogleCalendarEmulator,
+) -> None:
+    """As on Google, "calendars you own" means owned: a writer's share is not enough."""
+    from googleapiclient.errors import HttpError
+
+    emulator.share(LENA, KARIN, "writer")
+    service = emulator.build_service(emulator.service_account_credentials(KARIN, [EVENTS]))
+    assert service.events().list(calendarId=KARIN).execute()["items"] == []
+    with pytest.raises(HttpError) as refused:
+        service.events().list(calendarId=LENA).execute()
+    assert refused.value.resp.status == 403
+    broad = "https://www.googleapis.com/auth/calendar.events"
+    service = emulator.build_service(emulator.service_account_credentials(KARIN, [broad]))
+    assert service.events().list(calendarId=LENA).execute()["items"] == []
 
 
 def test_missing_credentials_name_the_setting(tmp_path: Path) -> None:

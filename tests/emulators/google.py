@@ -37,7 +37,9 @@ from .google_auth import (
     EVENTS_SCOPE,
     FREEBUSY_SCOPE,
     METHOD_SCOPES,
+    OWNED_ONLY_SCOPES,
     READONLY_SCOPE,
+    SCOPE_PREFIX,
     TIMES_ONLY_SCOPE,
     AccessToken,
     TokenIssuer,
@@ -62,7 +64,7 @@ __all__ = [
     "RecordedRequest",
 ]
 
-KINDS = frozenset(METHOD_SCOPES) | {"token"}
+KINDS = frozenset(METHOD_SCOPES) | {"token", "iam.signBlob"}
 _TIMES_ONLY_FIELDS = (
     *("kind", "etag", "id", "status", "start", "end", "transparency"),
     *("eventType", "recurringEventId", "originalStartTime", "updated"),
@@ -129,6 +131,9 @@ def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
     the token endpoint nor under ``/calendar/v3/`` (Google's front end answers those 404)."""
     if path == "/token" and method == "POST":
         return "token", None, None
+    signing = re.fullmatch(r"/v1/projects/-/serviceAccounts/([^/:]+):signBlob", path)
+    if signing and method == "POST":
+        return "iam.signBlob", unquote(signing[1]), None  # IAM Credentials API, own host there
     if not path.startswith(SERVICE_PATH + "/"):
         return "outside", None, None
     path = path.removeprefix(SERVICE_PATH)
@@ -147,6 +152,13 @@ def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
     if len(parts) == 5 and parts[4] == "instances" and method == "GET":
         return "events.instances", parts[1], parts[3]
     return "unknown", None, None
+
+
+def _owned_only(usable: frozenset[str], role: str | None) -> None:
+    """The "owned" scopes reach only calendars the acting user owns: a calendar shared with
+    them, even as writer, needs a broader scope."""
+    if usable <= OWNED_ONLY_SCOPES and role != "owner":
+        raise insufficient_scopes()
 
 
 def _now() -> str:
@@ -247,6 +259,11 @@ class GoogleCalendarEmulator:
     def token_uri(self) -> str:
         return f"http://127.0.0.1:{self.port}/token"
 
+    @property
+    def iam_endpoint(self) -> str:
+        """The IAM Service Account Credentials API (iamcredentials.googleapis.com there)."""
+        return f"http://127.0.0.1:{self.port}/"
+
     # ----------------------------------------------------------------- set-up
 
     def add_user(self, email: str, timezone: str = "UTC") -> None:
@@ -256,6 +273,12 @@ class GoogleCalendarEmulator:
     def share(self, owner: str, viewer: str, role: str = "reader") -> None:
         """Let ``viewer`` read (``writer``: also write) ``owner``'s events."""
         self.store.share(owner, viewer, role)
+
+    def hide_free_busy(self, email: str) -> None:
+        """Calendar's internal sharing off for ``email``: others' free/busy queries get the
+        same per-calendar ``notFound`` as for an unknown calendar."""
+        with self.lock:
+            self.store.freebusy_hidden.add(email.lower())
 
     def service_account_info(
         self,
@@ -280,6 +303,14 @@ class GoogleCalendarEmulator:
             "auth_uri": "https://accounts.google.com/o/oauth2/auth",
             "token_uri": self.token_uri,
         }
+
+    def keyless_service_account(
+        self, client_email: str, *, delegated_scopes: list[str], token_creators: list[str]
+    ) -> None:
+        """A service account with no key file (key creation blocked by the organisation):
+        only ``token_creators`` can have IAM sign as it, through ``signBlob``."""
+        self.auth.add_service_account(client_email, test_key_pem(), delegated_scopes)
+        self.auth.add_token_creators(client_email, token_creators)
 
     def authorized_user_info(self, email: str, scopes: list[str]) -> dict[str, str]:
         """An ``authorized_user`` dict: a refresh token ``email`` granted for ``scopes``.
@@ -389,6 +420,16 @@ class GoogleCalendarEmulator:
 
     def cancel_instance(self, email: str, event_id: str, original_start: datetime | date) -> None:
         self.delete_event(email, self.instance_id(event_id, original_start))
+
+    def granted_scopes(self) -> dict[str, set[frozenset[str]]]:
+        """Per subject, each set of scopes (full URLs) a token was granted for."""
+        with self.lock:
+            issued = list(self.auth.issued)
+        grants: dict[str, set[frozenset[str]]] = {}
+        for token in issued:
+            full = frozenset(SCOPE_PREFIX + scope for scope in token.scopes)
+            grants.setdefault(token.subject, set()).add(full)
+        return grants
 
     def expire_tokens(self) -> None:
         """Forget every access token: each client's next API call answers 401."""
@@ -513,6 +554,14 @@ class GoogleCalendarEmulator:
                     raise OAuthError(fault.status, error, fault.message or "injected")
                 reply, subject = self.auth.grant(parsed)
                 response = _Response(200, reply)
+            elif kind == "iam.signBlob":
+                parsed = self._json(body)
+                lowered = {k.lower(): v for k, v in headers.items()}
+                token = self.auth.authenticate(lowered.get("authorization", ""))
+                subject = token.subject
+                if fault is not None and fault.status is not None:
+                    raise ApiError(fault.status, fault.reason, fault.message)
+                response = _Response(200, self.auth.sign_blob(calendar_id or "", token, parsed))
             else:
                 parsed = self._json(body)
                 if fault is not None and fault.status is not None:
@@ -557,7 +606,8 @@ class GoogleCalendarEmulator:
     ) -> _Response:
         if kind not in METHOD_SCOPES:
             raise ApiError(404, "notFound", "Not Found")
-        if not token.scopes & METHOD_SCOPES[kind]:
+        usable = token.scopes & METHOD_SCOPES[kind]
+        if not usable:
             raise insufficient_scopes()
         contract.check_query(kind, query)
         contract.check_body(kind, body)
@@ -569,6 +619,7 @@ class GoogleCalendarEmulator:
             return _Response(200, queries.freebusy(store, body or {}, subject))
         if kind in ("events.list", "events.get", "events.instances"):
             cal = store.readable(cid, subject)
+            _owned_only(usable, store.access_role(cal, subject))
             times_only = not token.scopes & (METHOD_SCOPES[kind] - {TIMES_ONLY_SCOPE})
             view = self._times_only if times_only else store.render
             if kind == "events.get":
@@ -594,6 +645,7 @@ class GoogleCalendarEmulator:
                 envelope["nextSyncToken"] = next_sync
             return _Response(200, envelope)
         cal = store.writable(cid, subject)
+        _owned_only(usable, store.access_role(cal, subject))
         if kind == "events.insert":
             return _Response(200, store.render(cal, store.insert(cal, body or {}, subject, send)))
         if kind == "events.delete":

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .google_errors import OAuthError, unauthenticated
+from .google_errors import ApiError, OAuthError, unauthenticated
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 CALENDAR_SCOPE = SCOPE_PREFIX + "calendar"
@@ -53,6 +53,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
 }
 # A token whose only event-reading scope is this one sees event times, not event details.
 TIMES_ONLY_SCOPE = "calendar.events.freebusy"
+# Scopes that reach only calendars the acting user owns ("... on Google calendars you own").
+OWNED_ONLY_SCOPES = frozenset({"calendar.events.owned", "calendar.events.owned.readonly"})
 
 
 def short_scope(scope: str) -> str:
@@ -130,15 +132,51 @@ class TokenIssuer:
         self.is_user = is_user  # whether a subject may be impersonated (a known user)
         self.lifetime = 3600
         self.tokens: dict[str, AccessToken] = {}
+        self.issued: list[AccessToken] = []  # every token granted, in order (tests read scopes)
         self.refresh_tokens: dict[str, UserGrant] = {}
         self.service_accounts: dict[str, str] = {}  # client_email -> private key PEM
         self.delegation: dict[str, frozenset[str]] = {}  # client_email -> allowed scopes
+        # service account -> identities with the Service Account Token Creator role on it
+        self.token_creators: dict[str, frozenset[str]] = {}
 
     def add_service_account(self, email: str, pem: str, delegated: list[str] | None) -> None:
         with self.lock:
             self.service_accounts[email] = pem
             if delegated is not None:
                 self.delegation[email] = frozenset(map(short_scope, delegated))
+
+    def add_token_creators(self, email: str, callers: list[str]) -> None:
+        with self.lock:
+            self.token_creators[email.lower()] = frozenset(c.lower() for c in callers)
+
+    def sign_blob(self, target: str, caller: AccessToken, body: Any) -> dict[str, str]:
+        """IAM Service Account Credentials ``signBlob``: sign with the account's own key, for
+        a caller holding the Token Creator role on it (the key itself is never handed out)."""
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        if not caller.scopes & {"cloud-platform", "iam"}:
+            raise ApiError(403, "insufficientPermissions", "Request had insufficient scopes.")
+        if not isinstance(body, dict) or set(body) - {"payload", "delegates"}:
+            raise ApiError(400, "badRequest", "Invalid JSON payload received.")
+        try:
+            payload = base64.b64decode(str(body["payload"]), validate=True)
+        except (KeyError, ValueError) as exc:
+            raise ApiError(400, "badRequest", "Invalid value at 'payload' (TYPE_BYTES)") from exc
+        with self.lock:
+            pem = self.service_accounts.get(target)
+            allowed = caller.subject in self.token_creators.get(target.lower(), frozenset())
+        if pem is None or not allowed:
+            raise ApiError(
+                403,
+                "forbidden",
+                "Permission 'iam.serviceAccounts.signBlob' denied on resource (or it may "
+                "not exist).",
+            )
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        signature = key.sign(payload, padding.PKCS1v15(), hashes.SHA256())
+        return {"keyId": "google-managed-1", "signedBlob": base64.b64encode(signature).decode()}
 
     def add_refresh_token(self, email: str, scopes: list[str]) -> tuple[str, UserGrant]:
         grant = UserGrant(
@@ -176,6 +214,7 @@ class TokenIssuer:
         access = AccessToken(token, subject, scopes, time.monotonic() + self.lifetime, client)
         with self.lock:
             self.tokens[token] = access
+            self.issued.append(access)
         reply: dict[str, object] = {
             "access_token": token,
             "expires_in": self.lifetime,

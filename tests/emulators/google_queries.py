@@ -298,7 +298,9 @@ def freebusy(store: CalendarStore, body: Event, subject: str | None) -> Event:
         for item in items:
             requested = str(item.get("id", ""))
             email = (subject or "") if requested == "primary" else requested
-            if email.lower() not in store.calendars:
+            hidden = email.lower() in store.freebusy_hidden and email.lower() != subject
+            # Google does not tell a calendar it may not see from one that does not exist
+            if email.lower() not in store.calendars or hidden:
                 not_found = [{"domain": "global", "reason": "notFound"}]
                 calendars[requested] = {"errors": not_found, "busy": []}
                 continue

@@ -139,6 +139,8 @@ class CalendarStore:
         self.lock = threading.RLock()
         self.calendars: dict[str, Calendar] = {}
         self.shares: dict[tuple[str, str], str] = {}
+        # users whose free/busy is not shared inside the organisation (Admin console setting)
+        self.freebusy_hidden: set[str] = set()
         self.writes: list[WriteRecord] = []
         self.max_freebusy_days = max_freebusy_days
         self.max_freebusy_items = max_freebusy_items

@@ -33,6 +33,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 
@@ -212,15 +213,18 @@ class IdentityEmulator:
         with self.lock:
             self.apps[client_id].roles = frozenset(roles)
 
-    def add_certificate(self, client_id: str) -> dict[str, str]:
+    def add_certificate(self, client_id: str, not_after: datetime | None = None) -> dict[str, str]:
         """Upload a new RSA certificate to the app; returns msal's ``client_credential`` dict.
 
         msal signs the assertion with PS256 and sends the certificate's SHA-256 thumbprint
         (``x5t#S256``); with ``"thumbprint"`` given instead it uses RS256 and ``x5t`` (SHA-1).
+        ``not_after``: the certificate's end date (trustme's default is years away).
         """
         import trustme
 
-        leaf = self._ca.ca.issue_cert(f"{client_id}.clients.test", key_type=trustme.KeyType.RSA)
+        leaf = self._ca.ca.issue_cert(
+            f"{client_id}.clients.test", key_type=trustme.KeyType.RSA, not_after=not_after
+        )
         cert_pem = leaf.cert_chain_pems[0].bytes().decode()
         cert = x509.load_pem_x509_certificate(cert_pem.encode())
         with self.lock:

@@ -1,6 +1,7 @@
 """Credentials for Google Calendar: a service account with domain-wide delegation for an
-organisation (impersonating each person), or one user's authorized-user OAuth file for a
-manager trying checkin-sync out. Each scope set is asked for only where it is needed."""
+organisation (impersonating each person) — from its key file, or keyless through IAM when
+`[google] service_account` is set — or one user's authorized-user OAuth file for a manager
+trying checkin-sync out. Each scope set is asked for only where it is needed."""
 
 from __future__ import annotations
 
@@ -14,34 +15,56 @@ from google.auth.exceptions import GoogleAuthError
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
+from sync.connectors.google.keyless import delegating_credentials
 from sync.errors import ConfigError
+from sync.settings import GOOGLE_TOKEN, GoogleSettings
 
+# The narrowest scope for each call, per the discovery document's method scopes: free/busy
+# of anyone; reading out-of-office in a person's own calendar, acting as them; booking in the
+# organiser's own calendar, acting as them. Nothing reads or writes a calendar the acting
+# user does not own, so the "owned" scopes suffice and the broader ones are never asked for.
 SCOPE_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
-SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.readonly"
-SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events"
-GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
+SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.owned.readonly"
+SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events.owned"
+SCOPES = (SCOPE_FREEBUSY, SCOPE_EVENTS_READ, SCOPE_EVENTS)
 SETTING = "[google] credentials_file (env CHECKIN_SYNC_GOOGLE__CREDENTIALS_FILE)"
 
 
 class GoogleAuth:
     """Loads the credentials file once; hands out credentials per person and scope set."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, settings: GoogleSettings | None = None) -> None:
+        self.path = path
+        self.kind: str | None = None
+        self.user: str | None = None
+        self.client_id: str | None = None  # what the Admin console's delegation entry names
+        if settings is not None and settings.service_account:
+            if path is not None:
+                raise ConfigError(
+                    [f"{SETTING}: set either it or [google] service_account (keyless), not both"]
+                )
+            self.kind = "service_account"
+            self._service = delegating_credentials(
+                settings.service_account,
+                settings.iam_endpoint,
+                settings.token_uri,
+                settings.timeout_seconds,
+            )
+            return
         if path is None:
             raise ConfigError(
                 [
                     f'{SETTING}: not set, but people.toml has calendar = "google"; point it at '
-                    "a service account key with domain-wide delegation (see README, Google "
-                    "Workspace)"
+                    "a service account key with domain-wide delegation, or set [google] "
+                    "service_account to delegate without a key (see README, Google Workspace)"
                 ]
             )
-        self.path = path
         info = self._read(path)
         self.kind = info.get("type")
         try:
             if self.kind == "service_account":
                 self._service = service_account.Credentials.from_service_account_info(info)
-                self.user: str | None = None
+                self.client_id = str(info.get("client_id") or "") or None
             elif self.kind == "authorized_user":
                 missing = [
                     k for k in ("refresh_token", "client_id", "client_secret") if k not in info
@@ -93,6 +116,6 @@ class GoogleAuth:
             refresh_token=info["refresh_token"],
             client_id=info["client_id"],
             client_secret=info["client_secret"],
-            token_uri=info.get("token_uri", GOOGLE_TOKEN_URI),
+            token_uri=info.get("token_uri", GOOGLE_TOKEN),
             scopes=list(scopes),
         )

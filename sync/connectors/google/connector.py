@@ -15,8 +15,16 @@ from sync.connectors.base import (
     FoundSeries,
     Observation,
 )
-from sync.connectors.google.auth import SCOPE_FREEBUSY, SETTING, GoogleAuth
+from sync.connectors.google.auth import (
+    SCOPE_EVENTS,
+    SCOPE_EVENTS_READ,
+    SCOPE_FREEBUSY,
+    SETTING,
+    GoogleAuth,
+)
 from sync.connectors.google.client import GoogleClient
+from sync.connectors.google.keyless import KEYLESS_SETTING, SigningRefused
+from sync.connectors.google.permissions import refused_scopes
 from sync.connectors.google.reading import GoogleReader
 from sync.connectors.google.writing import GoogleWriter
 from sync.errors import ConfigError
@@ -34,7 +42,9 @@ class GoogleConnector:
     )
 
     def __init__(self, settings: GoogleSettings, client: GoogleClient | None = None) -> None:
-        self.client = client or GoogleClient(GoogleAuth(settings.credentials_file), settings)
+        self.client = client or GoogleClient(
+            GoogleAuth(settings.credentials_file, settings), settings
+        )
         self.reader = GoogleReader(self.client, settings.freebusy_user, settings.read_out_of_office)
         self.writer = GoogleWriter(self.client)
 
@@ -44,6 +54,8 @@ class GoogleConnector:
         credentials = self.client.auth.for_person(email, [SCOPE_FREEBUSY])
         try:
             credentials.refresh(Request())
+        except SigningRefused as error:
+            raise ConfigError([f"{KEYLESS_SETTING}: {error}"]) from None
         except RefreshError as error:
             detail = str(error.args[0] if error.args else error).splitlines()[0][:200]
             raise ConfigError(
@@ -54,6 +66,14 @@ class GoogleConnector:
             ) from None
         # someone known to exist asks for everyone's free/busy, unless the operator chose
         self.reader.default_subject = self.reader.default_subject or email
+
+    def refused_scopes(self, person: str, books: bool) -> list[str]:
+        """What Google would refuse a night acting as `person` (and, if `books`, booking in
+        their calendar): one line per scope, naming it and where an admin grants it."""
+        scopes = [SCOPE_FREEBUSY]
+        scopes += [SCOPE_EVENTS_READ] if self.reader.read_out_of_office else []
+        scopes += [SCOPE_EVENTS] if books else []
+        return refused_scopes(self.client.auth, person, scopes)
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         return self.reader.read_busy(people, window)

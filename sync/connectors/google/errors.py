@@ -68,12 +68,40 @@ def describe(error: BaseException) -> str:
         return f"{describe(error.error)} (quota: stopped for tonight)"
     if isinstance(error, HttpError):
         reason = reason_of(error)
-        return f"Google Calendar answered {error.resp.status}" + (f" {reason}" if reason else "")
+        answered = f"Google Calendar answered {error.resp.status}" + (
+            f" {reason}" if reason else ""
+        )
+        return answered + _advice(int(error.resp.status), reason)
     if isinstance(error, RefreshError):
         return f"Google refused the credentials ({_first_line(error)})"
     if isinstance(error, (TimeoutError, socket.timeout)):
         return "Google Calendar did not answer in time"
     return f"cannot reach Google Calendar ({type(error).__name__}: {_first_line(error)})"
+
+
+# Google's answers name the reason, not what to change; these say where an admin changes it.
+SCOPE_ADVICE = (
+    ": the token lacks the scope this call needs; domain-wide delegation (Admin console → "
+    "Security → Access and data control → API controls) must list the scopes in the README, "
+    "and a change can take up to 24 hours to apply"
+)
+FREEBUSY_ADVICE = (
+    ": no such user, or their free/busy is not shared inside the organisation; set "
+    "Calendar's internal sharing to at least \"Only free/busy information (hide event "
+    'details)" (Admin console → Apps → Google Workspace → Calendar → Sharing settings)'
+)
+
+
+def _advice(status: int, reason: str) -> str:
+    if status == 403 and reason in ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"):
+        return SCOPE_ADVICE
+    return ""
+
+
+def calendar_errors(reasons: list[str]) -> str:
+    """One line for free/busy's per-calendar errors (e.g. notFound)."""
+    text = f"Google Calendar: {', '.join(reasons)}"
+    return text + FREEBUSY_ADVICE if {"notFound", "forbidden"} & set(reasons) else text
 
 
 def _first_line(error: BaseException) -> str:

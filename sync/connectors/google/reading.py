@@ -20,7 +20,7 @@ from googleapiclient.errors import HttpError
 from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.google.auth import SCOPE_EVENTS_READ, SCOPE_FREEBUSY
 from sync.connectors.google.client import GoogleClient, Resource
-from sync.connectors.google.errors import describe, reason_of, status_of
+from sync.connectors.google.errors import calendar_errors, describe, reason_of, status_of
 from sync.connectors.retry import GaveUpTonight, RetriesExhausted
 from sync.model import BusyBlock, BusyKind, Interval
 
@@ -113,8 +113,8 @@ class GoogleReader:
             if entry is None:
                 result.errors[person.email] = "Google Calendar returned nothing for this calendar"
             elif entry.get("errors"):
-                reasons = ", ".join(e.get("reason", "error") for e in entry["errors"])
-                result.errors[person.email] = f"Google Calendar: {reasons}"
+                reasons = [str(e.get("reason", "error")) for e in entry["errors"]]
+                result.errors[person.email] = calendar_errors(reasons)
             else:
                 result.busy[person.email] = [
                     BusyBlock(

@@ -41,6 +41,17 @@ class GraphError(Exception):
         self.retry_after = retry_after
 
 
+CALL_FAILURES = (
+    GraphError,
+    TokenRefused,
+    TokenUnavailable,
+    RetriesExhausted,
+    GaveUpTonight,
+    OSError,
+)
+"""What a Graph call can end in once retries are over: each is said with `describe`."""
+
+
 def classify(error: Exception) -> Verdict:
     if isinstance(error, GraphError):
         if error.status == 429 or error.status in (500, 502, 503, 504):
@@ -57,7 +68,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, GaveUpTonight):
         return describe(error.error)
     if isinstance(error, GraphError):
-        return str(error)
+        return str(error) + _advice(error)
     if isinstance(error, TokenRefused):
         return f"Microsoft refused a token ({error})"
     if isinstance(error, TokenUnavailable):
@@ -65,6 +76,26 @@ def describe(error: BaseException) -> str:
     if isinstance(error, requests.Timeout):
         return "Microsoft Graph did not answer in time"
     return f"cannot reach Microsoft Graph ({type(error).__name__})"
+
+
+# What an admin does about Graph's "Access is denied": its answers say only that.
+ACCESS_POLICY_ADVICE = (
+    ": an application access policy keeps the app out of this mailbox; add it to the "
+    "policy's mail-enabled security group (Test-ApplicationAccessPolicy shows the result; "
+    "changes can take an hour to apply)"
+)
+PERMISSION_ADVICE = (
+    ": the app has no calendar permission for this mailbox; grant the application "
+    "permission Calendars.ReadBasic (reading free/busy) or Calendars.ReadWrite (managers' "
+    "calendars) with admin consent, or with RBAC for Applications a role assignment whose "
+    "management scope includes the mailbox (changes can take an hour to apply)"
+)
+
+
+def _advice(error: GraphError) -> str:
+    if error.status != 403 or error.code != "ErrorAccessDenied":
+        return ""
+    return ACCESS_POLICY_ADVICE if "AccessPolicy" in error.message else PERMISSION_ADVICE
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -13,7 +13,7 @@ from sync.connectors.base import (
     Observation,
 )
 from sync.connectors.outlook.auth import OutlookAuth, http_session
-from sync.connectors.outlook.client import GraphClient
+from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.connectors.outlook.reading import GraphReader
 from sync.connectors.outlook.writing import GraphWriter
 from sync.model import BookedSeries, Interval
@@ -42,6 +42,21 @@ class OutlookConnector:
         """Get a token before anything runs: refused credentials stop the run (exit 2)."""
         self.client.auth.verify()
         self.reader.requester = self.reader.requester or email
+
+    def calendar_refused(self, organiser: str) -> str | None:
+        """Why the app may not use `organiser`'s calendar (no permission, an access policy or
+        an RBAC scope leaving them out), if it may not: one event id read, nothing written."""
+        try:
+            self.client.call(
+                "events.list",
+                organiser,
+                "GET",
+                self.client.url(organiser, "/events"),
+                params={"$top": "1", "$select": "id"},
+            )
+        except CALL_FAILURES as error:
+            return describe(error)
+        return None
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         return self.reader.read_busy(people, window)

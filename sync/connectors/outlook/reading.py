@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
-from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
-from sync.connectors.outlook.client import GraphClient, GraphError, describe
-from sync.connectors.retry import GaveUpTonight, RetriesExhausted
+from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.model import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
 from sync.weekdays import WEEKDAY_NAMES
 
@@ -105,14 +103,7 @@ class GraphReader:
                 body=body,
                 headers=UTC_PREFERENCE,
             )
-        except (
-            GraphError,
-            TokenRefused,
-            TokenUnavailable,
-            RetriesExhausted,
-            GaveUpTonight,
-            OSError,
-        ) as error:
+        except CALL_FAILURES as error:
             result.errors = {person.email: describe(error) for person in batch}
             return result
         by_address = {
