@@ -21,6 +21,8 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
 from sync.connectors.base import OWN_UID_SUFFIX
 from sync.export.vtimezone import vtimezone
 from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
+from sync.said import say
+from sync.wording import wording
 
 PRODID = "-//checkin-sync//checkin-sync//EN"
 PUBLISH = "PUBLISH"
@@ -162,7 +164,11 @@ def _single(s: BookedSeries, style: Style) -> Event:
 
 def _override(s: BookedSeries, occurrence: Occurrence, style: Style) -> Event:
     zone = ZoneInfo(s.timezone)
-    note = f"Moved: {occurrence.reason}" if occurrence.reason else "Moved from its usual time."
+    if occurrence.reason:
+        said = say("Moved: %(why)s", why=occurrence.reason)
+    else:
+        said = say("Moved from its usual time.")
+    note = wording(s.language).word(said)
     description = f"{s.description}\n\n{note}" if s.description else note
     start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
     event = _event(s, start, end, description, style)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sync.model import CheckinKind, Occurrence
+from sync.said import Said
 from sync.series_end import last_kept
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
@@ -195,7 +196,7 @@ class SeriesMixin(ProposalsMixin):
         series: SeriesRecord,
         to: SeriesState,
         actor: str,
-        note: str,
+        note: str | Said,
         until: datetime | None = None,
     ) -> None:
         """Supersede (ending at `until`) or cancel a booked series and its proposal together.
@@ -208,7 +209,7 @@ class SeriesMixin(ProposalsMixin):
         series: SeriesRecord,
         to: SeriesState,
         actor: str,
-        note: str,
+        note: str | Said,
         until: datetime | None,
     ) -> None:
         self.db.execute(
