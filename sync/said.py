@@ -107,7 +107,7 @@ class Said:
         values = cast("Mapping[str, object]", found.get("values", {}))
         return cls(
             str(found["id"]),
-            tuple((name, _value_of(value)) for name, value in values.items()),
+            _canonical({name: _value_of(value) for name, value in values.items()}),
             str(found.get("plural", "")),
         )
 
@@ -122,12 +122,12 @@ class Said:
 def say(msgid: str, **values: Value) -> Said:
     """A sentence to word later; `msgid` is English with %(name)s placeholders (and is what
     `make catalogues` collects)."""
-    return Said(msgid, tuple(values.items()))
+    return Said(msgid, _canonical(values))
 
 
 def say_n(singular: str, plural: str, num: int, **values: Value) -> Said:
     """A sentence about `num` things, worded with the language's plural rules."""
-    return Said(singular, (("num", num), *values.items()), plural)
+    return Said(singular, _canonical({"num": num, **values}), plural)
 
 
 def listed(items: Sequence[Value]) -> Listed:
@@ -138,6 +138,12 @@ def listed(items: Sequence[Value]) -> Listed:
 def joined(items: Sequence[Value], separator: str) -> Said:
     """Sentences or phrases one after another, `separator` between them."""
     return Said("%(items)s", (("items", Listed(tuple(items), separator)),))
+
+
+def _canonical(values: Mapping[str, Value]) -> tuple[tuple[str, Value], ...]:
+    # by name, so a message read back from the store equals the one the planner made
+    # (dates kept unchanged are then no change)
+    return tuple(sorted(values.items()))
 
 
 def _value_json(value: Value) -> object:
