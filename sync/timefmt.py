@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sync.cadence import ONE_OFF_LABEL, Cadence
-from sync.i18n import ENGLISH, Language
+from sync.i18n import ENGLISH, N_, Language
 from sync.said import Said, say
 from sync.weekdays import RRULE_DAYS
 
@@ -99,21 +99,27 @@ def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
     return language.gettext(said.msgid, **dict(said.values))
 
 
-def cadence_said(cadence: str) -> Said:
-    """A cadence as the store keeps it ("every 3 weeks", "once"), to word in a language."""
+_CADENCE_WORDS = {
+    "monthly": (N_("monthly"), N_("Monthly")),
+    "weekly": (N_("weekly"), N_("Weekly")),
+    "biweekly": (N_("biweekly"), N_("Biweekly")),
+    "every": (N_("every %(weeks)s weeks"), N_("Every %(weeks)s weeks")),
+}
+"""Each cadence's words inside a sentence, and as a sentence begins."""
+
+
+def cadence_said(cadence: str | Cadence, *, starting: bool = False) -> Said:
+    """A cadence as the store keeps it ("every 3 weeks", "once"), to word in a language;
+    `starting`: as a sentence begins ("Every 3 weeks")."""
     if cadence == ONE_OFF_LABEL:
         return say("once")
     try:
-        parsed = Cadence.parse(cadence)
+        parsed = cadence if isinstance(cadence, Cadence) else Cadence.parse(cadence)
     except ValueError:
-        return Said.text(cadence)  # written by an older version in words of its own
-    if parsed.monthly:
-        return say("monthly")
-    if parsed.weeks == 1:
-        return say("weekly")
-    if parsed.weeks == 2:
-        return say("biweekly")
-    return say("every %(weeks)s weeks", weeks=parsed.weeks)
+        return Said.text(str(cadence))  # written by an older version in words of its own
+    if parsed.monthly or parsed.weeks <= 2:
+        return say(_CADENCE_WORDS[parsed.label][starting])
+    return say(_CADENCE_WORDS["every"][starting], weeks=parsed.weeks)
 
 
 def weekday_plurals(language: Language = ENGLISH) -> tuple[str, ...]:

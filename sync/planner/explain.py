@@ -10,6 +10,7 @@ from sync.cadence import Cadence, nth_weekday_of_month
 from sync.model import Occurrence, OccurrenceStatus
 from sync.planner.availability import zone_label
 from sync.said import Day, Said, Value, Weekday, joined, say, say_n
+from sync.timefmt import cadence_said
 
 _ORDINALS = {
     1: say("first"),
@@ -44,17 +45,6 @@ def day_phrase(first: datetime, cadence: Cadence) -> Said:
     return say("on %(weekdays)s", weekdays=Weekday(first.weekday(), "plural"))
 
 
-def cadence_label(cadence: Cadence) -> Said:
-    """ "Weekly", "Every 3 weeks": how a series' explanation begins."""
-    if cadence.monthly:
-        return say("Monthly")
-    if cadence.weeks == 1:
-        return say("Weekly")
-    if cadence.weeks == 2:
-        return say("Biweekly")
-    return say("Every %(weeks)s weeks", weeks=cadence.weeks)
-
-
 def explain_series(
     *,
     first: datetime,
@@ -69,7 +59,7 @@ def explain_series(
     preference: Said | None = None,
 ) -> Said:
     ok = sum(1 for o in occurrences if o.status is OccurrenceStatus.OK)
-    label = cadence_label(cadence)
+    label = cadence_said(cadence, starting=True)
     if cadence_reason:
         label = say("%(cadence)s (%(why)s)", cadence=label, why=cadence_reason)
     moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
