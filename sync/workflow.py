@@ -70,9 +70,12 @@ def choose_alternative(
         raise UsageError(
             f"alternative {number} of proposal {proposal_id} is unreadable ({error})"
         ) from None
-    note = (
-        f"chose alternative {number} instead of {record.rrule} "
-        f"from {record.first_start.isoformat()}: {explanation}"
+    note = say(
+        "chose alternative %(number)s instead of %(rule)s from %(first)s: %(why)s",
+        number=number,
+        rule=record.rrule,
+        first=record.first_start.isoformat(),
+        why=explanation,
     )
     try:
         return store.replace_slot_and_approve(

@@ -171,7 +171,7 @@ class ProposalsMixin(StoreBase):
         occurrences: Sequence[Occurrence],
         explanation: Said,
         actor: str,
-        note: str,
+        note: str | Said,
     ) -> ProposalRecord:
         """Give a pending proposal another slot (one the planner offered as an alternative)
         and approve it, in one transaction: nobody can approve the old slot in between."""
