@@ -24,7 +24,7 @@ from sync.said import Said, say
 from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState
 from sync.timefmt import cadence_said
-from sync.wording import Wording
+from sync.wording import wording
 
 RECENT_DAYS = 90
 MISSED_IN_A_ROW = 2
@@ -75,7 +75,7 @@ class PairHealth:
 
     def why_in(self, language: Language) -> str:
         """Why the pair is at risk, in `language`; empty when it is not."""
-        return Wording(language).word(self.why_said)
+        return wording(language.code).word(self.why_said)
 
     @property
     def booked(self) -> bool:

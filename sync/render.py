@@ -13,7 +13,7 @@ from sync.said import Said
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
 from sync.weekdays import WEEKDAY_TITLES
-from sync.wording import ENGLISH_WORDING, Wording
+from sync.words import ENGLISH_WORDING, Wording
 
 
 def _iso(instant: datetime, zone: str) -> str:

@@ -80,7 +80,7 @@ class Said:
 
     def __str__(self) -> str:
         """In English: for logs, and for code that has no reader."""
-        from sync.wording import ENGLISH_WORDING
+        from sync.words import ENGLISH_WORDING
 
         return ENGLISH_WORDING.word(self)
 

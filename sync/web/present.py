@@ -19,7 +19,7 @@ from sync.said import Said
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
 from sync.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
-from sync.wording import Wording
+from sync.wording import wording
 from sync.workflow import alternative_occurrences
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class Presenter:
         self.zones = zones
         self.now = now
         self.language = language
-        self.wording = Wording(language)
+        self.wording = wording(language.code)
 
     def viewer_zone(self, fallback: str) -> str:
         return self.zones.get(self.viewer, fallback)

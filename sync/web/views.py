@@ -24,7 +24,7 @@ from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
 from sync.web.present import Presenter, timezones
-from sync.wording import Wording
+from sync.wording import wording
 
 log = logging.getLogger(__name__)
 bp = Blueprint("manager", __name__)
@@ -223,7 +223,7 @@ def _book(proposal_id: int) -> tuple[str, str]:
             "nightly run books it.",
             error=_short(error),
         )
-    word = Wording(page_language()).word
+    word = wording(page_language().code).word
     changed = [word(line.text) for line in report.kept_up if line.proposal_id == proposal_id]
     for line in report.booked:
         if line.proposal_id == proposal_id:
@@ -266,7 +266,7 @@ def _what_happened(store: Store, seen: ProposalRecord) -> str:
         when = moment(local_instant(last["at"]), zone, page_language())
         who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
         said = Said.loads(last["note_said"], last["note"])
-        note = f" ({Wording(page_language()).word(said)})" if said else ""
+        note = f" ({wording(page_language().code).word(said)})" if said else ""
     else:
         note = ""
     facts = {
