@@ -81,9 +81,9 @@ class Booker:
         others stay approved, and the next run's reconciling ends what left the roster)."""
         for proposal in self.store.proposals(states=[State.APPROVED]):
             if listed is not None and not listed(proposal):
-                why = "the pair is no longer in people.toml; the next run ends it"
+                why = say("the pair is no longer in people.toml; the next run ends it")
                 report.write_failures.append(
-                    PairLine(proposal.manager, proposal.employee, Said.text(why), proposal.id)
+                    PairLine(proposal.manager, proposal.employee, why, proposal.id)
                 )
                 continue
             self.book(proposal, report)
@@ -96,10 +96,10 @@ class Booker:
         # dates that passed between proposing and approving are left out of the series
         upcoming = [o for o in proposal.occurrences if o.original_start >= self.now]
         if not upcoming:
-            why = "approved after all of its dates had passed; a new time will be proposed"
-            self.store.transition(proposal.id, State.SUPERSEDED, self.actor, why)
+            passed = say("approved after all of its dates had passed; a new time will be proposed")
+            self.store.transition(proposal.id, State.SUPERSEDED, self.actor, passed)
             report.superseded.append(
-                PairLine(proposal.manager, proposal.employee, Said.text(why), proposal.id)
+                PairLine(proposal.manager, proposal.employee, passed, proposal.id)
             )
             return
         calendar = proposal.organiser_calendar

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sync.connectors.base import Connectors, Observation, RemoteSeries
 from sync.model import NOTHING_SAID, Interval, Occurrence, OccurrenceStatus
 from sync.report import PairLine, RunReport
-from sync.said import Day, Said, listed, say
+from sync.said import Day, listed, say
 from sync.store import SeriesRecord, SeriesState, Store
 
 MOVED_BY_PERSON = say("moved in the calendar by a person")
@@ -96,9 +96,9 @@ def _take_in(
     proposal = series.proposal
     line = PairLine(proposal.manager, proposal.employee, NOTHING_SAID, proposal.id)
     if not remote.exists:
-        why = "deleted in the calendar by a person; not re-created"
+        why = say("deleted in the calendar by a person; not re-created")
         store.remove_deleted(series, actor, why)
-        report.cancelled.append(replace(line, text=Said.text(why)))
+        report.cancelled.append(replace(line, text=why))
         return
     if proposal.kind.one_off:
         _take_in_one_off_decline(store, series, remote, window, report, line)
@@ -160,9 +160,12 @@ def _take_in_one_off_decline(
     store.note_declines(series.uid, window, declined)
     if remote.declined_by and remote.declined_by != before:
         zone = ZoneInfo(series.proposal.timezone)
-        day = f"{series.occurrences[0].start.astimezone(zone):%Y-%m-%d}"
-        text = f"{', '.join(sorted(remote.declined_by))} declined the check-in on {day}"
-        report.declined.append(replace(line, text=Said.text(text)))
+        text = say(
+            "%(names)s declined the check-in on %(day)s",
+            names=listed(sorted(remote.declined_by)),
+            day=Day.of(series.occurrences[0].start.astimezone(zone).date()),
+        )
+        report.declined.append(replace(line, text=text))
 
 
 def adopt(occurrences: tuple[Occurrence, ...], remote: RemoteSeries) -> tuple[Occurrence, ...]:

@@ -182,7 +182,7 @@ class SeriesMixin(ProposalsMixin):
             series = self._series_by_uid(uid)
             self._audit(actor, "series", uid, series.state, series.state, f"declined by {text}")
 
-    def remove_deleted(self, series: SeriesRecord, actor: str, note: str) -> None:
+    def remove_deleted(self, series: SeriesRecord, actor: str, note: str | Said) -> None:
         """A person deleted the series in their calendar: the store follows, and nothing is
         written back (the calendar already has what it should)."""
         with self.transaction():
