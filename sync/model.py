@@ -265,9 +265,9 @@ class BookedSeries:
     description: str
     stamp: datetime
     until: datetime | None = None
-    language: str = "en"
-    """The language of what the event tells people beyond its description, which is written
-    in it already: why a date moved."""
+    moved_notes: tuple[tuple[datetime, str], ...] = ()
+    """Why each moved date moved, by its rule time (`original_start`), in the words its
+    readers read; a moved date without one says so in English."""
 
     @property
     def one_off(self) -> bool:

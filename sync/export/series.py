@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
 from sync.export.files import Exported, write_exports
+from sync.export.ics_writer import moved_note
 from sync.export.memo import ExportMemo
 from sync.i18n import SOURCE_LANGUAGE
-from sync.model import Attendee, BookedSeries, SeriesStatus
+from sync.model import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
 from sync.purpose import CheckinFacts, Invitation, default_purpose
 from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState, Store
+from sync.wording import wording
 
 
 def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSeries:
@@ -30,6 +32,7 @@ def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSe
             )
         )
     occurrences = tuple(o for o in series.occurrences if keeps(series.until, o.original_start))
+    words = wording(language)
     return BookedSeries(
         uid=series.uid,
         sequence=series.sequence,
@@ -49,7 +52,11 @@ def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSe
         description=invitation.description,
         stamp=series.updated_at,
         until=series.until,
-        language=language,
+        moved_notes=tuple(
+            (o.original_start, words.word(moved_note(o)))
+            for o in occurrences
+            if o.status is OccurrenceStatus.MOVED
+        ),
     )
 
 
