@@ -4,9 +4,11 @@ The planner decides why a date moved or what a series is before anyone reads it,
 read it later, each in their own language. So a sentence is kept as its English msgid (with
 %(name)s placeholders, as in the catalogues) and the values to put in: names and people's own
 words as text, counts, dates as ISO strings, weekdays as numbers, holidays by region and day,
-and other sentences. It is worded when shown (sync/wording.py) and stored as JSON.
+and other sentences. It is stored as JSON, and worded when shown (sync/words.py; for a
+reader, sync/wording.py).
 
-Text an older version stored in words is `Said.plain`: shown as it is.
+Words that are no message are `Said.text`, shown as they are: what an older version
+stored in words, and texts we do not write ourselves, such as a calendar provider's error.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ class Said:
     plural: str = ""
     """The plural msgid of a counted sentence, whose count is the value "num"."""
     plain: bool = False
-    """Words as they are, in no particular language (stored by an older version)."""
+    """Words as they are, in no particular language (see `Said.text`)."""
 
     @classmethod
     def text(cls, words: str) -> Said:
