@@ -36,10 +36,11 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check sync tests bench
 	$(BIN)/mypy
 
-# After changing a text people receive: collect the texts, then add new ones to every
+# After changing a text people receive: collect the texts (gettext calls, N_ marks, and
+# the planner's say/say_n sentences, sync/said.py), then add new ones to every
 # language's catalogue (sync/locale/<code>/LC_MESSAGES/messages.po) and translate them there.
 catalogues: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F sync/locale/babel.cfg -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F sync/locale/babel.cfg -k N_ -k say -k say_n:1,2 --no-location --sort-output \
 		--project checkin-sync -o sync/locale/messages.pot .
 	$(BIN)/pybabel update -i sync/locale/messages.pot -d sync/locale --ignore-obsolete \
 		--no-fuzzy-matching

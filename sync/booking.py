@@ -24,9 +24,11 @@ from sync.connectors.base import Connectors, WriteFailed
 from sync.connectors.retry import GaveUpTonight
 from sync.deadline import Deadline
 from sync.export.series import to_booked
+from sync.i18n import SOURCE_LANGUAGE
 from sync.logs import event
 from sync.progress import Progress
 from sync.report import PairLine, RunReport
+from sync.said import Day, Said, say
 from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
 
 EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)
@@ -59,8 +61,11 @@ class Booker:
         dry_run: bool = False,
         deadline: Deadline | None = None,
         progress: Progress | None = None,
+        language: str = SOURCE_LANGUAGE,
     ) -> None:
         self.store = store
+        self.language = language
+        """What a calendar event says beyond its description (why a date moved) is in it."""
         self.now = now
         self.actor = actor
         self.connectors = connectors
@@ -76,7 +81,7 @@ class Booker:
         others stay approved, and the next run's reconciling ends what left the roster)."""
         for proposal in self.store.proposals(states=[State.APPROVED]):
             if listed is not None and not listed(proposal):
-                why = "the pair is no longer in people.toml; the next run ends it"
+                why = say("the pair is no longer in people.toml; the next run ends it")
                 report.write_failures.append(
                     PairLine(proposal.manager, proposal.employee, why, proposal.id)
                 )
@@ -91,10 +96,10 @@ class Booker:
         # dates that passed between proposing and approving are left out of the series
         upcoming = [o for o in proposal.occurrences if o.original_start >= self.now]
         if not upcoming:
-            why = "approved after all of its dates had passed; a new time will be proposed"
-            self.store.transition(proposal.id, State.SUPERSEDED, self.actor, why)
+            passed = say("approved after all of its dates had passed; a new time will be proposed")
+            self.store.transition(proposal.id, State.SUPERSEDED, self.actor, passed)
             report.superseded.append(
-                PairLine(proposal.manager, proposal.employee, why, proposal.id)
+                PairLine(proposal.manager, proposal.employee, passed, proposal.id)
             )
             return
         calendar = proposal.organiser_calendar
@@ -103,7 +108,7 @@ class Booker:
         elif calendar not in self.connectors.writers:
             why = f'cannot book: calendar "{calendar}" is not set up (see README); stays approved'
             report.write_failures.append(
-                PairLine(proposal.manager, proposal.employee, why, proposal.id)
+                PairLine(proposal.manager, proposal.employee, Said.text(why), proposal.id)
             )
             return
         first_start = upcoming[0].original_start.astimezone(ZoneInfo(proposal.timezone))
@@ -188,7 +193,9 @@ class Booker:
         if self.dry_run:
             return Outcome(dry_run=True)
         try:
-            return Outcome(requests=writer.write_series(to_booked(series)), written=True)
+            return Outcome(
+                requests=writer.write_series(to_booked(series, self.language)), written=True
+            )
         except GaveUpTonight as error:
             why = f"{manager}'s calendar is over its quota ({error}); retried next run"
             return Outcome(why=why, over_quota=True)
@@ -203,7 +210,9 @@ class Booker:
             report.requests[kind] = report.requests.get(kind, 0) + outcome.requests
         if outcome.dry_run:
             report.would_write.append(
-                PairLine(proposal.manager, proposal.employee, _intent(series), proposal.id)
+                PairLine(
+                    proposal.manager, proposal.employee, Said.text(_intent(series)), proposal.id
+                )
             )
             return False
         if outcome.written:
@@ -224,7 +233,7 @@ class Booker:
         self.store.note_write_error(series.uid, why)
         event(log, "series not written", logging.WARNING, series=series.uid, reason=why)
         report.write_failures.append(
-            PairLine(proposal.manager, proposal.employee, why, proposal.id)
+            PairLine(proposal.manager, proposal.employee, Said.text(why), proposal.id)
         )
         return False
 
@@ -234,7 +243,8 @@ class Booker:
             PairLine(proposal.manager, proposal.employee, proposal.explanation, proposal.id)
         )
         for old in self.store.replaced_by(series):
-            why = f"replaced by #{proposal.id} from {series.first_start:%Y-%m-%d}"
+            first = Day.of(series.first_start.astimezone(ZoneInfo(proposal.timezone)).date())
+            why = say("replaced by #%(id)s from %(day)s", id=proposal.id, day=first)
             report.superseded.append(
                 PairLine(old.proposal.manager, old.proposal.employee, why, old.proposal.id)
             )

@@ -12,6 +12,8 @@ from sync.weekdays import RRULE_DAYS
 CADENCE_CHOICES = "weekly, biweekly, every N weeks, monthly"
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")
 MAX_WEEKS = 8
+ONE_OFF_LABEL = "once"
+"""What a one-off check-in keeps where a series keeps its cadence."""
 _AVERAGE_MONTH_DAYS = 30.44
 
 

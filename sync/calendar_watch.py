@@ -14,12 +14,13 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, Observation, RemoteSeries
-from sync.model import Interval, Occurrence, OccurrenceStatus
+from sync.model import NOTHING_SAID, Interval, Occurrence, OccurrenceStatus
 from sync.report import PairLine, RunReport
+from sync.said import Day, listed, say
 from sync.store import SeriesRecord, SeriesState, Store
 
-MOVED_BY_PERSON = "moved in the calendar by a person"
-CANCELLED_BY_PERSON = "cancelled in the calendar by a person"
+MOVED_BY_PERSON = say("moved in the calendar by a person")
+CANCELLED_BY_PERSON = say("cancelled in the calendar by a person")
 OBSERVE_PARALLEL = 8
 MASS_DELETION_MINIMUM = 2
 """A calendar with a single series that vanishes is a person deleting it; from two on, losing
@@ -93,9 +94,9 @@ def _take_in(
     actor: str,
 ) -> None:
     proposal = series.proposal
-    line = PairLine(proposal.manager, proposal.employee, "", proposal.id)
+    line = PairLine(proposal.manager, proposal.employee, NOTHING_SAID, proposal.id)
     if not remote.exists:
-        why = "deleted in the calendar by a person; not re-created"
+        why = say("deleted in the calendar by a person; not re-created")
         store.remove_deleted(series, actor, why)
         report.cancelled.append(replace(line, text=why))
         return
@@ -127,14 +128,18 @@ def _take_in_declines(
     store.note_declines(series.uid, window, remote.declined_dates)
     if remote.declined_by and remote.declined_by != series.declined_by:
         store.mark_declined(series.uid, remote.declined_by, actor)
-        names = ", ".join(sorted(remote.declined_by))
-        report.declined.append(replace(line, text=f"declined by {names}; a new time is proposed"))
+        names = listed(sorted(remote.declined_by))
+        why = say("declined by %(names)s; a new time is proposed", names=names)
+        report.declined.append(replace(line, text=why))
         return
     zone = ZoneInfo(series.proposal.timezone)
     for start, who in sorted(remote.declined_dates.items()):
         if who - before.get(start, frozenset()):
-            day = f"{start.astimezone(zone):%Y-%m-%d}"
-            text = f"{', '.join(sorted(who))} declined the check-in on {day}"
+            text = say(
+                "%(names)s declined the check-in on %(day)s",
+                names=listed(sorted(who)),
+                day=Day.of(start.astimezone(zone).date()),
+            )
             report.declined.append(replace(line, text=text))
 
 
@@ -155,8 +160,11 @@ def _take_in_one_off_decline(
     store.note_declines(series.uid, window, declined)
     if remote.declined_by and remote.declined_by != before:
         zone = ZoneInfo(series.proposal.timezone)
-        day = f"{series.occurrences[0].start.astimezone(zone):%Y-%m-%d}"
-        text = f"{', '.join(sorted(remote.declined_by))} declined the check-in on {day}"
+        text = say(
+            "%(names)s declined the check-in on %(day)s",
+            names=listed(sorted(remote.declined_by)),
+            day=Day.of(series.occurrences[0].start.astimezone(zone).date()),
+        )
         report.declined.append(replace(line, text=text))
 
 

@@ -33,6 +33,7 @@ from sync.roster import Roster, load_roster
 from sync.settings import CONFIG_DIR_ENV, Settings, load_settings
 from sync.signin import make_link, manager_named, person_named
 from sync.store import LIVE_STATES, State, Store
+from sync.wording import wording
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
 ALLOW_FAR_NOW_ENV = "CHECKIN_SYNC_ALLOW_FAR_NOW"
@@ -326,15 +327,17 @@ def _with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int
 
 
 def _proposals(args: argparse.Namespace) -> int:
+    words = wording(load_settings(_config_dir(args)).language)
+
     def show(store: Store) -> int:
         states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
         manager = args.manager.lower() if args.manager else None
         records = store.proposals(manager=manager, states=states)
         if args.json:
-            data = [proposal_json(r, store.series_of(r.id)) for r in records]
+            data = [proposal_json(r, store.series_of(r.id), words) for r in records]
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            print(proposals_table(records))
+            print(proposals_table(records, words))
         return EXIT_OK
 
     return _with_store(args, show)
@@ -383,12 +386,14 @@ def _approve(args: argparse.Namespace) -> int:
     except LockHeld:
         print("A run is in progress; it books them.")
         return code
+    word = wording(load_settings(_config_dir(args)).language).word
     for line in report.booked:
         print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
     for line in report.kept_up:
-        print(f"Checked #{line.proposal_id} against the calendars: {line.text}")
+        print(f"Checked #{line.proposal_id} against the calendars: {word(line.text)}")
     for line in report.superseded + report.write_failures:
-        print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {line.text}")
+        why = word(line.text)
+        print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {why}")
     if report.rewritten:
         print(f"Calendar files written to {report.export_dir()}.")
     for text in report.export_failure_lines() + report.invitation_lines():
@@ -446,7 +451,7 @@ def _export(args: argparse.Namespace) -> int:
     with RunLock(paths.lock):
         store = Store.open(paths.database)
         try:
-            exported = export_all(store, paths.export)
+            exported = export_all(store, paths.export, language=settings.language)
         finally:
             store.close()
     for path in exported.paths:

@@ -63,22 +63,48 @@ def categories_for(region: str, inherited: tuple[str, ...]) -> tuple[str, ...]:
     return kept or usual_categories(country_of(region))
 
 
-@cache
-def _table(region: str, categories: tuple[str, ...], year: int) -> dict[date, str]:
-    country, _, subdivision = region.partition("-")
-    table = holidays.country_holidays(
-        country,
-        subdiv=subdivision or None,
-        years=year,
-        language="en_US",
-        categories=categories or usual_categories(country),
-    )
-    return dict(table.items())
-
-
 def holiday_name(region: str, categories: tuple[str, ...], day: date) -> str | None:
     """The holiday that makes `day` a day off in `region`, if any. Empty `categories` means
     the country's usual ones."""
     if not region:
         return None
-    return _table(region, categories, day.year).get(day)
+    return _named(region, categories, day.year, "en_US").get(day)
+
+
+def holiday_name_in(region: str, categories: tuple[str, ...], day: date, language: str) -> str:
+    """The name of the holiday on `day` in `language` (a catalogue code such as "sv"), or in
+    the country's own language where the holidays package has no such translation, or in
+    English; empty if `day` is not a holiday there."""
+    country = country_of(region)
+    known = supported_languages(country)
+    spoken = [code for code in known if code == language or code.startswith(f"{language}_")]
+    own = default_language(country)
+    for choice in (*spoken[:1], own, "en_US"):
+        if choice in known or (choice == own and not known):
+            return _named(region, categories, day.year, choice).get(day, "")
+    return holiday_name(region, categories, day) or ""
+
+
+@cache
+def supported_languages(country: str) -> tuple[str, ...]:
+    return tuple(holidays.country_holidays(country).supported_languages)
+
+
+@cache
+def default_language(country: str) -> str | None:
+    return holidays.country_holidays(country).default_language
+
+
+@cache
+def _named(
+    region: str, categories: tuple[str, ...], year: int, language: str | None
+) -> dict[date, str]:
+    country, _, subdivision = region.partition("-")
+    table = holidays.country_holidays(
+        country,
+        subdiv=subdivision or None,
+        years=year,
+        language=language,
+        categories=categories or usual_categories(country),
+    )
+    return dict(table.items())

@@ -29,6 +29,7 @@ from sync.settings import Settings
 from sync.signin import SignInLink, make_link
 from sync.store import ProposalRecord, State, Store
 from sync.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
+from sync.wording import wording
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +186,14 @@ def _waiting(
         pattern=pattern(record.rrule, record.cadence, first, end, zone, other, language),
         first=span(first, end, zone, other, language),
         new=new,
-        note=record.reason if record.kind.one_off else "",
+        note=wording(language.code).word(record.reason) if record.kind.one_off else "",
     )
 
 
 def _at_risk(line: PairLine, roster: Roster, language: Language) -> TonightItem:
     employee = roster.employees.get(line.employee)
     name = employee.person.name if employee else line.employee
-    return TonightItem(language.gettext("At risk"), name, line.text)
+    return TonightItem(language.gettext("At risk"), name, wording(language.code).word(line.text))
 
 
 def _tonight_by_manager(
@@ -218,7 +219,8 @@ def _tonight_by_manager(
                 continue
             employee = roster.employees.get(line.employee)
             name = employee.person.name if employee else line.employee
-            result.setdefault(line.manager, []).append(TonightItem(what, name, line.text))
+            text = wording(language.code).word(line.text)
+            result.setdefault(line.manager, []).append(TonightItem(what, name, text))
     return result
 
 

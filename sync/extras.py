@@ -15,12 +15,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
-from sync.model import BusyBlock, CheckinKind, Employee, Interval, Occurrence
+from sync.model import NOTHING_SAID, BusyBlock, CheckinKind, Employee, Interval, Occurrence
 from sync.planner import Commitment, PairRequest
 from sync.planner.availability import Availability, next_workdays
 from sync.planner.one_off import OneOffRequest, window_of
 from sync.planner.time_off import returns
 from sync.roster import Roster
+from sync.said import Day, Said, say, say_n
 from sync.store import ROSTER_SOURCE, ProposalRecord, RequestRecord, RequestState, State
 
 
@@ -28,7 +29,7 @@ from sync.store import ROSTER_SOURCE, ProposalRecord, RequestRecord, RequestStat
 class OneOffToPlan:
     request: OneOffRequest
     fingerprint: str
-    reason: str
+    reason: Said
     """Why it is proposed, as the proposal keeps it."""
     note: str = ""
     """The employee's own words, for the invitation."""
@@ -37,8 +38,8 @@ class OneOffToPlan:
 @dataclass
 class ExtraDecisions:
     plan: list[OneOffToPlan] = field(default_factory=list)
-    supersede: list[tuple[ProposalRecord, str]] = field(default_factory=list)
-    close: list[tuple[RequestRecord, RequestState, str]] = field(default_factory=list)
+    supersede: list[tuple[ProposalRecord, Said]] = field(default_factory=list)
+    close: list[tuple[RequestRecord, RequestState, Said]] = field(default_factory=list)
 
 
 def roster_request_key(employee: Employee) -> str | None:
@@ -90,7 +91,7 @@ def decide_extras(
     for record in one_offs:
         if record.state in (State.PENDING, State.APPROVED, State.BOOKED):
             if record.state is State.PENDING and record.first_start < earliest:
-                why = "its date came too close before it was approved"
+                why = say("its date came too close before it was approved")
                 decisions.supersede.append((record, why))
                 continue
             paused = _paused_on(roster, record)
@@ -139,33 +140,45 @@ def _request(
     employee = roster.employees.get(ask.employee)
     if employee is None:
         if not roster.listed(ask.employee) and roster.complete:
-            decisions.close.append((ask, RequestState.WITHDRAWN, "no longer in people.toml"))
+            decisions.close.append((ask, RequestState.WITHDRAWN, say("no longer in people.toml")))
         return
     if ask.source == ROSTER_SOURCE and roster_request_key(employee) != ask.key:
         for record in live.get(ask.fingerprint, []):
             if record.state is not State.BOOKED:
-                decisions.supersede.append((record, "the request was taken out of people.toml"))
-        decisions.close.append((ask, RequestState.WITHDRAWN, "taken out of people.toml"))
+                decisions.supersede.append(
+                    (record, say("the request was taken out of people.toml"))
+                )
+        decisions.close.append((ask, RequestState.WITHDRAWN, say("taken out of people.toml")))
         return
     mine = live.get(ask.fingerprint, [])
     booked = [r for r in mine if r.state is State.BOOKED]
     if booked:
-        decisions.close.append((ask, RequestState.BOOKED, f"booked as #{booked[0].id}"))
+        decisions.close.append(
+            (ask, RequestState.BOOKED, say("booked as #%(id)s", id=booked[0].id))
+        )
         return
     days = request_days(employee, ask.made_on, ask.within_days)
     today = earliest.astimezone(ZoneInfo(employee.person.timezone)).date()
     pair = _pair(roster, employee)
     if not days or days[-1] < today or _passed(pair, days[0], days[-1], earliest):
         for record in mine:
-            decisions.supersede.append((record, "the request's window has passed"))
-        last = days[-1].isoformat() if days else ask.made_on.isoformat()
-        why = f"no check-in was booked within {ask.within_days} working days (by {last})"
-        decisions.close.append((ask, RequestState.EXPIRED, why))
+            decisions.supersede.append((record, say("the request's window has passed")))
+        last = Day.of(days[-1] if days else ask.made_on)
+        expired = say_n(
+            "no check-in was booked within %(num)s working day (by %(day)s)",
+            "no check-in was booked within %(num)s working days (by %(day)s)",
+            ask.within_days,
+            day=last,
+        )
+        decisions.close.append((ask, RequestState.EXPIRED, expired))
         return
     if mine:
         return
     who = employee.person.first_name
-    why = f"requested by {who}" + (f": {ask.reason}" if ask.reason else "")
+    if ask.reason:
+        why = say("requested by %(name)s: %(reason)s", name=who, reason=ask.reason)
+    else:
+        why = say("requested by %(name)s", name=who)
     rejected = _rejected(one_offs, ask.fingerprint)
     request = OneOffRequest(pair, CheckinKind.REQUESTED, days[0], days[-1], why, rejected)
     decisions.plan.append(OneOffToPlan(request, ask.fingerprint, why, ask.reason))
@@ -204,8 +217,13 @@ def _welcome_back(
             CheckinKind.WELCOME_BACK,
             back.back,
             back.last_day,
-            f"welcome back: {employee.person.first_name} returns on {back.back.isoformat()} "
-            f"after {back.away_days} working days away",
+            say_n(
+                "welcome back: %(name)s returns on %(day)s after %(num)s working day away",
+                "welcome back: %(name)s returns on %(day)s after %(num)s working days away",
+                back.away_days,
+                name=employee.person.first_name,
+                day=Day.of(back.back),
+            ),
             _rejected(one_offs, fingerprint, email),
         )
         span = window_of(request)
@@ -215,7 +233,7 @@ def _welcome_back(
 
 
 def _passed(pair: PairRequest, first: date, last: date, earliest: datetime) -> bool:
-    probe = OneOffRequest(pair, CheckinKind.REQUESTED, first, last, "")
+    probe = OneOffRequest(pair, CheckinKind.REQUESTED, first, last, NOTHING_SAID)
     return window_of(probe).end <= earliest
 
 

@@ -38,6 +38,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sync.errors import ConfigError, SyncError
 from sync.export.ics_writer import calendar_for
 from sync.export.series import to_booked
+from sync.i18n import SOURCE_LANGUAGE
 from sync.roster import load_roster
 from sync.settings import Settings
 from sync.signin import NO_SECRET
@@ -181,7 +182,9 @@ class Feed:
     last_modified: datetime | None
 
 
-def feed_for(email: str, series: list[SeriesRecord], refresh: timedelta) -> Feed:
+def feed_for(
+    email: str, series: list[SeriesRecord], refresh: timedelta, language: str = SOURCE_LANGUAGE
+) -> Feed:
     """`email`'s check-ins, and when any of them last changed (cancelled ones included: their
     disappearance is a change too)."""
     own = [
@@ -189,6 +192,6 @@ def feed_for(email: str, series: list[SeriesRecord], refresh: timedelta) -> Feed
         for s in series
         if email.lower() in (s.proposal.manager.lower(), s.proposal.employee.lower())
     ]
-    shown = [to_booked(s) for s in own if s.state not in LEFT_OUT]
+    shown = [to_booked(s, language) for s in own if s.state not in LEFT_OUT]
     changed = max((s.updated_at for s in own), default=None)
     return Feed(calendar_for(email, shown, refresh=refresh), changed)

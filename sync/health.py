@@ -18,11 +18,13 @@ from enum import StrEnum
 
 from sync.cadence import Cadence
 from sync.i18n import ENGLISH, Language
-from sync.model import OccurrenceStatus
+from sync.model import NOTHING_SAID, OccurrenceStatus
 from sync.roster import Roster
+from sync.said import Said, say
 from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState
-from sync.timefmt import cadence_name
+from sync.timefmt import cadence_said
+from sync.wording import wording
 
 RECENT_DAYS = 90
 MISSED_IN_A_ROW = 2
@@ -66,9 +68,14 @@ class PairHealth:
     silent_days: int = 0
     """Days since they last met (or since the series began)."""
 
+    @property
+    def why_said(self) -> Said:
+        """Why the pair is at risk, to word in each reader's language; empty when it is not."""
+        return _why(self.missed_in_a_row, self.silent_days, self.cadence)
+
     def why_in(self, language: Language) -> str:
         """Why the pair is at risk, in `language`; empty when it is not."""
-        return _why(self.missed_in_a_row, self.silent_days, self.cadence, language)
+        return wording(language.code).word(self.why_said)
 
     @property
     def booked(self) -> bool:
@@ -131,7 +138,7 @@ def pair_health(
         missed += 1
     limit = timedelta(days=GAP_FACTOR * cadence.average_days)
     silent = current.days if current > limit else 0
-    why = _why(missed, silent, cadence.label, ENGLISH)
+    why = str(_why(missed, silent, cadence.label))
     return PairHealth(
         manager=manager,
         employee=employee,
@@ -149,17 +156,17 @@ def pair_health(
     )
 
 
-def _why(missed: int, silent_days: int, cadence: str, language: Language) -> str:
+def _why(missed: int, silent_days: int, cadence: str) -> Said:
     """`silent_days` counts only beyond the limit (twice the cadence); 0 otherwise."""
     if missed >= MISSED_IN_A_ROW:
-        return language.gettext("the last %(missed)s check-ins did not happen", missed=missed)
+        return say("the last %(missed)s check-ins did not happen", missed=missed)
     if silent_days:
-        return language.gettext(
+        return say(
             "no check-in for %(days)s days, more than twice the cadence (%(cadence)s)",
             days=silent_days,
-            cadence=cadence_name(cadence, language),
+            cadence=cadence_said(cadence),
         )
-    return ""
+    return NOTHING_SAID
 
 
 def _cadence(series: Sequence[SeriesRecord], fallback: Cadence) -> Cadence:

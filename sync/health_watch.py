@@ -10,19 +10,20 @@ from datetime import datetime
 from sync.health import team_health
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
+from sync.said import say
 from sync.store import Store
 
 
 def note_health(store: Store, roster: Roster, now: datetime, report: RunReport) -> None:
     before = store.pair_health()
     for health in team_health(store.series(), store.declines(), roster, now):
-        line = PairLine(health.manager, health.employee, health.why)
+        line = PairLine(health.manager, health.employee, health.why_said)
         if health.at_risk:
             report.at_risk.append(line)
         was_at_risk, _ = before.get(health.employee, (False, ""))
         if health.at_risk and not was_at_risk:
             report.became_at_risk.append(line)
         elif was_at_risk and not health.at_risk:
-            report.back_on_track.append(replace(line, text="a check-in was held again"))
+            report.back_on_track.append(replace(line, text=say("a check-in was held again")))
         if health.at_risk != was_at_risk or health.employee not in before:
             store.set_pair_health(health.employee, health.manager, health.at_risk, health.why)

@@ -60,7 +60,7 @@ def queue_invitations(
     for record in store.series():
         if record.state is SeriesState.BOOKING:
             continue  # not in any calendar yet
-        series = to_booked(record)
+        series = to_booked(record, settings.language)
         people = recipients(series, record.calendar, writers)
         if not people:
             continue

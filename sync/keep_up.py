@@ -11,10 +11,12 @@ from sync.cadence import Cadence
 from sync.export.visible import shows_differently
 from sync.model import BusyBlock, Occurrence, OccurrenceStatus
 from sync.planner import PairRequest, PlanningInput
+from sync.planner.explain import change_phrase
 from sync.planner.maintain import BookedPair, maintain, series_key
 from sync.planner.refused import RefusedTime
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
+from sync.said import Day, Said, joined, say
 from sync.store import ProposalRecord, SeriesRecord, SeriesState, Store
 
 
@@ -77,20 +79,20 @@ def keep_up(
             series.uid,
             updated,
             actor,
-            "; ".join(changes) or "new dates",
+            "; ".join(str(change) for change in changes) or "new dates",
             new_version=shows_differently(series.occurrences, updated),
         )
         if changes:
             proposal = series.proposal
             report.kept_up.append(
-                PairLine(proposal.manager, proposal.employee, "; ".join(changes), proposal.id)
+                PairLine(proposal.manager, proposal.employee, joined(changes, "; "), proposal.id)
             )
 
 
 def date_changes(
     before: Sequence[Occurrence], after: Sequence[Occurrence], zone: ZoneInfo
-) -> list[str]:
-    """Moves and skips in words; dates that merely entered the horizon as planned are quiet."""
+) -> list[Said]:
+    """Moves and skips; dates that merely entered the horizon as planned are quiet."""
     old = {o.original_start: o for o in before}
     lines = []
     for occurrence in after:
@@ -99,12 +101,9 @@ def date_changes(
             previous is None and occurrence.status is OccurrenceStatus.OK
         ):
             continue
-        day = f"{occurrence.original_start.astimezone(zone):%Y-%m-%d}"
-        if occurrence.status is OccurrenceStatus.SKIPPED:
-            lines.append(f"{day} skipped because {occurrence.reason}")
-        elif occurrence.status is OccurrenceStatus.MOVED:
-            moved = occurrence.start.astimezone(zone)
-            lines.append(f"{day} moved to {moved:%a %H:%M} because {occurrence.reason}")
+        if occurrence.status is OccurrenceStatus.OK:
+            day = Day.of(occurrence.original_start.astimezone(zone).date())
+            lines.append(say("%(day)s back at its regular time", day=day))
         else:
-            lines.append(f"{day} back at its regular time")
+            lines.append(change_phrase(occurrence, zone))
     return lines

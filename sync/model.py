@@ -12,6 +12,11 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from sync.cadence import Cadence
+from sync.said import Day, Said, say
+
+REGULAR_CADENCE = say("regular cadence")
+NOTHING_SAID = Said("")
+"""No reason: a date that takes place as planned."""
 
 
 class Interval(NamedTuple):
@@ -147,20 +152,24 @@ class Employee:
     preferred: tuple[Window, ...] = ()
     more_often: MoreOften | None = None
     paused: DateSpan | None = None
-    cadence_source: str = "regular cadence"
-    """Which rule of people.toml set `cadence`, in words ("Lena works remotely")."""
+    cadence_source: Said = REGULAR_CADENCE
+    """Which rule of people.toml set `cadence` ("Lena works remotely")."""
     request: CheckinAsk | None = None
     """A one-off check-in the employee asks for in people.toml."""
     return_after_days: int = 5
     """Working days away after which a welcome-back check-in is proposed; 0 = never."""
 
-    def cadence_on(self, day: date) -> tuple[Cadence, str]:
-        """The cadence in force on `day`, and in words why."""
+    def cadence_on(self, day: date) -> tuple[Cadence, Said]:
+        """The cadence in force on `day`, and why."""
         if self.more_often_on(day):
             assert self.more_often is not None
-            reason = f"more often until {self.more_often.until.isoformat()}"
+            until = Day.of(self.more_often.until)
             if self.more_often.reason:
-                reason += f": {self.more_often.reason}"
+                reason = say(
+                    "more often until %(day)s: %(reason)s", day=until, reason=self.more_often.reason
+                )
+            else:
+                reason = say("more often until %(day)s", day=until)
             return self.more_often.cadence, reason
         return self.cadence, self.cadence_source
 
@@ -193,7 +202,7 @@ class Occurrence:
     start: datetime
     end: datetime
     status: OccurrenceStatus = OccurrenceStatus.OK
-    reason: str = ""
+    reason: Said = NOTHING_SAID
     fixed: bool = False
     """Set by a person in their calendar: respected, and never moved back."""
     away: bool = False
@@ -221,7 +230,7 @@ class PlannedSeries:
     first_start: datetime
     rrule: str
     occurrences: tuple[Occurrence, ...]
-    explanation: str
+    explanation: Said
     alternatives: tuple[PlannedSeries, ...] = field(default=())
     kind: CheckinKind = CheckinKind.REGULAR
     """A one-off has no rule (`rrule` is empty) and exactly one occurrence."""
@@ -256,6 +265,9 @@ class BookedSeries:
     description: str
     stamp: datetime
     until: datetime | None = None
+    moved_notes: tuple[tuple[datetime, str], ...] = ()
+    """Why each moved date moved, by its rule time (`original_start`), in the words its
+    readers read; a moved date without one says so in English."""
 
     @property
     def one_off(self) -> bool:

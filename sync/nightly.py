@@ -49,6 +49,7 @@ from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
 from sync.refusals import refused_times
 from sync.report import PairLine, RunReport
 from sync.roster import Roster, load_roster
+from sync.said import Said, say
 from sync.settings import Settings, load_settings
 from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
 from sync.workflow import confirm_approved
@@ -166,11 +167,11 @@ def book_approved_now(
         store = Store.open(paths.database)
         try:
             _confirm_with_calendars(config_dir, settings, store, connectors, report, actor)
-            Booker(store, report.now, actor, connectors).book_approved(
+            Booker(store, report.now, actor, connectors, language=settings.language).book_approved(
                 report, listed=lambda p: roster.has_pair(p.manager, p.employee)
             )
             if report.booked or report.superseded:
-                _export(store, paths, report)
+                _export(store, paths, report, settings.language)
                 # the people to invite learn of it now too, not after tonight's run
                 zones = _zones(config_dir)
                 if queue_invitations(store, settings, connectors.writers, zones, report.now):
@@ -218,8 +219,8 @@ def _confirm_with_calendars(
     confirm_approved(store, night.roster, night.planning_input(busy), actor, report)
 
 
-def _export(store: Store, paths: Paths, report: RunReport) -> None:
-    exported = export_all(store, paths.export, paths.export_memo)
+def _export(store: Store, paths: Paths, report: RunReport, language: str) -> None:
+    exported = export_all(store, paths.export, paths.export_memo, language)
     report.note_export(exported.paths, exported.rewritten, exported.failed)
 
 
@@ -387,10 +388,11 @@ class _Night:
             dry_run=self.options.dry_run,
             deadline=self.deadline,
             progress=self.progress,
+            language=self.settings.language,
         ).book_approved(self.report)
 
     def export(self) -> None:
-        _export(self.store, self.paths, self.report)
+        _export(self.store, self.paths, self.report, self.settings.language)
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""
@@ -412,25 +414,30 @@ class _Night:
     # ------------------------------------------------------------------ reconcile
 
     def apply(self, decisions: Decisions) -> None:
-        for record, why in decisions.supersede:
-            self.store.transition(record.id, State.SUPERSEDED, ACTOR, why)
-            self.report.superseded.append(PairLine(record.manager, record.employee, why, record.id))
-        for record, why in decisions.cancel:
+        for record, said in decisions.supersede:
+            self.store.transition(record.id, State.SUPERSEDED, ACTOR, said)
+            self.report.superseded.append(
+                PairLine(record.manager, record.employee, said, record.id)
+            )
+        for record, ended in decisions.cancel:
             series = self.store.series_of(record.id)
             # a series still being written is ended too, or the next write would create it
             if series is not None and series.state in (SeriesState.BOOKED, SeriesState.BOOKING):
-                self.store.end_series(series, SeriesState.CANCELLED, ACTOR, why)
+                self.store.end_series(series, SeriesState.CANCELLED, ACTOR, ended)
             else:
-                self.store.transition(record.id, State.CANCELLED, ACTOR, why)
-            self.report.cancelled.append(PairLine(record.manager, record.employee, why, record.id))
+                self.store.transition(record.id, State.CANCELLED, ACTOR, ended)
+            self.report.cancelled.append(
+                PairLine(record.manager, record.employee, ended, record.id)
+            )
         for manager, employee, why in decisions.skipped:
-            self.report.skipped.append(PairLine(manager, employee, why))
+            # a problem in people.toml, in the words of `config check`: for the operator
+            self.report.skipped.append(PairLine(manager, employee, Said.text(why)))
         if decisions.held:
             self.report.config_problems.append(decisions.held)
             for ending in decisions.held_back:
                 held = ending.record
-                why = f"would end ({ending.why}); left as it is until confirmed"
-                self.report.skipped.append(PairLine(held.manager, held.employee, why, held.id))
+                kept = say("would end (%(why)s); left as it is until confirmed", why=ending.why)
+                self.report.skipped.append(PairLine(held.manager, held.employee, kept, held.id))
 
     # ------------------------------------------------------------------ read
 
@@ -485,7 +492,7 @@ class _Night:
                     f"{self.report.read_errors.get(email, 'not read')}"
                     for email in unreadable
                 )
-                self.report.skipped.append(PairLine(manager, employee, why))
+                self.report.skipped.append(PairLine(manager, employee, Said.text(why)))
             else:
                 plannable.append(item)
         if not plannable:
@@ -502,7 +509,7 @@ class _Night:
             proposal_id = self.store.add_proposal(run_id, self.new_proposal(item, outcome), ACTOR)
             text = outcome.explanation
             if item.reason != NEW_PAIR:
-                text = f"Re-proposed because {item.reason}. {text}"
+                text = say("Re-proposed because %(why)s. %(what)s", why=item.reason, what=text)
             self.report.proposed.append(
                 PairLine(outcome.manager, outcome.employee, text, proposal_id)
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sync.cadence import ONE_OFF_LABEL
 from sync.connectors.registry import kind_of
 from sync.extras import (
     ExtraDecisions,
@@ -20,11 +21,12 @@ from sync.extras import (
 from sync.identity import fingerprint as pair_fingerprint
 from sync.model import BusyBlock, Interval, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, PlanningInput
-from sync.planner.one_off import ONE_OFF_LABEL, plan_one_offs
+from sync.planner.one_off import plan_one_offs
 from sync.purpose import CheckinFacts, Invitation, Purpose
 from sync.render import alternatives_to_json
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
+from sync.said import Day, Said, say
 from sync.store import (
     LIVE_STATES,
     ROSTER_SOURCE,
@@ -48,7 +50,7 @@ class Proposing:
 
 
 def regular_proposal(
-    request: PairRequest, series: PlannedSeries, reason: str, purpose: Purpose, today: date
+    request: PairRequest, series: PlannedSeries, reason: Said, purpose: Purpose, today: date
 ) -> NewProposal:
     employee = request.employee
     more_often = employee.more_often if employee.more_often_on(today) else None
@@ -119,12 +121,17 @@ def carry_out(
         store.transition(record.id, State.SUPERSEDED, context.actor, why)
         report.superseded.append(PairLine(record.manager, record.employee, why, record.id))
     for ask, state, why in decisions.close:
-        store.close_request(ask, state, context.actor, why)
+        store.close_request(ask, state, context.actor, str(why))
         if state is not RequestState.BOOKED:
             employee = ask.employee
             listed = roster.employees.get(employee)
             manager = listed.manager if listed else ""
-            text = f"the check-in {employee} asked for on {ask.made_on.isoformat()}: {why}"
+            text = say(
+                "the check-in %(employee)s asked for on %(day)s: %(why)s",
+                employee=employee,
+                day=Day.of(ask.made_on),
+                why=why,
+            )
             report.asks.append(PairLine(manager, employee, text))
     if decisions.plan:
         propose_one_offs(context, decisions.plan, inputs)
@@ -138,7 +145,11 @@ def propose_one_offs(
         item = by_request[id(request)]
         if isinstance(outcome, PlanFailure):
             context.report.skipped.append(
-                PairLine(outcome.manager, outcome.employee, f"{item.reason}: {outcome.reason}")
+                PairLine(
+                    outcome.manager,
+                    outcome.employee,
+                    say("%(why)s: %(reason)s", why=item.reason, reason=outcome.reason),
+                )
             )
             continue
         employee = request.pair.employee
@@ -164,8 +175,8 @@ def _proposal(
     request: PairRequest,
     series: PlannedSeries,
     fingerprint: str,
-    cadence_reason: str,
-    reason: str,
+    cadence_reason: Said,
+    reason: Said,
     invitation: Invitation,
 ) -> NewProposal:
     return NewProposal(

@@ -16,10 +16,11 @@ from sync.connectors.base import Connectors, FoundSeries, WriteFailed
 from sync.connectors.registry import kind_of
 from sync.export.found import found_in_export
 from sync.identity import fingerprint, series_uid
-from sync.model import Interval, Occurrence, OccurrenceStatus
+from sync.model import REGULAR_CADENCE, Interval, Occurrence, OccurrenceStatus
 from sync.paths import Paths
 from sync.planner.slots import local_instant
 from sync.roster import Roster
+from sync.said import say
 from sync.series_end import keeps, last_date
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 
@@ -102,15 +103,15 @@ def _restore(
         employee_name=employee.person.name if employee else found.attendee_name or found.attendee,
         fingerprint=fingerprint(found.organiser, cadence.label, found.duration),
         cadence=cadence.label,
-        cadence_reason="regular cadence",
+        cadence_reason=REGULAR_CADENCE,
         duration=found.duration,
         timezone=found.timezone,
         rrule=found.rrule,
         first_start=found.first_start,
         occurrences=occurrences,
-        explanation="Recovered from the calendar after the state database was lost.",
+        explanation=say("Recovered from the calendar after the state database was lost."),
         alternatives=[],
-        reason="rebuilt from the calendar",
+        reason=say("rebuilt from the calendar"),
         organiser_calendar=calendar,
     )
     store.restore_series(
@@ -156,12 +157,12 @@ def _occurrences(
             if actual is None:
                 result.append(
                     Occurrence(start, start, start + length, OccurrenceStatus.SKIPPED,
-                               "not in the calendar", fixed=True)
+                               say("not in the calendar"), fixed=True)
                 )  # fmt: skip
             else:
                 result.append(
                     Occurrence(start, actual.start, actual.end, OccurrenceStatus.MOVED,
-                               "moved in the calendar", fixed=True)
+                               say("moved in the calendar"), fixed=True)
                 )  # fmt: skip
             continue
         result.append(Occurrence(start, start, start + length))

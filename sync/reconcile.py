@@ -14,21 +14,22 @@ from sync.planner import PairRequest
 from sync.planner.refused import RefusedTime
 from sync.roster import Roster
 from sync.roster_changes import Ending, hold_back, pairs_gone
+from sync.said import Day, Said, listed, say
 from sync.store import OPEN_STATES, ProposalRecord, State
 
-NEW_PAIR = "no check-in series yet"
+NEW_PAIR = say("no check-in series yet")
 
 
 @dataclass(frozen=True)
 class PairToPlan:
     request: PairRequest
-    reason: str
+    reason: Said
 
 
 @dataclass
 class Decisions:
-    supersede: list[tuple[ProposalRecord, str]] = field(default_factory=list)
-    cancel: list[tuple[ProposalRecord, str]] = field(default_factory=list)
+    supersede: list[tuple[ProposalRecord, Said]] = field(default_factory=list)
+    cancel: list[tuple[ProposalRecord, Said]] = field(default_factory=list)
     plan: list[PairToPlan] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     """(manager, employee, reason) for pairs left as they are tonight; the manager is the
@@ -94,12 +95,13 @@ def reconcile(
             cadence_reason=cadence_reason,
             avoid=avoided.get(email, ()),
         )
-        why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else ""
+        why_new = _change(booked[0].fingerprint, wanted, employee, today) if booked else None
         if not booked and email in moved and not decisions.held:
             why_new = moved[email]
         for record in booked:
             if refused[record.uid] and record.fingerprint == wanted:
-                why_new = f"{', '.join(sorted(refused[record.uid]))} declined the series"
+                who = listed(sorted(refused[record.uid]))
+                why_new = say("%(names)s declined the series", names=who)
         decisions.plan.append(PairToPlan(request, why_new or NEW_PAIR))
     return decisions
 
@@ -111,18 +113,18 @@ def _stale(
     earliest: datetime,
     employee: Employee,
     today: date,
-) -> str:
+) -> Said | None:
     if record.fingerprint != wanted:
         return _change(record.fingerprint, wanted, employee, today)
     if booked_match:
-        return "a series with the same settings is already booked"
+        return say("a series with the same settings is already booked")
     if record.state is State.PENDING and record.first_start < earliest:
-        return "its first date came too close before it was approved"
-    return ""
+        return say("its first date came too close before it was approved")
+    return None
 
 
-def _change(before: str, after: str, employee: Employee, today: date) -> str:
-    """Why a pair's series no longer fits, in words: what changed, and what made it change."""
+def _change(before: str, after: str, employee: Employee, today: date) -> Said:
+    """Why a pair's series no longer fits: what changed, and what made it change."""
     old = dict(part.split("=", 1) for part in before.split(";"))
     new = dict(part.split("=", 1) for part in after.split(";"))
     changed = [key for key in new if old.get(key) != new[key]]
@@ -130,9 +132,14 @@ def _change(before: str, after: str, employee: Employee, today: date) -> str:
     more_often = employee.more_often
     if "cadence" in changed and more_often is not None:
         if today > more_often.until:
-            return f"{text} (more often until {more_often.until.isoformat()} has ended)"
+            until = Day.of(more_often.until)
+            return say("%(change)s (more often until %(day)s has ended)", change=text, day=until)
         _, cadence_reason = employee.cadence_on(today)
-        return f"{text} ({cadence_reason})"
+        return say("%(change)s (%(why)s)", change=text, why=cadence_reason)
     if "cadence" in changed:
-        return f"people.toml changed: {text} ({employee.cadence_source})"
-    return f"people.toml changed: {text or 'settings'}"
+        return say(
+            "people.toml changed: %(change)s (%(why)s)", change=text, why=employee.cadence_source
+        )
+    if text:
+        return say("people.toml changed: %(change)s", change=text)
+    return say("people.toml changed: settings")

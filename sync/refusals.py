@@ -10,6 +10,7 @@ from datetime import datetime
 from sync.model import CheckinKind
 from sync.planner.refused import RefusedTime, refused_until
 from sync.roster import Roster
+from sync.said import Said, listed, say
 from sync.store import ProposalRecord, SeriesRecord, State, Store
 
 DECLINED_NOTE = "declined by "
@@ -26,7 +27,7 @@ def refused_times(
         return {}
     names = {person.email: person.first_name for person in roster.people()}
 
-    def keep(record: ProposalRecord, decided: datetime, because: str) -> None:
+    def keep(record: ProposalRecord, decided: datetime, because: Said) -> None:
         employee = roster.employees.get(record.employee)
         if employee is None or employee.manager != record.manager:
             return  # another pair's refusal says nothing about this manager's time
@@ -37,11 +38,12 @@ def refused_times(
 
     for record in store.proposals(states=[State.REJECTED]):
         if record.kind is CheckinKind.REGULAR:
-            keep(record, record.updated_at, f"{names.get(record.manager, record.manager)} rejected")
+            manager = names.get(record.manager, record.manager)
+            keep(record, record.updated_at, say("%(name)s rejected", name=manager))
     for series in store.series():
         if series.declined_by and series.proposal.kind is CheckinKind.REGULAR:
-            who = " and ".join(names.get(email, email) for email in sorted(series.declined_by))
-            keep(series.proposal, _declined_at(store, series), f"{who} declined")
+            who = listed([names.get(email, email) for email in sorted(series.declined_by)])
+            keep(series.proposal, _declined_at(store, series), say("%(names)s declined", names=who))
     return {email: tuple(sorted(items)) for email, items in found.items()}
 
 

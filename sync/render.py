@@ -9,21 +9,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync.model import Occurrence, PlannedSeries
+from sync.said import Said
 from sync.store import ProposalRecord, SeriesRecord
+from sync.store.records import alternative_explanation
 from sync.weekdays import WEEKDAY_TITLES
+from sync.words import ENGLISH_WORDING, Wording
 
 
 def _iso(instant: datetime, zone: str) -> str:
     return instant.astimezone(ZoneInfo(zone)).isoformat()
 
 
-def occurrences_json(occurrences: Sequence[Occurrence], zone: str) -> list[dict[str, Any]]:
+def occurrences_json(
+    occurrences: Sequence[Occurrence], zone: str, wording: Wording = ENGLISH_WORDING
+) -> list[dict[str, Any]]:
     return [
         {
             "start": _iso(o.start, zone),
             "end": _iso(o.end, zone),
             "status": o.status.value,
-            "reason": o.reason,
+            "reason": wording.word(o.reason),
             "original_start": _iso(o.original_start, zone),
             "fixed": o.fixed,
         }
@@ -32,20 +37,44 @@ def occurrences_json(occurrences: Sequence[Occurrence], zone: str) -> list[dict[
 
 
 def alternatives_to_json(alternatives: Sequence[PlannedSeries]) -> list[dict[str, Any]]:
+    """Other slots as the store keeps them: the English words, and what was said (sync.said)
+    to word them in another language."""
     return [
         {
             "first_start": a.first_start.isoformat(),
             "rrule": a.rrule,
-            "occurrences": occurrences_json(a.occurrences, a.timezone),
-            "explanation": a.explanation,
+            "occurrences": [
+                item | {"said": o.reason.to_json()}
+                for item, o in zip(
+                    occurrences_json(a.occurrences, a.timezone), a.occurrences, strict=True
+                )
+            ],
+            "explanation": str(a.explanation),
+            "explanation_said": a.explanation.to_json(),
         }
         for a in alternatives
     ]
 
 
-def proposal_json(record: ProposalRecord, series: SeriesRecord | None = None) -> dict[str, Any]:
+def _alternative_json(alternative: dict[str, Any], wording: Wording) -> dict[str, Any]:
+    """A stored alternative as the CLI shows it: worded in the configured language."""
+    shown = {k: v for k, v in alternative.items() if k != "explanation_said"}
+    shown["explanation"] = wording.word(alternative_explanation(alternative))
+    shown["occurrences"] = [
+        {k: v for k, v in item.items() if k != "said"}
+        | {"reason": wording.word(Said.from_json(item.get("said", item.get("reason", ""))))}
+        for item in alternative.get("occurrences", [])
+    ]
+    return shown
+
+
+def proposal_json(
+    record: ProposalRecord,
+    series: SeriesRecord | None = None,
+    wording: Wording = ENGLISH_WORDING,
+) -> dict[str, Any]:
     """A proposal; once booked, with the series' current dates (moves and skips made since,
-    dates that entered the horizon) and its calendar state."""
+    dates that entered the horizon) and its calendar state; texts in `wording`'s language."""
     first_start = series.first_start if series else record.first_start
     occurrences = series.occurrences if series else record.occurrences
     data: dict[str, Any] = {
@@ -57,16 +86,16 @@ def proposal_json(record: ProposalRecord, series: SeriesRecord | None = None) ->
         "employee_name": record.employee_name,
         "kind": record.kind.value,
         "cadence": record.cadence,
-        "cadence_reason": record.cadence_reason,
+        "cadence_reason": wording.word(record.cadence_reason),
         "duration_minutes": record.duration,
         "timezone": record.timezone,
         "rrule": record.rrule,
         "first_start": _iso(first_start, record.timezone),
-        "occurrences": occurrences_json(occurrences, record.timezone),
-        "explanation": record.explanation,
-        "reason": record.reason,
+        "occurrences": occurrences_json(occurrences, record.timezone, wording),
+        "explanation": wording.word(record.explanation),
+        "reason": wording.word(record.reason),
         "uid": record.uid,
-        "alternatives": record.alternatives,
+        "alternatives": [_alternative_json(a, wording) for a in record.alternatives],
         "created_at": record.created_at.isoformat(),
         "updated_at": record.updated_at.isoformat(),
     }
@@ -83,7 +112,7 @@ def proposal_json(record: ProposalRecord, series: SeriesRecord | None = None) ->
     return data
 
 
-def proposals_table(records: Sequence[ProposalRecord]) -> str:
+def proposals_table(records: Sequence[ProposalRecord], wording: Wording = ENGLISH_WORDING) -> str:
     if not records:
         return "No proposals match."
     headers = ("ID", "STATE", "MANAGER", "EMPLOYEE", "CADENCE", "FIRST CHECK-IN")
@@ -104,7 +133,10 @@ def proposals_table(records: Sequence[ProposalRecord]) -> str:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         indent = " " * (widths[0] + 2)
         lines += textwrap.wrap(
-            record.explanation, width=100, initial_indent=indent, subsequent_indent=indent
+            wording.word(record.explanation),
+            width=100,
+            initial_indent=indent,
+            subsequent_indent=indent,
         )
     return "\n".join(lines)
 

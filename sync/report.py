@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from sync.paths import PRIVATE_FILE, keep_private, make_private_dir
+from sync.said import Said
 
 
 @dataclass(frozen=True)
 class PairLine:
     manager: str
     employee: str
-    text: str
+    text: Said
+    """Worded in each reader's language: the digest's, the operator's (English)."""
     proposal_id: int | None = None
 
 
@@ -88,6 +90,9 @@ class RunReport:
 
     def summary(self) -> dict[str, Any]:
         data = asdict(self)
+        for name, value in vars(self).items():  # what was said, in English words
+            if isinstance(value, list) and value and isinstance(value[0], PairLine):
+                data[name] = [asdict(line) | {"text": str(line.text)} for line in value]
         data["now"] = self.now.isoformat()
         data["exit_code"] = self.exit_code
         del data["started"]
@@ -131,7 +136,7 @@ class RunReport:
                     tag = f"#{item.proposal_id} " if item.proposal_id is not None else ""
                     manager = item.manager or "(manager unknown)"
                     lines.append(f"  {tag}{manager} → {item.employee}")
-                    lines.append(f"      {item.text}")
+                    lines.append(f"      {item.text}")  # English: the operator's language
         if self.config_problems:
             lines += ["", "Problems in the configuration (those pairs were left as they are):"]
             lines += [f"  {problem}" for problem in self.config_problems]

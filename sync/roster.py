@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sync.cadence import Cadence
 from sync.days_off import categories_for, country_of, missing_categories, supported_categories
 from sync.errors import ConfigError
+from sync.i18n import N_
 from sync.model import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
 from sync.roster_schema import (
     BUILT_IN_DEFAULTS,
@@ -27,6 +28,7 @@ from sync.roster_schema import (
     ManagerEntry,
     parse_email_or_none,
 )
+from sync.said import say
 
 SECTIONS = ("defaults", "managers", "employees")
 PERSONAL_KEYS = (
@@ -42,11 +44,16 @@ PERSONAL_KEYS = (
 """What describes the person rather than the pair; the same wherever the person appears."""
 PAIR_KEYS = ("cadence", "duration", "return_checkin_after_days")
 ARRANGEMENT_WORDS = {
-    "remote": "{name} works remotely",
-    "hybrid": "{name} works hybrid",
-    "office": "{name} works at the office",
+    "remote": N_("%(name)s works remotely"),
+    "hybrid": N_("%(name)s works hybrid"),
+    "office": N_("%(name)s works at the office"),
 }
-ORGANISATION_DEFAULT = "the organisation's default"
+"""Why someone has their cadence when how they work set it; %(name)s is their first name."""
+ARRANGEMENT = "arrangement"
+"""Not a text: the cadence comes from how the person works, worded once that is final."""
+ORGANISATION_DEFAULT = N_("the organisation's default")
+SET_BY_THEMSELVES = N_("set by %(name)s")
+TEAM_DEFAULT = N_("%(name)s's default for the team")
 
 
 @dataclass
@@ -357,7 +364,8 @@ class _RosterBuilder:
             request = CheckinAsk(
                 entry.request.within_days, entry.request.reason.strip(), entry.request.made
             )
-        source = values["cadence_source"].format(name=person.first_name)
+        rule, named = values["cadence_source"]
+        source = say(rule, name=named or person.first_name)
         employee = Employee(
             person=person,
             manager=manager,
@@ -376,17 +384,19 @@ class _RosterBuilder:
             return None
         return employee
 
-    def cadence_source(self, own: dict[str, Any], manager: str, values: dict[str, Any]) -> str:
-        """Which rule sets the employee's cadence, in words; `{name}` is their first name.
-        The most specific wins: their own entry, their manager's, how they work, [defaults]."""
+    def cadence_source(
+        self, own: dict[str, Any], manager: str, values: dict[str, Any]
+    ) -> tuple[str, str]:
+        """Which rule sets the employee's cadence: a msgid whose %(name)s is the name given,
+        or the employee's first name where none is. The most specific wins: their own
+        entry, their manager's, how they work, [defaults]."""
         if "cadence" in own:
-            return "set by {name}"
+            return SET_BY_THEMSELVES, ""
         if "cadence" in self.manager_pair_values[manager]:
-            manager_person = self.roster.managers[manager].person
-            return f"{manager_person.first_name}'s default for the team"
+            return TEAM_DEFAULT, self.roster.managers[manager].person.first_name
         if values.get("works") is not None:
-            return "arrangement"  # worded once the person's arrangement is final
-        return ORGANISATION_DEFAULT
+            return ARRANGEMENT, ""  # worded once the person's arrangement is final
+        return ORGANISATION_DEFAULT, ""
 
     def consistent(self, who: str, given: dict[str, Any], as_manager: Person) -> bool:
         ok = True
@@ -399,11 +409,11 @@ class _RosterBuilder:
 
 def _arrangement_cadence(values: dict[str, Any]) -> dict[str, Any]:
     """The cadence for how the person works, when nothing more specific set one."""
-    if values["cadence_source"] != "arrangement":
+    if values["cadence_source"][0] != ARRANGEMENT:
         return {}
     works = values["works"]
     cadence: Cadence = getattr(values["cadence_by_arrangement"], works)
-    return {"cadence": cadence, "cadence_source": ARRANGEMENT_WORDS[works]}
+    return {"cadence": cadence, "cadence_source": (ARRANGEMENT_WORDS[works], "")}
 
 
 def _wrong_categories(values: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sync.roster import Roster
+from sync.said import Said, say
 from sync.store import ProposalRecord
 
 MASS_ENDING_SHARE = 0.25
@@ -28,7 +29,7 @@ CONFIRM = "run again with --accept-deletions"
 @dataclass(frozen=True)
 class Ending:
     record: ProposalRecord
-    why: str
+    why: Said
 
 
 def pairs_gone(roster: Roster, live: Sequence[ProposalRecord]) -> list[Ending]:
@@ -41,21 +42,24 @@ def pairs_gone(roster: Roster, live: Sequence[ProposalRecord]) -> list[Ending]:
     return endings
 
 
-def _gone(roster: Roster, record: ProposalRecord) -> str:
+def _gone(roster: Roster, record: ProposalRecord) -> Said | None:
     # an entry kept only as booked (a span in it is wrong) still says who the manager is
     employee = roster.employees.get(record.employee) or roster.kept_as_booked.get(record.employee)
     if employee is None:
         # an entry that is there but invalid, or one that could not even be identified,
         # may be this person: nothing is ended for it
         if roster.listed(record.employee) or not roster.complete:
-            return ""
-        return "the employee is no longer in people.toml"
+            return None
+        return say("the employee is no longer in people.toml")
     if employee.manager == record.manager:
-        return ""
-    why = f"the employee now reports to {employee.manager}"
+        return None
     if record.manager not in roster.managers:
-        why += f" ({record.manager} is no longer in people.toml)"
-    return why
+        return say(
+            "the employee now reports to %(manager)s (%(former)s is no longer in people.toml)",
+            manager=employee.manager,
+            former=record.manager,
+        )
+    return say("the employee now reports to %(manager)s", manager=employee.manager)
 
 
 def hold_back(roster: Roster, live: Sequence[ProposalRecord], endings: Sequence[Ending]) -> str:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.i18n import ENGLISH, Language
+from sync.cadence import ONE_OFF_LABEL, Cadence
+from sync.i18n import ENGLISH, N_, Language
+from sync.said import Said, say
 from sync.weekdays import RRULE_DAYS
 
 _MONTHLY_BYDAY = re.compile(r"BYDAY=([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)")
@@ -92,17 +93,33 @@ def pattern(
 
 def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
     """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`."""
+    said = cadence_said(cadence)
+    if said.plain:
+        return said.msgid
+    return language.gettext(said.msgid, **dict(said.values))
+
+
+_CADENCE_WORDS = {
+    "monthly": (N_("monthly"), N_("Monthly")),
+    "weekly": (N_("weekly"), N_("Weekly")),
+    "biweekly": (N_("biweekly"), N_("Biweekly")),
+    "every": (N_("every %(weeks)s weeks"), N_("Every %(weeks)s weeks")),
+}
+"""Each cadence's words inside a sentence, and as a sentence begins."""
+
+
+def cadence_said(cadence: str | Cadence, *, starting: bool = False) -> Said:
+    """A cadence as the store keeps it ("every 3 weeks", "once"), to word in a language;
+    `starting`: as a sentence begins ("Every 3 weeks")."""
+    if cadence == ONE_OFF_LABEL:
+        return say("once")
     try:
-        parsed = Cadence.parse(cadence)
+        parsed = cadence if isinstance(cadence, Cadence) else Cadence.parse(cadence)
     except ValueError:
-        return cadence  # written by an older version in words of its own: shown as it is
-    if parsed.monthly:
-        return language.gettext("monthly")
-    if parsed.weeks == 1:
-        return language.gettext("weekly")
-    if parsed.weeks == 2:
-        return language.gettext("biweekly")
-    return language.gettext("every %(weeks)s weeks", weeks=parsed.weeks)
+        return Said.text(str(cadence))  # written by an older version in words of its own
+    if parsed.monthly or parsed.weeks <= 2:
+        return say(_CADENCE_WORDS[parsed.label][starting])
+    return say(_CADENCE_WORDS["every"][starting], weeks=parsed.weeks)
 
 
 def weekday_plurals(language: Language = ENGLISH) -> tuple[str, ...]:
@@ -129,7 +146,7 @@ def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
         return language.gettext(
             "Monthly on the %(nth)s %(weekday)s",
             nth=_ordinal(int(monthly.group(1)), language),
-            weekday=_weekday_in_month(RRULE_DAYS.index(monthly.group(2)), language),
+            weekday=weekday_in_month(RRULE_DAYS.index(monthly.group(2)), language),
         )
     text = language.gettext(
         "%(cadence)s on %(weekdays)s",
@@ -150,7 +167,7 @@ def _ordinal(nth: int, language: Language) -> str:
     return words.get(nth, str(nth))
 
 
-def _weekday_in_month(weekday: int, language: Language) -> str:
+def weekday_in_month(weekday: int, language: Language) -> str:
     # the form that follows "the first …": "Tuesday" in English, "tisdagen" in Swedish
     pgettext = language.pgettext
     return (

@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 from sync.errors import TransitionError, UsageError
 from sync.keep_up import date_changes, pair_as_proposed
-from sync.model import Occurrence, OccurrenceStatus
+from sync.model import NOTHING_SAID, Occurrence, OccurrenceStatus
 from sync.planner import PlanningInput
 from sync.planner.maintain import BookedPair, maintain, series_key
 from sync.report import PairLine, RunReport
 from sync.roster import Roster
+from sync.said import Said, Value, joined, say
 from sync.store import ProposalRecord, State, Store
+from sync.store.records import alternative_explanation
 
 
 def approve(
@@ -63,14 +65,17 @@ def choose_alternative(
     try:
         first_start = datetime.fromisoformat(chosen["first_start"])
         occurrences = alternative_occurrences(chosen)
-        rrule, explanation = str(chosen["rrule"]), str(chosen["explanation"])
+        rrule, explanation = str(chosen["rrule"]), alternative_explanation(chosen)
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(
             f"alternative {number} of proposal {proposal_id} is unreadable ({error})"
         ) from None
-    note = (
-        f"chose alternative {number} instead of {record.rrule} "
-        f"from {record.first_start.isoformat()}: {explanation}"
+    note = say(
+        "chose alternative %(number)s instead of %(rule)s from %(first)s: %(why)s",
+        number=number,
+        rule=record.rrule,
+        first=record.first_start.isoformat(),
+        why=explanation,
     )
     try:
         return store.replace_slot_and_approve(
@@ -113,7 +118,7 @@ def confirm_approved(
         updated = results[series_key(item)]
         if updated == record.occurrences:
             continue
-        line = PairLine(record.manager, record.employee, "", record.id)
+        line = PairLine(record.manager, record.employee, NOTHING_SAID, record.id)
         ahead = [o for o in updated if o.original_start >= inputs.now]
         was = {o.original_start: o for o in record.occurrences}
         lost = [
@@ -123,20 +128,23 @@ def confirm_approved(
         ]
         changes = date_changes(record.occurrences, updated, ZoneInfo(record.timezone))
         if 2 * len(lost) > len(ahead):
-            why = (
-                f"since it was proposed, {len(lost)} of its {len(ahead)} dates stopped fitting "
-                f"({'; '.join(changes[:3])}{'; …' if len(changes) > 3 else ''}), so it was not "
-                "booked; the next run proposes another time"
+            shown: list[Value] = [*changes[:3], *(["…"] if len(changes) > 3 else [])]
+            why = say(
+                "since it was proposed, %(lost)s of its %(dates)s dates stopped fitting "
+                "(%(changes)s), so it was not booked; the next run proposes another time",
+                lost=len(lost),
+                dates=len(ahead),
+                changes=joined(shown, "; "),
             )
             store.transition(record.id, State.SUPERSEDED, actor, why)
             report.superseded.append(replace(line, text=why))
         else:
             note = "checked against the calendars when booked: " + (
-                "; ".join(changes) or "new dates"
+                "; ".join(str(change) for change in changes) or "new dates"
             )
             store.set_approved_dates(record.id, updated, actor, note)
             if changes:
-                report.kept_up.append(replace(line, text="; ".join(changes)))
+                report.kept_up.append(replace(line, text=joined(changes, "; ")))
 
 
 def alternative_occurrences(alternative: dict[str, Any]) -> list[Occurrence]:
@@ -150,7 +158,9 @@ def _occurrence(item: dict[str, Any]) -> Occurrence:
         start=datetime.fromisoformat(item["start"]),
         end=datetime.fromisoformat(item["end"]),
         status=OccurrenceStatus(item["status"]),
-        reason=str(item.get("reason", "")),
+        reason=Said.from_json(item["said"])
+        if "said" in item
+        else Said.text(item.get("reason", "")),
     )
 
 

@@ -14,6 +14,7 @@ from sync.errors import UsageError
 from sync.model import Occurrence
 from sync.render import occurrences_json
 from sync.roster import Roster
+from sync.said import Said
 from sync.store import State, Store
 from tests.roster_helpers import KARINS_TEAM, roster_of
 from tests.test_workflow import START, new
@@ -44,7 +45,10 @@ def test_the_chosen_slot_replaces_the_proposed_one_and_is_approved(tmp_path: Pat
     proposal_id = _with_alternative(store)
     record = workflow.choose_alternative(store, proposal_id, 1, "karin", roster=_roster(tmp_path))
     assert record.state is State.APPROVED
-    assert (record.rrule, record.explanation) == ("FREQ=WEEKLY;BYDAY=WE", "Weekly on Wednesdays")
+    assert (record.rrule, str(record.explanation)) == (
+        "FREQ=WEEKLY;BYDAY=WE",
+        "Weekly on Wednesdays",
+    )
     assert record.first_start == START + timedelta(days=1)
     assert [o.start for o in record.occurrences] == [
         START + timedelta(weeks=i, days=1) for i in range(4)
@@ -79,7 +83,7 @@ def test_the_store_refuses_a_new_slot_for_a_proposal_that_is_no_longer_pending(
             rrule="FREQ=WEEKLY;BYDAY=WE",
             first_start=START,
             occurrences=[],
-            explanation="x",
+            explanation=Said.text("x"),
             actor="karin",
             note="",
         )

@@ -105,7 +105,7 @@ def test_the_organisation_and_the_manager_can_change_the_rule(cli: CLI, config: 
     roster = load_roster(config.root / "people.toml")
     lena = roster.employees["lena@example.com"]
     assert lena.cadence.label == "biweekly", "a manager's cadence wins over how someone works"
-    assert lena.cadence_source == "Karin's default for the team"
+    assert str(lena.cadence_source) == "Karin's default for the team"
     assert roster.employees["omar@example.com"].cadence.label == "monthly"
 
 

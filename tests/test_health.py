@@ -110,6 +110,7 @@ def weekly(outcomes: list[tuple[OccurrenceStatus, bool, bool]]) -> SeriesRecord:
 
 
 def _proposal(first: datetime) -> Any:
+    from sync.said import Said
     from sync.store import ProposalRecord
 
     return ProposalRecord(
@@ -119,15 +120,15 @@ def _proposal(first: datetime) -> Any:
         employee_name="Lena Berg",
         fingerprint="f",
         cadence="weekly",
-        cadence_reason="",
+        cadence_reason=Said(""),
         duration=30,
         timezone="Europe/Stockholm",
         rrule="FREQ=WEEKLY",
         first_start=first,
         occurrences=(),
-        explanation="",
+        explanation=Said(""),
         alternatives=[],
-        reason="",
+        reason=Said(""),
         kind=CheckinKind.REGULAR,
         id=1,
         run_id=None,

@@ -13,6 +13,7 @@ import pytest
 
 from sync.planner.availability import Availability
 from sync.roster import load_roster
+from sync.wording import wording
 from tests.conftest import ConfigDir, Result
 
 CLI = Callable[..., Result]
@@ -75,7 +76,9 @@ def test_the_reason_names_the_holiday() -> None:
     karin = Availability(roster.managers["karin@example.com"].person)
     at = datetime(2027, 12, 24, 9, tzinfo=UTC)
     reason = karin.why_unavailable(at, at + timedelta(minutes=30))
-    assert reason == "it is a holiday for Karin (Christmas Eve)"
+    assert str(reason) == "it is a holiday for Karin (Christmas Eve)"
+    # worded when read, in the reader's language, with the holidays package's own names
+    assert wording("sv").word(reason) == "det är en helgdag för Karin (Julafton)"
 
 
 def test_defaults_categories_fit_the_defaults_country(cli: CLI, config: ConfigDir) -> None:

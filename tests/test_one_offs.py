@@ -230,7 +230,7 @@ def test_a_request_that_cannot_be_met_in_time_is_closed_and_the_manager_told(
     assert asked_for["state"] == "pending"
     late = run(cli, org, now=at(0.5))
     assert "Check-ins asked for, closed without a booking:" in late.out
-    assert "no check-in was booked within 1 working days (by 2027-02-02)" in late.out
+    assert "no check-in was booked within 1 working day (by 2027-02-02)" in late.out
     assert [p["state"] for p in one_offs(cli, org)] == ["superseded"]
     digest = sorted((org.data / "outbox").glob("*.eml"))[-1].read_text()
     assert "Asked for: Lena Berg." in digest

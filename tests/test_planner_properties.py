@@ -195,4 +195,4 @@ def test_failures_are_reported_not_dropped() -> None:
         ),
     )
     assert isinstance(outcome, PlanFailure)
-    assert "working hours never overlap" in outcome.reason
+    assert "working hours never overlap" in str(outcome.reason)

@@ -45,12 +45,12 @@ def test_slot_that_leaves_new_york_hours_during_dst_gap_is_moved() -> None:
     lena = pair(boss, "lena@example.com", zone="America/New_York", hours=(10, 11), holidays="")
     series = only(plan([lena], inputs(utc(2027, 3, 1, 8), weeks=6)))
     moved = [o for o in series.occurrences if o.status is not OccurrenceStatus.OK]
-    assert moved, series.explanation
+    assert moved, str(series.explanation)
     for occurrence in series.occurrences:
         if occurrence.takes_place:
             ny = occurrence.start.astimezone(NEW_YORK)
             assert time(10) <= ny.time() <= time(10, 30)
-    assert any("outside Lena's working hours" in o.reason for o in moved)
+    assert any("outside Lena's working hours" in str(o.reason) for o in moved)
 
 
 def test_public_holiday_occurrence_is_moved_within_its_week() -> None:
@@ -74,9 +74,9 @@ def test_public_holiday_occurrence_is_moved_within_its_week() -> None:
         if o.original_start.astimezone(STOCKHOLM).date() == date(2027, 1, 6)
     )
     assert epiphany.status is OccurrenceStatus.MOVED
-    assert "holiday for Erik (Epiphany)" in epiphany.reason
+    assert "holiday for Erik (Epiphany)" in str(epiphany.reason)
     assert epiphany.start.astimezone(STOCKHOLM).date() == date(2027, 1, 5)
-    assert "2027-01-06 moved to Tue" in series.explanation
+    assert "2027-01-06 moved to Tue" in str(series.explanation)
 
 
 def test_paused_span_skips_occurrences_without_moving_them() -> None:
@@ -87,7 +87,7 @@ def test_paused_span_skips_occurrences_without_moving_them() -> None:
         day = occurrence.original_start.astimezone(STOCKHOLM).date()
         if date(2027, 1, 18) <= day <= date(2027, 1, 31):
             assert occurrence.status is OccurrenceStatus.SKIPPED
-            assert "paused" in occurrence.reason
+            assert "paused" in str(occurrence.reason)
         else:
             assert occurrence.status is OccurrenceStatus.OK
 
@@ -99,7 +99,7 @@ def test_preferred_window_wins_when_free() -> None:
     series = only(plan([sofia], inputs(utc(2027, 1, 4, 6))))
     assert series.first_start.weekday() == 3
     assert time(13) <= series.first_start.time() <= time(14, 30)
-    assert "inside Sofia's preferred time" in series.explanation
+    assert "inside Sofia's preferred time" in str(series.explanation)
 
 
 def test_busy_time_and_buffer_are_respected() -> None:
@@ -135,7 +135,7 @@ def test_cap_leaves_pairs_unplanned_with_a_reason_when_the_week_is_full() -> Non
     outcomes = plan(team, inputs(utc(2027, 2, 1, 6), weeks=4))
     failures = [o for o in outcomes if isinstance(o, PlanFailure)]
     assert len(failures) == 1
-    assert "under the limit of 1 check-ins a day" in failures[0].reason
+    assert "under the limit of 1 check-ins a day" in str(failures[0].reason)
 
 
 def test_nothing_is_placed_inside_the_minimum_notice() -> None:

@@ -70,7 +70,7 @@ def test_choosing_an_alternative_approves_that_time_instead(sign_in: SignIn, org
     assert "Approved alternative 2 for the check-in with Lena Berg. It is booked" in seen_text(page)
     chosen = org.reload(lena)
     assert chosen.state is State.BOOKED
-    assert (chosen.rrule, chosen.explanation) == (second["rrule"], second["explanation"])
+    assert (chosen.rrule, str(chosen.explanation)) == (second["rrule"], second["explanation"])
     assert chosen.first_start.isoformat() == second["first_start"]
     assert [o.start.isoformat() for o in chosen.occurrences] == [
         o["start"] for o in _as_utc(second["occurrences"])

@@ -11,6 +11,7 @@ from sync import workflow
 from sync.errors import StoreError, TransitionError, UsageError
 from sync.model import Occurrence
 from sync.roster import Roster
+from sync.said import Said, say
 from sync.store import NewProposal, ProposalRecord, SeriesState, State, Store
 from tests.roster_helpers import KARINS_TEAM, roster_of
 
@@ -33,15 +34,15 @@ def new(employee: str = "lena@example.com", manager: str = "karin@example.com") 
         employee_name="Lena",
         fingerprint="manager=karin@example.com;cadence=weekly;duration=30",
         cadence="weekly",
-        cadence_reason="regular cadence",
+        cadence_reason=say("regular cadence"),
         duration=30,
         timezone="Europe/Stockholm",
         rrule="FREQ=WEEKLY;BYDAY=TU",
         first_start=START,
         occurrences=occurrences,
-        explanation="Weekly on Tuesdays",
+        explanation=Said.text("Weekly on Tuesdays"),
         alternatives=[],
-        reason="no check-in series yet",
+        reason=say("no check-in series yet"),
     )
 
 

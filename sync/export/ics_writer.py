@@ -21,6 +21,7 @@ from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
 from sync.connectors.base import OWN_UID_SUFFIX
 from sync.export.vtimezone import vtimezone
 from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
+from sync.said import Said, say
 
 PRODID = "-//checkin-sync//checkin-sync//EN"
 PUBLISH = "PUBLISH"
@@ -160,9 +161,16 @@ def _single(s: BookedSeries, style: Style) -> Event:
     return event
 
 
+def moved_note(occurrence: Occurrence) -> Said:
+    """What a moved date's event adds to the series' description."""
+    if occurrence.reason:
+        return say("Moved: %(why)s", why=occurrence.reason)
+    return say("Moved from its usual time.")
+
+
 def _override(s: BookedSeries, occurrence: Occurrence, style: Style) -> Event:
     zone = ZoneInfo(s.timezone)
-    note = f"Moved: {occurrence.reason}" if occurrence.reason else "Moved from its usual time."
+    note = dict(s.moved_notes).get(occurrence.original_start) or str(moved_note(occurrence))
     description = f"{s.description}\n\n{note}" if s.description else note
     start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
     event = _event(s, start, end, description, style)

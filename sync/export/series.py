@@ -7,14 +7,18 @@ from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence
 from sync.export.files import Exported, write_exports
+from sync.export.ics_writer import moved_note
 from sync.export.memo import ExportMemo
-from sync.model import Attendee, BookedSeries, SeriesStatus
+from sync.i18n import SOURCE_LANGUAGE
+from sync.model import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
 from sync.purpose import CheckinFacts, Invitation, default_purpose
 from sync.series_end import keeps
 from sync.store import SeriesRecord, SeriesState, Store
+from sync.wording import wording
 
 
-def to_booked(series: SeriesRecord) -> BookedSeries:
+def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSeries:
+    """`series` as calendars get it; `language`: the one people read (settings.language)."""
     proposal = series.proposal
     invitation = Invitation(proposal.summary, proposal.description)
     if not proposal.description:  # proposed before invitations were kept with proposals
@@ -28,6 +32,7 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
             )
         )
     occurrences = tuple(o for o in series.occurrences if keeps(series.until, o.original_start))
+    words = wording(language)
     return BookedSeries(
         uid=series.uid,
         sequence=series.sequence,
@@ -47,12 +52,19 @@ def to_booked(series: SeriesRecord) -> BookedSeries:
         description=invitation.description,
         stamp=series.updated_at,
         until=series.until,
+        moved_notes=tuple(
+            (o.original_start, words.word(moved_note(o)))
+            for o in occurrences
+            if o.status is OccurrenceStatus.MOVED
+        ),
     )
 
 
-def export_all(store: Store, export_dir: Path, memo: Path | None = None) -> Exported:
+def export_all(
+    store: Store, export_dir: Path, memo: Path | None = None, language: str = SOURCE_LANGUAGE
+) -> Exported:
     """Write every person's check-ins, including ended ones so calendars learn of the end.
     `memo`: where to note which files are current (none: every file is built)."""
     written = [s for s in store.series() if s.state is not SeriesState.BOOKING]
     noted = ExportMemo(memo) if memo is not None else None
-    return write_exports(export_dir, [to_booked(s) for s in written], noted)
+    return write_exports(export_dir, [to_booked(s, language) for s in written], noted)

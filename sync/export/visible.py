@@ -29,6 +29,6 @@ def _exceptions(occurrences: Sequence[Occurrence]) -> dict[datetime, _Shown]:
         if o.status is OccurrenceStatus.OK and o.start == o.original_start:
             continue  # the rule shows it by itself
         # a skipped date's reason is in no calendar; a moved one's is in its description
-        reason = o.reason if o.status is OccurrenceStatus.MOVED else ""
+        reason = str(o.reason) if o.status is OccurrenceStatus.MOVED else ""
         shown[o.original_start] = (o.status, o.start, o.end, reason)
     return shown

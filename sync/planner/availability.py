@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sync.days_off import holiday_name
 from sync.model import DateSpan, Interval, Person
 from sync.planner.intervals import Spans
-from sync.weekdays import WEEKDAY_PLURALS
+from sync.said import Day, Holiday, Said, Weekday, say
 
 
 def zone_label(zone: str) -> str:
@@ -56,25 +56,35 @@ class Availability:
             day += timedelta(days=1)
         return spans
 
-    def why_unavailable(self, start: datetime, end: datetime) -> str | None:
-        """In words, why the person cannot meet in [start, end) regardless of busy time."""
+    def why_unavailable(self, start: datetime, end: datetime) -> Said | None:
+        """Why the person cannot meet in [start, end) regardless of busy time."""
         name = self.person.first_name
         local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
         day = local_start.date()
         if self.paused and self.paused.contains(day):
-            return (
-                f"{name}'s check-ins are paused from {self.paused.start.isoformat()} "
-                f"to {self.paused.end.isoformat()}"
+            return say(
+                "%(name)s's check-ins are paused from %(first)s to %(last)s",
+                name=name,
+                first=Day.of(self.paused.start),
+                last=Day.of(self.paused.end),
             )
         holiday = self.holiday(day)
         if holiday:
-            return f"it is a holiday for {name} ({holiday})"
+            person = self.person
+            named = Holiday(person.holidays, person.holiday_categories, day.isoformat(), holiday)
+            return say("it is a holiday for %(name)s (%(holiday)s)", name=name, holiday=named)
         if day.weekday() not in self.person.working_days:
-            return f"{name} does not work on {WEEKDAY_PLURALS[day.weekday()]}"
+            return say(
+                "%(name)s does not work on %(weekdays)s",
+                name=name,
+                weekdays=Weekday(day.weekday(), "plural"),
+            )
         hours = self.person.working_hours
         if local_end.date() != day or not hours.contains(local_start.time(), local_end.time()):
-            return (
-                f"it is outside {name}'s working hours ({hours} {zone_label(self.person.timezone)})"
+            return say(
+                "it is outside %(name)s's working hours (%(hours)s)",
+                name=name,
+                hours=f"{hours} {zone_label(self.person.timezone)}",
             )
         return None
 

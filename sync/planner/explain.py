@@ -9,9 +9,16 @@ from zoneinfo import ZoneInfo
 from sync.cadence import Cadence, nth_weekday_of_month
 from sync.model import Occurrence, OccurrenceStatus
 from sync.planner.availability import zone_label
-from sync.weekdays import WEEKDAY_PLURALS, WEEKDAY_TITLES
+from sync.said import Day, Said, Value, Weekday, joined, say, say_n
+from sync.timefmt import cadence_said
 
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+_ORDINALS = {
+    1: say("first"),
+    2: say("second"),
+    3: say("third"),
+    4: say("fourth"),
+    -1: say("last"),
+}
 _LISTED_CHANGES = 3
 
 
@@ -27,11 +34,15 @@ def slot_phrase(first: datetime, minutes: int, employee_zone: str) -> str:
     return text
 
 
-def day_phrase(first: datetime, cadence: Cadence) -> str:
+def day_phrase(first: datetime, cadence: Cadence) -> Said:
     if cadence.monthly:
         nth = _ORDINALS[nth_weekday_of_month(first.date())]
-        return f"on the {nth} {WEEKDAY_PLURALS[first.weekday()][:-1]} of each month"
-    return f"on {WEEKDAY_PLURALS[first.weekday()]}"
+        return say(
+            "on the %(nth)s %(weekday)s of each month",
+            nth=nth,
+            weekday=Weekday(first.weekday(), "nth"),
+        )
+    return say("on %(weekdays)s", weekdays=Weekday(first.weekday(), "plural"))
 
 
 def explain_series(
@@ -39,51 +50,68 @@ def explain_series(
     first: datetime,
     minutes: int,
     cadence: Cadence,
-    cadence_reason: str,
+    cadence_reason: Said,
     employee_zone: str,
     occurrences: Sequence[Occurrence],
     preferred_by: str | None,
     horizon_weeks: int,
-    avoiding: Sequence[str] = (),
-    preference: str = "",
-) -> str:
+    avoiding: Sequence[Said] = (),
+    preference: Said | None = None,
+) -> Said:
     ok = sum(1 for o in occurrences if o.status is OccurrenceStatus.OK)
-    label = cadence.label.capitalize()
+    label = cadence_said(cadence, starting=True)
     if cadence_reason:
-        label += f" ({cadence_reason})"
+        label = say("%(cadence)s (%(why)s)", cadence=label, why=cadence_reason)
     moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
     skipped = len(occurrences) - ok - moved
-    sentence = f"{label} {day_phrase(first, cadence)} {slot_phrase(first, minutes, employee_zone)}"
-    if preferred_by:
-        sentence += f", inside {preferred_by}'s preferred time"
-    sentence += (
-        f": free for both on {ok} of {len(occurrences)} dates in the next {horizon_weeks} weeks"
+    when = slot_phrase(first, minutes, employee_zone)
+    series = say(
+        "%(cadence)s %(day)s %(time)s", cadence=label, day=day_phrase(first, cadence), time=when
     )
+    if preferred_by:
+        series = say(
+            "%(series)s, inside %(name)s's preferred time", series=series, name=preferred_by
+        )
+    free = say_n(
+        "%(series)s: free for both on %(ok)s of %(num)s dates in the next %(weeks)s weeks",
+        "%(series)s: free for both on %(ok)s of %(num)s dates in the next %(weeks)s weeks",
+        len(occurrences),
+        series=series,
+        ok=ok,
+        weeks=horizon_weeks,
+    )
+    parts: list[Value] = [free]
     if moved:
-        sentence += f", {moved} moved within {'its' if moved == 1 else 'their'} week"
+        parts.append(
+            say_n("%(num)s moved within its week", "%(num)s moved within their week", moved)
+        )
     if skipped:
-        sentence += f", {skipped} skipped"
-    sentence += "."
+        parts.append(say_n("%(num)s skipped", "%(num)s skipped", skipped))
+    sentences: list[Value] = [say("%(what)s.", what=joined(parts, ", "))]
     changes = [o for o in occurrences if o.status is not OccurrenceStatus.OK]
     if changes:
         zone = first.tzinfo or ZoneInfo("UTC")
-        parts = [_change_phrase(o, zone) for o in changes[:_LISTED_CHANGES]]
+        phrases: list[Value] = [change_phrase(o, zone) for o in changes[:_LISTED_CHANGES]]
         if len(changes) > _LISTED_CHANGES:
-            parts.append(f"{len(changes) - _LISTED_CHANGES} more changed")
-        sentence += " " + "; ".join(parts) + "."
+            more = len(changes) - _LISTED_CHANGES
+            phrases.append(say_n("%(num)s more changed", "%(num)s more changed", more))
+        sentences.append(say("%(what)s.", what=joined(phrases, "; ")))
     if preference:
-        sentence += f" {preference}"
+        sentences.append(preference)
     if avoiding:
-        sentence += f" Avoiding {'; '.join(avoiding)}."
-    return sentence
+        sentences.append(say("Avoiding %(times)s.", times=joined(avoiding, "; ")))
+    return joined(sentences, " ")
 
 
-def _change_phrase(occurrence: Occurrence, zone: tzinfo) -> str:
-    original = occurrence.original_start.astimezone(zone)
+def change_phrase(occurrence: Occurrence, zone: tzinfo) -> Said:
+    original = Day.of(occurrence.original_start.astimezone(zone).date())
     if occurrence.status is OccurrenceStatus.MOVED:
         new = occurrence.start.astimezone(zone)
-        return (
-            f"{original:%Y-%m-%d} moved to {WEEKDAY_TITLES[new.weekday()]} {new:%H:%M} "
-            f"because {occurrence.reason}"
+        return say(
+            "%(day)s moved to %(weekday)s %(time)s because %(why)s",
+            day=original,
+            weekday=Weekday(new.weekday(), "short"),
+            time=f"{new:%H:%M}",
+            why=occurrence.reason,
         )
-    return f"{original:%Y-%m-%d} skipped because {occurrence.reason}"
+    return say("%(day)s skipped because %(why)s", day=original, why=occurrence.reason)

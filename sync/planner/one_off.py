@@ -18,11 +18,7 @@ from sync.model import CheckinKind, Interval, Occurrence, PlannedSeries
 from sync.planner.explain import slot_phrase
 from sync.planner.intervals import Spans, intersect, normalise, subtract
 from sync.planner.solver import GRID_MINUTES, PairRequest, PlanFailure, PlanningInput, _Planner
-from sync.timefmt import day as day_text
-from sync.weekdays import WEEKDAY_TITLES
-
-ONE_OFF_LABEL = "once"
-"""What a one-off shows where a series shows its cadence."""
+from sync.said import Day, Said, Weekday, say
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ class OneOffRequest:
     first_day: date
     last_day: date
     """The window, both days included, in the employee's zone."""
-    why: str
+    why: Said
     """Why it is proposed, for the manager: "requested by Lena: the reorg"."""
     avoid: frozenset[datetime] = frozenset()
     """Times the manager rejected for this check-in."""
@@ -61,7 +57,9 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
     full = window_of(request)
     window = Interval(max(full.start, planner.earliest), full.end)
     if window.start >= window.end:
-        return PlanFailure(*pair.key, f"{_window_words(request)} is too close or has passed")
+        return PlanFailure(
+            *pair.key, say("%(window)s is too close or has passed", window=_window_words(request))
+        )
     free = free_time(planner, pair, window)
     cap = pair.manager.max_checkins_per_day
     manager_zone = ZoneInfo(pair.manager.person.timezone)
@@ -76,9 +74,14 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
             start += timedelta(minutes=GRID_MINUTES)
     return PlanFailure(
         *pair.key,
-        f"no {minutes}-minute time {_window_words(request)} when both are free inside both "
-        f"working hours and {pair.manager.person.first_name} is under the limit of {cap} "
-        "check-ins a day",
+        say(
+            "no %(minutes)s-minute time %(window)s when both are free inside both working hours "
+            "and %(name)s is under the limit of %(cap)s check-ins a day",
+            minutes=minutes,
+            window=_window_words(request),
+            name=pair.manager.person.first_name,
+            cap=cap,
+        ),
     )
 
 
@@ -119,10 +122,12 @@ def _planned(request: OneOffRequest, occurrence: Occurrence, weeks: int) -> Plan
     pair = request.pair
     zone = pair.manager.person.timezone
     first = occurrence.start.astimezone(ZoneInfo(zone))
-    explanation = (
-        f"Once on {day_text(first, zone)} "
-        f"{slot_phrase(first, pair.employee.duration, pair.employee.person.timezone)}: "
-        f"{request.why}. The earliest time both are free {_window_words(request)}."
+    explanation = say(
+        "Once on %(day)s %(time)s: %(why)s. The earliest time both are free %(window)s.",
+        day=_day(first.date()),
+        time=slot_phrase(first, pair.employee.duration, pair.employee.person.timezone),
+        why=request.why,
+        window=_window_words(request),
     )
     return PlannedSeries(
         manager=pair.manager.person.email,
@@ -138,16 +143,16 @@ def _planned(request: OneOffRequest, occurrence: Occurrence, weeks: int) -> Plan
     )
 
 
-def _window_words(request: OneOffRequest) -> str:
+def _window_words(request: OneOffRequest) -> Said:
     first = request.first_day
     last = request.last_day
     if first == last:
-        return f"on {_day(first)}"
-    return f"between {_day(first)} and {_day(last)}"
+        return say("on %(day)s", day=_day(first))
+    return say("between %(first)s and %(last)s", first=_day(first), last=_day(last))
 
 
-def _day(day: date) -> str:
-    return f"{WEEKDAY_TITLES[day.weekday()]} {day.isoformat()}"
+def _day(day: date) -> Said:
+    return say("%(weekday)s %(day)s", weekday=Weekday(day.weekday(), "short"), day=Day.of(day))
 
 
 def _grid_ceil(instant: datetime) -> datetime:

@@ -8,11 +8,11 @@ check-in, widened by an hour on each side, is avoided on its weekday, until `unt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.weekdays import WEEKDAY_PLURALS
+from sync.said import Said, Weekday, say
 
 MARGIN_MINUTES = 60
 """How far around a refused check-in a new one must stay."""
@@ -28,8 +28,8 @@ class RefusedTime:
     """The zone of the refused series' organiser, whose wall clock the series kept."""
     until: datetime
     """Avoided by proposals made before this instant."""
-    because: str
-    """Who refused it, as the explanation says it: "Lena declined", "Karin rejected"."""
+    because: Said = field(compare=False)
+    """Who refused it: "Lena declined", "Karin rejected"."""
 
     def active(self, now: datetime) -> bool:
         return now < self.until
@@ -44,10 +44,15 @@ class RefusedTime:
         end = begin + self.minutes + 2 * MARGIN_MINUTES
         return minute < end and minute + minutes > begin
 
-    def phrase(self) -> str:
+    def phrase(self) -> Said:
         """ "Tuesdays 09:00, which Lena declined", on the refused series' own wall clock."""
         local = self.start.astimezone(ZoneInfo(self.timezone))
-        return f"{WEEKDAY_PLURALS[local.weekday()]} {local:%H:%M}, which {self.because}"
+        return say(
+            "%(weekdays)s %(time)s, which %(who)s",
+            weekdays=Weekday(local.weekday(), "plural"),
+            time=f"{local:%H:%M}",
+            who=self.because,
+        )
 
 
 def refused_until(decided: datetime, first_start: datetime, weeks: int) -> datetime:

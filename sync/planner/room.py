@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sync.model import Occurrence, OccurrenceStatus, PlannedSeries
+from sync.said import Said, say
 
 if TYPE_CHECKING:
     from sync.planner.solver import Commitment, PairRequest, _Planner
@@ -28,7 +29,7 @@ class Planned:
 
     pair: PairRequest
     series: PlannedSeries
-    explain: Callable[[tuple[Occurrence, ...]], str]
+    explain: Callable[[tuple[Occurrence, ...]], Said]
 
 
 def make_room(
@@ -37,7 +38,7 @@ def make_room(
     planned: dict[str, Planned],
     regular: datetime,
     minutes: int,
-    reason: str,
+    reason: Said,
 ) -> Occurrence | None:
     """`pair`'s date at `regular`, placed in its week by moving one date of another series
     of the same manager; None if no single move frees a time."""
@@ -66,7 +67,7 @@ def _try(
     item: Commitment,
     regular: datetime,
     minutes: int,
-    reason: str,
+    reason: Said,
 ) -> Occurrence | None:
     index = next(
         (
@@ -98,9 +99,10 @@ def _try(
         planner.commit(other.pair, displaced)
         return None if theirs is None else ours
     # read as "… moved to Wed 10:00 because Bo had no other time with Karin that week"
-    why = (
-        f"{pair.employee.person.first_name} had no other time with "
-        f"{pair.manager.person.first_name} that week"
+    why = say(
+        "%(employee)s had no other time with %(manager)s that week",
+        employee=pair.employee.person.first_name,
+        manager=pair.manager.person.first_name,
     )
     moved = Occurrence(
         displaced.original_start, theirs, theirs + length, OccurrenceStatus.MOVED, why

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sync.cadence import Cadence, nth_weekday
 from sync.model import (
+    REGULAR_CADENCE,
     BusyBlock,
     BusyKind,
     Employee,
@@ -44,6 +45,7 @@ from sync.planner.intervals import (
 )
 from sync.planner.refused import RefusedTime
 from sync.planner.slots import FreeSlots, local_instant
+from sync.said import Day, Said, joined, listed, say, say_n
 
 GRID_MINUTES = 15
 PREFERRED_WEIGHT = 2
@@ -58,7 +60,7 @@ class PairRequest:
     manager: Manager
     employee: Employee
     cadence: Cadence
-    cadence_reason: str = "regular cadence"
+    cadence_reason: Said = REGULAR_CADENCE
     avoid: tuple[RefusedTime, ...] = ()
     """Times the pair refused lately (declined, rejected): proposals keep away from them."""
 
@@ -109,7 +111,7 @@ class PlanningInput:
 class PlanFailure:
     manager: str
     employee: str
-    reason: str
+    reason: Said
 
 
 PlanOutcome = PlannedSeries | PlanFailure
@@ -248,7 +250,7 @@ class _Planner:
             return PlanFailure(*pair.key, self.why_no_slot(pair, free))
         best = ranked[0]
         shown = [best]
-        preference = ""
+        preference: Said | None = None
         if pair.employee.preferred and not best.preferred:
             # the employee asked for other times: show the best of those, and say why not
             in_preference = ranked.best_preferred()
@@ -448,7 +450,13 @@ class _Planner:
     # ------------------------------------------------------------------ occurrences
 
     def build(
-        self, pair: PairRequest, free: Spans, scored: _Scored, *, commit: bool, preference: str = ""
+        self,
+        pair: PairRequest,
+        free: Spans,
+        scored: _Scored,
+        *,
+        commit: bool,
+        preference: Said | None = None,
     ) -> PlannedSeries:
         """The series `scored` stands for; `preference` says why it is not inside the
         employee's preferred time (empty when it is, or they have none)."""
@@ -471,7 +479,7 @@ class _Planner:
                 self.commit(pair, occurrence)
         first = starts[0].astimezone(zone)
 
-        def explain(dates: tuple[Occurrence, ...]) -> str:
+        def explain(dates: tuple[Occurrence, ...]) -> Said:
             return explain_series(
                 first=first,
                 minutes=minutes,
@@ -565,7 +573,7 @@ class _Planner:
                 start,
                 end,
                 OccurrenceStatus.SKIPPED,
-                f"{reason}, and there is no other free time for both that week",
+                say("%(why)s, and there is no other free time for both that week", why=reason),
                 away=away,
             )
         return Occurrence(
@@ -624,60 +632,82 @@ class _Planner:
                 return True
         return any(overlaps_any(self.away(p.email), start, end) for p in pair.people)
 
-    def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> str:
-        """The first thing that rules out [start, end), in words for the manager."""
+    def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> Said:
+        """The first thing that rules out [start, end), for the manager."""
         manager, employee = self.availability(pair)
         for side in (employee, manager):
             reason = side.why_unavailable(start, end)
             if reason:
                 return reason
         if start < self.earliest:
-            return f"it is less than {self.inputs.min_notice} from now"
+            hours = round(self.inputs.min_notice.total_seconds() / 3600)
+            return say_n(
+                "it is less than %(num)s hour from now",
+                "it is less than %(num)s hours from now",
+                hours,
+            )
         pad = self.inputs.buffer
         people = (pair.manager.person, pair.employee.person)
         away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
         if away:
-            return f"{' and '.join(away)} {'is' if len(away) == 1 else 'are'} away"
+            return say_n("%(names)s is away", "%(names)s are away", len(away), names=listed(away))
         busy = [p.first_name for p in people if overlaps_any(self.blocked(p.email)[0], start, end)]
         if busy:
-            return f"{' and '.join(busy)} {'is' if len(busy) == 1 else 'are'} busy"
+            return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))
         for person in people:
             agenda = normalise(
                 c.interval for c in self.agenda.get(person.email, []) if not c.of_series(pair)
             )
             if overlaps_any(agenda, start - pad, end + pad):
-                return f"{person.first_name} has another check-in then"
+                return say("%(name)s has another check-in then", name=person.first_name)
         if self.cap_reached(pair, start):
             cap = pair.manager.max_checkins_per_day
-            return f"{pair.manager.person.first_name} already has {cap} check-ins that day"
-        return "the time is not free for both"
+            return say_n(
+                "%(name)s already has %(num)s check-in that day",
+                "%(name)s already has %(num)s check-ins that day",
+                cap,
+                name=pair.manager.person.first_name,
+            )
+        return say("the time is not free for both")
 
-    def why_no_slot(self, pair: PairRequest, free: Spans) -> str:
+    def why_no_slot(self, pair: PairRequest, free: Spans) -> Said:
         manager, employee = pair.manager.person, pair.employee.person
         refused = pair.refused(self.inputs.now)
         if refused and self.scored_patterns(pair, free, keep_refused=True):
             # proposing the refused time again would only be refused again
             ends = min(r.until for r in refused).astimezone(ZoneInfo(manager.timezone))
-            return (
-                f"the only times free for both in the next {self.inputs.horizon_weeks} weeks "
-                f"were refused lately ({'; '.join(r.phrase() for r in refused)}), so none is "
-                f"proposed again; a new time is proposed once another one is free, or after "
-                f"{ends:%Y-%m-%d}"
+            return say(
+                "the only times free for both in the next %(weeks)s weeks were refused lately "
+                "(%(refused)s), so none is proposed again; a new time is proposed once another "
+                "one is free, or after %(day)s",
+                weeks=self.inputs.horizon_weeks,
+                refused=joined([r.phrase() for r in refused], "; "),
+                day=Day.of(ends.date()),
             )
         mine, theirs = self.availability(pair)
         if not intersect(mine.working_spans(self.search), theirs.working_spans(self.search)):
-            return (
-                f"{manager.first_name}'s and {employee.first_name}'s working hours never overlap "
-                f"in the next {self.inputs.horizon_weeks} weeks ({manager.working_hours} "
-                f"{manager.timezone}, {employee.working_hours} {employee.timezone})"
+            return say(
+                "%(manager)s's and %(employee)s's working hours never overlap in the next "
+                "%(weeks)s weeks (%(manager_hours)s, %(employee_hours)s)",
+                manager=manager.first_name,
+                employee=employee.first_name,
+                weeks=self.inputs.horizon_weeks,
+                manager_hours=f"{manager.working_hours} {manager.timezone}",
+                employee_hours=f"{employee.working_hours} {employee.timezone}",
             )
         weeks = self.inputs.horizon_weeks
         if not free:
-            return f"no time in the next {weeks} weeks when both are free inside both working hours"
-        return (
-            f"no {pair.employee.duration}-minute time in the next {weeks} weeks when both are "
-            f"free and {manager.first_name} is under the limit of "
-            f"{pair.manager.max_checkins_per_day} check-ins a day"
+            return say(
+                "no time in the next %(weeks)s weeks when both are free inside both working hours",
+                weeks=weeks,
+            )
+        return say(
+            "no %(minutes)s-minute time in the next %(weeks)s weeks when both are free and "
+            "%(name)s is under the limit of %(cap)s check-ins a day",
+            minutes=pair.employee.duration,
+            weeks=weeks,
+            name=manager.first_name,
+            cap=pair.manager.max_checkins_per_day,
         )
 
 
@@ -752,19 +782,28 @@ def _distinct(chosen: Sequence[_Scored], ranked: Sequence[_Scored], count: int) 
     return picked[len(chosen) :]
 
 
-def _unmet_preference(pair: PairRequest, best: _Scored | None, weeks: int) -> str:
-    """Why the proposal is not inside the employee's preferred time, in words."""
+def _unmet_preference(pair: PairRequest, best: _Scored | None, weeks: int) -> Said:
+    """Why the proposal is not inside the employee's preferred time."""
     name = pair.employee.person.first_name
     if best is None:
-        return f"No time inside {name}'s preferred time is free for both in the next {weeks} weeks."
+        return say(
+            "No time inside %(name)s's preferred time is free for both in the next %(weeks)s "
+            "weeks.",
+            name=name,
+            weeks=weeks,
+        )
     free = sum(best.ok)
     zone = ZoneInfo(pair.manager.person.timezone)
     first = datetime.combine(best.pattern.first, best.pattern.clock, zone)
     slot = slot_phrase(first, pair.employee.duration, pair.employee.person.timezone)
-    when = f"{day_phrase(first, pair.cadence)} {slot}"
-    return (
-        f"Not inside {name}'s preferred time: the best time there, {when}, is free "
-        f"for both on only {free} of {len(best.dates)} dates (the first alternative)."
+    return say(
+        "Not inside %(name)s's preferred time: the best time there, %(day)s %(time)s, is free "
+        "for both on only %(free)s of %(dates)s dates (the first alternative).",
+        name=name,
+        day=day_phrase(first, pair.cadence),
+        time=slot,
+        free=free,
+        dates=len(best.dates),
     )
 
 

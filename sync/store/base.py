@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
+from sync.said import Said
 from sync.store.records import now_text
 from sync.store.revocation_file import RevocationFile
 
@@ -46,11 +47,14 @@ class StoreBase:
         entity_id: str,
         before: StrEnum | None,
         after: StrEnum,
-        note: str,
+        note: str | Said,
     ) -> None:
+        """`note` in words, or as what was said: kept in English words, and as a message
+        each reader's history words in their own language."""
+        said = note if isinstance(note, Said) else Said.text(note)
         self.db.execute(
-            "INSERT INTO audit (at, actor, entity, entity_id, from_state, to_state, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (at, actor, entity, entity_id, from_state, to_state, note, "
+            "note_said) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 now_text(),
                 actor,
@@ -58,7 +62,8 @@ class StoreBase:
                 entity_id,
                 before.value if before else None,
                 after.value,
-                note,
+                str(said),
+                said.dumps() if not said.plain else "",
             ),
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 from sync.errors import TransitionError
 from sync.identity import series_uid
 from sync.model import Occurrence
+from sync.said import Said
 from sync.store.base import StoreBase
 from sync.store.records import (
     NewProposal,
@@ -73,9 +74,10 @@ class ProposalsMixin(StoreBase):
                 "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
                 "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
                 "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
-                "created_at, updated_at, organiser_calendar, kind, summary, description) "
+                "created_at, updated_at, organiser_calendar, kind, summary, description, "
+                "cadence_reason_said, explanation_said, reason_said) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?)",
+                "?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     new.manager,
@@ -87,28 +89,33 @@ class ProposalsMixin(StoreBase):
                     State.PENDING.value,
                     new.fingerprint,
                     new.cadence,
-                    new.cadence_reason,
+                    str(new.cadence_reason),
                     new.duration,
                     new.timezone,
                     new.rrule,
                     new.first_start.isoformat(),
                     occurrences_to_json(new.occurrences),
-                    new.explanation,
+                    str(new.explanation),
                     json.dumps(new.alternatives),
-                    new.reason,
+                    str(new.reason),
                     now,
                     now,
                     new.organiser_calendar,
                     new.kind.value,
                     new.summary,
                     new.description,
+                    new.cadence_reason.dumps(),
+                    new.explanation.dumps(),
+                    new.reason.dumps(),
                 ),
             )
             assert cursor.lastrowid is not None
             self._audit(actor, "proposal", str(cursor.lastrowid), None, State.PENDING, new.reason)
             return cursor.lastrowid
 
-    def transition(self, proposal_id: int, to: State, actor: str, note: str = "") -> ProposalRecord:
+    def transition(
+        self, proposal_id: int, to: State, actor: str, note: str | Said = ""
+    ) -> ProposalRecord:
         """Move a proposal to `to` if its current state allows it; atomically, so two actors
         racing on the same proposal cannot both succeed."""
         with self.transaction():
@@ -121,7 +128,9 @@ class ProposalsMixin(StoreBase):
         with self.transaction():
             return [self._transition(i, to, actor, note) for i in proposal_ids]
 
-    def _transition(self, proposal_id: int, to: State, actor: str, note: str) -> ProposalRecord:
+    def _transition(
+        self, proposal_id: int, to: State, actor: str, note: str | Said
+    ) -> ProposalRecord:
         current = self.proposal(proposal_id)
         if current is None:
             raise TransitionError(f"there is no proposal {proposal_id}")
@@ -160,9 +169,9 @@ class ProposalsMixin(StoreBase):
         rrule: str,
         first_start: datetime,
         occurrences: Sequence[Occurrence],
-        explanation: str,
+        explanation: Said,
         actor: str,
-        note: str,
+        note: str | Said,
     ) -> ProposalRecord:
         """Give a pending proposal another slot (one the planner offered as an alternative)
         and approve it, in one transaction: nobody can approve the old slot in between."""
@@ -173,12 +182,13 @@ class ProposalsMixin(StoreBase):
                 return self._transition(proposal_id, State.APPROVED, actor, note)
             self.db.execute(
                 "UPDATE proposals SET rrule = ?, first_start = ?, occurrences = ?, "
-                "explanation = ? WHERE id = ?",
+                "explanation = ?, explanation_said = ? WHERE id = ?",
                 (
                     rrule,
                     first_start.isoformat(),
                     occurrences_to_json(occurrences),
-                    explanation,
+                    str(explanation),
+                    explanation.dumps(),
                     proposal_id,
                 ),
             )

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sync.model import CheckinKind, Occurrence, OccurrenceStatus
+from sync.said import Said
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
@@ -61,15 +62,16 @@ class NewProposal:
     employee_name: str
     fingerprint: str
     cadence: str
-    cadence_reason: str
+    cadence_reason: Said
     duration: int
     timezone: str
     rrule: str
     first_start: datetime
     occurrences: Sequence[Occurrence]
-    explanation: str
+    explanation: Said
     alternatives: list[dict[str, Any]]
-    reason: str
+    """Other slots, as `sync.render.alternatives_to_json` writes them."""
+    reason: Said
     organiser_calendar: str = EXPORT_ONLY
     """The connector kind that will hold the series (e.g. "google"), or "export"."""
     kind: CheckinKind = CheckinKind.REGULAR
@@ -176,7 +178,8 @@ def occurrences_to_json(occurrences: Iterable[Occurrence]) -> str:
                 "start": o.start.astimezone(UTC).isoformat(),
                 "end": o.end.astimezone(UTC).isoformat(),
                 "status": o.status.value,
-                "reason": o.reason,
+                "reason": str(o.reason),
+                "said": o.reason.to_json(),
                 "fixed": o.fixed,
                 "away": o.away,
             }
@@ -192,12 +195,20 @@ def occurrences_from_json(text: str) -> tuple[Occurrence, ...]:
             start=instant(item["start"]),
             end=instant(item["end"]),
             status=OccurrenceStatus(item["status"]),
-            reason=item["reason"],
+            reason=Said.from_json(item["said"]) if "said" in item else Said.text(item["reason"]),
             fixed=item.get("fixed", False),
             away=item.get("away", False),
         )
         for item in json.loads(text)
     )
+
+
+def alternative_explanation(alternative: dict[str, Any]) -> Said:
+    """An alternative slot's explanation; alternatives stored before it was kept as a
+    message have only the English words."""
+    if "explanation_said" in alternative:
+        return Said.from_json(alternative["explanation_said"])
+    return Said.text(str(alternative.get("explanation", "")))
 
 
 # ---------------------------------------------------------------------- rows
@@ -216,15 +227,15 @@ def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
         state=State(row["state"]),
         fingerprint=row["fingerprint"],
         cadence=row["cadence"],
-        cadence_reason=row["cadence_reason"],
+        cadence_reason=Said.loads(row["cadence_reason_said"], row["cadence_reason"]),
         duration=row["duration"],
         timezone=row["timezone"],
         rrule=row["rrule"],
         first_start=instant(row["first_start"]),
         occurrences=occurrences_from_json(row["occurrences"]),
-        explanation=row["explanation"],
+        explanation=Said.loads(row["explanation_said"], row["explanation"]),
         alternatives=json.loads(row["alternatives"]),
-        reason=row["reason"],
+        reason=Said.loads(row["reason_said"], row["reason"]),
         created_at=instant(row["created_at"]),
         updated_at=instant(row["updated_at"]),
         organiser_calendar=row["organiser_calendar"],

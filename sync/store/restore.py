@@ -39,8 +39,10 @@ class RestoreMixin(SeriesMixin):
                 "INSERT INTO proposals (run_id, manager, employee, manager_name, employee_name, "
                 "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
                 "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
-                "created_at, updated_at, organiser_calendar) "
-                "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, organiser_calendar, cadence_reason_said, "
+                "explanation_said, reason_said) "
+                "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?)",
                 (
                     content.manager,
                     content.employee,
@@ -51,18 +53,21 @@ class RestoreMixin(SeriesMixin):
                     proposal_state.value,
                     content.fingerprint,
                     content.cadence,
-                    content.cadence_reason,
+                    str(content.cadence_reason),
                     content.duration,
                     content.timezone,
                     content.rrule,
                     content.first_start.isoformat(),
                     occurrences_to_json(content.occurrences),
-                    content.explanation,
+                    str(content.explanation),
                     json.dumps(content.alternatives),
-                    content.reason,
+                    str(content.reason),
                     now,
                     now,
                     content.organiser_calendar,
+                    content.cadence_reason.dumps(),
+                    content.explanation.dumps(),
+                    content.reason.dumps(),
                 ),
             )
             assert cursor.lastrowid is not None

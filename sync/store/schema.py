@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -163,5 +163,14 @@ _MIGRATIONS: dict[int, str] = {
         ended_why TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX web_sessions_by_email ON web_sessions (email);
+    """,
+    # what the planner said, as messages worded in each reader's language (sync/said.py):
+    # JSON beside the English words, which rows written before stay with and are shown as;
+    # the same for the notes of the audit log, which the history on the page shows
+    7: """
+    ALTER TABLE proposals ADD COLUMN cadence_reason_said TEXT NOT NULL DEFAULT '';
+    ALTER TABLE proposals ADD COLUMN explanation_said TEXT NOT NULL DEFAULT '';
+    ALTER TABLE proposals ADD COLUMN reason_said TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN note_said TEXT NOT NULL DEFAULT '';
     """,
 }

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sync.model import CheckinKind, Occurrence
+from sync.said import Said
 from sync.series_end import last_kept
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
@@ -192,7 +193,7 @@ class SeriesMixin(ProposalsMixin):
             series = self._series_by_uid(uid)
             self._audit(actor, "series", uid, series.state, series.state, f"declined by {text}")
 
-    def remove_deleted(self, series: SeriesRecord, actor: str, note: str) -> None:
+    def remove_deleted(self, series: SeriesRecord, actor: str, note: str | Said) -> None:
         """A person deleted the series in their calendar: the store follows, and nothing is
         written back (the calendar already has what it should)."""
         with self.transaction():
@@ -206,7 +207,7 @@ class SeriesMixin(ProposalsMixin):
         series: SeriesRecord,
         to: SeriesState,
         actor: str,
-        note: str,
+        note: str | Said,
         until: datetime | None = None,
     ) -> None:
         """Supersede (ending at `until`) or cancel a booked series and its proposal together.
@@ -249,7 +250,7 @@ class SeriesMixin(ProposalsMixin):
         series: SeriesRecord,
         to: SeriesState,
         actor: str,
-        note: str,
+        note: str | Said,
         until: datetime | None,
     ) -> None:
         self.db.execute(

@@ -29,7 +29,7 @@ def feed(token: str) -> BaseResponse:
     if email is None:
         abort(404)
     refresh = timedelta(minutes=context.settings.feeds.refresh_minutes)
-    current = feed_for(email, series, refresh)
+    current = feed_for(email, series, refresh, context.settings.language)
     response = Response(current.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="check-ins.ics"'
     # cached copies must be checked with us first: the ETag makes that a 304

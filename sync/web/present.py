@@ -15,8 +15,11 @@ from sync.health import PairHealth
 from sync.i18n import ENGLISH, Language
 from sync.model import Occurrence, OccurrenceStatus
 from sync.roster import load_roster
+from sync.said import Said
 from sync.store import ProposalRecord, SeriesRecord
+from sync.store.records import alternative_explanation
 from sync.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
+from sync.wording import wording
 from sync.workflow import alternative_occurrences
 
 log = logging.getLogger(__name__)
@@ -108,6 +111,7 @@ class Presenter:
         self.zones = zones
         self.now = now
         self.language = language
+        self.wording = wording(language.code)
 
     def viewer_zone(self, fallback: str) -> str:
         return self.zones.get(self.viewer, fallback)
@@ -138,13 +142,15 @@ class Presenter:
                     rrule=str(raw.get("rrule", "")),
                     first=first,
                     occurrences=occurrences,
-                    explanation=str(raw.get("explanation", "")),
+                    explanation=alternative_explanation(raw),
                 )
             )
-        why = record.cadence_reason
-        if record.reason and record.reason != why:  # a one-off's reason is its whole why
+        word = self.wording.word
+        why = word(record.cadence_reason)
+        if record.reason and record.reason != record.cadence_reason:
+            # a one-off's reason is its whole why
             why = self.language.gettext(
-                "%(why)s; proposed because: %(reason)s", why=why, reason=record.reason
+                "%(why)s; proposed because: %(reason)s", why=why, reason=word(record.reason)
             )
         return ProposalView(
             id=record.id,
@@ -165,7 +171,7 @@ class Presenter:
         rrule: str,
         first: datetime,
         occurrences: Sequence[Occurrence],
-        explanation: str,
+        explanation: Said,
     ) -> SlotView:
         mine, theirs = self.viewer_zone(record.timezone), self.other_zone(record.employee)
         end = first + timedelta(minutes=record.duration)
@@ -182,18 +188,19 @@ class Presenter:
             pattern=pattern(rrule, record.cadence, first, end, mine, theirs, self.language),
             first=span(first, end, mine, theirs, self.language),
             occurrences=views,
-            explanation=explanation,
+            explanation=self.wording.word(explanation),
             counts=counts,
         )
 
     def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
         _ = self.language.gettext
-        note = item.reason
+        reason = self.wording.word(item.reason)
+        note = reason
         if item.status is OccurrenceStatus.MOVED:
             was = moment(item.original_start, mine, self.language)
-            note = _("moved from %(when)s", when=was) + (f": {item.reason}" if item.reason else "")
+            note = _("moved from %(when)s", when=was) + (f": {reason}" if reason else "")
         elif item.status is OccurrenceStatus.SKIPPED:
-            note = _("skipped: %(why)s", why=item.reason) if item.reason else _("skipped")
+            note = _("skipped: %(why)s", why=reason) if reason else _("skipped")
         when = span(item.start, item.end, mine, theirs, self.language)
         return OccurrenceView(when, item.status.value, note)
 
@@ -270,7 +277,7 @@ class Presenter:
                     when=f"{moment(at, zone, self.language)} {zone_label(zone)}",
                     actor=entry["actor"],
                     what=f"{self._word(entry['entity'])} {subject}: {change}",
-                    note=entry["note"],
+                    note=self.wording.word(Said.loads(entry["note_said"], entry["note"])),
                 )
             )
         return views

@@ -17,12 +17,14 @@ from sync.errors import LockHeld, SyncError, UsageError
 from sync.feeds import feed_secret, feed_urls, make_token
 from sync.health import PairHealth, team_health
 from sync.nightly import book_approved_now
+from sync.said import Said
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.timefmt import moment, zone_label
 from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
 from sync.web.present import Presenter, timezones
+from sync.wording import wording
 
 log = logging.getLogger(__name__)
 bp = Blueprint("manager", __name__)
@@ -221,7 +223,8 @@ def _book(proposal_id: int) -> tuple[str, str]:
             "nightly run books it.",
             error=_short(error),
         )
-    changed = [line.text for line in report.kept_up if line.proposal_id == proposal_id]
+    word = wording(page_language().code).word
+    changed = [word(line.text) for line in report.kept_up if line.proposal_id == proposal_id]
     for line in report.booked:
         if line.proposal_id == proposal_id:
             done = _("It is booked, and the calendar files are updated.")
@@ -234,11 +237,11 @@ def _book(proposal_id: int) -> tuple[str, str]:
     for line in report.write_failures:
         if line.proposal_id == proposal_id:
             return "warning", _(
-                "It is not booked yet (%(why)s); the next nightly run retries.", why=line.text
+                "It is not booked yet (%(why)s); the next nightly run retries.", why=word(line.text)
             )
     for line in report.superseded:
         if line.proposal_id == proposal_id:
-            return "warning", _("It was not booked: %(why)s.", why=line.text)
+            return "warning", _("It was not booked: %(why)s.", why=word(line.text))
     return "info", _("The next nightly run books it.")
 
 
@@ -262,7 +265,8 @@ def _what_happened(store: Store, seen: ProposalRecord) -> str:
         zone = _presenter().viewer_zone(latest.timezone)
         when = moment(local_instant(last["at"]), zone, page_language())
         who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
-        note = f" ({last['note']})" if last["note"] else ""
+        said = Said.loads(last["note_said"], last["note"])
+        note = f" ({wording(page_language().code).word(said)})" if said else ""
     else:
         note = ""
     facts = {

@@ -1,0 +1,73 @@
+"""Sentences the planner and the night made (sync/said.py), in a language.
+
+Each msgid is looked up in the language's catalogue, its values worded first: dates and
+weekdays with the language's own names and formats (Babel's CLDR data), lists with the
+language's "and". Holidays are named by `name_holiday`: in English by the name the planner
+kept; sync/wording.py gives readers of other languages the holidays package's names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import get_day_names
+from babel.lists import format_list
+
+from sync.i18n import ENGLISH, Language
+from sync.said import Day, Holiday, Listed, Said, Value, Weekday
+from sync.timefmt import weekday_in_month, weekday_plurals
+
+
+def kept_name(holiday: Holiday, _language: str) -> str:
+    """The holiday's name as the planner kept it (in English)."""
+    return holiday.name
+
+
+@dataclass(frozen=True)
+class Wording:
+    language: Language = ENGLISH
+    name_holiday: Callable[[Holiday, str], str] = kept_name
+    """The name of a holiday in a language (a catalogue code)."""
+
+    def word(self, said: Said) -> str:
+        if said.plain or not said.msgid:  # gettext("") is the catalogue's header
+            return said.msgid
+        values = {name: self._value(value) for name, value in said.values}
+        if said.plural:
+            count = said.value("num")
+            assert isinstance(count, int)
+            return self.language.ngettext(said.msgid, said.plural, count, **values)
+        return self.language.gettext(said.msgid, **values)
+
+    def _value(self, value: Value) -> str | int:
+        if isinstance(value, str | int):
+            return value
+        if isinstance(value, Said):
+            return self.word(value)
+        if isinstance(value, Day):
+            # Swedes write ISO dates in running text; each catalogue says its own pattern
+            pattern = self.language.pgettext("a date in a sentence (CLDR pattern)", "yyyy-MM-dd")
+            return self.language.date(date.fromisoformat(value.iso), pattern)
+        if isinstance(value, Weekday):
+            return self._weekday(value)
+        if isinstance(value, Holiday):
+            return self.name_holiday(value, self.language.code)
+        return self._listed(value)
+
+    def _weekday(self, value: Weekday) -> str:
+        if value.form == "plural":
+            return weekday_plurals(self.language)[value.number]
+        if value.form == "nth":
+            return weekday_in_month(value.number, self.language)
+        return str(get_day_names("abbreviated", locale=self.language.code)[value.number])
+
+    def _listed(self, value: Listed) -> str:
+        items = [str(self._value(item)) for item in value.items]
+        if value.joiner == "and":
+            return format_list(items, locale=self.language.code)
+        return value.joiner.join(items)
+
+
+ENGLISH_WORDING = Wording()
