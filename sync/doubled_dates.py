@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sync.model import CheckinKind
 from sync.report import PairLine, RunReport
+from sync.said import Day, say
 from sync.store import SeriesRecord, SeriesState, Store
 
 
@@ -29,8 +30,12 @@ def repair_doubled_dates(store: Store, actor: str, report: RunReport) -> None:
         for old, new in pairwise(ordered):
             proposal = old.proposal
             day = new.first_start.astimezone(ZoneInfo(proposal.timezone))
-            why = f"no longer meets on {day:%Y-%m-%d} next to #{new.proposal.id}, which replaced it"
-            if store.cut_back(old, new.first_start, actor, why):
+            why = say(
+                "no longer meets on %(day)s next to #%(id)s, which replaced it",
+                day=Day.of(day.date()),
+                id=new.proposal.id,
+            )
+            if store.cut_back(old, new.first_start, actor, str(why)):
                 report.superseded.append(
                     PairLine(proposal.manager, proposal.employee, why, proposal.id)
                 )

@@ -97,7 +97,7 @@ def decide_extras(
             paused = _paused_on(roster, record)
             if record.state is State.PENDING and paused:
                 # a pause added after it was proposed: approving it would book into the pause
-                decisions.supersede.append((record, f"its date falls in a pause: {paused}"))
+                decisions.supersede.append((record, paused))
                 continue
             live.setdefault(record.fingerprint, []).append(record)
     for ask in requests:
@@ -112,16 +112,20 @@ def decide_extras(
     return decisions
 
 
-def _paused_on(roster: Roster, record: ProposalRecord) -> str:
+def _paused_on(roster: Roster, record: ProposalRecord) -> Said:
     """Why the employee has no check-ins on the one-off's date, if it is in their pause."""
     employee = roster.employees.get(record.employee)
     if employee is None or employee.paused is None:
-        return ""
+        return NOTHING_SAID
     day = record.first_start.astimezone(ZoneInfo(employee.person.timezone)).date()
     if not employee.paused.contains(day):
-        return ""
-    name = employee.person.first_name
-    return f"{name}'s check-ins are paused from {employee.paused.start} to {employee.paused.end}"
+        return NOTHING_SAID
+    return say(
+        "its date falls in a pause: %(name)s's check-ins are paused from %(start)s to %(end)s",
+        name=employee.person.first_name,
+        start=Day.of(employee.paused.start),
+        end=Day.of(employee.paused.end),
+    )
 
 
 def _pair(roster: Roster, employee: Employee) -> PairRequest:
