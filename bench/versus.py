@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     best, quality = compare(org, pair_terms(roster), [run.plan()])
     ours = quality["planner alone"]
     print(
-        f"N = {len(org.people)}: {run.pairs} pairs planned in {run.wall_seconds:.2f} s; "
+        f"N = {len(org.people)}: {run.pairs} pairs planned in {run.wall_seconds:.2f} s "
+        f"(CPU {run.cpu_seconds:.2f} s); "
         f"due {ours['due']}, upper bound {ours['upper_bound']}, exact optimum {best.placed} "
         f"({'proven' if best.proven else 'bound'}, {best.variables} variables, "
         f"{best.seconds:.1f} s); placed {ours['placed_free']} = "

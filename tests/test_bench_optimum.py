@@ -143,6 +143,32 @@ def test_working_hours_in_both_zones_and_holidays_leave_what_is_left() -> None:
     assert not candidates(Calendars(org), (BOSS, lena.email), terms[(BOSS, lena.email)])
 
 
+def test_a_fortnight_with_one_free_week_each_still_holds_both_check_ins() -> None:
+    """Biweekly, over two fortnights: Ana is away in the first week of the first and the
+    second week of the second. Every weekday-and-time series meets one of those weeks; the
+    optimum uses the other week of each fortnight."""
+    ana = person("ana@example.com")
+    ana.blocks = [
+        Block(week(8), 24 * 60, "off", days=5),
+        Block(datetime(2027, 3, 29), 24 * 60, "off", days=5),
+    ]
+    org = team([ana], weeks=4, cadence="biweekly")
+    org.people[BOSS].blocks = [b for d in (2, 3, 4, 5) for b in busy_day(week(d))]
+    terms = terms_of(org)
+    best = per_team(Calendars(org), terms)
+    assert best.placed == 2
+    ours = judged(planned(org), org, terms)
+    assert ours["placed_free"] == best.placed
+    assert ours["collisions_with_busy"] == 0
+    with tempfile.TemporaryDirectory() as folder:
+        write_config(org, Path(folder))
+        roster = load_roster(Path(folder) / "people.toml")
+    (series,) = run_planner(org, roster, NOW).outcomes
+    # the manager reads where the date went, with its date: "Tue" alone would mean that week
+    assert "1 moved to another week of its 2-week period" in series.explanation
+    assert "2027-03-30 moved to Tue 2027-03-23 09:00 because Ana is away" in series.explanation
+
+
 # ----------------------------------------------------------------------------- properties
 
 DAY_BLOCKS = st.lists(

@@ -53,6 +53,9 @@ def explain_series(
         label += f" ({cadence_reason})"
     moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
     skipped = len(occurrences) - ok - moved
+    zone = first.tzinfo or ZoneInfo("UTC")
+    elsewhere = sum(1 for o in occurrences if _other_week(o, zone))
+    moved -= elsewhere
     sentence = f"{label} {day_phrase(first, cadence)} {slot_phrase(first, minutes, employee_zone)}"
     if preferred_by:
         sentence += f", inside {preferred_by}'s preferred time"
@@ -61,12 +64,14 @@ def explain_series(
     )
     if moved:
         sentence += f", {moved} moved within {'its' if moved == 1 else 'their'} week"
+    if elsewhere:
+        its = "its" if elsewhere == 1 else "their"
+        sentence += f", {elsewhere} moved to another week of {its} {cadence.weeks}-week period"
     if skipped:
         sentence += f", {skipped} skipped"
     sentence += "."
     changes = [o for o in occurrences if o.status is not OccurrenceStatus.OK]
     if changes:
-        zone = first.tzinfo or ZoneInfo("UTC")
         parts = [_change_phrase(o, zone) for o in changes[:_LISTED_CHANGES]]
         if len(changes) > _LISTED_CHANGES:
             parts.append(f"{len(changes) - _LISTED_CHANGES} more changed")
@@ -82,8 +87,20 @@ def _change_phrase(occurrence: Occurrence, zone: tzinfo) -> str:
     original = occurrence.original_start.astimezone(zone)
     if occurrence.status is OccurrenceStatus.MOVED:
         new = occurrence.start.astimezone(zone)
+        # a move to another week of the cadence names its date: a weekday alone would
+        # read as the same week
+        when = f"{new:%Y-%m-%d} " if _other_week(occurrence, zone) else ""
         return (
-            f"{original:%Y-%m-%d} moved to {WEEKDAY_TITLES[new.weekday()]} {new:%H:%M} "
+            f"{original:%Y-%m-%d} moved to {WEEKDAY_TITLES[new.weekday()]} {when}{new:%H:%M} "
             f"because {occurrence.reason}"
         )
     return f"{original:%Y-%m-%d} skipped because {occurrence.reason}"
+
+
+def _other_week(occurrence: Occurrence, zone: tzinfo) -> bool:
+    """A date moved out of its week (Monday to Sunday on the organiser's clock)."""
+    if occurrence.status is not OccurrenceStatus.MOVED:
+        return False
+    original = occurrence.original_start.astimezone(zone).date()
+    new = occurrence.start.astimezone(zone).date()
+    return (original - timedelta(days=original.weekday())) != (new - timedelta(days=new.weekday()))
