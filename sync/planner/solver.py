@@ -555,7 +555,7 @@ class _Planner:
         if employee.paused and employee.paused.contains(local_day):
             return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
         moved = self.best_in_week(pair, free, start, minutes)
-        if moved is None and make_room and not away:
+        if moved is None and make_room:
             placed = room.make_room(self, pair, self.planned, start, minutes, reason)
             if placed is not None:
                 return placed
