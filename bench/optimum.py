@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import highspy
 import numpy as np
 
-from bench.quality import GRID, Calendars, Pair, PairTerms, first_grid
+from bench.quality import Calendars, Pair, PairTerms, grid_starts
 
 SECONDS_PER_TEAM = 120.0
 """A team whose program is not solved by then counts with HiGHS's proven bound instead."""
@@ -84,15 +84,8 @@ def candidates(calendars: Calendars, pair: Pair, term: PairTerms) -> list[Candid
     length = term.minutes * 60.0
     out: list[Candidate] = []
     for index, (lo, hi) in enumerate(calendars.periods(term)):
-        for span_start, span_end in free:
-            if span_end <= lo:
-                continue
-            if span_start >= hi:
-                break
-            start = first_grid(max(span_start, lo))
-            while start < hi and start + length <= span_end:
-                out.append(Candidate(pair, index, start, start + length))
-                start += GRID
+        for start in grid_starts(free, lo, hi, length):
+            out.append(Candidate(pair, index, start, start + length))
     return out
 
 
