@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import minimums
+from bench import minimums, optimum
 from bench.baselines import each_earliest, first_free_two
 from bench.config import set_cadence, write_config, write_settings
-from bench.optimum import per_team
 from bench.org import Block, Org, generate
 from bench.quality import Calendars, Checkin, Plan, evaluate, upper_bounds
 from bench.seeding import ServerCost, add_blocks, by_kind, seed
@@ -345,8 +344,8 @@ class Bench:
         for item in plans:
             out[item.name] = evaluate(item, calendars, terms, bounds).as_dict()
         out["seconds"] = round(time.perf_counter() - started, 2)
-        self.say(f"N={self.size}: exact optimum, per team")
-        best = per_team(calendars, terms)
+        self.say(f"N={self.size}: exact optimum")
+        best = optimum.best(calendars, terms)
         self.optimum = best.as_dict() | {"size": len(org.people)}
         for item in plans:
             share = out[item.name]["placed_free"] / max(best.placed, 1)

@@ -89,11 +89,15 @@ def render(result: dict[str, Any]) -> str:
     for label, key in metrics:
         lines.append(f"   {label:33}" + "".join(str(quality[p][key]).rjust(width) for p in plans))
     best = result["optimum"]
+    scope = (
+        "the whole organisation as one program"
+        if best["scope"] == "organisation"
+        else f"per team, {best['teams']} teams: an upper bound of the optimum"
+    )
     lines.append(
         f"   exact optimum: {best['placed']} due check-ins at once "
-        f"({'proven' if best['proven'] else 'HiGHS bound, not proven'}; solved per team "
-        f"for N = {best['size']}: {best['teams']} teams, {best['variables']} variables, "
-        f"{best['seconds']} s)"
+        f"({'proven' if best['proven'] else 'HiGHS bound, not proven'}; solved for "
+        f"N = {best['size']}, {scope}; {best['variables']} variables, {best['seconds']} s)"
     )
     lines.append("")
     lines += targets(result)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.config import write_config
-from bench.optimum import Optimum, candidates, per_team, solve
+from bench.optimum import Optimum, best, candidates, per_team, solve
 from bench.org import Block, Org, Person
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 from bench.versus import pair_terms, run_planner
@@ -167,6 +167,28 @@ def test_a_fortnight_with_one_free_week_each_still_holds_both_check_ins() -> Non
     # the manager reads where the date went, with its date: "Tue" alone would mean that week
     assert "1 moved to another week of its 2-week period" in series.explanation
     assert "2027-03-30 moved to Tue 2027-03-23 09:00 because Ana is away" in series.explanation
+
+
+def test_a_middle_managers_one_free_hour_counts_once_for_the_organisation() -> None:
+    """Mia reports to Karin and manages Ole, and is free only 10–11 on Monday: one of her
+    two check-ins can happen. Solved per team, each team gets her hour (an upper bound of
+    2); the whole organisation, solved at once, gets the exact 1."""
+    mia, ole = person("mia@example.com"), person("ole@example.com")
+    org = team([mia])
+    ole.manager, ole.cadence = mia.email, "weekly"
+    mia.reports.append(ole.email)
+    org.people[ole.email] = ole
+    mia.blocks = busy_day(week(8), (10, 11)) + [
+        b for d in (9, 10, 11, 12) for b in busy_day(week(d))
+    ]
+    terms = terms_of(org)
+    calendars = Calendars(org)
+    assert per_team(calendars, terms).placed == 2
+    exact = best(calendars, terms)
+    assert exact.placed == 1 and exact.scope == "organisation" and exact.proven
+    quality = judged(as_plan(exact, terms), org, terms)
+    assert quality["placed_free"] == 1 and quality["double_booked"] == 0
+    assert judged(planned(org), org, terms)["placed_free"] == 1
 
 
 # ----------------------------------------------------------------------------- properties
