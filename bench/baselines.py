@@ -28,6 +28,7 @@ from bench.quality import (
     PairTerms,
     Plan,
     first_grid,
+    grid_starts,
     inside,
     overlaps,
 )
@@ -118,22 +119,15 @@ def each_earliest(calendars: Calendars, terms: Mapping[Pair, PairTerms]) -> Plan
         free = calendars.free_for_pair(pair)
         items = []
         for lo, hi in calendars.periods(term):
-            placed = None
-            for span_start, span_end in free:
-                if span_end <= lo:
-                    continue
-                if span_start >= hi:
-                    break
-                start = first_grid(max(span_start, lo))
-                while start < hi and start + length <= span_end:
-                    if agenda.free(pair[0], start, start + length) and agenda.free(
-                        pair[1], start, start + length
-                    ):
-                        placed = start
-                        break
-                    start += GRID
-                if placed is not None:
-                    break
+            placed = next(
+                (
+                    start
+                    for start in grid_starts(free, lo, hi, length)
+                    if agenda.free(pair[0], start, start + length)
+                    and agenda.free(pair[1], start, start + length)
+                ),
+                None,
+            )
             if placed is not None:
                 items.append(Checkin(None, placed, term.minutes))
                 agenda.add(pair, placed, term.minutes)

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import minimums
-from bench.baselines import each_earliest, first_free_two, period_days
+from bench import minimums, optimum
+from bench.baselines import each_earliest, first_free_two
 from bench.config import set_cadence, write_config, write_settings
 from bench.org import Block, Org, generate
-from bench.quality import Calendars, Checkin, Pair, PairTerms, Plan, evaluate, upper_bounds
+from bench.quality import Calendars, Checkin, Plan, evaluate, upper_bounds
 from bench.seeding import ServerCost, add_blocks, by_kind, seed
 from bench.service import Measured, proposals, run_night
+from bench.versus import pair_terms, run_planner
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.emulators.google import _route as google_route
 from tests.emulators.graph import _route as graph_route
@@ -151,6 +152,7 @@ class Bench:
         result["planner"] = self.planner_alone()
         self.say(f"N={self.size}: plan quality")
         result["quality"] = self.quality()
+        result["optimum"] = self.optimum
         return result
 
     def keep(self, result: dict[str, Any]) -> None:
@@ -298,40 +300,16 @@ class Bench:
     def planner_alone(self) -> dict[str, Any]:
         """`sync.planner.plan` on every pair of the org, in-process, with busy time from the
         generator: the pure planner's own cost."""
-        from bench.org import spans
-        from sync.model import BusyBlock, BusyKind
-        from sync.planner import PlanningInput, plan
-        from sync.reconcile import reconcile
         from sync.roster import load_roster
 
-        roster = load_roster(self.config / "people.toml")
-        earliest = NOW + timedelta(hours=self.org.min_notice_hours)
-        pairs = [item.request for item in reconcile(roster, [], {}, NOW.date(), earliest).plan]
-        lo, hi = self.org.window
-        busy = {
-            email: [
-                BusyBlock(s.start, s.end, BusyKind.TIME_OFF if s.kind == "off" else BusyKind.BUSY)
-                for s in spans(person, lo, hi)
-            ]
-            for email, person in self.org.people.items()
-        }
-        inputs = PlanningInput(
-            now=NOW,
-            horizon_weeks=self.org.horizon_weeks,
-            min_notice=timedelta(hours=self.org.min_notice_hours),
-            buffer=timedelta(minutes=self.org.buffer_minutes),
-            busy=busy,
-        )
-        started, cpu = time.perf_counter(), time.process_time()
-        outcomes = plan(pairs, inputs)
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-        self.planned = outcomes
+        run = run_planner(self.org, load_roster(self.config / "people.toml"), NOW)
+        self.planned = run.outcomes
         return {
-            "pairs": len(pairs),
-            "wall_seconds": round(wall, 2),
-            "cpu_seconds": round(cpu, 2),
-            "seconds_per_1000_pairs": round(wall / max(len(pairs), 1) * 1000, 3),
-            "failures": sum(1 for o in outcomes if not hasattr(o, "occurrences")),
+            "pairs": run.pairs,
+            "wall_seconds": round(run.wall_seconds, 2),
+            "cpu_seconds": round(run.cpu_seconds, 2),
+            "seconds_per_1000_pairs": round(run.wall_seconds / max(run.pairs, 1) * 1000, 3),
+            "failures": sum(1 for o in run.outcomes if not hasattr(o, "occurrences")),
         }
 
     # ------------------------------------------------------------------ quality
@@ -343,13 +321,7 @@ class Bench:
         # meetings since, so the org is generated again from the seed
         org = generate(self.size, self.seed, NOW)
         roster = load_roster(self.config / "people.toml.cold")
-        terms: dict[Pair, PairTerms] = {}
-        for email, employee in roster.employees.items():
-            manager = roster.managers[employee.manager]
-            days = period_days(employee.cadence.weeks, employee.cadence.monthly)
-            terms[(employee.manager, email)] = PairTerms(
-                days, employee.duration, manager.max_checkins_per_day, manager.person.timezone
-            )
+        terms = pair_terms(roster)
         calendars = Calendars(org)
         started = time.perf_counter()
         bounds = upper_bounds(calendars, terms)
@@ -372,6 +344,12 @@ class Bench:
         for item in plans:
             out[item.name] = evaluate(item, calendars, terms, bounds).as_dict()
         out["seconds"] = round(time.perf_counter() - started, 2)
+        self.say(f"N={self.size}: exact optimum")
+        best = optimum.best(calendars, terms)
+        self.optimum = best.as_dict() | {"size": len(org.people)}
+        for item in plans:
+            share = out[item.name]["placed_free"] / max(best.placed, 1)
+            out[item.name]["placed_vs_optimum"] = round(share, 4)
         return out
 
 

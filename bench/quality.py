@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -187,6 +187,19 @@ class Calendars:
 
 def first_grid(moment: float) -> float:
     return math.ceil(moment / GRID) * GRID
+
+
+def grid_starts(free: Spans, lo: float, hi: float, length: float) -> Iterator[float]:
+    """Grid times in [lo, hi), earliest first, where `length` seconds fit in one free span."""
+    for span_start, span_end in free:
+        if span_end <= lo:
+            continue
+        if span_start >= hi:
+            return
+        start = first_grid(max(span_start, lo))
+        while start < hi and start + length <= span_end:
+            yield start
+            start += GRID
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -150,11 +150,23 @@ def test_series_keep_one_weekday_and_wall_clock_time_in_the_organisers_zone(
         assert len(rule_times) == 1
         first = series.first_start
         assert (first.weekday(), first.time().replace(tzinfo=None)) in rule_times
+        weeks = {_monday(o.original_start.astimezone(zone).date()) for o in series.occurrences}
+        first_week = _monday((inputs.now + NOTICE).astimezone(zone).date())
+        if datetime.combine(first_week, time(0), zone) < inputs.now + NOTICE:
+            first_week += timedelta(weeks=1)
         for occurrence in series.occurrences:
             if occurrence.status.value == "moved":
-                original = occurrence.original_start.astimezone(zone).date()
-                moved = occurrence.start.astimezone(zone).date()
-                assert original.isocalendar()[:2] == moved.isocalendar()[:2]
+                original = _monday(occurrence.original_start.astimezone(zone).date())
+                moved = _monday(occurrence.start.astimezone(zone).date())
+                if original == moved:
+                    continue
+                # only a date of an N-week cadence leaves its week: to another week of its
+                # period (N weeks from the first whole week after the notice), which holds
+                # no other date of the series
+                period = series.cadence.weeks * 7
+                assert series.cadence.weeks > 1 and not series.cadence.monthly
+                assert (original - first_week).days // period == (moved - first_week).days // period
+                assert (original - first_week).days >= 0 and moved not in weeks
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -196,3 +208,7 @@ def test_failures_are_reported_not_dropped() -> None:
     )
     assert isinstance(outcome, PlanFailure)
     assert "working hours never overlap" in str(outcome.reason)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -64,6 +64,9 @@ def explain_series(
         label = say("%(cadence)s (%(why)s)", cadence=label, why=cadence_reason)
     moved = sum(1 for o in occurrences if o.status is OccurrenceStatus.MOVED)
     skipped = len(occurrences) - ok - moved
+    zone = first.tzinfo or ZoneInfo("UTC")
+    elsewhere = sum(1 for o in occurrences if _other_week(o, zone))
+    moved -= elsewhere
     when = slot_phrase(first, minutes, employee_zone)
     series = say(
         "%(cadence)s %(day)s %(time)s", cadence=label, day=day_phrase(first, cadence), time=when
@@ -85,12 +88,20 @@ def explain_series(
         parts.append(
             say_n("%(num)s moved within its week", "%(num)s moved within their week", moved)
         )
+    if elsewhere:
+        parts.append(
+            say_n(
+                "%(num)s moved to another week of its %(weeks)s-week period",
+                "%(num)s moved to another week of their %(weeks)s-week period",
+                elsewhere,
+                weeks=cadence.weeks,
+            )
+        )
     if skipped:
         parts.append(say_n("%(num)s skipped", "%(num)s skipped", skipped))
     sentences: list[Value] = [say("%(what)s.", what=joined(parts, ", "))]
     changes = [o for o in occurrences if o.status is not OccurrenceStatus.OK]
     if changes:
-        zone = first.tzinfo or ZoneInfo("UTC")
         phrases: list[Value] = [change_phrase(o, zone) for o in changes[:_LISTED_CHANGES]]
         if len(changes) > _LISTED_CHANGES:
             more = len(changes) - _LISTED_CHANGES
@@ -107,6 +118,17 @@ def change_phrase(occurrence: Occurrence, zone: tzinfo) -> Said:
     original = Day.of(occurrence.original_start.astimezone(zone).date())
     if occurrence.status is OccurrenceStatus.MOVED:
         new = occurrence.start.astimezone(zone)
+        if _other_week(occurrence, zone):
+            # a move to another week of the cadence names its date: a weekday alone would
+            # read as the same week
+            return say(
+                "%(day)s moved to %(weekday)s %(date)s %(time)s because %(why)s",
+                day=original,
+                weekday=Weekday(new.weekday(), "short"),
+                date=Day.of(new.date()),
+                time=f"{new:%H:%M}",
+                why=occurrence.reason,
+            )
         return say(
             "%(day)s moved to %(weekday)s %(time)s because %(why)s",
             day=original,
@@ -115,3 +137,12 @@ def change_phrase(occurrence: Occurrence, zone: tzinfo) -> Said:
             why=occurrence.reason,
         )
     return say("%(day)s skipped because %(why)s", day=original, why=occurrence.reason)
+
+
+def _other_week(occurrence: Occurrence, zone: tzinfo) -> bool:
+    """A date moved out of its week (Monday to Sunday on the organiser's clock)."""
+    if occurrence.status is not OccurrenceStatus.MOVED:
+        return False
+    original = occurrence.original_start.astimezone(zone).date()
+    new = occurrence.start.astimezone(zone).date()
+    return (original - timedelta(days=original.weekday())) != (new - timedelta(days=new.weekday()))

@@ -1,11 +1,14 @@
 """Making room in a full week: when a new series' date finds no free time in its week, a
-date of another series planned in the same run may move within its own week to free one.
+date of another series planned in the same run may move within its own week to free one
+(or, for a series of every two or more weeks, to another week of its period).
 
 Pairs are planned one after another, so an earlier pair can take the only time a later
 pair had that week although it could have used another. Moving that earlier date (still in
-its week, still clear of everyone's busy time, hours and the manager's cap) places a
-check-in that would otherwise be skipped. Only series proposed in this run are moved —
-never a booked one, whose move would be a calendar change nobody asked for.
+its week or period, still clear of everyone's busy time, hours and the manager's cap)
+places a check-in that would otherwise be skipped. This holds also when the later date's
+own day is one someone is away on: the rest of the week may still have room. Only series
+proposed in this run are moved — never a booked one, whose move would be a calendar change
+nobody asked for.
 """
 
 from __future__ import annotations
@@ -92,7 +95,9 @@ def _try(
     their_minutes = other.pair.employee.duration
     length = timedelta(minutes=their_minutes)
     free = planner.free_spans(other.pair)
-    theirs = planner.best_in_week(other.pair, free, displaced.original_start, their_minutes)
+    theirs = planner.best_in_week(
+        other.pair, free, displaced.original_start, their_minutes
+    ) or planner.best_in_period(other.pair, free, displaced.original_start, their_minutes)
     # `ours` is committed by the caller, with the rest of its series
     planner.remove(pair, planner.commitment(pair, ours))
     if theirs is None or theirs == displaced.start:

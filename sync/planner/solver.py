@@ -563,10 +563,12 @@ class _Planner:
         if employee.paused and employee.paused.contains(local_day):
             return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
         moved = self.best_in_week(pair, free, start, minutes)
-        if moved is None and make_room and not away:
+        if moved is None and make_room:
             placed = room.make_room(self, pair, self.planned, start, minutes, reason)
             if placed is not None:
                 return placed
+        if moved is None and make_room:
+            moved = self.best_in_period(pair, free, start, minutes)
         if moved is None:
             return Occurrence(
                 start,
@@ -618,6 +620,37 @@ class _Planner:
                 bits >>= 1
                 k += 1
         return None if best is None else best[3]
+
+    def best_in_period(
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+    ) -> datetime | None:
+        """For a new series of every N ≥ 2 weeks whose date has no time in its own week: the
+        best free time in the nearest other week of the date's cadence period, so a
+        biweekly pair still meets that fortnight when one of them is away for a week.
+        Periods are N weeks counted from the first whole week after the notice; a series
+        has one date in each, so a moved date stays between its neighbours."""
+        weeks = pair.cadence.weeks
+        if pair.cadence.monthly or weeks < 2:
+            return None
+        zone = ZoneInfo(pair.manager.person.timezone)
+        earliest = self.earliest.astimezone(zone)
+        first = earliest.date() - timedelta(days=earliest.weekday())
+        if datetime.combine(first, time(0), zone) < earliest:
+            first += timedelta(weeks=1)
+        local = regular.astimezone(zone).date()
+        index = (local - timedelta(days=local.weekday()) - first).days // 7
+        if index < 0:
+            return None  # the week of the notice belongs to no period
+        start = index - index % weeks
+        others = sorted(
+            (w for w in range(start, start + weeks) if w != index),
+            key=lambda w: (abs(w - index), w),
+        )
+        for week in others:
+            moved = self.best_in_week(pair, free, regular + timedelta(weeks=week - index), minutes)
+            if moved is not None:
+                return moved
+        return None
 
     # ------------------------------------------------------------------ reasons
 
