@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from sync.feeds import make_token
 from sync.settings import load_settings
 from sync.signin import make_link
+from sync.store.schema import SCHEMA_VERSION
 from tests.serve_helpers import (
     STARTUP_SECONDS,
     Server,
@@ -96,7 +97,11 @@ def test_healthz_reports_the_schema_and_503_with_the_reason_when_the_database_is
     with serving(org.root, tmp_path) as server:
         healthy = server.get("/healthz")
         assert healthy.headers["Content-Type"] == "application/json"
-        assert json.loads(healthy.body) == {"status": "ok", "database": "ok", "schema_version": 6}
+        assert json.loads(healthy.body) == {
+            "status": "ok",
+            "database": "ok",
+            "schema_version": SCHEMA_VERSION,
+        }
         database = org.config.data / "state.sqlite"
         for log in (Path(f"{database}-wal"), Path(f"{database}-shm")):
             log.unlink(missing_ok=True)
