@@ -37,7 +37,7 @@ check: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 # After changing a text people receive: collect the texts (gettext calls, N_ marks, and
-# the planner's say/say_n sentences, sync/said.py), then add new ones to every
+# the planner's say/say_n sentences, sync/model/said.py), then add new ones to every
 # language's catalogue (sync/locale/<code>/LC_MESSAGES/messages.po) and translate them there.
 catalogues: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F sync/locale/babel.cfg -k N_ -k say -k say_n:1,2 --no-location --sort-output \

@@ -204,10 +204,10 @@ class Bench:
         return _summary([part], minimum)
 
     def approve_all(self) -> Part:
-        """Every pending proposal approved, as managers would, through sync.workflow."""
-        from sync.roster import load_roster
+        """Every pending proposal approved, as managers would, through sync.night.workflow."""
+        from sync.config.roster import load_roster
+        from sync.night.workflow import approve
         from sync.store import State, Store
-        from sync.workflow import approve
 
         started, cpu = time.perf_counter(), time.process_time()
         store = Store.open(self.config / "data" / "state.sqlite")
@@ -300,7 +300,7 @@ class Bench:
     def planner_alone(self) -> dict[str, Any]:
         """`sync.planner.plan` on every pair of the org, in-process, with busy time from the
         generator: the pure planner's own cost."""
-        from sync.roster import load_roster
+        from sync.config.roster import load_roster
 
         run = run_planner(self.org, load_roster(self.config / "people.toml"), NOW)
         self.planned = run.outcomes
@@ -315,7 +315,7 @@ class Bench:
     # ------------------------------------------------------------------ quality
 
     def quality(self) -> dict[str, Any]:
-        from sync.roster import load_roster
+        from sync.config.roster import load_roster
 
         # the cold night's plan is judged on the calendars it was made from: churn added
         # meetings since, so the org is generated again from the seed

@@ -451,6 +451,6 @@ def working_spans(person: Person, lo: datetime, hi: datetime) -> list[tuple[date
 def is_holiday(country: str, day: date) -> bool:
     # the days the service treats as off (public and de-facto holidays), so the quality
     # measures judge it by its own rules
-    from sync.days_off import holiday_name
+    from sync.config.days_off import holiday_name
 
     return holiday_name(country, (), day) is not None

@@ -24,8 +24,8 @@ from bench.org import Org, generate, spans
 from bench.quality import Calendars, Checkin, Pair, PairTerms, Plan, evaluate, upper_bounds
 
 if TYPE_CHECKING:
+    from sync.config.roster import Roster
     from sync.planner import PlanOutcome
-    from sync.roster import Roster
 
 
 def pair_terms(roster: Roster) -> dict[Pair, PairTerms]:
@@ -51,7 +51,7 @@ class PlannerRun:
     def plan(self) -> Plan:
         """The planned series as the checker reads a plan."""
         out = Plan("planner alone")
-        from sync.model import PlannedSeries
+        from sync.model.values import PlannedSeries
 
         for outcome in self.outcomes:
             if not isinstance(outcome, PlannedSeries):
@@ -69,9 +69,9 @@ class PlannerRun:
 
 def run_planner(org: Org, roster: Roster, now: datetime) -> PlannerRun:
     """`sync.planner.plan` on every pair of the roster with busy time from the generator."""
-    from sync.model import BusyBlock, BusyKind
+    from sync.model.values import BusyBlock, BusyKind
+    from sync.night.reconcile import reconcile
     from sync.planner import PlanningInput, plan
-    from sync.reconcile import reconcile
 
     earliest = now + timedelta(hours=org.min_notice_hours)
     pairs = [item.request for item in reconcile(roster, [], {}, now.date(), earliest).plan]
@@ -113,7 +113,7 @@ def compare(
 
 def main(argv: list[str] | None = None) -> int:
     from bench.nights import NOW
-    from sync.roster import load_roster
+    from sync.config.roster import load_roster
 
     parser = argparse.ArgumentParser(prog="python -m bench.versus", description=__doc__)
     parser.add_argument("--size", type=int, default=300)

@@ -1,5 +1,5 @@
 """`python -m sync` is the same as the `checkin-sync` command."""
 
-from sync.cli import main
+from sync.cli.main import main
 
 raise SystemExit(main())

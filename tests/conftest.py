@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.cli import ALLOW_FAR_NOW_ENV, main
-from sync.settings import ENV_PREFIX
+from sync.cli.main import ALLOW_FAR_NOW_ENV, main
+from sync.config.settings import ENV_PREFIX
 from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import (  # noqa: F401  (fixtures for every test module)
     google_emulator,
@@ -121,12 +121,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 
 # the web app's fixtures, for every test module that asks for them by name
-from tests.test_digest_email import inbox  # noqa: E402, F401
+from tests.delivery.test_digest_email import inbox  # noqa: E402, F401
 from tests.web_helpers import app, org, sign_in  # noqa: E402, F401
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    simulation = parser.getgroup("year simulation (tests/test_year_simulation.py)")
+    simulation = parser.getgroup("year simulation (tests/end_to_end/test_year_simulation.py)")
     simulation.addoption(
         "--sim-seed",
         default=os.environ.get("YEAR_SIM_SEED", "1"),

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sync.config.settings import GoogleSettings
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.retry import RetryPolicy
-from sync.settings import GoogleSettings
 from tests.emulators import GoogleCalendarEmulator
 
 # back-off is recorded, not slept: the delays stay as the policy computes them

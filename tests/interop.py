@@ -17,7 +17,7 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from sync.model import Occurrence
+from sync.model.values import Occurrence
 from tests.caldav_server import RadicaleServer
 
 Times = list[tuple[datetime, datetime]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.config.settings import OutlookSettings
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import GraphClient
 from sync.connectors.outlook.connector import OutlookConnector
-from sync.settings import OutlookSettings
 from tests.emulators import CALENDARS_READ, CALENDARS_READWRITE, DEFAULT_TENANT, GraphEmulator
 from tests.google_helpers import FAST
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sync.cadence import Cadence
-from sync.model import BusyBlock, DateSpan, Employee, Manager, Person, TimeRange, Window
+from sync.model.cadence import Cadence
+from sync.model.values import BusyBlock, DateSpan, Employee, Manager, Person, TimeRange, Window
 from sync.planner import PairRequest, PlanningInput
 
 

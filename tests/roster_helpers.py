@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.roster import Roster, load_roster
+from sync.config.roster import Roster, load_roster
 
 
 def roster_of(folder: Path, reports: dict[str, str]) -> Roster:

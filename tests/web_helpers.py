@@ -14,11 +14,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sync.logs import FIELDS
-from sync.nightly import RunOptions, run_nightly
-from sync.report import RunReport
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.report import RunReport
+from sync.delivery.signin import make_link
+from sync.night.nightly import RunOptions, run_nightly
+from sync.plumbing.logs import FIELDS
 from sync.store import ProposalRecord, State, Store
 from sync.web import create_app
 from sync.web.request_log import LOGGER

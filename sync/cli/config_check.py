@@ -6,15 +6,15 @@ import logging
 import stat
 from pathlib import Path
 
+from sync.config.paths import Paths
+from sync.config.purpose import Purpose
+from sync.config.roster import Roster, load_roster
+from sync.config.settings import Settings, load_settings
 from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.google.auth import GoogleAuth
-from sync.errors import ConfigError, StoreError
-from sync.lock import RunLock
-from sync.paths import Paths
-from sync.purpose import Purpose
-from sync.roster import Roster, load_roster
-from sync.roster_changes import hold_back, pairs_gone
-from sync.settings import Settings, load_settings
+from sync.model.errors import ConfigError, StoreError
+from sync.night.lock import RunLock
+from sync.night.roster_changes import hold_back, pairs_gone
 from sync.store import LIVE_STATES, Store
 
 log = logging.getLogger(__name__)

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sync.config_check import check_config
+from sync.cli.config_check import check_config
+from sync.config.paths import Paths
+from sync.config.roster import Roster, load_roster
+from sync.config.settings import OutlookSettings, load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.outlook.connector import OutlookConnector
 from sync.connectors.outlook.expiry import expiry, expiry_warning
 from sync.connectors.registry import connectors_for, read_busy
-from sync.errors import ConfigError, Failure, StoreError
-from sync.http_stack import current as http_stack
-from sync.lock import RunLock
-from sync.model import Interval
-from sync.paths import Paths
-from sync.roster import Roster, load_roster
-from sync.settings import OutlookSettings, load_settings
+from sync.model.errors import ConfigError, Failure, StoreError
+from sync.model.values import Interval
+from sync.night.lock import RunLock
+from sync.plumbing.http_stack import current as http_stack
 from sync.store import LIVE_STATES, SeriesState, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_BROKEN = 0, 1, 2

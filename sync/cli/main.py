@@ -16,24 +16,25 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sync import __version__, workflow
-from sync.cli_people import add_commands
-from sync.config_check import check_config
-from sync.doctor import diagnose
-from sync.errors import ConfigError, Failure, LockHeld, SyncError, UsageError
-from sync.export.series import export_all
-from sync.failures import describe_os_error, describe_sqlite_error
-from sync.feeds import feed_secret, feed_urls, make_token
-from sync.lock import RunLock
-from sync.logs import FIELDS, FORMATS, setup_logging
-from sync.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
-from sync.paths import PRIVATE_UMASK, Paths
-from sync.render import proposal_json, proposals_table
-from sync.roster import Roster, load_roster
-from sync.settings import CONFIG_DIR_ENV, Settings, load_settings
-from sync.signin import make_link, manager_named, person_named
+from sync import __version__
+from sync.cli.config_check import check_config
+from sync.cli.doctor import diagnose
+from sync.cli.people import add_commands
+from sync.config.paths import PRIVATE_UMASK, Paths
+from sync.config.roster import Roster, load_roster
+from sync.config.settings import CONFIG_DIR_ENV, Settings, load_settings
+from sync.delivery.export.series import export_all
+from sync.delivery.feeds import feed_secret, feed_urls, make_token
+from sync.delivery.render import proposal_json, proposals_table
+from sync.delivery.signin import make_link, manager_named, person_named
+from sync.delivery.wording import wording
+from sync.model.errors import ConfigError, Failure, LockHeld, SyncError, UsageError
+from sync.model.failures import describe_os_error, describe_sqlite_error
+from sync.night import workflow
+from sync.night.lock import RunLock
+from sync.night.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
+from sync.plumbing.logs import FIELDS, FORMATS, setup_logging
 from sync.store import LIVE_STATES, State, Store
-from sync.wording import wording
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
 ALLOW_FAR_NOW_ENV = "CHECKIN_SYNC_ALLOW_FAR_NOW"
@@ -95,9 +96,10 @@ def _handle(args: argparse.Namespace) -> int:
 
 
 def _place(frame: traceback.FrameSummary) -> str:
-    """`sync/export/files.py:71 in write_if_changed`: short, and the same wherever it runs."""
+    """`sync/delivery/export/files.py:71 in write_if_changed`: short, and the same wherever it
+    runs."""
     path = Path(frame.filename)
-    source_root = Path(__file__).resolve().parent.parent
+    source_root = Path(__file__).resolve().parent.parent.parent
     shown = path.relative_to(source_root) if path.is_relative_to(source_root) else path
     return f"{shown}:{frame.lineno} in {frame.name}"
 

@@ -11,17 +11,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.errors import ConfigError, UsageError
-from sync.extras import request_days
-from sync.health import PairHealth, team_health
-from sync.paths import Paths
-from sync.purpose import LANGUAGES, built_in_template
-from sync.roster import Roster, load_roster
-from sync.roster_schema import MAX_REQUEST_DAYS
-from sync.settings import load_settings
+from sync.config.paths import Paths
+from sync.config.purpose import LANGUAGES, built_in_template
+from sync.config.roster import Roster, load_roster
+from sync.config.roster_schema import MAX_REQUEST_DAYS
+from sync.config.settings import load_settings
+from sync.model.errors import ConfigError, UsageError
+from sync.model.timefmt import day
+from sync.model.weekdays import WEEKDAY_TITLES
+from sync.night.extras import request_days
+from sync.night.health import PairHealth, team_health
 from sync.store import CLI_SOURCE, RequestState, Store
-from sync.timefmt import day
-from sync.weekdays import WEEKDAY_TITLES
 
 Handler = Callable[[argparse.Namespace], int]
 

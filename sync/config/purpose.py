@@ -16,13 +16,13 @@ from pathlib import Path
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from sync.cadence import Cadence
-from sync.errors import ConfigError
-from sync.i18n import Language, available_languages
-from sync.model import CheckinKind
+from sync.model.cadence import Cadence
+from sync.model.errors import ConfigError
+from sync.model.values import CheckinKind
+from sync.plumbing.i18n import Language, available_languages
 
 LANGUAGES = available_languages()
-_BUILT_IN = Path(__file__).parent / "templates"
+_BUILT_IN = Path(__file__).parent.parent / "templates"
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,24 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sync.cadence import Cadence
-from sync.days_off import categories_for, country_of, missing_categories, supported_categories
-from sync.errors import ConfigError
-from sync.i18n import N_
-from sync.model import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
-from sync.roster_schema import (
+from sync.config.days_off import (
+    categories_for,
+    country_of,
+    missing_categories,
+    supported_categories,
+)
+from sync.config.roster_schema import (
     BUILT_IN_DEFAULTS,
     DefaultsEntry,
     EmployeeEntry,
     ManagerEntry,
     parse_email_or_none,
 )
-from sync.said import say
+from sync.model.cadence import Cadence
+from sync.model.errors import ConfigError
+from sync.model.said import say
+from sync.model.values import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
+from sync.plumbing.i18n import N_
 
 SECTIONS = ("defaults", "managers", "employees")
 PERSONAL_KEYS = (

@@ -27,10 +27,10 @@ from pydantic import (
     field_validator,
 )
 
-from sync.cadence import Cadence
-from sync.days_off import all_categories
-from sync.model import TimeRange, Window
-from sync.weekdays import parse_weekday
+from sync.config.days_off import all_categories
+from sync.model.cadence import Cadence
+from sync.model.values import TimeRange, Window
+from sync.model.weekdays import parse_weekday
 
 _HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 CALENDAR_KINDS = (

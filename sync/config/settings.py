@@ -22,10 +22,10 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
-from sync.environment import unknown_variables
-from sync.errors import ConfigError
-from sync.i18n import available_languages
-from sync.roster import read_toml
+from sync.config.environment import unknown_variables
+from sync.config.roster import read_toml
+from sync.model.errors import ConfigError
+from sync.plumbing.i18n import available_languages
 
 log = logging.getLogger(__name__)
 

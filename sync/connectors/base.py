@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sync.model import BookedSeries, BusyBlock, Interval, WorkingHours
+from sync.model.values import BookedSeries, BusyBlock, FoundSeries, Interval, WorkingHours
 
 
 @dataclass(frozen=True)
@@ -91,25 +91,6 @@ class RemoteSeries:
     """For a one-off (an event without a rule): where it is now."""
 
 
-@dataclass(frozen=True)
-class FoundSeries:
-    """A series this service booked, as a calendar holds it: enough to rebuild the store."""
-
-    uid: str
-    organiser: str
-    attendee: str
-    attendee_name: str
-    timezone: str
-    first_start: datetime
-    duration: int
-    rrule: str
-    """Without UNTIL; `until` carries the end, if the series was ended."""
-    until: datetime | None = None
-    cancelled: bool = False
-    sequence: int = 0
-    exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)
-
-
 @dataclass
 class Observation:
     """An organiser's calendar as seen tonight; `error` if it could not be read at all."""
@@ -153,14 +134,6 @@ class Connectors:
 
     readers: Mapping[str, Connector]
     writers: Mapping[str, CalendarWriter] = field(default_factory=dict)
-
-
-OWN_UID_SUFFIX = "@checkin-sync"
-"""Every series this service creates has a UID ending in this; connectors recognise them."""
-
-
-def is_own_uid(uid: str) -> bool:
-    return uid.endswith(OWN_UID_SUFFIX)
 
 
 def clip(blocks: Sequence[BusyBlock], window: Interval) -> list[BusyBlock]:

@@ -22,9 +22,9 @@ from sync.connectors.base import BusyReading, CalendarRef, Capabilities
 from sync.connectors.feed_opener import AddressRefused, feed_opener
 from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars, person_busy
 from sync.connectors.ics_cache import IcsBusyCache, PersonBusy, digest, person_key
-from sync.deadline import Deadline
-from sync.errors import CalendarError
-from sync.model import Interval
+from sync.model.errors import CalendarError
+from sync.model.values import Interval
+from sync.plumbing.deadline import Deadline
 
 SCHEME = "ics:"
 USER_AGENT = "checkin-sync"

@@ -22,7 +22,7 @@ import x_wr_timezone
 from icalendar import Calendar, Component
 from icalendar.timezone import tzp
 
-from sync.connectors.base import clip, is_own_uid
+from sync.connectors.base import clip
 from sync.connectors.ics_cache import PersonBusy
 from sync.connectors.ics_limits import (
     BoundedQuery,
@@ -31,9 +31,10 @@ from sync.connectors.ics_limits import (
     TooCostly,
     check_costs,
 )
-from sync.deadline import Deadline
-from sync.errors import CalendarError
-from sync.model import BusyBlock, BusyKind, Interval
+from sync.model.errors import CalendarError
+from sync.model.identity import is_own_uid
+from sync.model.values import BusyBlock, BusyKind, Interval
+from sync.plumbing.deadline import Deadline
 
 # recurring_ical_events compares floating and all-day times as if they were in the zone of
 # the query bounds (UTC here). They can be up to 14 h away from UTC in a person's own zone,

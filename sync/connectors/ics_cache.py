@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sync.cache_file import write_json
 from sync.connectors.base import clip
-from sync.logs import event
-from sync.model import BusyBlock, BusyKind, Interval
+from sync.model.values import BusyBlock, BusyKind, Interval
+from sync.plumbing.cache_file import write_json
+from sync.plumbing.logs import event
 
 AHEAD = timedelta(days=14)
 """How far past the night's window busy time is kept, so the next nights still fit in."""

@@ -24,7 +24,7 @@ from typing import Any
 import recurring_ical_events
 from icalendar import Calendar, Component, vRecur
 
-from sync.deadline import Deadline
+from sync.plumbing.deadline import Deadline
 
 MIN_REPEAT = timedelta(minutes=15)
 """Events repeating more often than this are refused: the planner works on a 15-minute

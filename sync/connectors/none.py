@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities
-from sync.model import Interval
+from sync.model.values import Interval
 
 
 class NoCalendar:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from sync.config.roster import Roster
+from sync.config.settings import Settings
 from sync.connectors.base import (
     BusyReading,
     CalendarRef,
@@ -19,10 +21,8 @@ from sync.connectors.ics import IcsConnector
 from sync.connectors.ics_cache import IcsBusyCache
 from sync.connectors.none import NoCalendar
 from sync.connectors.outlook.connector import OutlookConnector
-from sync.deadline import Deadline
-from sync.model import Interval
-from sync.roster import Roster
-from sync.settings import Settings
+from sync.model.values import Interval
+from sync.plumbing.deadline import Deadline
 
 
 def kind_of(source: str) -> str:

@@ -4,7 +4,8 @@ and what happened to their team's check-ins tonight, with a sign-in link.
 A manager is emailed only when there is something new for them: a pending proposal no
 earlier digest has listed, or something that happened to their team's check-ins tonight.
 So a re-run of the same night, or a quiet night, sends nothing. Messages are queued in the
-store first and delivered by sync.mail, which keeps what it could not send for the next run.
+store first and delivered by sync.delivery.mail, which keeps what it could not send for the
+next run.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sync.i18n import Language, translations
-from sync.mail_headers import address, header_text
-from sync.report import PairLine, RunReport
-from sync.roster import Roster
-from sync.settings import Settings
-from sync.signin import SignInLink, make_link
+from sync.config.roster import Roster
+from sync.config.settings import Settings
+from sync.delivery.mail_headers import address, header_text
+from sync.delivery.report import PairLine, RunReport
+from sync.delivery.signin import SignInLink, make_link
+from sync.delivery.wording import wording
+from sync.model.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
+from sync.plumbing.i18n import Language, translations
 from sync.store import ProposalRecord, State, Store
-from sync.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
-from sync.wording import wording
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _templates(language: str) -> Environment:
     """The digest templates, speaking `language` (one environment per language, as
     Jinja's i18n extension installs the translations into the environment)."""
     environment = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,

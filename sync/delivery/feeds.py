@@ -35,13 +35,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from sync.errors import ConfigError, SyncError
-from sync.export.ics_writer import calendar_for
-from sync.export.series import to_booked
-from sync.i18n import SOURCE_LANGUAGE
-from sync.roster import load_roster
-from sync.settings import Settings
-from sync.signin import NO_SECRET
+from sync.config.roster import load_roster
+from sync.config.settings import Settings
+from sync.delivery.export.ics_writer import calendar_for
+from sync.delivery.export.series import to_booked
+from sync.delivery.signin import NO_SECRET
+from sync.model.errors import ConfigError, SyncError
+from sync.plumbing.i18n import SOURCE_LANGUAGE
 from sync.store import SeriesRecord, SeriesState
 
 FEED_PATH = "/feeds/"

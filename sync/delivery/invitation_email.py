@@ -19,12 +19,12 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from sync.export.itip import CANCEL
-from sync.i18n import ENGLISH, Language
-from sync.mail_headers import address, header_text
-from sync.model import Attendee, BookedSeries, OccurrenceStatus
-from sync.settings import Settings
-from sync.timefmt import day, moment, pattern, span, zone_label
+from sync.config.settings import Settings
+from sync.delivery.export.itip import CANCEL
+from sync.delivery.mail_headers import address, header_text
+from sync.model.timefmt import day, moment, pattern, span, zone_label
+from sync.model.values import Attendee, BookedSeries, OccurrenceStatus
+from sync.plumbing.i18n import ENGLISH, Language
 
 ATTACHMENT = "invite.ics"
 

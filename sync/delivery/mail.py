@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 
-from sync import faults
-from sync.paths import PRIVATE_FILE, Paths, make_private_dir
-from sync.report import RunReport
-from sync.settings import Settings, SmtpSettings
+from sync.config.paths import PRIVATE_FILE, Paths, make_private_dir
+from sync.config.settings import Settings, SmtpSettings
+from sync.delivery.report import RunReport
+from sync.plumbing import faults
 from sync.store import DIGEST, INVITATION, OutboxMessage, Store
 
 # the files hold sign-in links: readable by the operator only

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.model import Occurrence, PlannedSeries
-from sync.said import Said
+from sync.model.said import Said
+from sync.model.values import Occurrence, PlannedSeries
+from sync.model.weekdays import WEEKDAY_TITLES
+from sync.model.words import ENGLISH_WORDING, Wording
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
-from sync.weekdays import WEEKDAY_TITLES
-from sync.words import ENGLISH_WORDING, Wording
 
 
 def _iso(instant: datetime, zone: str) -> str:
@@ -37,7 +37,7 @@ def occurrences_json(
 
 
 def alternatives_to_json(alternatives: Sequence[PlannedSeries]) -> list[dict[str, Any]]:
-    """Other slots as the store keeps them: the English words, and what was said (sync.said)
+    """Other slots as the store keeps them: the English words, and what was said (sync.model.said)
     to word them in another language."""
     return [
         {

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sync.paths import PRIVATE_FILE, keep_private, make_private_dir
-from sync.said import Said
+from sync.config.paths import PRIVATE_FILE, keep_private, make_private_dir
+from sync.model.said import Said
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from sync.errors import ConfigError, SignInError, UsageError
-from sync.i18n import N_
-from sync.model import Manager, Person
-from sync.roster import load_roster
-from sync.settings import WebSettings
+from sync.config.roster import load_roster
+from sync.config.settings import WebSettings
+from sync.model.errors import ConfigError, SignInError, UsageError
+from sync.model.values import Manager, Person
+from sync.plumbing.i18n import N_
 
 SIGN_IN_PATH = "/sign-in/"
 _SALT = "checkin-sync sign-in link"

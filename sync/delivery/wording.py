@@ -1,14 +1,14 @@
 """Wording what the planner said for a reader: in their language, with holidays named as
-the holidays package names them there (sync/days_off.py)."""
+the holidays package names them there (sync/config/days_off.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sync.days_off import holiday_name_in
-from sync.i18n import Language
-from sync.said import Holiday
-from sync.words import Wording
+from sync.config.days_off import holiday_name_in
+from sync.model.said import Holiday
+from sync.model.words import Wording
+from sync.plumbing.i18n import Language
 
 
 def wording(code: str) -> Wording:

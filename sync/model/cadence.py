@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sync.weekdays import RRULE_DAYS
+from sync.model.weekdays import RRULE_DAYS
 
 CADENCE_CHOICES = "weekly, biweekly, every N weeks, monthly"
 _EVERY_N_WEEKS = re.compile(r"every\s+(\d+)\s+weeks?")

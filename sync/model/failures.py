@@ -10,7 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sync.errors import Failure, StoreError, SyncError
+from sync.model.errors import Failure, StoreError, SyncError
 
 _OS_REASONS = {
     errno.ENOSPC: "no space left on the device",

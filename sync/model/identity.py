@@ -5,7 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from sync.connectors.base import OWN_UID_SUFFIX
+OWN_UID_SUFFIX = "@checkin-sync"
+"""Every series this service creates has a UID ending in this; connectors and export
+recognise them by it."""
+
+
+def is_own_uid(uid: str) -> bool:
+    return uid.endswith(OWN_UID_SUFFIX)
 
 
 def series_uid(manager: str, employee: str, generation: int) -> str:

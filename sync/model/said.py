@@ -4,8 +4,8 @@ The planner decides why a date moved or what a series is before anyone reads it,
 read it later, each in their own language. So a sentence is kept as its English msgid (with
 %(name)s placeholders, as in the catalogues) and the values to put in: names and people's own
 words as text, counts, dates as ISO strings, weekdays as numbers, holidays by region and day,
-and other sentences. It is stored as JSON, and worded when shown (sync/words.py; for a
-reader, sync/wording.py).
+and other sentences. It is stored as JSON, and worded when shown (sync/model/words.py; for a
+reader, sync/delivery/wording.py).
 
 Words that are no message are `Said.text`, shown as they are: what an older version
 stored in words, and texts we do not write ourselves, such as a calendar provider's error.
@@ -82,7 +82,7 @@ class Said:
 
     def __str__(self) -> str:
         """In English: for logs, and for code that has no reader."""
-        from sync.words import ENGLISH_WORDING
+        from sync.model.words import ENGLISH_WORDING
 
         return ENGLISH_WORDING.word(self)
 

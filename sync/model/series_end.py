@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.model import BookedSeries, Occurrence, OccurrenceStatus
+from sync.model.cadence import Cadence
+from sync.model.values import BookedSeries, Occurrence, OccurrenceStatus
 
 
 def last_kept(

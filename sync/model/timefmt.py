@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sync.cadence import ONE_OFF_LABEL, Cadence
-from sync.i18n import ENGLISH, N_, Language
-from sync.said import Said, say
-from sync.weekdays import RRULE_DAYS
+from sync.model.cadence import ONE_OFF_LABEL, Cadence
+from sync.model.said import Said, say
+from sync.model.weekdays import RRULE_DAYS
+from sync.plumbing.i18n import ENGLISH, N_, Language
 
 _MONTHLY_BYDAY = re.compile(r"BYDAY=([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)")
 

@@ -6,13 +6,14 @@ store keep them in UTC and render them in a person's zone only for display and e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import NamedTuple
 
-from sync.cadence import Cadence
-from sync.said import Day, Said, say
+from sync.model.cadence import Cadence
+from sync.model.said import Day, Said, say
 
 REGULAR_CADENCE = say("regular cadence")
 NOTHING_SAID = Said("")
@@ -114,7 +115,8 @@ class Person:
     calendar: str
     own_keys: frozenset[str] = frozenset()
     holiday_categories: tuple[str, ...] = ()
-    """Which of the country's holidays are days off (sync.days_off); empty = the usual ones."""
+    """Which of the country's holidays are days off (sync.config.days_off); empty = the usual
+    ones."""
     works: str | None = None
     """"remote", "hybrid" or "office"; None when neither the person nor [defaults] says."""
     """Keys the person's own entry sets (not inherited from [defaults]): these win over what a
@@ -273,3 +275,22 @@ class BookedSeries:
     def one_off(self) -> bool:
         """A single event rather than a recurring one: written without an RRULE."""
         return not self.rrule
+
+
+@dataclass(frozen=True)
+class FoundSeries:
+    """A series this service booked, as a calendar holds it: enough to rebuild the store."""
+
+    uid: str
+    organiser: str
+    attendee: str
+    attendee_name: str
+    timezone: str
+    first_start: datetime
+    duration: int
+    rrule: str
+    """Without UNTIL; `until` carries the end, if the series was ended."""
+    until: datetime | None = None
+    cancelled: bool = False
+    sequence: int = 0
+    exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)

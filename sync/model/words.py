@@ -1,9 +1,9 @@
-"""Sentences the planner and the night made (sync/said.py), in a language.
+"""Sentences the planner and the night made (sync/model/said.py), in a language.
 
 Each msgid is looked up in the language's catalogue, its values worded first: dates and
 weekdays with the language's own names and formats (Babel's CLDR data), lists with the
 language's "and". Holidays are named by `name_holiday`: in English by the name the planner
-kept; sync/wording.py gives readers of other languages the holidays package's names.
+kept; sync/delivery/wording.py gives readers of other languages the holidays package's names.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import date
 from babel.dates import get_day_names
 from babel.lists import format_list
 
-from sync.i18n import ENGLISH, Language
-from sync.said import Day, Holiday, Listed, Said, Value, Weekday
-from sync.timefmt import weekday_in_month, weekday_plurals
+from sync.model.said import Day, Holiday, Listed, Said, Value, Weekday
+from sync.model.timefmt import weekday_in_month, weekday_plurals
+from sync.plumbing.i18n import ENGLISH, Language
 
 
 def kept_name(holiday: Holiday, _language: str) -> str:

@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, WriteFailed
 from sync.connectors.retry import GaveUpTonight
-from sync.deadline import Deadline
-from sync.export.series import to_booked
-from sync.i18n import SOURCE_LANGUAGE
-from sync.logs import event
-from sync.progress import Progress
-from sync.report import PairLine, RunReport
-from sync.said import Day, Said, say
+from sync.delivery.export.series import to_booked
+from sync.delivery.report import PairLine, RunReport
+from sync.model.said import Day, Said, say
+from sync.plumbing.deadline import Deadline
+from sync.plumbing.i18n import SOURCE_LANGUAGE
+from sync.plumbing.logs import event
+from sync.plumbing.progress import Progress
 from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
 
 EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)

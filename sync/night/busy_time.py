@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sync.model import BusyBlock, Interval
+from sync.model.values import BusyBlock, Interval
 from sync.planner.intervals import normalise, subtract
 from sync.store import SeriesState, Store
 

@@ -14,9 +14,9 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, Observation, RemoteSeries
-from sync.model import NOTHING_SAID, Interval, Occurrence, OccurrenceStatus
-from sync.report import PairLine, RunReport
-from sync.said import Day, listed, say
+from sync.delivery.report import PairLine, RunReport
+from sync.model.said import Day, listed, say
+from sync.model.values import NOTHING_SAID, Interval, Occurrence, OccurrenceStatus
 from sync.store import SeriesRecord, SeriesState, Store
 
 MOVED_BY_PERSON = say("moved in the calendar by a person")

@@ -14,9 +14,9 @@ from collections import defaultdict
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from sync.model import CheckinKind
-from sync.report import PairLine, RunReport
-from sync.said import Day, say
+from sync.delivery.report import PairLine, RunReport
+from sync.model.said import Day, say
+from sync.model.values import CheckinKind
 from sync.store import SeriesRecord, SeriesState, Store
 
 

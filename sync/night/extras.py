@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.model import NOTHING_SAID, BusyBlock, CheckinKind, Employee, Interval, Occurrence
+from sync.config.roster import Roster
+from sync.model.cadence import Cadence
+from sync.model.said import Day, Said, say, say_n
+from sync.model.values import NOTHING_SAID, BusyBlock, CheckinKind, Employee, Interval, Occurrence
 from sync.planner import Commitment, PairRequest
 from sync.planner.availability import Availability, next_workdays
 from sync.planner.one_off import OneOffRequest, window_of
 from sync.planner.time_off import returns
-from sync.roster import Roster
-from sync.said import Day, Said, say, say_n
 from sync.store import ROSTER_SOURCE, ProposalRecord, RequestRecord, RequestState, State
 
 

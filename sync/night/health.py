@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sync.cadence import Cadence
-from sync.i18n import ENGLISH, Language
-from sync.model import NOTHING_SAID, OccurrenceStatus
-from sync.roster import Roster
-from sync.said import Said, say
-from sync.series_end import keeps
+from sync.config.roster import Roster
+from sync.delivery.wording import wording
+from sync.model.cadence import Cadence
+from sync.model.said import Said, say
+from sync.model.series_end import keeps
+from sync.model.timefmt import cadence_said
+from sync.model.values import NOTHING_SAID, OccurrenceStatus
+from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import SeriesRecord, SeriesState
-from sync.timefmt import cadence_said
-from sync.wording import wording
 
 RECENT_DAYS = 90
 MISSED_IN_A_ROW = 2

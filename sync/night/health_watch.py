@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sync.health import team_health
-from sync.report import PairLine, RunReport
-from sync.roster import Roster
-from sync.said import say
+from sync.config.roster import Roster
+from sync.delivery.report import PairLine, RunReport
+from sync.model.said import say
+from sync.night.health import team_health
 from sync.store import Store
 
 

@@ -7,16 +7,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.export.visible import shows_differently
-from sync.model import BusyBlock, Occurrence, OccurrenceStatus
+from sync.config.roster import Roster
+from sync.delivery.export.visible import shows_differently
+from sync.delivery.report import PairLine, RunReport
+from sync.model.cadence import Cadence
+from sync.model.said import Day, Said, joined, say
+from sync.model.values import BusyBlock, Occurrence, OccurrenceStatus
 from sync.planner import PairRequest, PlanningInput
 from sync.planner.explain import change_phrase
 from sync.planner.maintain import BookedPair, maintain, series_key
 from sync.planner.refused import RefusedTime
-from sync.report import PairLine, RunReport
-from sync.roster import Roster
-from sync.said import Day, Said, joined, say
 from sync.store import ProposalRecord, SeriesRecord, SeriesState, Store
 
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from sync.errors import LockHeld
-from sync.paths import PRIVATE_FILE, make_private_dir
+from sync.config.paths import PRIVATE_FILE, make_private_dir
+from sync.model.errors import LockHeld
 
 
 class RunLock:

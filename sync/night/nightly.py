@@ -19,40 +19,40 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sync.booking import Booker
-from sync.busy_time import own_checkins, without
-from sync.calendar_watch import observe_calendars
+from sync.config.paths import Paths
+from sync.config.purpose import Purpose
+from sync.config.roster import Roster, load_roster
+from sync.config.settings import Settings, load_settings
 from sync.connectors.base import CalendarRef, Connectors
 from sync.connectors.outlook.expiry import expiry_problem
 from sync.connectors.registry import connectors_for, read_busy
-from sync.deadline import Deadline
-from sync.digest import notify_managers
-from sync.doubled_dates import repair_doubled_dates
-from sync.errors import ConfigError
-from sync.export.series import export_all
-from sync.health_watch import note_health
-from sync.invitations import queue_invitations
-from sync.keep_up import booked_pairs, keep_up
-from sync.lock import RunLock
-from sync.logs import event
-from sync.mail import deliver_and_report
-from sync.model import BusyBlock, Interval, Person, PlannedSeries
-from sync.paths import Paths
+from sync.delivery.digest import notify_managers
+from sync.delivery.export.series import export_all
+from sync.delivery.invitations import queue_invitations
+from sync.delivery.mail import deliver_and_report
+from sync.delivery.report import PairLine, RunReport
+from sync.model.errors import ConfigError
+from sync.model.said import Said, say
+from sync.model.values import BusyBlock, Interval, Person, PlannedSeries
+from sync.night.booking import Booker
+from sync.night.busy_time import own_checkins, without
+from sync.night.calendar_watch import observe_calendars
+from sync.night.doubled_dates import repair_doubled_dates
+from sync.night.health_watch import note_health
+from sync.night.keep_up import booked_pairs, keep_up
+from sync.night.lock import RunLock
+from sync.night.proposing import Proposing, propose_extras, regular_proposal, take_in_requests
+from sync.night.provider_hours import with_provider_hours
+from sync.night.rebuild import Rebuilt, rebuild
+from sync.night.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
+from sync.night.refusals import refused_times
+from sync.night.workflow import confirm_approved
 from sync.planner import Commitment, PlanFailure, PlanningInput, plan
 from sync.planner.refused import RefusedTime
-from sync.progress import Progress
-from sync.proposing import Proposing, propose_extras, regular_proposal, take_in_requests
-from sync.provider_hours import with_provider_hours
-from sync.purpose import Purpose
-from sync.rebuild import Rebuilt, rebuild
-from sync.reconcile import NEW_PAIR, Decisions, PairToPlan, reconcile
-from sync.refusals import refused_times
-from sync.report import PairLine, RunReport
-from sync.roster import Roster, load_roster
-from sync.said import Said, say
-from sync.settings import Settings, load_settings
+from sync.plumbing.deadline import Deadline
+from sync.plumbing.logs import event
+from sync.plumbing.progress import Progress
 from sync.store import LIVE_STATES, NewProposal, SeriesState, State, Store
-from sync.workflow import confirm_approved
 
 log = logging.getLogger(__name__)
 ACTOR = "nightly run"

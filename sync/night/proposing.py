@@ -9,24 +9,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sync.cadence import ONE_OFF_LABEL
+from sync.config.purpose import CheckinFacts, Invitation, Purpose
+from sync.config.roster import Roster
 from sync.connectors.registry import kind_of
-from sync.extras import (
+from sync.delivery.render import alternatives_to_json
+from sync.delivery.report import PairLine, RunReport
+from sync.model.cadence import ONE_OFF_LABEL
+from sync.model.identity import fingerprint as pair_fingerprint
+from sync.model.said import Day, Said, say
+from sync.model.values import BusyBlock, Interval, PlannedSeries
+from sync.night.extras import (
     ExtraDecisions,
     OneOffToPlan,
     decide_extras,
     pair_dates,
     roster_request_key,
 )
-from sync.identity import fingerprint as pair_fingerprint
-from sync.model import BusyBlock, Interval, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, PlanningInput
 from sync.planner.one_off import plan_one_offs
-from sync.purpose import CheckinFacts, Invitation, Purpose
-from sync.render import alternatives_to_json
-from sync.report import PairLine, RunReport
-from sync.roster import Roster
-from sync.said import Day, Said, say
 from sync.store import (
     LIVE_STATES,
     ROSTER_SOURCE,

@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import Employee, Person, TimeRange, WorkingHours
-from sync.roster import Roster
+from sync.config.roster import Roster
+from sync.model.values import Employee, Person, TimeRange, WorkingHours
 
 
 def with_provider_hours(roster: Roster, hours: Mapping[str, WorkingHours], now: datetime) -> Roster:

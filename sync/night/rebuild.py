@@ -11,17 +11,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.connectors.base import Connectors, FoundSeries, WriteFailed
+from sync.config.paths import Paths
+from sync.config.roster import Roster
+from sync.connectors.base import Connectors, WriteFailed
 from sync.connectors.registry import kind_of
-from sync.export.found import found_in_export
-from sync.identity import fingerprint, series_uid
-from sync.model import REGULAR_CADENCE, Interval, Occurrence, OccurrenceStatus
-from sync.paths import Paths
+from sync.delivery.export.found import found_in_export
+from sync.model.cadence import Cadence
+from sync.model.identity import fingerprint, series_uid
+from sync.model.said import say
+from sync.model.series_end import keeps, last_date
+from sync.model.values import REGULAR_CADENCE, FoundSeries, Interval, Occurrence, OccurrenceStatus
 from sync.planner.slots import local_instant
-from sync.roster import Roster
-from sync.said import say
-from sync.series_end import keeps, last_date
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 
 ACTOR = "rebuild"

@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sync.identity import fingerprint
-from sync.model import Employee
+from sync.config.roster import Roster
+from sync.model.identity import fingerprint
+from sync.model.said import Day, Said, listed, say
+from sync.model.values import Employee
+from sync.night.roster_changes import Ending, hold_back, pairs_gone
 from sync.planner import PairRequest
 from sync.planner.refused import RefusedTime
-from sync.roster import Roster
-from sync.roster_changes import Ending, hold_back, pairs_gone
-from sync.said import Day, Said, listed, say
 from sync.store import OPEN_STATES, ProposalRecord, State
 
 NEW_PAIR = say("no check-in series yet")

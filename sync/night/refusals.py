@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sync.model import CheckinKind
+from sync.config.roster import Roster
+from sync.model.said import Said, listed, say
+from sync.model.values import CheckinKind
 from sync.planner.refused import RefusedTime, refused_until
-from sync.roster import Roster
-from sync.said import Said, listed, say
 from sync.store import ProposalRecord, SeriesRecord, State, Store
 
 DECLINED_NOTE = "declined by "

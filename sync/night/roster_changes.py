@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sync.roster import Roster
-from sync.said import Said, say
+from sync.config.roster import Roster
+from sync.model.said import Said, say
 from sync.store import ProposalRecord
 
 MASS_ENDING_SHARE = 0.25

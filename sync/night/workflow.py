@@ -17,14 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.errors import TransitionError, UsageError
-from sync.keep_up import date_changes, pair_as_proposed
-from sync.model import NOTHING_SAID, Occurrence, OccurrenceStatus
+from sync.config.roster import Roster
+from sync.delivery.report import PairLine, RunReport
+from sync.model.errors import TransitionError, UsageError
+from sync.model.said import Said, Value, joined, say
+from sync.model.values import NOTHING_SAID, Occurrence, OccurrenceStatus
+from sync.night.keep_up import date_changes, pair_as_proposed
 from sync.planner import PlanningInput
 from sync.planner.maintain import BookedPair, maintain, series_key
-from sync.report import PairLine, RunReport
-from sync.roster import Roster
-from sync.said import Said, Value, joined, say
 from sync.store import ProposalRecord, State, Store
 from sync.store.records import alternative_explanation
 

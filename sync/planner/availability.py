@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.days_off import holiday_name
-from sync.model import DateSpan, Interval, Person
+from sync.config.days_off import holiday_name
+from sync.model.said import Day, Holiday, Said, Weekday, say
+from sync.model.values import DateSpan, Interval, Person
 from sync.planner.intervals import Spans
-from sync.said import Day, Holiday, Said, Weekday, say
 
 
 def zone_label(zone: str) -> str:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence, nth_weekday_of_month
-from sync.model import Occurrence, OccurrenceStatus
+from sync.model.cadence import Cadence, nth_weekday_of_month
+from sync.model.said import Day, Said, Value, Weekday, joined, say, say_n
+from sync.model.timefmt import cadence_said
+from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner.availability import zone_label
-from sync.said import Day, Said, Value, Weekday, joined, say, say_n
-from sync.timefmt import cadence_said
 
 _ORDINALS = {
     1: say("first"),

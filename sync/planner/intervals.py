@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sync.model import Interval
+from sync.model.values import Interval
 
 
 class HasSpan(Protocol):

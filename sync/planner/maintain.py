@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import Occurrence
+from sync.model.values import Occurrence
 from sync.planner.intervals import Spans
 from sync.planner.one_off import keep_one_off
 from sync.planner.slots import local_instant

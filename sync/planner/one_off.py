@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import CheckinKind, Interval, Occurrence, PlannedSeries
+from sync.model.said import Day, Said, Weekday, say
+from sync.model.values import CheckinKind, Interval, Occurrence, PlannedSeries
 from sync.planner.explain import slot_phrase
 from sync.planner.intervals import Spans, intersect, normalise, subtract
 from sync.planner.solver import GRID_MINUTES, PairRequest, PlanFailure, PlanningInput, _Planner
-from sync.said import Day, Said, Weekday, say
 
 
 @dataclass(frozen=True)

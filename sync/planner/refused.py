@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.said import Said, Weekday, say
+from sync.model.said import Said, Weekday, say
 
 MARGIN_MINUTES = 60
 """How far around a refused check-in a new one must stay."""

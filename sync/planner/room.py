@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sync.model import Occurrence, OccurrenceStatus, PlannedSeries
-from sync.said import Said, say
+from sync.model.said import Said, say
+from sync.model.values import Occurrence, OccurrenceStatus, PlannedSeries
 
 if TYPE_CHECKING:
     from sync.planner.solver import Commitment, PairRequest, _Planner

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import Interval
+from sync.model.values import Interval
 from sync.planner.intervals import Spans, covers
 
 MINUTE = timedelta(minutes=1)

@@ -18,8 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import overload
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence, nth_weekday
-from sync.model import (
+from sync.model.cadence import Cadence, nth_weekday
+from sync.model.said import Day, Said, joined, listed, say, say_n
+from sync.model.values import (
     REGULAR_CADENCE,
     BusyBlock,
     BusyKind,
@@ -45,7 +46,6 @@ from sync.planner.intervals import (
 )
 from sync.planner.refused import RefusedTime
 from sync.planner.slots import FreeSlots, local_instant
-from sync.said import Day, Said, joined, listed, say, say_n
 
 GRID_MINUTES = 15
 PREFERRED_WEIGHT = 2

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sync.model import BusyBlock, BusyKind, Employee, Interval
+from sync.model.values import BusyBlock, BusyKind, Employee, Interval
 from sync.planner.availability import Availability, next_workdays
 from sync.planner.intervals import intersect, normalise, total
 

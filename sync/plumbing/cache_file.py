@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sync.paths import make_private_dir
+from sync.config.paths import make_private_dir
 
 
 def write_json(path: Path, payload: Any) -> None:

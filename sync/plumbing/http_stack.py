@@ -11,7 +11,7 @@ We keep the fork and make it the same everywhere: it is what the test suite runs
 writable environment (a virtualenv, `make`) converges to it by itself, and keeping the two
 apart means building urllib3-future from source with URLLIB3_NO_OVERRIDE=1, which a
 hash-locked install of wheels cannot do. Installs that run as another user take the
-replacement at install time (`python -m sync.http_stack`, which the Dockerfile runs), and
+replacement at install time (`python -m sync.plumbing.http_stack`, which the Dockerfile runs), and
 `doctor` says when an install has not.
 """
 
@@ -45,7 +45,7 @@ class HttpStack:
             f"requests runs on urllib3 {self.urllib3}, but {FORK} {self.fork} is installed "
             "and takes its place the next time Python starts as a user who can write "
             f"site-packages; do that now, so every run uses what the tests use: "
-            f"{sys.executable} -m sync.http_stack"
+            f"{sys.executable} -m sync.plumbing.http_stack"
         )
 
 

@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 SOURCE_LANGUAGE = "en"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "messages"
 
 

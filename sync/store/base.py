@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
-from sync.said import Said
+from sync.model.said import Said
 from sync.store.records import now_text
 from sync.store.revocation_file import RevocationFile
 

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sync import faults
-from sync.errors import Failure, StoreError
-from sync.failures import describe_os_error, store_failure
-from sync.paths import PRIVATE_FILE, keep_private, make_private_dir
+from sync.config.paths import PRIVATE_FILE, keep_private, make_private_dir
+from sync.model.errors import Failure, StoreError
+from sync.model.failures import describe_os_error, store_failure
+from sync.plumbing import faults
 from sync.store.health import HealthMixin
 from sync.store.invitations import InvitationsMixin
 from sync.store.proposals import ProposalsMixin

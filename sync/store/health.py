@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 
-from sync.model import Interval
+from sync.model.values import Interval
 from sync.store.base import StoreBase
 from sync.store.records import instant, now_text
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sync.errors import TransitionError
-from sync.identity import series_uid
-from sync.model import Occurrence
-from sync.said import Said
+from sync.model.errors import TransitionError
+from sync.model.identity import series_uid
+from sync.model.said import Said
+from sync.model.values import Occurrence
 from sync.store.base import StoreBase
 from sync.store.records import (
     NewProposal,

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sync.model import CheckinKind, Occurrence, OccurrenceStatus
-from sync.said import Said
+from sync.model.said import Said
+from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
@@ -70,7 +70,7 @@ class NewProposal:
     occurrences: Sequence[Occurrence]
     explanation: Said
     alternatives: list[dict[str, Any]]
-    """Other slots, as `sync.render.alternatives_to_json` writes them."""
+    """Other slots, as `sync.delivery.render.alternatives_to_json` writes them."""
     reason: Said
     organiser_calendar: str = EXPORT_ONLY
     """The connector kind that will hold the series (e.g. "google"), or "export"."""

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sync.model import Occurrence
+from sync.model.values import Occurrence
 from sync.store.records import NewProposal, SeriesState, State, now_text, occurrences_to_json
 from sync.store.series import SeriesMixin
 

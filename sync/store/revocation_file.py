@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sync.errors import StoreError
+from sync.model.errors import StoreError
 
 NAME = "revocations.json"
 

@@ -164,7 +164,7 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX web_sessions_by_email ON web_sessions (email);
     """,
-    # what the planner said, as messages worded in each reader's language (sync/said.py):
+    # what the planner said, as messages worded in each reader's language (sync/model/said.py):
     # JSON beside the English words, which rows written before stay with and are shown as;
     # the same for the notes of the audit log, which the history on the page shows
     7: """

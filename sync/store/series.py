@@ -8,9 +8,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sync.model import CheckinKind, Occurrence
-from sync.said import Said
-from sync.series_end import last_kept
+from sync.model.said import Said
+from sync.model.series_end import last_kept
+from sync.model.values import CheckinKind, Occurrence
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import (
     EXPORT_ONLY,

@@ -12,10 +12,10 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
-from sync.errors import SyncError
-from sync.i18n import translations
-from sync.settings import load_settings
-from sync.signin import require_secret
+from sync.config.settings import load_settings
+from sync.delivery.signin import require_secret
+from sync.model.errors import SyncError
+from sync.plumbing.i18n import translations
 from sync.web import auth, feeds, healthz, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 from sync.web.context import gettext as _

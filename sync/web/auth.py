@@ -22,9 +22,9 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from werkzeug.exceptions import Gone
 from werkzeug.wrappers.response import Response
 
-from sync.errors import SignInError
-from sync.i18n import N_
-from sync.signin import LinkClaim, read_link
+from sync.delivery.signin import LinkClaim, read_link
+from sync.model.errors import SignInError
+from sync.plumbing.i18n import N_
 from sync.web.context import gettext as _
 from sync.web.context import request_roster, request_store, web_context
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from flask import current_app, g
 
-from sync.i18n import Language
-from sync.paths import Paths
-from sync.roster import Roster
-from sync.settings import Settings
+from sync.config.paths import Paths
+from sync.config.roster import Roster
+from sync.config.settings import Settings
+from sync.plumbing.i18n import Language
 from sync.store import Store
 from sync.web.roster_cache import RosterCache
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, abort, request
 from werkzeug.wrappers.response import Response as BaseResponse
 
-from sync.feeds import feed_for, feed_owner, feed_secret, people_with_feeds, well_formed
+from sync.delivery.feeds import feed_for, feed_owner, feed_secret, people_with_feeds, well_formed
 from sync.web.context import request_store, web_context
 
 bp = Blueprint("feeds", __name__)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, jsonify
 
-from sync.errors import SyncError
+from sync.model.errors import SyncError
 from sync.store import Store
 from sync.web.context import web_context
 

@@ -10,17 +10,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sync.errors import ConfigError
-from sync.health import PairHealth
-from sync.i18n import ENGLISH, Language
-from sync.model import Occurrence, OccurrenceStatus
-from sync.roster import load_roster
-from sync.said import Said
+from sync.config.roster import load_roster
+from sync.delivery.wording import wording
+from sync.model.errors import ConfigError
+from sync.model.said import Said
+from sync.model.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
+from sync.model.values import Occurrence, OccurrenceStatus
+from sync.night.health import PairHealth
+from sync.night.workflow import alternative_occurrences
+from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
-from sync.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
-from sync.wording import wording
-from sync.workflow import alternative_occurrences
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.wsgi import ClosingIterator
 
-from sync.logs import event, redact_tokens
+from sync.plumbing.logs import event, redact_tokens
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]

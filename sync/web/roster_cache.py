@@ -12,7 +12,7 @@ import os
 import threading
 from pathlib import Path
 
-from sync.roster import Roster, load_roster
+from sync.config.roster import Roster, load_roster
 
 Signature = tuple[int, int, int, int]
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from sync.errors import UsageError
-from sync.logs import redact_tokens
-from sync.roster import load_roster
-from sync.signin import make_link
+from sync.config.roster import load_roster
+from sync.delivery.signin import make_link
+from sync.model.errors import UsageError
+from sync.plumbing.logs import redact_tokens
 from sync.web.app import create_app
 from sync.web.context import WebContext, web_context
 from sync.web.production import serve_production

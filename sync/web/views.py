@@ -1,5 +1,5 @@
 """The manager's page and the three decisions made on it. Decisions go through
-sync.workflow, exactly as on the command line, and approval books at once through
+sync.night.workflow, exactly as on the command line, and approval books at once through
 book_approved_now, as `checkin-sync approve` does."""
 
 from __future__ import annotations
@@ -12,19 +12,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
-from sync import workflow
-from sync.errors import LockHeld, SyncError, UsageError
-from sync.feeds import feed_secret, feed_urls, make_token
-from sync.health import PairHealth, team_health
-from sync.nightly import book_approved_now
-from sync.said import Said
+from sync.delivery.feeds import feed_secret, feed_urls, make_token
+from sync.delivery.wording import wording
+from sync.model.errors import LockHeld, SyncError, UsageError
+from sync.model.said import Said
+from sync.model.timefmt import moment, zone_label
+from sync.night import workflow
+from sync.night.health import PairHealth, team_health
+from sync.night.nightly import book_approved_now
 from sync.store import ProposalRecord, SeriesState, State, Store
-from sync.timefmt import moment, zone_label
 from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
 from sync.web.present import Presenter, timezones
-from sync.wording import wording
 
 log = logging.getLogger(__name__)
 bp = Blueprint("manager", __name__)

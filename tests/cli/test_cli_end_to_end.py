@@ -16,9 +16,9 @@ from typing import Any
 import icalendar
 import pytest
 
-from sync import workflow
-from sync.lock import RunLock
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from sync.night import workflow
+from sync.night.lock import RunLock
 from sync.store import Store
 from tests.conftest import ConfigDir, Result
 

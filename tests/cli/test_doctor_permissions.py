@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from sync.connectors.google.auth import SCOPE_EVENTS_READ, SCOPE_FREEBUSY
 from tests.conftest import ConfigDir, Result
+from tests.connectors.test_mixed_providers import ADE, NOW, PRIYA, org
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import key_file
 from tests.outlook_helpers import CLIENT_ID
-from tests.test_mixed_providers import ADE, NOW, PRIYA, org
 
 __all__ = ["org"]  # the fixture: Karin on Google, Ade on Outlook, reports across both
 

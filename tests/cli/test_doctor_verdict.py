@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests import test_cli_end_to_end
+from tests.cli import test_cli_end_to_end
+from tests.cli.test_cli_end_to_end import NOW
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import NOW
 
 CLI = Callable[..., Result]
 STOPS = "A run would stop: fix the problems above."

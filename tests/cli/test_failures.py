@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 
 from sync.store import Store
-from tests import test_cli_end_to_end
+from tests.cli import test_cli_end_to_end
+from tests.cli.test_cli_end_to_end import NOW
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import NOW
 
 CLI = Callable[..., Result]
 org = test_cli_end_to_end.org  # Karin, Lena and Erik, as the end-to-end tests have them
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run(cli: CLI, org: ConfigDir, *extra: str) -> Result:
@@ -160,14 +160,16 @@ def test_a_crash_inside_a_step_fails_in_one_line(
         raise ValueError("cannot use '.lena@example.com' as an export file name")
 
     assert run(cli, org).code == 0
-    monkeypatch.setattr("sync.export.series.write_exports", broken)
+    monkeypatch.setattr("sync.delivery.export.series.write_exports", broken)
     approved = cli("--config", str(org.root), "approve", "--manager", "karin@example.com", "--all")
     assert_failed(approved, "unexpected ValueError: cannot use '.lena@example.com'")
 
     # whoever asks for detail learns where it broke
     detail = cli("--config", str(org.root), "-vv", "export")
     assert detail.code == 4
-    assert 'event="the command failed" error=ValueError at="tests/test_failures.py:' in detail.err
+    assert (
+        'event="the command failed" error=ValueError at="tests/cli/test_failures.py:' in detail.err
+    )
     assert "in broken" in detail.err
 
 

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 
 import sync.web.auth
-from sync.logs import setup_logging
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
+from sync.plumbing.logs import setup_logging
 from sync.web.serve import QuietTokens
 from tests.web_helpers import CLOCK, Org, path_of, request_log
 
@@ -32,7 +32,7 @@ def _fail_loudly() -> None:
     try:
         raise OSError("disk on fire")
     except OSError:
-        logging.getLogger("sync.booking").exception("booking after approval failed")
+        logging.getLogger("sync.night.booking").exception("booking after approval failed")
 
 
 @pytest.mark.usefixtures("fresh_logging")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
 from tests.conftest import EMPTY_CALENDAR, ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
 
 CLI = Callable[..., Result]
 
@@ -158,7 +158,7 @@ def _command(org: ConfigDir) -> list[str]:
 def _env() -> dict[str, str]:
     return {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).parent.parent),
+        "PYTHONPATH": str(Path(__file__).parent.parent.parent),
         # the held calendar is served on this machine: allowed as an operator would
         "CHECKIN_SYNC_ICS__ALLOW_HOSTS": '["127.0.0.1"]',
     }
@@ -195,7 +195,7 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(
 def test_progress_shows_on_a_terminal_only() -> None:
     import io
 
-    from sync.progress import Progress
+    from sync.plumbing.progress import Progress
 
     screen = io.StringIO()
     shown = Progress(stream=screen, enabled=True)

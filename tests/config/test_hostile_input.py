@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 import sync
-from sync.environment import unknown_variables
-from sync.settings import Settings
+from sync.config.environment import unknown_variables
+from sync.config.settings import Settings
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
 
 CLI = Callable[..., Result]
@@ -371,9 +371,10 @@ def test_environment_mistakes_are_named(
 def test_every_variable_the_code_reads_is_known_to_the_warning() -> None:
     """A variable added elsewhere and not listed would be warned about as a misspelling."""
     package = Path(sync.__file__).parent
+    tests = Path(__file__).parent.parent
     named = {
         name
-        for path in [*package.rglob("*.py"), *Path(__file__).parent.glob("*.py")]
+        for path in [*package.rglob("*.py"), *tests.glob("*.py"), *tests.glob("*/test_*.py")]
         for name in re.findall(r"CHECKIN_SYNC_[A-Z_]*[A-Z]", path.read_text())
     }
     assert unknown_variables(dict.fromkeys(named, "1"), Settings) == [

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import test_cli_end_to_end
+from tests.cli import test_cli_end_to_end
+from tests.cli.test_cli_end_to_end import NOW
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import NOW
 
 CLI = Callable[..., Result]
 SECRET = "a-web-secret-of-some-length"

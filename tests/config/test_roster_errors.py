@@ -227,7 +227,7 @@ def test_setting_from_environment_is_named(
 
 
 def test_manager_cadence_is_the_default_for_their_reports(config: ConfigDir) -> None:
-    from sync.roster import load_roster
+    from sync.config.roster import load_roster
 
     config.people(
         MANAGER_KARIN.replace(
@@ -240,7 +240,7 @@ def test_manager_cadence_is_the_default_for_their_reports(config: ConfigDir) -> 
 
 
 def test_a_manager_who_reports_to_someone_is_one_person(cli: CLI, config: ConfigDir) -> None:
-    from sync.roster import load_roster
+    from sync.config.roster import load_roster
 
     config.people(
         """

@@ -8,13 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from sync.config.settings import CalDavSettings
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword, account_for
-from sync.settings import CalDavSettings
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
+from tests.cli.test_cli_end_to_end import by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
+from tests.end_to_end.test_caldav_end_to_end import PEOPLE
 from tests.listener import serving
-from tests.test_caldav_end_to_end import PEOPLE
-from tests.test_cli_end_to_end import by_employee, proposals, run
 
 CLI = Callable[..., Result]
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from sync.config.settings import CalDavSettings
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.caldav.writing import resource_name
 from sync.connectors.retry import RetryPolicy
-from sync.model import Interval, SeriesStatus
-from sync.settings import CalDavSettings
+from sync.model.values import Interval, SeriesStatus
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
-from tests.test_ics_export import (
+from tests.delivery.test_ics_export import (
     KARIN,
     MOVED_FROM,
     MOVED_TO,

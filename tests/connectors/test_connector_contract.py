@@ -12,13 +12,13 @@ from typing import Protocol
 
 import pytest
 
+from sync.config.settings import CalDavSettings
 from sync.connectors.base import CalendarRef, Connector
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.connector import CalDavConnector
 from sync.connectors.ics import IcsConnector
 from sync.connectors.retry import RetryPolicy
-from sync.model import BusyBlock, Interval
-from sync.settings import CalDavSettings
+from sync.model.values import BusyBlock, Interval
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
 from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import connector as google_connector

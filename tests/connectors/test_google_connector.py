@@ -11,8 +11,8 @@ import pytest
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.retry import GaveUpTonight
-from sync.errors import ConfigError
-from sync.model import (
+from sync.model.errors import ConfigError
+from sync.model.values import (
     Attendee,
     BookedSeries,
     BusyKind,
@@ -425,9 +425,9 @@ def test_authorized_user_file_reads_and_books_as_that_user(
 ) -> None:
     import json
 
+    from sync.config.settings import GoogleSettings
     from sync.connectors.google.client import GoogleClient
     from sync.connectors.google.connector import GoogleConnector
-    from sync.settings import GoogleSettings
     from tests.google_helpers import FAST
 
     path = tmp_path / "user.json"

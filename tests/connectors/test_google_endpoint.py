@@ -12,16 +12,16 @@ from typing import Any
 import httplib2
 import pytest
 
+from sync.config.settings import GoogleSettings, load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.auth import SCOPE_EVENTS, GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.connector import GoogleConnector
-from sync.errors import ConfigError
-from sync.model import Interval, OccurrenceStatus
-from sync.settings import GoogleSettings, load_settings
+from sync.model.errors import ConfigError
+from sync.model.values import Interval, OccurrenceStatus
+from tests.connectors.test_google_connector import EVENT_ID, KARIN, LENA, series, week
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST, key_file
-from tests.test_google_connector import EVENT_ID, KARIN, LENA, series, week
 
 GOOGLE = "https://www.googleapis.com/"
 CALENDAR_V3 = "https://www.googleapis.com/calendar/v3/"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from sync.config.settings import GoogleSettings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.auth import SCOPES, GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.connector import GoogleConnector
-from sync.errors import ConfigError
-from sync.model import Interval
-from sync.settings import GoogleSettings
+from sync.model.errors import ConfigError
+from sync.model.values import Interval
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST
 

@@ -10,11 +10,12 @@ from collections.abc import Callable
 import pytest
 import requests.adapters
 
-from sync import doctor, http_stack
-from sync.http_stack import HttpStack
+from sync.cli import doctor
+from sync.plumbing import http_stack
+from sync.plumbing.http_stack import HttpStack
+from tests.cli.test_doctor_verdict import doctor as run_doctor
+from tests.cli.test_doctor_verdict import org, ran
 from tests.conftest import ConfigDir, Result
-from tests.test_doctor_verdict import doctor as run_doctor
-from tests.test_doctor_verdict import org, ran
 
 __all__ = ["org", "ran"]  # the fixtures doctor runs against
 
@@ -52,7 +53,7 @@ def test_doctor_names_an_install_where_requests_is_not_on_the_fork(
         "FAIL  HTTP library: requests runs on urllib3 2.8.0, but urllib3-future 2.25.904 is "
         "installed and takes its place" in result.out
     )
-    assert f"{sys.executable} -m sync.http_stack" in result.out
+    assert f"{sys.executable} -m sync.plumbing.http_stack" in result.out
     assert result.code == 1, "runs work, on a different HTTP library than the tests"
 
 

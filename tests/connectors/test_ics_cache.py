@@ -14,9 +14,9 @@ from sync.connectors import ics as ics_module
 from sync.connectors.base import BusyReading, CalendarRef
 from sync.connectors.ics import IcsConnector
 from sync.connectors.ics_cache import AHEAD, IcsBusyCache
-from sync.model import Interval
+from sync.model.values import Interval
 
-DATA = Path(__file__).parent / "data" / "ics"
+DATA = Path(__file__).parent.parent / "data" / "ics"
 # every kind of content the reader handles: recurrences with exceptions, moved dates,
 # floating times, declines, time off and the service's own check-ins
 FILES = ["rrule_exdate_rdate.ics", "moved_occurrence.ics", "own_events.ics", "oof.ics"]

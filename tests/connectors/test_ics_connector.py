@@ -24,10 +24,10 @@ from sync.connectors import ics, ics_busy
 from sync.connectors.base import CalendarRef
 from sync.connectors.ics import IcsConnector, locate
 from sync.connectors.ics_busy import IcsError, busy_from_ics
-from sync.errors import CalendarError
-from sync.model import BusyBlock, BusyKind, Interval
+from sync.model.errors import CalendarError
+from sync.model.values import BusyBlock, BusyKind, Interval
 
-DATA = Path(__file__).parent / "data" / "ics"
+DATA = Path(__file__).parent.parent / "data" / "ics"
 KARIN = "karin.berg@example.com"
 OLLE = "olle@example.com"
 STOCKHOLM = "Europe/Stockholm"

@@ -11,8 +11,8 @@ import pytest
 
 from sync.connectors import ics, ics_limits
 from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars
-from sync.deadline import Deadline
-from sync.model import Interval
+from sync.model.values import Interval
+from sync.plumbing.deadline import Deadline
 
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
 

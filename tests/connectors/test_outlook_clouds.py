@@ -18,14 +18,14 @@ from typing import Any
 import certifi
 import pytest
 
+from sync.config.settings import OutlookSettings, load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import GraphClient
 from sync.connectors.outlook.cloud import target
 from sync.connectors.outlook.connector import OutlookConnector
-from sync.errors import ConfigError
-from sync.model import Interval
-from sync.settings import OutlookSettings, load_settings
+from sync.model.errors import ConfigError
+from sync.model.values import Interval
 from tests.emulators import DEFAULT_TENANT, GraphEmulator
 from tests.emulators.connect_proxy import ConnectProxy
 from tests.emulators.identity import IdentityEmulator

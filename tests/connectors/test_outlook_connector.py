@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sync.config.settings import OutlookSettings
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.reading import graph_time
 from sync.connectors.outlook.writing import recurrence
-from sync.errors import ConfigError
-from sync.model import (
+from sync.model.errors import ConfigError
+from sync.model.values import (
     Attendee,
     BookedSeries,
     BusyKind,
@@ -25,7 +26,6 @@ from sync.model import (
     TimeRange,
     WorkingHours,
 )
-from sync.settings import OutlookSettings
 from tests.emulators import CALENDARS_READ, GraphEmulator
 from tests.outlook_helpers import connector, settings
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.conftest import ConfigDir, Result
+from tests.connectors.test_mixed_providers import ADE, NOW, PRIYA, org
 from tests.emulators import GraphEmulator
-from tests.test_mixed_providers import ADE, NOW, PRIYA, org
 
 __all__ = ["org"]
 CLI = Callable[..., Result]

@@ -18,15 +18,15 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from sync import workflow
-from sync.nightly import RunOptions, run_nightly
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from sync.night import workflow
+from sync.night.nightly import RunOptions, run_nightly
 from sync.store import State
 from sync.web import create_app
+from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, by_employee, proposals, run
+from tests.cli.test_cli_end_to_end import PEOPLE as CLI_PEOPLE
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, by_employee, proposals, run
-from tests.test_cli_end_to_end import PEOPLE as CLI_PEOPLE
-from tests.test_keep_up import busy_event, store_approve
+from tests.night.test_keep_up import busy_event, store_approve
 from tests.web_helpers import NIGHT, PEOPLE, SECRET, XSS_NAME, Org, path_of, seen_text, use_link
 
 CLI = Callable[..., Result]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.export import files, memo
-from sync.export.files import write_exports
-from sync.export.memo import ExportMemo
-from sync.model import BookedSeries
-from tests.test_ics_export import make_series
+from sync.delivery.export import files, memo
+from sync.delivery.export.files import write_exports
+from sync.delivery.export.memo import ExportMemo
+from sync.model.values import BookedSeries
+from tests.delivery.test_ics_export import make_series
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import icalendar
 
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir, Result
-from tests.test_keep_up import busy_event
+from tests.night.test_keep_up import busy_event
 
 CLI = Callable[..., Result]
 FIRST_NIGHT = datetime.fromisoformat("2027-02-01T02:00:00+00:00")

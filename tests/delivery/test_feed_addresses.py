@@ -17,10 +17,10 @@ import pytest
 from sync.connectors.base import CalendarRef
 from sync.connectors.feed_opener import is_public
 from sync.connectors.ics import IcsConnector
-from sync.model import Interval
+from sync.model.values import Interval
+from tests.cli.test_cli_end_to_end import run
 from tests.conftest import EMPTY_CALENDAR, ConfigDir, Result
 from tests.listener import serving
-from tests.test_cli_end_to_end import run
 
 CLI = Callable[..., Result]
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 3, 1, tzinfo=UTC))

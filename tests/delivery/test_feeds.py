@@ -18,15 +18,15 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 from itsdangerous import URLSafeSerializer
 
-from sync.feeds import make_token
-from sync.model import Occurrence
+from sync.delivery.feeds import make_token
+from sync.model.values import Occurrence
 from sync.store import Store
 from sync.web import create_app
 from tests.caldav_server import RadicaleServer
+from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE, by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
 from tests.interop import expected, with_ical, with_radicale, with_vobject
-from tests.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE, by_employee, proposals, run
-from tests.test_keep_up import busy_event, store_approve
+from tests.night.test_keep_up import busy_event, store_approve
 from tests.web_helpers import request_log
 
 CLI = Callable[..., Result]

@@ -16,21 +16,12 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from sync.export.ics_writer import calendar_for
-from sync.export.itip import caldav_resource, request_calendar
-from sync.model import Attendee, BookedSeries, OccurrenceStatus
+from sync.delivery.export.ics_writer import calendar_for
+from sync.delivery.export.itip import caldav_resource, request_calendar
+from sync.model.values import Attendee, BookedSeries, OccurrenceStatus
 from tests.caldav_server import RadicaleServer
-from tests.icaljs_reader import IcalJs
-from tests.interop import (
-    Times,
-    own_zones_only,
-    with_ical,
-    with_radicale,
-    with_recurring_ical_events,
-    with_vobject,
-)
-from tests.test_ics_export import EXPECTED_STARTS as STARTS
-from tests.test_ics_export import (
+from tests.delivery.test_ics_export import EXPECTED_STARTS as STARTS
+from tests.delivery.test_ics_export import (
     KARIN,
     MOVED_TO,
     SKIPPED_AT,
@@ -39,6 +30,15 @@ from tests.test_ics_export import (
     make_series,
     moved,
     skipped,
+)
+from tests.icaljs_reader import IcalJs
+from tests.interop import (
+    Times,
+    own_zones_only,
+    with_ical,
+    with_radicale,
+    with_recurring_ical_events,
+    with_vobject,
 )
 
 WRITERS: dict[str, Callable[[BookedSeries], bytes]] = {

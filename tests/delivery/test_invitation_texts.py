@@ -8,8 +8,8 @@ from collections.abc import Callable
 import icalendar
 import pytest
 
+from tests.cli.test_cli_end_to_end import NOW, by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import NOW, by_employee, proposals, run
 
 CLI = Callable[..., Result]
 

@@ -17,9 +17,7 @@ from icalendar import Calendar
 
 from sync.store import SeriesRecord, Store
 from tests.caldav_server import RadicaleServer
-from tests.conftest import ConfigDir, Result
-from tests.interop import expected, with_ical, with_radicale, with_vobject
-from tests.test_cli_end_to_end import (
+from tests.cli.test_cli_end_to_end import (
     KARIN_CALENDAR,
     NOW,
     PEOPLE,
@@ -27,8 +25,10 @@ from tests.test_cli_end_to_end import (
     proposals,
     run,
 )
-from tests.test_digest_email import Inbox
-from tests.test_keep_up import busy_event, store_approve
+from tests.conftest import ConfigDir, Result
+from tests.delivery.test_digest_email import Inbox
+from tests.interop import expected, with_ical, with_radicale, with_vobject
+from tests.night.test_keep_up import busy_event, store_approve
 
 CLI = Callable[..., Result]
 LENA_SERIES = "lena@example.com"

@@ -21,11 +21,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
-from sync import i18n
-from sync.i18n import Language, available_languages, catalogue_path
-from sync.settings import load_settings
-from sync.signin import make_link
-from sync.timefmt import day, pattern, span
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
+from sync.model.timefmt import day, pattern, span
+from sync.plumbing import i18n
+from sync.plumbing.i18n import Language, available_languages, catalogue_path
 from sync.web import create_app
 from tests.conftest import ConfigDir, Result
 from tests.web_helpers import (
@@ -42,7 +42,7 @@ from tests.web_helpers import (
     use_link,
 )
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%%|<[^>]+>")
 
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sync.export.itip import REQUEST
-from sync.invitation_email import Invitation, to_email
-from sync.mail_headers import address, header_text
-from sync.model import Attendee
-from sync.settings import Settings
-from tests.test_ics_export import make_series
+from sync.config.settings import Settings
+from sync.delivery.export.itip import REQUEST
+from sync.delivery.invitation_email import Invitation, to_email
+from sync.delivery.mail_headers import address, header_text
+from sync.model.values import Attendee
+from tests.delivery.test_ics_export import make_series
 
 NOW = datetime(2027, 2, 1, 7, tzinfo=UTC)
 

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from sync.export.ics_writer import calendar_for
-from sync.export.itip import caldav_resource, cancel_calendar, request_calendar
-from sync.model import BookedSeries
-from tests.test_ics_export import BO, KARIN, eventful_series
+from sync.delivery.export.ics_writer import calendar_for
+from sync.delivery.export.itip import caldav_resource, cancel_calendar, request_calendar
+from sync.model.values import BookedSeries
+from tests.delivery.test_ics_export import BO, KARIN, eventful_series
 
 PUBLISHED: dict[str, Callable[[BookedSeries], bytes]] = {
     "export file": lambda s: calendar_for(KARIN.email, [s]),

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.export.posix_tz import parse_posix_tz
-from sync.export.tzif import zone_history
-from sync.export.vtimezone import vtimezone
+from sync.delivery.export.posix_tz import parse_posix_tz
+from sync.delivery.export.tzif import zone_history
+from sync.delivery.export.vtimezone import vtimezone
 from tests import icaljs_reader
-from tests.test_ics_export import onsets_in
+from tests.delivery.test_ics_export import onsets_in
 
 FIRST, LAST = date(2027, 1, 1), date(2030, 1, 1)
 SPAN = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC))

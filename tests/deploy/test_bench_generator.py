@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from bench.config import ics_calendar, people_toml, set_cadence
 from bench.org import Block, Org, Person, generate, occurrences, spans
-from sync.roster import load_roster
+from sync.config.roster import load_roster
 
 NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 

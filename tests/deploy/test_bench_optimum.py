@@ -16,7 +16,7 @@ from bench.optimum import Optimum, best, candidates, per_team, solve
 from bench.org import Block, Org, Person
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 from bench.versus import pair_terms, run_planner
-from sync.roster import load_roster
+from sync.config.roster import load_roster
 
 NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 """Monday night: with a day's notice, the first due week is Monday 8 March."""

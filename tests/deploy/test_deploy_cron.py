@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CRON = Path(__file__).parent.parent / "deploy" / "cron" / "checkin-sync.cron"
+CRON = Path(__file__).parent.parent.parent / "deploy" / "cron" / "checkin-sync.cron"
 BINARY = "/opt/checkin-sync/.venv/bin/checkin-sync"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-DOCKERFILE = Path(__file__).parent.parent / "deploy" / "docker" / "Dockerfile"
+DOCKERFILE = Path(__file__).parent.parent.parent / "deploy" / "docker" / "Dockerfile"
 
 
 def _instructions() -> list[tuple[str, str]]:
@@ -61,5 +61,7 @@ def test_the_web_image_checks_its_health_endpoint() -> None:
 def test_requests_is_put_on_the_tested_http_library_before_dropping_root() -> None:
     run = [(k, a) for k, a in _stages()["run"] if k in ("RUN", "USER")]
     keywords = [k for k, _ in run]
-    check = next(i for i, (k, a) in enumerate(run) if k == "RUN" and "-m sync.http_stack" in a)
+    check = next(
+        i for i, (k, a) in enumerate(run) if k == "RUN" and "-m sync.plumbing.http_stack" in a
+    )
     assert check < keywords.index("USER"), "as root, who can write site-packages"

@@ -19,7 +19,7 @@ import yaml
 
 from sync.web.production import GRACE_SECONDS
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 MANIFESTS = ROOT / "deploy" / "kubernetes"
 # the oldest Kubernetes the manifests promise to work on: podFailurePolicy is GA from 1.31
 KUBERNETES_VERSION = "1.31.0"

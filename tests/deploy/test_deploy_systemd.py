@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-UNITS = Path(__file__).parent.parent / "deploy" / "systemd"
+UNITS = Path(__file__).parent.parent.parent / "deploy" / "systemd"
 SERVICES = ("checkin-sync.service", "checkin-sync-web.service")
 # systemd's words for an exposure below 5.0; MEDIUM, EXPOSED and UNSAFE lie above
 GOOD_ENOUGH = ("PERFECT", "SAFE", "OK")

@@ -15,8 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-TESTS = Path(__file__).parent
-SUBSET = ("test_failures.py", "test_health.py", "test_web_health.py", "test_outlook_fit.py")
+TESTS = Path(__file__).parent.parent
+SUBSET = (
+    "cli/test_failures.py",
+    "night/test_health.py",
+    "web/test_web_health.py",
+    "connectors/test_outlook_fit.py",
+)
 
 
 def test_the_callers_checkin_sync_variables_and_folder_change_no_test(tmp_path: Path) -> None:

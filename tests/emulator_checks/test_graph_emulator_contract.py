@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulators import GraphEmulator
-from tests.emulators.graph_contract import contract
-from tests.test_graph_emulator import (
+from tests.emulator_checks.test_graph_emulator import (
     APP,
     KARIN,
     LENA,
@@ -23,6 +21,8 @@ from tests.test_graph_emulator import (
     schedule_body,
     weekly,
 )
+from tests.emulators import GraphEmulator
+from tests.emulators.graph_contract import contract
 
 START, END = "2027-02-02T10:00:00", "2027-02-02T10:30:00"
 SERIES_PROP = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name checkinSeries"

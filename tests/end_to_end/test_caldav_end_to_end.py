@@ -16,10 +16,10 @@ from icalendar import Calendar
 from sync.connectors.caldav.writing import resource_name
 from sync.store import Store
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
+from tests.cli.test_cli_end_to_end import by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import by_employee, proposals, run
-from tests.test_invitations import calendar_part, sent
-from tests.test_keep_up import store_approve
+from tests.delivery.test_invitations import calendar_part, sent
+from tests.night.test_keep_up import store_approve
 
 CLI = Callable[..., Result]
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from sync.config.roster import load_roster
+from sync.config.settings import load_settings
 from sync.connectors.base import Connectors
 from sync.connectors.registry import connectors_for
-from sync.lock import RunLock
-from sync.model import BookedSeries
-from sync.nightly import RunOptions, run_nightly
-from sync.roster import load_roster
-from sync.settings import load_settings
+from sync.model.values import BookedSeries
+from sync.night.lock import RunLock
+from sync.night.nightly import RunOptions, run_nightly
 from sync.store import Store
 from tests.conftest import ConfigDir, Result
 from tests.emulators import GoogleCalendarEmulator

@@ -2,7 +2,7 @@
 emulator; see tests/simulation/. The suite runs one seed; try more locally with
 ``--sim-seed N`` (or YEAR_SIM_SEED) and ``--sim-keep-going`` to list every kind of violation
 with the first night it showed. Replay a failure with the seed and nights it prints:
-``pytest tests/test_year_simulation.py --sim-seed N [--sim-nights M]``."""
+``pytest tests/end_to_end/test_year_simulation.py --sim-seed N [--sim-nights M]``."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sync.said import Day, Holiday, Said, Weekday, joined, listed, say, say_n
-from sync.wording import wording
+from sync.delivery.wording import wording
+from sync.model.said import Day, Holiday, Said, Weekday, joined, listed, say, say_n
 
 HOLIDAY = Holiday("SE", ("public", "de_facto"), "2026-12-24", "Christmas Eve")
 

@@ -12,10 +12,10 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from tests.cli.test_cli_end_to_end import by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import by_employee, proposals, run
-from tests.test_invitations import calendar_part, lena_series, sent
-from tests.test_keep_up import propose_lena
+from tests.delivery.test_invitations import calendar_part, lena_series, sent
+from tests.night.test_keep_up import propose_lena
 
 CLI = Callable[..., Result]
 APPROVED_AT = "2027-02-01T09:00:00+00:00"  # two hours after the proposal

@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.simulation import invariants as check
-from tests.simulation.calendars import Calendars
-from tests.test_wrong_entry_series import (  # noqa: F401 (fixtures)
+from tests.night.test_wrong_entry_series import (  # noqa: F401 (fixtures)
     HORIZON,
     KARIN,
     LENA,
@@ -20,6 +18,8 @@ from tests.test_wrong_entry_series import (  # noqa: F401 (fixtures)
     graph_org,
     lena_series,
 )
+from tests.simulation import invariants as check
+from tests.simulation.calendars import Calendars
 
 
 def occurrence(org: Org, original: datetime) -> dict[str, str]:

@@ -2,7 +2,7 @@
 series per pair, exactly as the store says, and nothing is written twice.
 
 Each crash point is a store commit, a Google Calendar write, an export file replacement or
-an email delivery (see sync/faults.py). The night under test books a newly approved series
+an email delivery (see sync/plumbing/faults.py). The night under test books a newly approved series
 in Google, keeps an existing one healthy (a new conflict moves one of its dates), and books
 an export-only series (whose people are invited by email), so every kind of write is on
 the way.
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import icalendar
 
-from sync import workflow
-from sync.faults import CRASH_AT, CRASH_LOG
-from sync.model import OccurrenceStatus
-from sync.nightly import RunOptions, run_nightly
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from sync.model.values import OccurrenceStatus
+from sync.night import workflow
+from sync.night.nightly import RunOptions, run_nightly
+from sync.plumbing.faults import CRASH_AT, CRASH_LOG
 from sync.store import SeriesState, Store
 from tests.conftest import ConfigDir
 from tests.emulators import GoogleCalendarEmulator

@@ -12,8 +12,7 @@ import pytest
 
 from sync.connectors.google.writing import event_id
 from tests.emulators import GoogleCalendarEmulator
-from tests.simulation.calendars import GoogleCalendars
-from tests.test_series_lifecycle import (  # noqa: F401 (fixture: google_org)
+from tests.night.test_series_lifecycle import (  # noqa: F401 (fixture: google_org)
     KARIN,
     LENA,
     Org,
@@ -24,6 +23,7 @@ from tests.test_series_lifecycle import (  # noqa: F401 (fixture: google_org)
     google_org,
     overlapping,
 )
+from tests.simulation.calendars import GoogleCalendars
 
 
 def as_before_the_fix(org: Org, emulator: GoogleCalendarEmulator) -> tuple[str, datetime]:

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sync.cadence import Cadence
-from sync.health import Outcome, pair_health
-from sync.i18n import Language
-from sync.model import CheckinKind, Occurrence, OccurrenceStatus
+from sync.model.cadence import Cadence
+from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
+from sync.night.health import Outcome, pair_health
+from sync.plumbing.i18n import Language
 from sync.store import SeriesRecord, SeriesState, State
 from tests.conftest import ConfigDir, Result
 from tests.emulators import GoogleCalendarEmulator
-from tests.test_google_end_to_end import KARIN, LENA, book, event_id, org, run
+from tests.end_to_end.test_google_end_to_end import KARIN, LENA, book, event_id, org, run
 
 __all__ = ["org"]
 CLI = Callable[..., Result]
@@ -110,7 +110,7 @@ def weekly(outcomes: list[tuple[OccurrenceStatus, bool, bool]]) -> SeriesRecord:
 
 
 def _proposal(first: datetime) -> Any:
-    from sync.said import Said
+    from sync.model.said import Said
     from sync.store import ProposalRecord
 
     return ProposalRecord(

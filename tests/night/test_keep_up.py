@@ -12,8 +12,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE, by_employee, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE, by_employee, proposals, run
 
 CLI = Callable[..., Result]
 
@@ -35,8 +35,8 @@ def booked(cli: CLI, config: ConfigDir) -> dict[str, Any]:
 
 
 def store_approve(config: ConfigDir, proposal_id: int) -> None:
-    from sync import workflow
-    from sync.roster import load_roster
+    from sync.config.roster import load_roster
+    from sync.night import workflow
     from sync.store import Store
 
     store = Store.open(config.data / "state.sqlite")

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.simulation.calendars import GoogleCalendars
-from tests.test_series_lifecycle import (
+from tests.night.test_series_lifecycle import (
     KARIN,
     LENA,
     Org,
     google_or_graph,
     google_org,  # noqa: F401 (fixture)
 )
+from tests.simulation.calendars import GoogleCalendars
 
 AWAY = date(2027, 2, 15)  # a Monday: Lena is away that week and back on the 22nd
 PAUSE = 'paused = { from = "2027-02-20", until = "2027-02-26" }'

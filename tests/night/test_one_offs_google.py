@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.conftest import ConfigDir, Result
 from tests.emulators import GoogleCalendarEmulator
-from tests.test_google_end_to_end import KARIN, LENA, NOW, book, event_id, live, org, run
+from tests.end_to_end.test_google_end_to_end import KARIN, LENA, NOW, book, event_id, live, org, run
 
 __all__ = ["org"]
 CLI = Callable[..., Result]

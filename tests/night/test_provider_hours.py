@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from sync.model import TimeRange, WorkingHours
-from sync.provider_hours import with_provider_hours
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from sync.model.values import TimeRange, WorkingHours
+from sync.night.provider_hours import with_provider_hours
 from tests.conftest import ConfigDir
 
 NOW = datetime(2027, 2, 1, tzinfo=UTC)

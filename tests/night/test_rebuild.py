@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from sync.model import Interval
+from sync.model.values import Interval
 from tests.conftest import ConfigDir, Result
+from tests.connectors.test_google_connector import series as google_series
 from tests.emulators import GoogleCalendarEmulator, GraphEmulator
+from tests.end_to_end.test_google_end_to_end import KARIN, LENA, book, google_org, live
+from tests.end_to_end.test_google_end_to_end import run as google_run
 from tests.google_helpers import connector as google_connector
 from tests.outlook_helpers import connector as outlook_connector
-from tests.test_google_connector import series as google_series
-from tests.test_google_end_to_end import KARIN, LENA, book, google_org, live
-from tests.test_google_end_to_end import run as google_run
 
 CLI = Callable[..., Result]
 
@@ -74,7 +74,7 @@ def test_rebuild_command_adds_only_what_the_database_lacks(cli: CLI, org: Config
 def test_export_only_series_are_rebuilt_from_the_exported_files(
     cli: CLI, config: ConfigDir
 ) -> None:
-    from tests.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+    from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
 
     config.calendar("karin.ics", KARIN_CALENDAR)
     config.calendar("lena.ics")
@@ -120,7 +120,7 @@ def test_connectors_list_what_they_booked_as_it_was_written(
 def test_a_one_off_check_in_in_the_calendar_does_not_stop_a_rebuild(
     cli: CLI, org: ConfigDir
 ) -> None:
-    from tests.test_google_end_to_end import NOW
+    from tests.end_to_end.test_google_end_to_end import NOW
 
     book(cli, org)
     cli("--config", str(org.root), "request", LENA, "--now", NOW)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
 from sync.store import Store
 from sync.web import create_app
 from tests.conftest import ConfigDir, Result
-from tests.test_feeds import booked, client, feed_path  # noqa: F401  (booked: a fixture)
+from tests.delivery.test_feeds import booked, client, feed_path  # noqa: F401  (booked: a fixture)
 from tests.web_helpers import Org, path_of, use_link
 
 CLI = Callable[..., Result]

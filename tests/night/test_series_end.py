@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import Occurrence, OccurrenceStatus
-from sync.series_end import keeps, last_date, last_kept
+from sync.model.series_end import keeps, last_date, last_kept
+from sync.model.values import Occurrence, OccurrenceStatus
 
 STOCKHOLM = "Europe/Stockholm"
 TUESDAY_0845 = datetime(2027, 1, 5, 8, 45, tzinfo=ZoneInfo(STOCKHOLM))

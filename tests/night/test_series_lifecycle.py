@@ -17,10 +17,10 @@ import pytest
 import recurring_ical_events
 
 from tests.conftest import ConfigDir, Result
+from tests.delivery.test_invitations import calendar_part, sent
 from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.google_helpers import settings_section as google_settings
 from tests.outlook_helpers import settings_section as outlook_settings
-from tests.test_invitations import calendar_part, sent
 
 CLI = Callable[..., Result]
 FIRST_NIGHT = datetime(2027, 2, 1, 7, tzinfo=UTC)

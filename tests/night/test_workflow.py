@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sync import workflow
-from sync.errors import StoreError, TransitionError, UsageError
-from sync.model import Occurrence
-from sync.roster import Roster
-from sync.said import Said, say
+from sync.config.roster import Roster
+from sync.model.errors import StoreError, TransitionError, UsageError
+from sync.model.said import Said, say
+from sync.model.values import Occurrence
+from sync.night import workflow
 from sync.store import NewProposal, ProposalRecord, SeriesState, State, Store
 from tests.roster_helpers import KARINS_TEAM, roster_of
 

@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.simulation import invariants as check
-from tests.simulation.calendars import Calendars, GoogleCalendars, GraphCalendars
-from tests.test_series_lifecycle import (  # noqa: F401 (fixtures: google_org, graph_org)
+from tests.night.test_series_lifecycle import (  # noqa: F401 (fixtures: google_org, graph_org)
     ADE,
     KARIN,
     LENA,
@@ -21,6 +19,8 @@ from tests.test_series_lifecycle import (  # noqa: F401 (fixtures: google_org, g
     google_org,
     graph_org,
 )
+from tests.simulation import invariants as check
+from tests.simulation.calendars import Calendars, GoogleCalendars, GraphCalendars
 
 HORIZON = timedelta(weeks=4)  # tests.conftest.ConfigDir.settings
 WRONG_SPAN = 'more_often = { cadence = "weekly", until = "2027-06-30", reason = "a mistake" }'

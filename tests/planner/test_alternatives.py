@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from sync import workflow
-from sync.errors import UsageError
-from sync.model import Occurrence
-from sync.render import occurrences_json
-from sync.roster import Roster
-from sync.said import Said
+from sync.config.roster import Roster
+from sync.delivery.render import occurrences_json
+from sync.model.errors import UsageError
+from sync.model.said import Said
+from sync.model.values import Occurrence
+from sync.night import workflow
 from sync.store import State, Store
+from tests.night.test_workflow import START, new
 from tests.roster_helpers import KARINS_TEAM, roster_of
-from tests.test_workflow import START, new
 
 
 def _with_alternative(store: Store) -> int:

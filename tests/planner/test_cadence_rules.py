@@ -9,9 +9,9 @@ from typing import Any
 
 import icalendar
 
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from tests.cli.test_cli_end_to_end import by_employee, events, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import by_employee, events, proposals, run
 
 CLI = Callable[..., Result]
 NOW = datetime.fromisoformat("2027-02-01T07:00:00+00:00")  # a Monday morning in Stockholm

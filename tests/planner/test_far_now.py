@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sync.cli import ALLOW_FAR_NOW_ENV
-from tests import test_cli_end_to_end
+from sync.cli.main import ALLOW_FAR_NOW_ENV
+from tests.cli import test_cli_end_to_end
 from tests.conftest import ConfigDir, Result
 
 CLI = Callable[..., Result]

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from sync.config.roster import load_roster
+from sync.delivery.wording import wording
 from sync.planner.availability import Availability
-from sync.roster import load_roster
-from sync.wording import wording
 from tests.conftest import ConfigDir, Result
 
 CLI = Callable[..., Result]
-DEMO = Path(__file__).parent.parent / "config" / "people.toml"
+DEMO = Path(__file__).parent.parent.parent / "config" / "people.toml"
 SWEDISH_EVES = (date(2027, 6, 25), date(2027, 12, 24), date(2027, 12, 31))
 
 # per country of the demo: a demo person there, days they have off, and weekdays they work

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.model import BusyBlock, BusyKind, CheckinKind, Interval, PlannedSeries
+from sync.model.values import BusyBlock, BusyKind, CheckinKind, Interval, PlannedSeries
 from sync.planner import Commitment, PairRequest, PlanningInput, plan
 from sync.planner.one_off import OneOffRequest, plan_one_offs, window_of
 from sync.planner.time_off import returns
+from tests.planner.test_planner_properties import BUFFER, NOTICE, _working, organisations
 from tests.planner_helpers import manager, pair, utc
-from tests.test_planner_properties import BUFFER, NOTICE, _working, organisations
 
 
 def _with_series(

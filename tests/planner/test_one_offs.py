@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from tests.cli.test_cli_end_to_end import events, proposals, run
 from tests.conftest import ConfigDir, Result
-from tests.test_cli_end_to_end import events, proposals, run
 
 CLI = Callable[..., Result]
 NOW = datetime.fromisoformat("2027-02-01T07:00:00+00:00")  # a Monday morning in Stockholm

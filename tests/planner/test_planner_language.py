@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
 from sync.web import create_app
 from tests.conftest import ConfigDir
 from tests.web_helpers import SECRET, Org, post, seen_text, use_link
 
-DEMO = Path(__file__).parent.parent / "config"
+DEMO = Path(__file__).parent.parent.parent / "config"
 NIGHT = datetime(2026, 12, 14, 6, tzinfo=UTC)  # a Monday morning in Stockholm, before Christmas
 CLOCK = NIGHT + timedelta(hours=1)
 ENGLISH_WORDS = (

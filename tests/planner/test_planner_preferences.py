@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.model import BusyBlock, Employee, PlannedSeries, TimeRange, Window
+from sync.model.values import BusyBlock, Employee, PlannedSeries, TimeRange, Window
 from sync.planner import PairRequest, PlanningInput, plan
 from tests.planner_helpers import inputs, manager, pair, utc
 

@@ -15,7 +15,7 @@ import holidays
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.model import BusyBlock, Person, PlannedSeries
+from sync.model.values import BusyBlock, Person, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, PlanningInput, plan
 from tests.planner_helpers import manager, pair
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import BusyBlock, OccurrenceStatus, PlannedSeries
+from sync.model.values import BusyBlock, OccurrenceStatus, PlannedSeries
 from sync.planner import PairRequest, PlanFailure, plan
 from sync.planner.maintain import BookedPair, maintain
 from sync.planner.refused import RefusedTime

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
-from sync.model import BusyBlock, BusyKind, Occurrence, OccurrenceStatus, PlannedSeries
+from sync.model.values import BusyBlock, BusyKind, Occurrence, OccurrenceStatus, PlannedSeries
 from sync.planner import PairRequest, plan
 from tests.planner_helpers import inputs, manager, pair, utc
 

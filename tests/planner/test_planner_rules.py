@@ -8,7 +8,14 @@ from dataclasses import replace
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import BusyBlock, DateSpan, OccurrenceStatus, PlannedSeries, TimeRange, Window
+from sync.model.values import (
+    BusyBlock,
+    DateSpan,
+    OccurrenceStatus,
+    PlannedSeries,
+    TimeRange,
+    Window,
+)
 from sync.planner import PlanFailure, plan
 from tests.planner_helpers import inputs, manager, pair, utc
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.cli import main
+from sync.cli.main import main
 from tests.simulation import invariants as check
 from tests.simulation.calendars import Calendars, Meeting, window
 from tests.simulation.exports import exported
@@ -404,6 +404,6 @@ class Simulation:
             f"year simulation, {self.calendars.kind}, seed {self.seed}: night {night.number} "
             f"({night.now:%a %Y-%m-%d}) failed.\n{message}\n"
             f"what happened in the nights before:\n" + "\n".join(recent) + "\n"
-            f"replay: .venv/bin/python -m pytest tests/test_year_simulation.py "
+            f"replay: .venv/bin/python -m pytest tests/end_to_end/test_year_simulation.py "
             f"--sim-seed {self.seed} --sim-nights {self.nights}"
         )

@@ -17,14 +17,14 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
 from sync.store import State
 from tests.web_helpers import CLOCK, Org
 
 CHROMIUM = Path(os.environ.get("CHECKIN_SYNC_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CHECKIN_SYNC_CHROMEDRIVER", "/usr/bin/chromedriver"))
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

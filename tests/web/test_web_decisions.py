@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from sync.lock import RunLock
+from sync.night.lock import RunLock
 from sync.store import SeriesState, State
 from tests.conftest import Result
-from tests.test_approval_recheck import meeting
+from tests.night.test_approval_recheck import meeting
 from tests.web_helpers import NIGHT, PEOPLE, XSS_NAME, Org, SignIn, csrf_of, post, seen_text
 
 CLI = Callable[..., Result]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import sync.web.roster_cache
-from sync.roster import Roster, load_roster
+from sync.config.roster import Roster, load_roster
 from sync.web.roster_cache import RosterCache
 from tests.roster_helpers import roster_of
 

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sync.feeds import make_token
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.feeds import make_token
+from sync.delivery.signin import make_link
 from sync.store.schema import SCHEMA_VERSION
 from tests.serve_helpers import (
     STARTUP_SECONDS,

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.signin import make_link
 from sync.store import State
 from sync.web import create_app
 from tests.conftest import Result

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from sync.errors import ConfigError
-from sync.settings import WebSettings, load_settings
-from sync.signin import make_link
+from sync.config.settings import WebSettings, load_settings
+from sync.delivery.signin import make_link
+from sync.model.errors import ConfigError
 from sync.web import create_app
 from tests.conftest import Result
 from tests.web_helpers import CLOCK, SECRET, Org, SignIn, path_of, request_log, seen_text, use_link

@@ -20,7 +20,7 @@ import niquests
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
-from sync import faults
+from sync.config.settings import CalDavSettings
 from sync.connectors.caldav.account import account_for
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
@@ -31,7 +31,7 @@ from sync.connectors.retry import (
     Verdict,
     call_with_retry,
 )
-from sync.settings import CalDavSettings
+from sync.plumbing import faults
 
 SCHEME = "caldav:"
 T = TypeVar("T")

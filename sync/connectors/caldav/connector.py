@@ -6,20 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.connectors.base import (
-    BusyReading,
-    CalendarRef,
-    Capabilities,
-    FoundSeries,
-    Observation,
-)
+from sync.config.settings import CalDavSettings
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword
 from sync.connectors.caldav.client import CalDavClient, parse_source
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
-from sync.errors import ConfigError
-from sync.model import BookedSeries, Interval
-from sync.settings import CalDavSettings
+from sync.model.errors import ConfigError
+from sync.model.values import BookedSeries, FoundSeries, Interval
 
 
 class CalDavConnector:

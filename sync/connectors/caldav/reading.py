@@ -18,7 +18,7 @@ from sync.connectors.caldav.account import HostNotAllowed
 from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
 from sync.connectors.ics_busy import IcsError, busy_from_ics
 from sync.connectors.retry import RetriesExhausted
-from sync.model import BusyBlock, BusyKind, Interval
+from sync.model.values import BusyBlock, BusyKind, Interval
 
 NO_FREE_BUSY = (400, 403, 405, 415, 501)
 """Answers of servers that do not offer free-busy queries (or not to this account)."""

@@ -17,12 +17,13 @@ from typing import Any
 from caldav.lib import error as dav_error
 from icalendar import Calendar, Component
 
-from sync.connectors.base import FoundSeries, Observation, RemoteSeries, WriteFailed, is_own_uid
+from sync.connectors.base import Observation, RemoteSeries, WriteFailed
 from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
 from sync.connectors.retry import RetriesExhausted
-from sync.export.found import found_in_calendar
-from sync.export.itip import caldav_resource
-from sync.model import BookedSeries, Interval, SeriesStatus
+from sync.delivery.export.found import found_in_calendar
+from sync.delivery.export.itip import caldav_resource
+from sync.model.identity import is_own_uid
+from sync.model.values import BookedSeries, FoundSeries, Interval, SeriesStatus
 
 CREATED, NO_CONTENT, NOT_FOUND, GONE, PRECONDITION_FAILED = 201, 204, 404, 410, 412
 COMPARED = (

@@ -15,9 +15,9 @@ from google.auth.exceptions import GoogleAuthError
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
+from sync.config.settings import GOOGLE_TOKEN, GoogleSettings
 from sync.connectors.google.keyless import delegating_credentials
-from sync.errors import ConfigError
-from sync.settings import GOOGLE_TOKEN, GoogleSettings
+from sync.model.errors import ConfigError
 
 # The narrowest scope for each call, per the discovery document's method scopes: free/busy
 # of anyone; reading out-of-office in a person's own calendar, acting as them; booking in the

@@ -20,13 +20,13 @@ import google_auth_httplib2
 import httplib2
 from googleapiclient.discovery import build
 
-from sync import faults
+from sync.config.settings import GoogleSettings
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import RetryPolicy, call_with_retry
-from sync.logs import event
-from sync.settings import GoogleSettings
+from sync.plumbing import faults
+from sync.plumbing.logs import event
 
 DEFAULT_POLICY = RetryPolicy()
 WRITES = frozenset({"events.insert", "events.patch", "events.delete"})

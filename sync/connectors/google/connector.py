@@ -8,13 +8,8 @@ from datetime import datetime
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 
-from sync.connectors.base import (
-    BusyReading,
-    CalendarRef,
-    Capabilities,
-    FoundSeries,
-    Observation,
-)
+from sync.config.settings import GoogleSettings
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.google.auth import (
     SCOPE_EVENTS,
     SCOPE_EVENTS_READ,
@@ -27,9 +22,8 @@ from sync.connectors.google.keyless import KEYLESS_SETTING, SigningRefused
 from sync.connectors.google.permissions import refused_scopes
 from sync.connectors.google.reading import GoogleReader
 from sync.connectors.google.writing import GoogleWriter
-from sync.errors import ConfigError
-from sync.model import BookedSeries, Interval
-from sync.settings import GoogleSettings
+from sync.model.errors import ConfigError
+from sync.model.values import BookedSeries, FoundSeries, Interval
 
 
 class GoogleConnector:

@@ -22,7 +22,7 @@ from sync.connectors.google.auth import SCOPE_EVENTS_READ, SCOPE_FREEBUSY
 from sync.connectors.google.client import GoogleClient, Resource
 from sync.connectors.google.errors import calendar_errors, describe, reason_of, status_of
 from sync.connectors.retry import GaveUpTonight, RetriesExhausted
-from sync.model import BusyBlock, BusyKind, Interval
+from sync.model.values import BusyBlock, BusyKind, Interval
 
 FREEBUSY_BATCH = 50
 """Google answers at most 50 calendars per freeBusy request."""

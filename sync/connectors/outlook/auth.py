@@ -14,9 +14,9 @@ import msal
 import msal.exceptions
 import requests
 
+from sync.config.settings import OutlookSettings
 from sync.connectors.outlook.cloud import target
-from sync.errors import ConfigError
-from sync.settings import OutlookSettings
+from sync.model.errors import ConfigError
 
 
 class TokenRefused(Exception):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import requests
 
-from sync import faults
+from sync.config.settings import OutlookSettings
 from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
@@ -24,8 +24,8 @@ from sync.connectors.retry import (
     Verdict,
     call_with_retry,
 )
-from sync.logs import event
-from sync.settings import OutlookSettings
+from sync.plumbing import faults
+from sync.plumbing.logs import event
 
 MAILBOX_CONCURRENCY = 4
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sync.errors import ConfigError
-from sync.settings import OutlookSettings
+from sync.config.settings import OutlookSettings
+from sync.model.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.connectors.base import (
-    BusyReading,
-    CalendarRef,
-    Capabilities,
-    FoundSeries,
-    Observation,
-)
+from sync.config.settings import OutlookSettings
+from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.connectors.outlook.reading import GraphReader
 from sync.connectors.outlook.writing import GraphWriter
-from sync.model import BookedSeries, Interval
-from sync.settings import OutlookSettings
+from sync.model.values import BookedSeries, FoundSeries, Interval
 
 
 class OutlookConnector:

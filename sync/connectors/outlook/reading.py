@@ -13,8 +13,8 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
-from sync.model import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
-from sync.weekdays import WEEKDAY_NAMES
+from sync.model.values import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
+from sync.model.weekdays import WEEKDAY_NAMES
 
 SCHEDULE_BATCH = 20
 MAX_SPAN = timedelta(days=60)

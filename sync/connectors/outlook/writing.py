@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import FoundSeries, Observation, WriteFailed
+from sync.connectors.base import Observation, WriteFailed
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
 from sync.connectors.outlook.observing import (
@@ -24,8 +24,8 @@ from sync.connectors.outlook.observing import (
 )
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.retry import RetriesExhausted
-from sync.model import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
-from sync.series_end import dates_to_bring_in_line
+from sync.model.series_end import dates_to_bring_in_line
+from sync.model.values import BookedSeries, FoundSeries, Interval, OccurrenceStatus, SeriesStatus
 
 # PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties
 SERIES_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name checkinSeries"

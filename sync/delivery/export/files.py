@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync import faults
-from sync.export.ics_writer import calendar_for
-from sync.export.memo import ExportMemo, inputs_digest
-from sync.model import BookedSeries
-from sync.paths import PRIVATE_FILE, make_private_dir
+from sync.config.paths import PRIVATE_FILE, make_private_dir
+from sync.delivery.export.ics_writer import calendar_for
+from sync.delivery.export.memo import ExportMemo, inputs_digest
+from sync.model.values import BookedSeries
+from sync.plumbing import faults
 
 NEW_FILE_MODE = PRIVATE_FILE
 """Like everything under data_dir, for the service user only: `serve` publishes them. A mode

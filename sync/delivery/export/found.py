@@ -10,8 +10,8 @@ from typing import Any
 
 import icalendar
 
-from sync.connectors.base import FoundSeries, is_own_uid
-from sync.model import Interval
+from sync.model.identity import is_own_uid
+from sync.model.values import FoundSeries, Interval
 
 
 def found_in_export(path: Path, organiser: str) -> list[FoundSeries]:

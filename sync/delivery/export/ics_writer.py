@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
 
-from sync.connectors.base import OWN_UID_SUFFIX
-from sync.export.vtimezone import vtimezone
-from sync.model import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
-from sync.said import Said, say
+from sync.delivery.export.vtimezone import vtimezone
+from sync.model.identity import OWN_UID_SUFFIX
+from sync.model.said import Said, say
+from sync.model.values import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
 
 PRODID = "-//checkin-sync//checkin-sync//EN"
 PUBLISH = "PUBLISH"

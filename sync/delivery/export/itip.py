@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sync.export.ics_writer import PUBLISH, Style, build_calendar
-from sync.model import BookedSeries, SeriesStatus
+from sync.delivery.export.ics_writer import PUBLISH, Style, build_calendar
+from sync.model.values import BookedSeries, SeriesStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 

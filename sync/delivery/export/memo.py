@@ -15,8 +15,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from sync.cache_file import write_json
-from sync.model import BookedSeries
+from sync.model.values import BookedSeries
+from sync.plumbing.cache_file import write_json
 
 FORMAT = 2
 """Raised whenever the writer's output changes for the same series (2: VTIMEZONEs with

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.export.files import Exported, write_exports
-from sync.export.ics_writer import moved_note
-from sync.export.memo import ExportMemo
-from sync.i18n import SOURCE_LANGUAGE
-from sync.model import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
-from sync.purpose import CheckinFacts, Invitation, default_purpose
-from sync.series_end import keeps
+from sync.config.purpose import CheckinFacts, Invitation, default_purpose
+from sync.delivery.export.files import Exported, write_exports
+from sync.delivery.export.ics_writer import moved_note
+from sync.delivery.export.memo import ExportMemo
+from sync.delivery.wording import wording
+from sync.model.cadence import Cadence
+from sync.model.series_end import keeps
+from sync.model.values import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
+from sync.plumbing.i18n import SOURCE_LANGUAGE
 from sync.store import SeriesRecord, SeriesState, Store
-from sync.wording import wording
 
 
 def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSeries:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sync.model import Occurrence, OccurrenceStatus
+from sync.model.values import Occurrence, OccurrenceStatus
 
 _Shown = tuple[OccurrenceStatus, datetime, datetime, str]
 
