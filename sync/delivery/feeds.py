@@ -37,9 +37,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from sync.config.roster import load_roster
 from sync.config.settings import Settings
-from sync.delivery.export.ics_writer import calendar_for
 from sync.delivery.export.series import to_booked
 from sync.delivery.signin import NO_SECRET
+from sync.ical.ics_writer import calendar_for
 from sync.model.errors import ConfigError, SyncError
 from sync.plumbing.i18n import SOURCE_LANGUAGE
 from sync.store import SeriesRecord, SeriesState

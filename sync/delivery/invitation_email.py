@@ -20,8 +20,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from sync.config.settings import Settings
-from sync.delivery.export.itip import CANCEL
 from sync.delivery.mail_headers import address, header_text
+from sync.ical.itip import CANCEL
 from sync.model.timefmt import day, moment, pattern, span, zone_label
 from sync.model.values import Attendee, BookedSeries, OccurrenceStatus
 from sync.plumbing.i18n import ENGLISH, Language

@@ -23,9 +23,9 @@ from datetime import datetime
 
 from sync.config.settings import Settings
 from sync.connectors.base import CalendarWriter
-from sync.delivery.export.itip import CANCEL, itip_calendar, method_for, organiser_copy
 from sync.delivery.export.series import to_booked
 from sync.delivery.invitation_email import Invitation, calendar_method, subject, to_email
+from sync.ical.itip import CANCEL, itip_calendar, method_for, organiser_copy
 from sync.model.values import Attendee, BookedSeries
 from sync.plumbing.i18n import Language
 from sync.store import EXPORT_ONLY, SeriesRecord, SeriesState, Store

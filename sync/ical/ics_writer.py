@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vRecur
 
-from sync.delivery.export.vtimezone import vtimezone
+from sync.ical.vtimezone import vtimezone
 from sync.model.identity import OWN_UID_SUFFIX
 from sync.model.said import Said, say
 from sync.model.values import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus

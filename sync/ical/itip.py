@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sync.delivery.export.ics_writer import PUBLISH, Style, build_calendar
+from sync.ical.ics_writer import PUBLISH, Style, build_calendar
 from sync.model.values import BookedSeries, SeriesStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"

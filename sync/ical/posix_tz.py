@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sync.delivery.export.tzif import LocalTime
+from sync.ical.tzif import LocalTime
 
 _NAME = r"(?:<[A-Za-z0-9+-]+>|[A-Za-z]{3,})"
 _OFFSET = r"[+-]?\d{1,3}(?::\d{1,2}){0,2}"

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-from sync.delivery.export.posix_tz import Change, PosixRule, parse_posix_tz
-from sync.delivery.export.tzif import LocalTime, Transition, zone_history
+from sync.ical.posix_tz import Change, PosixRule, parse_posix_tz
+from sync.ical.tzif import LocalTime, Transition, zone_history
 
 Observance = TimezoneStandard | TimezoneDaylight
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

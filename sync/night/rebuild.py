@@ -15,7 +15,7 @@ from sync.config.paths import Paths
 from sync.config.roster import Roster
 from sync.connectors.base import Connectors, WriteFailed
 from sync.connectors.registry import kind_of
-from sync.delivery.export.found import found_in_export
+from sync.ical.found import found_in_export
 from sync.model.cadence import Cadence
 from sync.model.identity import fingerprint, series_uid
 from sync.model.said import say

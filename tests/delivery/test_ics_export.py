@@ -21,7 +21,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event, TimezoneDaylight, TimezoneStandard
 
 from sync.delivery.export.files import write_exports
-from sync.delivery.export.ics_writer import OPEN_ENDED_YEARS, calendar_for
+from sync.ical.ics_writer import OPEN_ENDED_YEARS, calendar_for
 from sync.model.values import (
     Attendee,
     BookedSeries,
@@ -438,7 +438,7 @@ def test_output_does_not_depend_on_hash_seed() -> None:
     # icalendar collects TZIDs in a set; its order differs between PYTHONHASHSEED 0 and 1.
     program = (
         "import pickle, sys\n"
-        "from sync.delivery.export.ics_writer import calendar_for\n"
+        "from sync.ical.ics_writer import calendar_for\n"
         "sys.stdout.buffer.write(calendar_for(*pickle.loads(sys.stdin.buffer.read())))\n"
     )
     payload = pickle.dumps((KARIN.email, two_zone_series()))

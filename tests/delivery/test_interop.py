@@ -16,8 +16,8 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from sync.delivery.export.ics_writer import calendar_for
-from sync.delivery.export.itip import caldav_resource, request_calendar
+from sync.ical.ics_writer import calendar_for
+from sync.ical.itip import caldav_resource, request_calendar
 from sync.model.values import Attendee, BookedSeries, OccurrenceStatus
 from tests.caldav_server import RadicaleServer
 from tests.delivery.test_ics_export import EXPECTED_STARTS as STARTS

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from sync.config.settings import Settings
-from sync.delivery.export.itip import REQUEST
 from sync.delivery.invitation_email import Invitation, to_email
 from sync.delivery.mail_headers import address, header_text
+from sync.ical.itip import REQUEST
 from sync.model.values import Attendee
 from tests.delivery.test_ics_export import make_series
 

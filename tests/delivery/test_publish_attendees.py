@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from sync.delivery.export.ics_writer import calendar_for
-from sync.delivery.export.itip import caldav_resource, cancel_calendar, request_calendar
+from sync.ical.ics_writer import calendar_for
+from sync.ical.itip import caldav_resource, cancel_calendar, request_calendar
 from sync.model.values import BookedSeries
 from tests.delivery.test_ics_export import BO, KARIN, eventful_series
 

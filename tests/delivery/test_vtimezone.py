@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.delivery.export.posix_tz import parse_posix_tz
-from sync.delivery.export.tzif import zone_history
-from sync.delivery.export.vtimezone import vtimezone
+from sync.ical.posix_tz import parse_posix_tz
+from sync.ical.tzif import zone_history
+from sync.ical.vtimezone import vtimezone
 from tests import icaljs_reader
 from tests.delivery.test_ics_export import onsets_in
 

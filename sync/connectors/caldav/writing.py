@@ -20,8 +20,8 @@ from icalendar import Calendar, Component
 from sync.connectors.base import Observation, RemoteSeries, WriteFailed
 from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
 from sync.connectors.retry import RetriesExhausted
-from sync.delivery.export.found import found_in_calendar
-from sync.delivery.export.itip import caldav_resource
+from sync.ical.found import found_in_calendar
+from sync.ical.itip import caldav_resource
 from sync.model.identity import is_own_uid
 from sync.model.values import BookedSeries, FoundSeries, Interval, SeriesStatus
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.config.paths import PRIVATE_FILE, make_private_dir
-from sync.delivery.export.ics_writer import calendar_for
 from sync.delivery.export.memo import ExportMemo, inputs_digest
+from sync.ical.ics_writer import calendar_for
 from sync.model.values import BookedSeries
 from sync.plumbing import faults
 
