@@ -31,10 +31,12 @@ test: $(VENV)/.installed-dev
 	scripts/test-prerequisites
 	$(BIN)/python -m pytest
 
+# lint-imports holds the import contracts in pyproject.toml: the parts of sync/ depend one way.
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check sync tests bench
 	$(BIN)/ruff format --check sync tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # After changing a text people receive: collect the texts (gettext calls, N_ marks, and
 # the planner's say/say_n sentences, sync/model/said.py), then add new ones to every
