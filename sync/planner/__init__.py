@@ -3,13 +3,13 @@
 No network, no database, no clock: `now` is part of the input.
 """
 
-from sync.planner.solver import (
+from sync.planner.requests import (
     Commitment,
     PairRequest,
     PlanFailure,
     PlanningInput,
     PlanOutcome,
-    plan,
 )
+from sync.planner.solver import plan
 
 __all__ = ["Commitment", "PairRequest", "PlanFailure", "PlanOutcome", "PlanningInput", "plan"]

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from sync.model.values import Occurrence
 from sync.planner.intervals import Spans
 from sync.planner.one_off import keep_one_off
+from sync.planner.requests import PairRequest, PlanningInput
 from sync.planner.slots import local_instant
-from sync.planner.solver import PairRequest, PlanningInput, _Planner
+from sync.planner.solver import _Planner
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from sync.model.said import Day, Said, Weekday, say
 from sync.model.values import CheckinKind, Interval, Occurrence, PlannedSeries
 from sync.planner.explain import slot_phrase
 from sync.planner.intervals import Spans, intersect, normalise, subtract
-from sync.planner.solver import GRID_MINUTES, PairRequest, PlanFailure, PlanningInput, _Planner
+from sync.planner.requests import GRID_MINUTES, PairRequest, PlanFailure, PlanningInput
+from sync.planner.solver import _Planner
 
 
 @dataclass(frozen=True)

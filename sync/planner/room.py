@@ -13,30 +13,46 @@ nobody asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
-from sync.model.values import Occurrence, OccurrenceStatus, PlannedSeries
+from sync.model.values import Occurrence, OccurrenceStatus
+from sync.planner.intervals import Spans
+from sync.planner.requests import Commitment, PairRequest, Planned
 
-if TYPE_CHECKING:
-    from sync.planner.solver import Commitment, PairRequest, _Planner
 
+class Agendas(Protocol):
+    """What making room needs of the planner: the agendas, and taking dates out and in.
+    A protocol, so that this file and the planner that calls it do not import each other."""
 
-@dataclass
-class Planned:
-    """A series proposed in this run: its request, and how to explain it again."""
+    agenda: dict[str, list[Commitment]]
 
-    pair: PairRequest
-    series: PlannedSeries
-    explain: Callable[[tuple[Occurrence, ...]], Said]
+    def free_spans(self, pair: PairRequest) -> Spans: ...
+
+    def best_in_week(
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+    ) -> datetime | None: ...
+
+    def best_in_period(
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+    ) -> datetime | None: ...
+
+    def commitment(
+        self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
+    ) -> Commitment: ...
+
+    def commit(
+        self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
+    ) -> None: ...
+
+    def remove(self, pair: PairRequest, item: Commitment) -> None: ...
 
 
 def make_room(
-    planner: _Planner,
+    planner: Agendas,
     pair: PairRequest,
     planned: dict[str, Planned],
     regular: datetime,
@@ -64,7 +80,7 @@ def make_room(
 
 
 def _try(
-    planner: _Planner,
+    planner: Agendas,
     pair: PairRequest,
     other: Planned,
     item: Commitment,

@@ -1,0 +1,196 @@
+"""A pair's free time inside the horizon: both people's working hours, time off, busy time,
+booked check-ins and the manager's daily cap, and in words why a time is not free."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.model.said import Said, listed, say, say_n
+from sync.model.values import BusyKind, Interval, Person
+from sync.planner.availability import Availability
+from sync.planner.intervals import (
+    Spans,
+    covers,
+    intersect,
+    normalise,
+    overlaps_any,
+    subtract,
+)
+from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
+from sync.planner.slots import FreeSlots
+
+
+class _FreeTime:
+    def __init__(self, inputs: PlanningInput) -> None:
+        self.inputs = inputs
+        now = inputs.now.astimezone(UTC)
+        self.earliest = now + inputs.min_notice
+        self.horizon_end = now + timedelta(weeks=inputs.horizon_weeks)
+        # moves may use the rest of the last week of the horizon
+        self.search = Interval(self.earliest, self.horizon_end + timedelta(days=7))
+        self._away: dict[str, Spans] = {}
+        self.agenda: dict[str, list[Commitment]] = {
+            email: sorted(items) for email, items in inputs.checkins.items()
+        }
+        # check-ins per (person, pair) and local day, for the daily cap
+        self.day_load: dict[tuple[str, str], Counter[date]] = {}
+        self._slots: dict[tuple[str, str], FreeSlots] = {}
+        self._shared: dict[tuple[object, ...], Spans] = {}
+        self._unbusy: dict[tuple[object, ...], Spans] = {}
+        self._free: dict[tuple[object, ...], Spans] = {}
+        self._work: dict[tuple[object, ...], Spans] = {}
+        self._blocked: dict[str, tuple[Spans, list[datetime]]] = {}
+        # series proposed in this run, by employee: a later pair may move one of their dates
+        self.planned: dict[str, Planned] = {}
+
+    # ------------------------------------------------------------------ free time
+
+    def availability(self, pair: PairRequest) -> tuple[Availability, Availability]:
+        return (
+            Availability(pair.manager.person),
+            Availability(pair.employee.person, pair.employee.paused),
+        )
+
+    def free_spans(self, pair: PairRequest) -> Spans:
+        """Time inside both people's working hours when neither is busy or in a check-in,
+        with the buffer kept around everything that blocks."""
+        free = self.unbusy_hours(pair)
+        checkins = [
+            c.interval
+            for email in pair.key
+            for c in self.agenda.get(email, [])
+            if not c.of_series(pair)
+        ]
+        return subtract(free, normalise(checkins, pad=self.inputs.buffer))
+
+    def unbusy_hours(self, pair: PairRequest) -> Spans:
+        """Shared working time when neither is busy; only check-ins change it later."""
+        key = (*pair.key, pair.employee.paused)
+        if key not in self._unbusy:
+            manager, employee = self.availability(pair)
+            self._unbusy[key] = intersect(self._own_free(manager), self._own_free(employee))
+        return self._unbusy[key]
+
+    def _own_free(self, side: Availability) -> Spans:
+        """One person's working time when they are not busy: a manager's serves all their
+        pairs."""
+        key = (side.person.email, side.person.working_hours, side.paused)
+        if key not in self._free:
+            blocked, starts = self.blocked(side.person.email)
+            self._free[key] = subtract(self._working(side), blocked, starts)
+        return self._free[key]
+
+    def shared_hours(self, pair: PairRequest) -> Spans:
+        """Both people's working time, which no other pair changes: worked out once."""
+        key = (*pair.key, pair.employee.paused)
+        if key not in self._shared:
+            manager, employee = self.availability(pair)
+            self._shared[key] = intersect(self._working(manager), self._working(employee))
+        return self._shared[key]
+
+    def _working(self, side: Availability) -> Spans:
+        # most people share a zone, hours, days and holidays with many others
+        person = side.person
+        key = (
+            person.timezone,
+            person.working_hours,
+            person.working_days,
+            person.holidays,
+            person.holiday_categories,
+            side.paused,
+        )
+        if key not in self._work:
+            self._work[key] = side.working_spans(self.search)
+        return self._work[key]
+
+    def away(self, email: str) -> Spans:
+        """When a person is away (time off), as the calendars say."""
+        if email not in self._away:
+            self._away[email] = normalise(
+                Interval(b.start, b.end)
+                for b in self.inputs.busy.get(email, [])
+                if b.kind is BusyKind.TIME_OFF
+            )
+        return self._away[email]
+
+    def blocked(self, email: str) -> tuple[Spans, list[datetime]]:
+        """A person's busy time with the buffer around it, and where each piece starts."""
+        if email not in self._blocked:
+            spans = normalise(self.inputs.busy.get(email, []), pad=self.inputs.buffer)
+            self._blocked[email] = (spans, [span.start for span in spans])
+        return self._blocked[email]
+
+    def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
+        manager = pair.manager
+        day = start.astimezone(ZoneInfo(manager.person.timezone)).date()
+        others = self.loads(manager.person)[day] - self.loads(manager.person, pair)[day]
+        return others >= manager.max_checkins_per_day
+
+    def loads(self, person: Person, pair: PairRequest | None = None) -> Counter[date]:
+        """Check-ins per local day of the person (only those of `pair`, if given)."""
+        key = (person.email, pair.employee.person.email if pair else "")
+        if key not in self.day_load:
+            zone = ZoneInfo(person.timezone)
+            self.day_load[key] = Counter(
+                item.start.astimezone(zone).date()
+                for item in self.agenda.get(person.email, [])
+                if pair is None or item.of_series(pair)
+            )
+        return self.day_load[key]
+
+    def is_free(self, pair: PairRequest, free: Spans, start: datetime, minutes: int) -> bool:
+        end = start + timedelta(minutes=minutes)
+        return covers(free, start, end) and not self.cap_reached(pair, start)
+
+    # ------------------------------------------------------------------ reasons
+
+    def is_away(self, pair: PairRequest, start: datetime, end: datetime) -> bool:
+        """Whether one of them is away then: time off, a paused span or a holiday.
+        A date missed for that is excused rather than a check-in that did not happen."""
+        for side in self.availability(pair):
+            day = start.astimezone(side.zone).date()
+            if side.paused and side.paused.contains(day):
+                return True
+            if side.holiday(day):
+                return True
+        return any(overlaps_any(self.away(p.email), start, end) for p in pair.people)
+
+    def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> Said:
+        """The first thing that rules out [start, end), for the manager."""
+        manager, employee = self.availability(pair)
+        for side in (employee, manager):
+            reason = side.why_unavailable(start, end)
+            if reason:
+                return reason
+        if start < self.earliest:
+            hours = round(self.inputs.min_notice.total_seconds() / 3600)
+            return say_n(
+                "it is less than %(num)s hour from now",
+                "it is less than %(num)s hours from now",
+                hours,
+            )
+        pad = self.inputs.buffer
+        people = (pair.manager.person, pair.employee.person)
+        away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
+        if away:
+            return say_n("%(names)s is away", "%(names)s are away", len(away), names=listed(away))
+        busy = [p.first_name for p in people if overlaps_any(self.blocked(p.email)[0], start, end)]
+        if busy:
+            return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))
+        for person in people:
+            agenda = normalise(
+                c.interval for c in self.agenda.get(person.email, []) if not c.of_series(pair)
+            )
+            if overlaps_any(agenda, start - pad, end + pad):
+                return say("%(name)s has another check-in then", name=person.first_name)
+        if self.cap_reached(pair, start):
+            cap = pair.manager.max_checkins_per_day
+            return say_n(
+                "%(name)s already has %(num)s check-in that day",
+                "%(name)s already has %(num)s check-ins that day",
+                cap,
+                name=pair.manager.person.first_name,
+            )
+        return say("the time is not free for both")

@@ -1,0 +1,161 @@
+"""Moving single dates: taking a pair's check-ins out of the agendas and back in, rescuing a
+date whose time is taken, and finding the best other time in the same week."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.model.said import say
+from sync.model.values import Occurrence, OccurrenceStatus
+from sync.planner import room
+from sync.planner.candidates import _Patterns
+from sync.planner.intervals import Spans
+from sync.planner.requests import Commitment, PairRequest
+from sync.planner.slots import local_instant
+
+
+class _SingleDates(_Patterns):
+    def retract(self, pair: PairRequest) -> None:
+        """Take a pair's own check-ins out of both agendas, to place them again."""
+        for person in (pair.manager.person, pair.employee.person):
+            items = self.agenda.get(person.email, [])
+            self.agenda[person.email] = [c for c in items if not c.of_series(pair)]
+            for key in [k for k in self.day_load if k[0] == person.email]:
+                del self.day_load[key]
+
+    def drop(self, pair: PairRequest, occurrence: Occurrence) -> None:
+        """Take one of the pair's one-off check-ins out of both agendas, to place it again."""
+        self.remove(pair, self.commitment(pair, occurrence, one_off=True))
+
+    def remove(self, pair: PairRequest, item: Commitment) -> None:
+        """Take one check-in of `pair` out of both agendas."""
+        for person in (pair.manager.person, pair.employee.person):
+            items = self.agenda.get(person.email, [])
+            if item in items:
+                items.remove(item)
+            for key in [k for k in self.day_load if k[0] == person.email]:
+                del self.day_load[key]
+
+    def commitment(
+        self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
+    ) -> Commitment:
+        return Commitment(occurrence.start, occurrence.end, pair.employee.person.email, one_off)
+
+    def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
+        item = self.commitment(pair, occurrence, one_off=one_off)
+        for person in (pair.manager.person, pair.employee.person):
+            self.agenda.setdefault(person.email, []).append(item)
+            self.agenda[person.email].sort()
+            day = item.start.astimezone(ZoneInfo(person.timezone)).date()
+            self.loads(person)[day] += 1
+            if not one_off:
+                self.loads(person, pair)[day] += 1
+
+    def rescue(
+        self,
+        pair: PairRequest,
+        free: Spans,
+        start: datetime,
+        minutes: int,
+        *,
+        make_room: bool = False,
+    ) -> Occurrence:
+        """Move a conflicting occurrence to the best free time in its week, or skip it.
+        `make_room`: a week without free time may move another new series' date (room.py)."""
+        end = start + timedelta(minutes=minutes)
+        reason = self.why_not(pair, start, end)
+        employee = pair.employee
+        local_day = start.astimezone(ZoneInfo(employee.person.timezone)).date()
+        away = self.is_away(pair, start, end)
+        if employee.paused and employee.paused.contains(local_day):
+            return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
+        moved = self.best_in_week(pair, free, start, minutes)
+        if moved is None and make_room:
+            placed = room.make_room(self, pair, self.planned, start, minutes, reason)
+            if placed is not None:
+                return placed
+        if moved is None and make_room:
+            moved = self.best_in_period(pair, free, start, minutes)
+        if moved is None:
+            return Occurrence(
+                start,
+                start,
+                end,
+                OccurrenceStatus.SKIPPED,
+                say("%(why)s, and there is no other free time for both that week", why=reason),
+                away=away,
+            )
+        return Occurrence(
+            start, moved, moved + timedelta(minutes=minutes), OccurrenceStatus.MOVED, reason
+        )
+
+    def best_in_week(
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+    ) -> datetime | None:
+        """The free time in the regular date's week (organiser-local, Monday to Sunday) in
+        the employee's preferred windows if possible, else nearest to the regular time."""
+        zone = ZoneInfo(pair.manager.person.timezone)
+        slots = self.slots(pair, free)
+        local = regular.astimezone(zone)
+        monday = local.date() - timedelta(days=local.weekday())
+        regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
+        cap = pair.manager.max_checkins_per_day
+        refused = pair.refused(self.inputs.now)
+        best: tuple[bool, int, int, datetime] | None = None
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            bits = slots.bits(day) if others[day] < cap else 0
+            k = 0
+            while bits:
+                minute = slots.grid[k]
+                # a single date is not moved onto a time the pair refused lately either
+                if bits & 1 and not any(
+                    r.blocks(day.weekday(), minute, minutes, zone) for r in refused
+                ):
+                    clock = time(minute // 60, minute % 60)
+                    # distance on the wall clock: exact but for an hour on a DST weekend
+                    distance = abs(offset * 1440 + minute - regular_minute)
+                    preferred = False
+                    if pair.employee.preferred:
+                        preferred = self._preferred(pair, day, clock, zone, minutes)
+                    key = (not preferred, distance, offset * 1440 + minute)
+                    if best is None or key < best[:3]:
+                        start = local_instant(day, clock, zone)
+                        if start is not None:
+                            best = (*key, start)
+                bits >>= 1
+                k += 1
+        return None if best is None else best[3]
+
+    def best_in_period(
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+    ) -> datetime | None:
+        """For a new series of every N ≥ 2 weeks whose date has no time in its own week: the
+        best free time in the nearest other week of the date's cadence period, so a
+        biweekly pair still meets that fortnight when one of them is away for a week.
+        Periods are N weeks counted from the first whole week after the notice; a series
+        has one date in each, so a moved date stays between its neighbours."""
+        weeks = pair.cadence.weeks
+        if pair.cadence.monthly or weeks < 2:
+            return None
+        zone = ZoneInfo(pair.manager.person.timezone)
+        earliest = self.earliest.astimezone(zone)
+        first = earliest.date() - timedelta(days=earliest.weekday())
+        if datetime.combine(first, time(0), zone) < earliest:
+            first += timedelta(weeks=1)
+        local = regular.astimezone(zone).date()
+        index = (local - timedelta(days=local.weekday()) - first).days // 7
+        if index < 0:
+            return None  # the week of the notice belongs to no period
+        start = index - index % weeks
+        others = sorted(
+            (w for w in range(start, start + weeks) if w != index),
+            key=lambda w: (abs(w - index), w),
+        )
+        for week in others:
+            moved = self.best_in_week(pair, free, regular + timedelta(weeks=week - index), minutes)
+            if moved is not None:
+                return moved
+        return None
