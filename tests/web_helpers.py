@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from sync.config.settings import load_settings
 from sync.delivery.report import RunReport
 from sync.delivery.signin import make_link
-from sync.night.nightly import RunOptions, run_nightly
+from sync.night.nightly import run_nightly
+from sync.night.tonight import RunOptions
 from sync.plumbing.logs import FIELDS
 from sync.store import ProposalRecord, State, Store
 from sync.web import create_app

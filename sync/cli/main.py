@@ -32,7 +32,9 @@ from sync.model.errors import ConfigError, Failure, LockHeld, SyncError, UsageEr
 from sync.model.failures import describe_os_error, describe_sqlite_error
 from sync.night import workflow
 from sync.night.lock import RunLock
-from sync.night.nightly import RunOptions, book_approved_now, rebuild_store, run_nightly
+from sync.night.nightly import run_nightly
+from sync.night.on_demand import book_approved_now, rebuild_store
+from sync.night.tonight import RunOptions
 from sync.plumbing.logs import FIELDS, FORMATS, setup_logging
 from sync.store import LIVE_STATES, State, Store
 

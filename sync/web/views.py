@@ -19,7 +19,7 @@ from sync.model.said import Said
 from sync.model.timefmt import moment, zone_label
 from sync.night import workflow
 from sync.night.health import PairHealth, team_health
-from sync.night.nightly import book_approved_now
+from sync.night.on_demand import book_approved_now
 from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _

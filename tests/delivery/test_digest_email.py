@@ -20,7 +20,8 @@ from aiosmtpd.controller import Controller
 
 from sync.config.roster import load_roster
 from sync.night import workflow
-from sync.night.nightly import RunOptions, run_nightly
+from sync.night.nightly import run_nightly
+from sync.night.tonight import RunOptions
 from sync.store import State
 from sync.web import create_app
 from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, by_employee, proposals, run

@@ -15,7 +15,8 @@ from sync.connectors.base import Connectors
 from sync.connectors.registry import connectors_for
 from sync.model.values import BookedSeries
 from sync.night.lock import RunLock
-from sync.night.nightly import RunOptions, run_nightly
+from sync.night.nightly import run_nightly
+from sync.night.tonight import RunOptions
 from sync.store import Store
 from tests.conftest import ConfigDir, Result
 from tests.emulators import GoogleCalendarEmulator

@@ -25,7 +25,8 @@ import icalendar
 from sync.config.roster import load_roster
 from sync.model.values import OccurrenceStatus
 from sync.night import workflow
-from sync.night.nightly import RunOptions, run_nightly
+from sync.night.nightly import run_nightly
+from sync.night.tonight import RunOptions
 from sync.plumbing.faults import CRASH_AT, CRASH_LOG
 from sync.store import SeriesState, Store
 from tests.conftest import ConfigDir

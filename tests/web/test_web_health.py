@@ -7,7 +7,7 @@ from datetime import timedelta
 from sync.config.roster import load_roster
 from sync.model.values import Interval
 from sync.night import workflow
-from sync.night.nightly import book_approved_now
+from sync.night.on_demand import book_approved_now
 from sync.web import create_app
 from tests.web_helpers import CLOCK, Org, SignIn, make_link_client, seen_text
 
