@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.cli.main import ALLOW_FAR_NOW_ENV, main
+from sync.cli.common import ALLOW_FAR_NOW_ENV
+from sync.cli.main import main
 from sync.config.settings import ENV_PREFIX
 from tests.caldav_server import radicale_server  # noqa: F401  (a fixture for every test module)
 from tests.emulators import (  # noqa: F401  (fixtures for every test module)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sync.cli.main import ALLOW_FAR_NOW_ENV
+from sync.cli.common import ALLOW_FAR_NOW_ENV
 from tests.cli import test_cli_end_to_end
 from tests.conftest import ConfigDir, Result
 

@@ -1,0 +1,122 @@
+"""Managers' decisions from the command line: list proposals, approve (booking at once),
+reject."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sync.cli.common import (
+    EXIT_ATTENTION,
+    EXIT_OK,
+    actor,
+    config_folder,
+    ids,
+    parse_now,
+    roster_of,
+    with_store,
+)
+from sync.config.settings import load_settings
+from sync.delivery.render import proposal_json, proposals_table
+from sync.delivery.wording import wording
+from sync.model.errors import LockHeld, UsageError
+from sync.night import workflow
+from sync.night.on_demand import book_approved_now
+from sync.store import LIVE_STATES, State, Store
+
+
+def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
+    proposals = commands.add_parser("proposals", parents=[common], help="list proposals")
+    proposals.add_argument("--manager", metavar="EMAIL")
+    proposals.add_argument(
+        "--state",
+        choices=[s.value for s in State] + ["all"],
+        help="only this state (default: pending, approved and booked)",
+    )
+    proposals.add_argument("--json", action="store_true", help="machine-readable output")
+    proposals.set_defaults(handler=_proposals)
+
+    approve = commands.add_parser("approve", parents=[common], help="approve proposals")
+    approve.add_argument("ids", nargs="*", metavar="ID", help="proposal ids")
+    approve.add_argument("--manager", metavar="EMAIL", help="with --all: this manager's")
+    approve.add_argument("--all", action="store_true", help="every pending proposal of --manager")
+    approve.add_argument(
+        "--now", metavar="ISO8601", help="book as if it were this instant (no offset = UTC)"
+    )
+    approve.set_defaults(handler=_approve)
+
+    reject = commands.add_parser("reject", parents=[common], help="reject a proposal")
+    reject.add_argument("id", metavar="ID")
+    reject.add_argument("--reason", default="", help="why; kept in the audit log")
+    reject.set_defaults(handler=_reject)
+
+
+def _proposals(args: argparse.Namespace) -> int:
+    words = wording(load_settings(config_folder(args)).language)
+
+    def show(store: Store) -> int:
+        states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
+        manager = args.manager.lower() if args.manager else None
+        records = store.proposals(manager=manager, states=states)
+        if args.json:
+            data = [proposal_json(r, store.series_of(r.id), words) for r in records]
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            print(proposals_table(records, words))
+        return EXIT_OK
+
+    return with_store(args, show)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    if args.all == bool(args.ids) or (args.all and not args.manager):
+        raise UsageError("give proposal ids, or --manager EMAIL --all")
+    if args.manager and not args.all:
+        raise UsageError("--manager goes with --all")
+
+    roster = roster_of(args)
+
+    def decide(store: Store) -> int:
+        if args.all:
+            approved = workflow.approve_all(store, args.manager.lower(), actor(), roster=roster)
+        else:
+            approved = workflow.approve(store, ids(args.ids), actor(), roster=roster)
+        if not approved:
+            print("Nothing to approve: no pending proposals.")
+        for record in approved:
+            print(f"Approved #{record.id}: {record.manager} → {record.employee}")
+        return EXIT_OK
+
+    code = with_store(args, decide)
+    try:
+        report = book_approved_now(config_folder(args), actor(), now=parse_now(args.now))
+    except LockHeld:
+        print("A run is in progress; it books them.")
+        return code
+    word = wording(load_settings(config_folder(args)).language).word
+    for line in report.booked:
+        print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
+    for line in report.kept_up:
+        print(f"Checked #{line.proposal_id} against the calendars: {word(line.text)}")
+    for line in report.superseded + report.write_failures:
+        why = word(line.text)
+        print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {why}")
+    if report.rewritten:
+        print(f"Calendar files written to {report.export_dir()}.")
+    for text in report.export_failure_lines() + report.invitation_lines():
+        print(text)
+    return EXIT_ATTENTION if code == EXIT_OK and report.export_failures else code
+
+
+def _reject(args: argparse.Namespace) -> int:
+    (proposal_id,) = ids([args.id])
+    roster = roster_of(args)
+
+    def decide(store: Store) -> int:
+        record = workflow.reject(store, proposal_id, actor(), args.reason, roster=roster)
+        print(f"Rejected #{record.id}: {record.manager} → {record.employee}.")
+        print("The next run proposes another time for this pair.")
+        return EXIT_OK
+
+    return with_store(args, decide)

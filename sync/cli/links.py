@@ -1,0 +1,89 @@
+"""Addresses people use: a manager's sign-in link, a person's calendar subscription address
+(and a new one, revoking the old)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.cli.common import (
+    EXIT_OK,
+    config_folder,
+)
+from sync.config.paths import Paths
+from sync.config.settings import Settings, load_settings
+from sync.delivery.feeds import feed_secret, feed_urls, make_token
+from sync.delivery.signin import make_link, manager_named, person_named
+from sync.model.errors import UsageError
+from sync.store import Store
+
+
+def add_links(commands: Any, common: argparse.ArgumentParser) -> None:
+    login_link = commands.add_parser(
+        "login-link", parents=[common], help="print a sign-in link for a manager"
+    )
+    login_link.add_argument("email", metavar="EMAIL")
+    login_link.set_defaults(handler=_login_link)
+
+    feed_url = commands.add_parser(
+        "feed-url", parents=[common], help="print a person's calendar subscription address"
+    )
+    feed_url.add_argument("email", metavar="EMAIL")
+    feed_url.add_argument(
+        "--new", action="store_true", help="revoke the person's address and print a new one"
+    )
+    feed_url.set_defaults(handler=_feed_url)
+
+
+def _login_link(args: argparse.Namespace) -> int:
+    config_dir = config_folder(args)
+    settings = load_settings(config_dir)
+    email = args.email.strip().lower()
+    manager = manager_named(config_dir, email)
+    link = make_link(settings.web, email, datetime.now(UTC))
+    print(
+        f"Sign-in link for {manager.person.name} <{email}>, usable once, valid until "
+        f"{link.expires:%Y-%m-%d %H:%M} UTC:"
+    )
+    print(link.url)
+    return EXIT_OK
+
+
+def _feed_url(args: argparse.Namespace) -> int:
+    config_dir = config_folder(args)
+    settings = load_settings(config_dir)
+    email = args.email.strip().lower()
+    try:
+        person = person_named(config_dir, email)
+    except UsageError:
+        if not args.new:
+            raise
+        # someone who left people.toml: their address can still be revoked
+        return _revoke_feed(settings, email)
+    secret = feed_secret(settings)
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        version = store.new_feed_version(email) if args.new else store.feed_version(email)
+    finally:
+        store.close()
+    urls = feed_urls(settings.web.public_url, make_token(secret, email, version))
+    if args.new:
+        print(f"The previous address of {person.name} no longer works.")
+    print(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
+    print(urls.https)
+    print(urls.webcal)
+    print("Anyone with the address can read these check-ins; --new revokes it and prints")
+    print("another, and changing [feeds] secret (or, without one, [web] secret) revokes all.")
+    return EXIT_OK
+
+
+def _revoke_feed(settings: Settings, email: str) -> int:
+    store = Store.open(Paths(settings.data_dir).database)
+    try:
+        store.new_feed_version(email)
+    finally:
+        store.close()
+    print(f"The feed address of {email} no longer works ({email} is not in people.toml, so")
+    print("no new one is made).")
+    return EXIT_OK
