@@ -18,9 +18,20 @@ from pydantic import BaseModel, ValidationError
 
 from sync.config.days_off import (
     categories_for,
-    country_of,
-    missing_categories,
-    supported_categories,
+)
+from sync.config.roster_entries import (
+    ARRANGEMENT,
+    ORGANISATION_DEFAULT,
+    PAIR_KEYS,
+    PERSONAL_KEYS,
+    SECTIONS,
+    SET_BY_THEMSELVES,
+    TEAM_DEFAULT,
+    arrangement_cadence,
+    given,
+    messages,
+    personal,
+    wrong_categories,
 )
 from sync.config.roster_schema import (
     BUILT_IN_DEFAULTS,
@@ -29,36 +40,9 @@ from sync.config.roster_schema import (
     ManagerEntry,
     parse_email_or_none,
 )
-from sync.model.cadence import Cadence
 from sync.model.errors import ConfigError
 from sync.model.said import say
 from sync.model.values import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
-from sync.plumbing.i18n import N_
-
-SECTIONS = ("defaults", "managers", "employees")
-PERSONAL_KEYS = (
-    "name",
-    "timezone",
-    "working_hours",
-    "working_days",
-    "holidays",
-    "holiday_categories",
-    "calendar",
-    "works",
-)
-"""What describes the person rather than the pair; the same wherever the person appears."""
-PAIR_KEYS = ("cadence", "duration", "return_checkin_after_days")
-ARRANGEMENT_WORDS = {
-    "remote": N_("%(name)s works remotely"),
-    "hybrid": N_("%(name)s works hybrid"),
-    "office": N_("%(name)s works at the office"),
-}
-"""Why someone has their cadence when how they work set it; %(name)s is their first name."""
-ARRANGEMENT = "arrangement"
-"""Not a text: the cadence comes from how the person works, worded once that is final."""
-ORGANISATION_DEFAULT = N_("the organisation's default")
-SET_BY_THEMSELVES = N_("set by %(name)s")
-TEAM_DEFAULT = N_("%(name)s's default for the team")
 
 
 @dataclass
@@ -180,11 +164,11 @@ class _RosterBuilder:
         try:
             entry = DefaultsEntry.model_validate(raw)
         except ValidationError as error:
-            for location, message in _messages(error):
+            for location, message in messages(error):
                 self.problem("defaults", f"{location}: {message}", fatal=True)
             return dict(BUILT_IN_DEFAULTS)
-        values = BUILT_IN_DEFAULTS | _given(entry)
-        wrong = _wrong_categories(values)
+        values = BUILT_IN_DEFAULTS | given(entry)
+        wrong = wrong_categories(values)
         if wrong:
             self.problem("defaults", wrong, fatal=True)
             return dict(BUILT_IN_DEFAULTS)
@@ -217,7 +201,7 @@ class _RosterBuilder:
             try:
                 entry = model.model_validate(raw)
             except ValidationError as error:
-                for location, message in _messages(error):
+                for location, message in messages(error):
                     self.problem(who, f"{location}: {message}")
                 if email:
                     self.skip(kind, email, "its entry in people.toml is invalid")
@@ -258,9 +242,9 @@ class _RosterBuilder:
 
     def add_managers(self, entries: dict[str, tuple[str, Any]], defaults: dict[str, Any]) -> None:
         for email, (who, entry) in sorted(entries.items()):
-            own = _given(entry)
+            own = given(entry)
             values = defaults | own
-            person = self.person(who, email, values, _personal(own))
+            person = self.person(who, email, values, personal(own))
             if person is not None:
                 self.roster.managers[email] = Manager(person, values["max_checkins_per_day"])
                 self.manager_pair_values[email] = {k: own[k] for k in PAIR_KEYS if k in own}
@@ -281,10 +265,10 @@ class _RosterBuilder:
                 else:  # reported by check_manager_references
                     self.skip("employee", email, "its entry in people.toml is invalid")
                 continue
-            own = _given(entry)
+            own = given(entry)
             values = defaults | self.manager_pair_values[manager_email]
             as_manager = self.roster.managers.get(email)
-            own_keys = _personal(own)
+            own_keys = personal(own)
             if as_manager is not None:
                 # someone who manages and reports is one person: their [[managers]] entry
                 # already says where they are and which calendar they use
@@ -295,7 +279,7 @@ class _RosterBuilder:
                 own_keys |= as_manager.person.own_keys
             values |= own
             values["cadence_source"] = self.cadence_source(own, manager_email, values)
-            values |= _arrangement_cadence(values)
+            values |= arrangement_cadence(values)
             person = self.person(who, email, values, own_keys)
             employee = (
                 None if person is None else self.employee(who, person, manager_email, values, entry)
@@ -310,7 +294,7 @@ class _RosterBuilder:
     ) -> Person | None:
         categories: tuple[str, ...] = values.get("holiday_categories", ())
         if "holiday_categories" in own:
-            wrong = _wrong_categories(values)
+            wrong = wrong_categories(values)
             if wrong:
                 self.problem(who, wrong)
                 return None
@@ -410,71 +394,3 @@ class _RosterBuilder:
                 self.problem(who, f"{key}: differs from the [[managers]] entry of the same person")
                 ok = False
         return ok
-
-
-def _arrangement_cadence(values: dict[str, Any]) -> dict[str, Any]:
-    """The cadence for how the person works, when nothing more specific set one."""
-    if values["cadence_source"][0] != ARRANGEMENT:
-        return {}
-    works = values["works"]
-    cadence: Cadence = getattr(values["cadence_by_arrangement"], works)
-    return {"cadence": cadence, "cadence_source": (ARRANGEMENT_WORDS[works], "")}
-
-
-def _wrong_categories(values: dict[str, Any]) -> str:
-    """Why the holiday categories an entry sets do not fit the country it names (or
-    inherits); empty when they do."""
-    region: str = values["holidays"]
-    categories: tuple[str, ...] = values.get("holiday_categories", ())
-    if not region or not categories:
-        return ""
-    missing = missing_categories(region, categories)
-    if not missing:
-        return ""
-    country = country_of(region)
-    known = ", ".join(f'"{c}"' for c in supported_categories(country))
-    return (
-        f'holiday_categories: the holidays package has no "{missing[0]}" holidays for '
-        f"{country} (it has {known})"
-    )
-
-
-def _personal(given: dict[str, Any]) -> frozenset[str]:
-    return frozenset(key for key in given if key in PERSONAL_KEYS)
-
-
-def _given(entry: BaseModel) -> dict[str, Any]:
-    """The keys an entry actually sets, with their parsed values (not dumped to dicts)."""
-    return {
-        name: getattr(entry, name)
-        for name in entry.model_fields_set
-        if getattr(entry, name) is not None
-    }
-
-
-def _messages(error: ValidationError) -> list[tuple[str, str]]:
-    """pydantic's errors as (field, message) in the words people.toml uses."""
-    result = []
-    for item in error.errors():
-        location = _location(item["loc"])
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            message = "unknown key"
-        elif kind == "missing":
-            message = "is required"
-        elif kind == "value_error":
-            message = str(item["ctx"]["error"])
-        else:
-            message = f"{item['msg'].lower()} (got {item['input']!r})"
-        result.append((location, message))
-    return result
-
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "entry"
