@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sync.config.settings import GoogleSettings
+from sync.config.provider_settings import GoogleSettings
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.connector import GoogleConnector

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import GraphClient
 from sync.connectors.outlook.connector import OutlookConnector

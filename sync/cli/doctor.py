@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sync.cli.config_check import check_config
 from sync.config.paths import Paths
+from sync.config.provider_settings import OutlookSettings
 from sync.config.roster import Roster, load_roster
-from sync.config.settings import OutlookSettings, load_settings
+from sync.config.settings import load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.outlook.connector import OutlookConnector

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword, account_for
 from tests.caldav_server import PASSWORD, USER, RadicaleServer
 from tests.cli.test_cli_end_to_end import by_employee, proposals, run

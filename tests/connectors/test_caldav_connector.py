@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.connector import CalDavConnector

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pytest
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 from sync.connectors.base import CalendarRef, Connector
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.connector import CalDavConnector

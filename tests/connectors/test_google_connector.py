@@ -425,7 +425,7 @@ def test_authorized_user_file_reads_and_books_as_that_user(
 ) -> None:
     import json
 
-    from sync.config.settings import GoogleSettings
+    from sync.config.provider_settings import GoogleSettings
     from sync.connectors.google.client import GoogleClient
     from sync.connectors.google.connector import GoogleConnector
     from tests.google_helpers import FAST

@@ -12,7 +12,8 @@ from typing import Any
 import httplib2
 import pytest
 
-from sync.config.settings import GoogleSettings, load_settings
+from sync.config.provider_settings import GoogleSettings
+from sync.config.settings import load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.auth import SCOPE_EVENTS, GoogleAuth
 from sync.connectors.google.client import GoogleClient

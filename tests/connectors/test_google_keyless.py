@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.config.settings import GoogleSettings
+from sync.config.provider_settings import GoogleSettings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.auth import SCOPES, GoogleAuth
 from sync.connectors.google.client import GoogleClient

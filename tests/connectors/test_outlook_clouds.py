@@ -18,7 +18,8 @@ from typing import Any
 import certifi
 import pytest
 
-from sync.config.settings import OutlookSettings, load_settings
+from sync.config.provider_settings import OutlookSettings
+from sync.config.settings import load_settings
 from sync.connectors.base import CalendarRef
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import GraphClient

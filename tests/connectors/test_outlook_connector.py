@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.reading import graph_time

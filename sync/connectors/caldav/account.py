@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 
 PASSWORDS = "[caldav] passwords (env CHECKIN_SYNC_CALDAV__PASSWORDS)"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")

@@ -20,7 +20,7 @@ import niquests
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 from sync.connectors.caldav.account import account_for
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.config.settings import CalDavSettings
+from sync.config.provider_settings import CalDavSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword
 from sync.connectors.caldav.client import CalDavClient, parse_source

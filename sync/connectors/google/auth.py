@@ -15,7 +15,7 @@ from google.auth.exceptions import GoogleAuthError
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
-from sync.config.settings import GOOGLE_TOKEN, GoogleSettings
+from sync.config.provider_settings import GOOGLE_TOKEN, GoogleSettings
 from sync.connectors.google.keyless import delegating_credentials
 from sync.model.errors import ConfigError
 

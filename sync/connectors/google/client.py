@@ -20,7 +20,7 @@ import google_auth_httplib2
 import httplib2
 from googleapiclient.discovery import build
 
-from sync.config.settings import GoogleSettings
+from sync.config.provider_settings import GoogleSettings
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
 from sync.connectors.request_count import RequestCount

@@ -8,7 +8,7 @@ from datetime import datetime
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 
-from sync.config.settings import GoogleSettings
+from sync.config.provider_settings import GoogleSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.google.auth import (
     SCOPE_EVENTS,

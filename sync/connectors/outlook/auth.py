@@ -14,7 +14,7 @@ import msal
 import msal.exceptions
 import requests
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 from sync.connectors.outlook.cloud import target
 from sync.model.errors import ConfigError
 

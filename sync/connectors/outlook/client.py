@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import requests
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (

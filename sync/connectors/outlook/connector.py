@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe

@@ -15,7 +15,7 @@ from datetime import date
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from sync.config.settings import OutlookSettings
+from sync.config.provider_settings import OutlookSettings
 
 
 @dataclass(frozen=True)
