@@ -1,2 +1,2 @@
 """Value types of the domain: people, series, occurrences, our events' identities, the error
-tree, cadences and time formatting. Imports nothing of sync but plumbing."""
+tree, cadences, time formatting and what the planner says. Imports nothing of sync but plumbing."""

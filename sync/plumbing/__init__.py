@@ -1,2 +1,2 @@
 """Small helpers every part uses: logs, progress, cache files, fault points, deadlines,
-translations. May be imported from anywhere; imports only config.paths of sync."""
+translations, the HTTP stack. May be imported from anywhere; imports only config.paths."""
