@@ -1,13 +1,16 @@
-"""Which connector serves a roster `calendar` value, and reading many people through them."""
+"""Which connector serves a roster `calendar` value, and reading many people through them.
+
+Each provider's client library is imported only when someone's calendar is of that kind:
+Google's, Microsoft's and the CalDAV stack each take a good part of a second to load, which
+commands that read no calendar (and organisations that use one provider) should not pay."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sync.config.roster import Roster
-from sync.config.settings import Settings
 from sync.connectors.base import (
     BusyReading,
     CalendarRef,
@@ -15,14 +18,13 @@ from sync.connectors.base import (
     Connector,
     Connectors,
 )
-from sync.connectors.caldav.connector import CalDavConnector
-from sync.connectors.google.connector import GoogleConnector
-from sync.connectors.ics import IcsConnector
-from sync.connectors.ics_cache import IcsBusyCache
 from sync.connectors.none import NoCalendar
-from sync.connectors.outlook.connector import OutlookConnector
 from sync.model.values import Interval
 from sync.plumbing.deadline import Deadline
+
+if TYPE_CHECKING:
+    from sync.config.roster import Roster
+    from sync.config.settings import Settings
 
 
 def kind_of(source: str) -> str:
@@ -42,6 +44,9 @@ def connectors_for(
     credentials checked) only when someone uses that provider, before anything runs.
     `ics_cache`: where .ics busy time is kept between runs (none: every read parses).
     `deadline`: the run's, which expanding a calendar's recurrences also keeps to."""
+    from sync.connectors.ics import IcsConnector
+    from sync.connectors.ics_cache import IcsBusyCache
+
     cache = IcsBusyCache(ics_cache) if ics_cache is not None else None
     readers: dict[str, Connector] = {
         "ics": IcsConnector(
@@ -56,14 +61,20 @@ def connectors_for(
     writers: dict[str, CalendarWriter] = {}
     users = _users_by_kind(roster)
     if "google" in users:
+        from sync.connectors.google.connector import GoogleConnector
+
         google = GoogleConnector(settings.google)
         google.verify(users["google"][0])
         readers["google"] = writers["google"] = google
     if "outlook" in users:
+        from sync.connectors.outlook.connector import OutlookConnector
+
         outlook = OutlookConnector(settings.outlook)
         outlook.verify(users["outlook"][0])
         readers["outlook"] = writers["outlook"] = outlook
     if "caldav" in users:
+        from sync.connectors.caldav.connector import CalDavConnector
+
         calendars = {
             p.email: p.calendar for p in roster.people() if kind_of(p.calendar) == "caldav"
         }

@@ -19,7 +19,6 @@ from sync.config.purpose import Purpose
 from sync.config.roster import load_roster
 from sync.config.settings import load_settings
 from sync.connectors.base import Connectors
-from sync.connectors.outlook.expiry import expiry_problem
 from sync.connectors.registry import connectors_for
 from sync.delivery.report import RunReport
 from sync.model.errors import ConfigError
@@ -51,7 +50,10 @@ def run_nightly(
     report = RunReport(now=now, horizon_weeks=settings.horizon_weeks, dry_run=options.dry_run)
     report.config_problems = roster.problems
     if any(person.calendar == "outlook" for person in roster.people()):
-        # a credential about to end stops every Outlook read and write the night it does
+        # a credential about to end stops every Outlook read and write the night it does;
+        # imported here, like every provider's code, only where someone uses the provider
+        from sync.connectors.outlook.expiry import expiry_problem
+
         ending = expiry_problem(settings.outlook, now.date())
         if ending:
             report.config_problems.append(ending)

@@ -12,9 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import niquests
 from caldav.davclient import DAVClient
@@ -22,6 +20,7 @@ from caldav.lib import error as dav_error
 
 from sync.config.provider_settings import CalDavSettings
 from sync.connectors.caldav.account import account_for
+from sync.connectors.caldav.address import CalendarUrl
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
     Action,
@@ -33,7 +32,6 @@ from sync.connectors.retry import (
 )
 from sync.plumbing import faults
 
-SCHEME = "caldav:"
 T = TypeVar("T")
 DEFAULT_POLICY = RetryPolicy()
 WRITES = ("PUT", "DELETE")
@@ -46,38 +44,6 @@ class ServerAnswered(Exception):
     def __init__(self, status: int, what: str) -> None:
         super().__init__(f"{what}: the server answered {status}")
         self.status = status
-
-
-@dataclass(frozen=True)
-class CalendarUrl:
-    """A calendar collection: its URL without credentials, and the account to use."""
-
-    url: str
-    username: str | None
-
-    @property
-    def label(self) -> str:
-        """For messages: host and path, never a password."""
-        parts = urlsplit(self.url)
-        return f"{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
-
-    @property
-    def origin(self) -> str:
-        parts = urlsplit(self.url)
-        return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
-
-
-def parse_source(source: str) -> CalendarUrl:
-    """`caldav:https://user@host/path/` → the calendar URL (ending in "/") and its user."""
-    location = source[len(SCHEME) :] if source.startswith(SCHEME) else source
-    parts = urlsplit(location)
-    user = unquote(parts.username) if parts.username else None
-    host = parts.hostname or ""
-    netloc = f"[{host}]" if ":" in host else host
-    if parts.port:
-        netloc += f":{parts.port}"
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return CalendarUrl(urlunsplit((parts.scheme, netloc, path, parts.query, "")), user)
 
 
 class CalDavClient:

@@ -9,7 +9,8 @@ from datetime import datetime
 from sync.config.provider_settings import CalDavSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword
-from sync.connectors.caldav.client import CalDavClient, parse_source
+from sync.connectors.caldav.address import parse_source
+from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
 from sync.model.errors import ConfigError

@@ -15,7 +15,8 @@ from icalendar import Calendar
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.caldav.account import HostNotAllowed
-from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
+from sync.connectors.caldav.address import CalendarUrl, parse_source
+from sync.connectors.caldav.client import CalDavClient, describe
 from sync.connectors.ics_busy import IcsError, busy_from_ics
 from sync.connectors.retry import RetriesExhausted
 from sync.model.values import BusyBlock, BusyKind, Interval

@@ -18,7 +18,8 @@ from caldav.lib import error as dav_error
 from icalendar import Calendar, Component
 
 from sync.connectors.base import Observation, RemoteSeries, WriteFailed
-from sync.connectors.caldav.client import CalDavClient, CalendarUrl, describe, parse_source
+from sync.connectors.caldav.address import CalendarUrl, parse_source
+from sync.connectors.caldav.client import CalDavClient, describe
 from sync.connectors.retry import RetriesExhausted
 from sync.ical.found import found_in_calendar
 from sync.ical.itip import caldav_resource
