@@ -9,12 +9,14 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sync.config.paths import Paths
-from sync.config.roster import Roster, load_roster
-from sync.config.settings import CONFIG_DIR_ENV, load_settings
+from sync.config.paths import CONFIG_DIR_ENV, Paths
 from sync.model.errors import UsageError
 from sync.store import Store
+
+if TYPE_CHECKING:
+    from sync.config.roster import Roster
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
 ALLOW_FAR_NOW_ENV = "CHECKIN_SYNC_ALLOW_FAR_NOW"
@@ -67,6 +69,9 @@ def parse_now(text: str | None) -> datetime:
 
 
 def with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int:
+    # imported when used, as everywhere in the CLI: see sync/cli/main.py on start-up
+    from sync.config.settings import load_settings
+
     settings = load_settings(config_folder(args))
     store = Store.open(Paths(settings.data_dir).database)
     try:
@@ -77,6 +82,8 @@ def with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int:
 
 def roster_of(args: argparse.Namespace) -> Roster:
     """people.toml as it is now: decisions are only about pairs it still has."""
+    from sync.config.roster import load_roster
+
     return load_roster(config_folder(args) / "people.toml")
 
 

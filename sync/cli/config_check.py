@@ -10,8 +10,8 @@ from sync.config.paths import Paths
 from sync.config.purpose import Purpose
 from sync.config.roster import Roster, load_roster
 from sync.config.settings import Settings, load_settings
-from sync.connectors.caldav.client import CalDavClient, parse_source
-from sync.connectors.google.auth import GoogleAuth
+from sync.connectors.caldav.account import account_for
+from sync.connectors.caldav.address import parse_source
 from sync.model.errors import ConfigError, StoreError
 from sync.night.lock import RunLock
 from sync.night.roster_changes import hold_back, pairs_gone
@@ -48,7 +48,8 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
             problems += _ics_file_problems(who, config_dir, config_dir / source[4:])
         if source.startswith("caldav:") and settings is not None:
             try:
-                CalDavClient(settings.caldav).credentials(parse_source(source))
+                calendar = parse_source(source)
+                account_for(settings.caldav, calendar.url, calendar.username)
             except ValueError as error:
                 problems.append(f"{people}: {role} {person.email}: calendar: {error}")
     uses_google = any(
@@ -57,6 +58,9 @@ def check_config(config_dir: Path) -> tuple[list[str], str]:
         + [e.person for e in roster.employees.values()]
     )
     if uses_google and settings is not None:
+        # Google's auth library reads the key file; loaded only for rosters that use Google
+        from sync.connectors.google.auth import GoogleAuth
+
         try:
             GoogleAuth(settings.google.credentials_file, settings.google)
         except ConfigError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.cli.common import (
     EXIT_ATTENTION,
@@ -17,13 +17,11 @@ from sync.cli.common import (
     roster_of,
     with_store,
 )
-from sync.config.settings import load_settings
-from sync.delivery.render import proposal_json, proposals_table
-from sync.delivery.wording import wording
 from sync.model.errors import LockHeld, UsageError
-from sync.night import workflow
-from sync.night.on_demand import book_approved_now
-from sync.store import LIVE_STATES, State, Store
+from sync.store import LIVE_STATES, State
+
+if TYPE_CHECKING:
+    from sync.store import Store
 
 
 def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -53,6 +51,11 @@ def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _proposals(args: argparse.Namespace) -> int:
+    # each command imports what it uses when it runs: see sync/cli/main.py on start-up
+    from sync.config.settings import load_settings
+    from sync.delivery.render import proposal_json, proposals_table
+    from sync.delivery.wording import wording
+
     words = wording(load_settings(config_folder(args)).language)
 
     def show(store: Store) -> int:
@@ -74,6 +77,10 @@ def _approve(args: argparse.Namespace) -> int:
         raise UsageError("give proposal ids, or --manager EMAIL --all")
     if args.manager and not args.all:
         raise UsageError("--manager goes with --all")
+    from sync.config.settings import load_settings
+    from sync.delivery.wording import wording
+    from sync.night import workflow
+    from sync.night.on_demand import book_approved_now
 
     roster = roster_of(args)
 
@@ -110,6 +117,8 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _reject(args: argparse.Namespace) -> int:
+    from sync.night import workflow
+
     (proposal_id,) = ids([args.id])
     roster = roster_of(args)
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.cli.common import (
     EXIT_OK,
     config_folder,
 )
 from sync.config.paths import Paths
-from sync.config.settings import Settings, load_settings
-from sync.delivery.feeds import feed_secret, feed_urls, make_token
-from sync.delivery.signin import make_link, manager_named, person_named
 from sync.model.errors import UsageError
 from sync.store import Store
+
+if TYPE_CHECKING:
+    from sync.config.settings import Settings
 
 
 def add_links(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -37,6 +37,10 @@ def add_links(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _login_link(args: argparse.Namespace) -> int:
+    # each command imports what it uses when it runs: see sync/cli/main.py on start-up
+    from sync.config.settings import load_settings
+    from sync.delivery.signin import make_link, manager_named
+
     config_dir = config_folder(args)
     settings = load_settings(config_dir)
     email = args.email.strip().lower()
@@ -51,6 +55,10 @@ def _login_link(args: argparse.Namespace) -> int:
 
 
 def _feed_url(args: argparse.Namespace) -> int:
+    from sync.config.settings import load_settings
+    from sync.delivery.feeds import feed_secret, feed_urls, make_token
+    from sync.delivery.signin import person_named
+
     config_dir = config_folder(args)
     settings = load_settings(config_dir)
     email = args.email.strip().lower()

@@ -14,6 +14,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+# Start-up: a command imports what it uses when it runs, in its handler (or in the
+# function that needs it), not here. Importing everything would take seconds before
+# `--help` prints (the calendar providers' libraries, pydantic, the web app, …);
+# tests/cli/test_startup.py names what `--help`, `proposals` and `config check` may load.
 from sync import __version__
 from sync.cli.common import (
     EXIT_ATTENTION,
@@ -23,21 +27,14 @@ from sync.cli.common import (
     config_folder,
     parse_now,
 )
-from sync.cli.config_check import check_config
 from sync.cli.decisions import add_decisions
-from sync.cli.doctor import diagnose
 from sync.cli.links import add_links
 from sync.cli.night_commands import add_run
 from sync.cli.people import add_commands
-from sync.config.paths import PRIVATE_UMASK, Paths
-from sync.config.settings import CONFIG_DIR_ENV, load_settings
-from sync.delivery.export.series import export_all
+from sync.config.paths import CONFIG_DIR_ENV, PRIVATE_UMASK, Paths
 from sync.model.errors import ConfigError, Failure, SyncError
 from sync.model.failures import describe_os_error, describe_sqlite_error
-from sync.night.lock import RunLock
-from sync.night.on_demand import rebuild_store
 from sync.plumbing.logs import FIELDS, FORMATS, setup_logging
-from sync.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +106,8 @@ def _failed(what: str) -> int:
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
     """data_dir, to name where a failed write went; None where the settings cannot say."""
+    from sync.config.settings import load_settings
+
     try:
         return load_settings(config_folder(args)).data_dir
     except (SyncError, OSError, ValueError):
@@ -188,6 +187,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config_check(args: argparse.Namespace) -> int:
+    from sync.cli.config_check import check_config
+
     problems, summary = check_config(config_folder(args))
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -199,6 +200,8 @@ def _config_check(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
+    from sync.night.on_demand import rebuild_store
+
     result = rebuild_store(config_folder(args), datetime.now(UTC))
     print(
         f"Recovered {len(result.booked)} booked and {len(result.ended)} ended series "
@@ -210,6 +213,8 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    from sync.cli.doctor import diagnose
+
     findings, code = diagnose(config_folder(args))
     for finding in findings:
         print(finding)
@@ -219,6 +224,11 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from sync.config.settings import load_settings
+    from sync.delivery.export.series import export_all
+    from sync.night.lock import RunLock
+    from sync.store import Store
+
     settings = load_settings(config_folder(args))
     paths = Paths(settings.data_dir)
     with RunLock(paths.lock):

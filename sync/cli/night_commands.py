@@ -17,8 +17,6 @@ from sync.cli.common import (
     program,
 )
 from sync.model.errors import UsageError
-from sync.night.nightly import run_nightly
-from sync.night.tonight import RunOptions
 
 
 def add_run(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -45,6 +43,10 @@ def add_run(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # the night's code, and through it the calendars' libraries, loads when a run starts
+    from sync.night.nightly import run_nightly
+    from sync.night.tonight import RunOptions
+
     now = parse_now(args.now)
     _refuse_far_now(args, now)
     options = RunOptions(

@@ -8,20 +8,19 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sync.config.paths import Paths
-from sync.config.purpose import LANGUAGES, built_in_template
-from sync.config.roster import Roster, load_roster
-from sync.config.roster_schema import MAX_REQUEST_DAYS
-from sync.config.settings import load_settings
 from sync.model.errors import ConfigError, UsageError
 from sync.model.timefmt import day
 from sync.model.weekdays import WEEKDAY_TITLES
-from sync.night.extras import request_days
-from sync.night.health import PairHealth, team_health
+from sync.plumbing.i18n import available_languages
 from sync.store import CLI_SOURCE, RequestState, Store
+
+if TYPE_CHECKING:
+    from sync.config.roster import Roster
+    from sync.night.health import PairHealth
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -55,11 +54,14 @@ def add_commands(
     template = config_commands.add_parser(
         "template", parents=[common], help="print the built-in invitation text, to adapt"
     )
-    template.add_argument("--language", choices=LANGUAGES, default="en")
+    template.add_argument("--language", choices=available_languages(), default="en")
     template.set_defaults(handler=_template)
 
 
 def _roster(config_dir: Path) -> Roster:
+    # each command imports what it uses when it runs: see sync/cli/main.py on start-up
+    from sync.config.roster import load_roster
+
     roster = load_roster(config_dir / "people.toml")
     if not roster.usable:
         raise ConfigError(roster.all_problems)
@@ -69,6 +71,10 @@ def _roster(config_dir: Path) -> Roster:
 def _request(
     args: argparse.Namespace, config_dir: Path, parse_now: Callable[[str | None], datetime]
 ) -> int:
+    from sync.config.roster_schema import MAX_REQUEST_DAYS
+    from sync.config.settings import load_settings
+    from sync.night.extras import request_days
+
     email = args.employee.strip().lower()
     if not 1 <= args.within_days <= MAX_REQUEST_DAYS:
         raise UsageError(f"--within-days: {args.within_days} is outside 1..{MAX_REQUEST_DAYS}")
@@ -116,6 +122,9 @@ def _request(
 def _health(
     args: argparse.Namespace, config_dir: Path, parse_now: Callable[[str | None], datetime]
 ) -> int:
+    from sync.config.settings import load_settings
+    from sync.night.health import team_health
+
     roster = _roster(config_dir)
     manager = args.manager.strip().lower() if args.manager else None
     if manager is not None and manager not in roster.managers:
@@ -182,5 +191,7 @@ def _table(pairs: list[PairHealth], zones: dict[str, str]) -> str:
 
 
 def _template(args: argparse.Namespace) -> int:
+    from sync.config.purpose import built_in_template
+
     print(built_in_template(args.language), end="")
     return 0

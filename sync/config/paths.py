@@ -13,6 +13,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
+"""The configuration folder when no --config is given (default: ./config)."""
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 PRIVATE_UMASK = 0o077

@@ -7,7 +7,6 @@ whose structure or [defaults] is broken, makes the whole roster unusable.
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from sync.config.roster_schema import (
     ManagerEntry,
     parse_email_or_none,
 )
-from sync.model.errors import ConfigError
+from sync.config.toml_file import read_toml
 from sync.model.said import say
 from sync.model.values import CheckinAsk, DateSpan, Employee, Manager, MoreOften, Person
 
@@ -93,20 +92,6 @@ class Roster:
     def zones(self) -> dict[str, str]:
         """Everyone's time zone, by email."""
         return {p.email: p.timezone for p in self.people()}
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError([f"{path}: file not found"]) from None
-    except OSError as error:
-        raise ConfigError([f"{path}: cannot read the file ({error.strerror})"]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([f"{path}: not valid TOML: {error}"]) from None
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path}: not valid TOML: the file is not UTF-8 text"]) from None
 
 
 def load_roster(path: Path) -> Roster:

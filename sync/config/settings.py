@@ -28,14 +28,13 @@ from sync.config.provider_settings import (
     OutlookSettings,
     absolute_http_url,
 )
-from sync.config.roster import read_toml
+from sync.config.toml_file import read_toml
 from sync.model.errors import ConfigError
 from sync.plumbing.i18n import available_languages
 
 log = logging.getLogger(__name__)
 
 ENV_PREFIX = "CHECKIN_SYNC_"
-CONFIG_DIR_ENV = "CHECKIN_SYNC_CONFIG"
 
 
 SECRET_MIN_LENGTH = 16

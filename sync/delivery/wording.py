@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sync.config.days_off import holiday_name_in
 from sync.model.said import Holiday
 from sync.model.words import Wording
 from sync.plumbing.i18n import Language
@@ -17,5 +16,9 @@ def wording(code: str) -> Wording:
 
 
 def _holiday_in(holiday: Holiday, code: str) -> str:
+    # the holidays package loads its countries when a holiday is first named, not with the
+    # wording: `proposals` and the web page mostly name none, and answer sooner without it
+    from sync.config.days_off import holiday_name_in
+
     day = date.fromisoformat(holiday.day)
     return holiday_name_in(holiday.region, holiday.categories, day, code) or holiday.name

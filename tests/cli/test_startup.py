@@ -1,0 +1,116 @@
+"""What a command loads before it answers. Each calendar provider's library, the web app and
+the schema checks take from a tenth of a second to over a second to import, and `--help` or
+`proposals` should answer at once: a command imports only what it uses. Pinned by which
+modules are loaded, not by timing (`make bench` measures the time)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir
+
+PROVIDERS = {
+    "googleapiclient",  # Google Calendar's API client
+    "httplib2",
+    "google_auth_httplib2",
+    "msal",  # Microsoft sign-in
+    "caldav",
+    "niquests",  # the CalDAV client's HTTP
+}
+WEB = {"flask", "werkzeug"}
+SCHEMAS = {"pydantic", "pydantic_settings", "email_validator", "holidays"}
+FILES = {"icalendar", "recurring_ical_events", "jinja2"}
+
+# Someone of every kind: a command that had to set up calendars would load every stack.
+EVERY_KIND = f"""
+{MANAGER_KARIN}
+{EMPLOYEE_LENA}
+[[employees]]
+email = "olle@example.com"
+name = "Olle Ek"
+manager = "karin@example.com"
+calendar = "google"
+
+[[employees]]
+email = "mia@example.com"
+name = "Mia Sund"
+manager = "karin@example.com"
+calendar = "outlook"
+
+[[employees]]
+email = "ida@example.com"
+name = "Ida Lund"
+manager = "karin@example.com"
+calendar = "caldav:https://dav.example.com/ida/calendar/"
+"""
+
+# Runs the command in a fresh interpreter (this one has loaded everything) and prints the
+# top-level packages loaded by then, after what the command printed.
+PROBE = """
+import contextlib, io, json, sys
+from sync.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as done:  # --help
+        code = done.code
+print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def loaded_by(*argv: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    return found["code"], set(found["loaded"])
+
+
+def test_help_loads_none_of_the_libraries() -> None:
+    code, loaded = loaded_by("--help")
+    assert code == 0
+    assert loaded & (PROVIDERS | WEB | SCHEMAS | FILES | {"google", "requests"}) == set()
+
+
+def test_a_command_help_loads_none_of_the_libraries() -> None:
+    code, loaded = loaded_by("run", "--help")
+    assert code == 0
+    assert loaded & (PROVIDERS | WEB | SCHEMAS | FILES | {"google", "requests"}) == set()
+
+
+def test_proposals_loads_no_calendar_library(config: ConfigDir) -> None:
+    config.people(EVERY_KIND)
+    code, loaded = loaded_by("--config", str(config.root), "proposals")
+    assert code == 0
+    assert loaded & (PROVIDERS | WEB | FILES | {"google", "requests"}) == set()
+
+
+def test_config_check_reads_caldav_addresses_without_the_caldav_library(
+    config: ConfigDir,
+) -> None:
+    """Google's key file is read by Google's auth library (so `google` and `requests` may
+    load), but no API client, and nothing of Microsoft's or CalDAV's."""
+    config.people(EVERY_KIND)
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    code, loaded = loaded_by("--config", str(config.root), "config", "check")
+    assert code == 2  # Google's and Microsoft's credentials are not configured here
+    assert loaded & (PROVIDERS | WEB | {"icalendar"}) == set()
+
+
+def test_a_night_of_ics_calendars_loads_no_provider_library(config: ConfigDir) -> None:
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    config.calendar("karin.ics")
+    config.calendar("lena.ics")
+    code, loaded = loaded_by("--config", str(config.root), "run", "--dry-run")
+    assert code == 0
+    assert loaded & (PROVIDERS | WEB | {"google", "requests"}) == set()
+    assert "icalendar" in loaded  # the probe sees what a command does load
