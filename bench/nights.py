@@ -23,6 +23,7 @@ from bench.org import Block, Org, generate
 from bench.quality import Calendars, Checkin, Plan, evaluate, upper_bounds
 from bench.seeding import ServerCost, add_blocks, by_kind, seed
 from bench.service import Measured, proposals, run_night
+from bench.startup import startup
 from bench.versus import pair_terms, run_planner
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.emulators.google import _route as google_route
@@ -141,6 +142,7 @@ class Bench:
             result["nights"]["churn"]["changes"] = churn
             self.keep(result)
             self.say(f"N={self.size}: churn done ({_brief(result['nights']['churn'])})")
+            result["startup"] = startup(self.config, self.log)
         finally:
             graph.stop()
             google.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.startup import startup_lines, startup_targets
+
 TARGET_SIZE = 10_000
 COLD_SECONDS = 120
 STEADY_SECONDS = 30
@@ -100,6 +102,9 @@ def render(result: dict[str, Any]) -> str:
         f"N = {best['size']}, {scope}; {best['variables']} variables, {best['seconds']} s)"
     )
     lines.append("")
+    lines.append("-- start-up, with this organisation's store")
+    lines += startup_lines(result["startup"])
+    lines.append("")
     lines += targets(result)
     return "\n".join(lines)
 
@@ -194,6 +199,7 @@ def targets(result: dict[str, Any]) -> list[str]:
             + ", ".join(f"{b['regular_share']:.2%}" for b in baselines),
         ),
     ]
+    rows += startup_targets(result["startup"])
     out = ["-- targets (printed, not asserted)"]
     for label, ok, value in rows:
         out.append(f"   {_verdict(ok):7} {label}: {value}")
