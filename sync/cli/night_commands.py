@@ -39,6 +39,11 @@ def add_run(commands: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run for real at a --now more than a day from the clock (a simulation)",
     )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress lines on a terminal (without a terminal there are none anyway)",
+    )
     run.set_defaults(handler=_run)
 
 
@@ -54,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         accept_deletions=args.accept_deletions,
         report_json=args.report_json,
+        progress=False if args.quiet else None,
     )
     report = run_nightly(config_folder(args), options)
     print(report.render(program(args)))

@@ -21,6 +21,7 @@ from sync.connectors.base import (
 from sync.connectors.none import NoCalendar
 from sync.model.values import Interval
 from sync.plumbing.deadline import Deadline
+from sync.plumbing.progress import Tick
 
 if TYPE_CHECKING:
     from sync.config.roster import Roster
@@ -93,15 +94,23 @@ def _users_by_kind(roster: Roster) -> dict[str, list[str]]:
 
 
 def read_busy(
-    connectors: Mapping[str, Connector], people: Sequence[CalendarRef], window: Interval
+    connectors: Mapping[str, Connector],
+    people: Sequence[CalendarRef],
+    window: Interval,
+    tick: Tick | None = None,
 ) -> dict[str, BusyReading]:
     """Each connector reads all of its people in one call. Keyed by connector kind, so the
-    report can say how many requests each provider took."""
+    report can say how many requests each provider took. `tick(people read, people)` after
+    each connector's call."""
     groups: dict[str, list[CalendarRef]] = defaultdict(list)
     for person in people:
         groups[kind_of(person.source)].append(person)
     readings: dict[str, BusyReading] = {}
+    read = 0
     for kind, group in sorted(groups.items()):
+        if tick is not None:
+            tick(read, len(people))
+        read += len(group)
         connector = connectors.get(kind)
         if connector is None:
             readings[kind] = BusyReading(
@@ -113,4 +122,6 @@ def read_busy(
             )
             continue
         readings[kind] = connector.read_busy(group, window)
+    if tick is not None:
+        tick(read, len(people))
     return readings

@@ -74,7 +74,10 @@ class _Night(_Tonight):
     def step(self, name: str, action: Callable[[], None]) -> None:
         started = time.monotonic()
         event(log, "step started", step=name)
-        action()
+        try:
+            action()
+        finally:
+            self.progress.done()  # the step's progress line, if it drew one
         event(log, "step done", step=name, seconds=round(time.monotonic() - started, 3))
 
     # ------------------------------------------------------------------ steps
@@ -163,7 +166,13 @@ class _Night(_Tonight):
         ).book_approved(self.report)
 
     def export(self) -> None:
-        export_and_note(self.store, self.paths, self.report, self.settings.language)
+        export_and_note(
+            self.store,
+            self.paths,
+            self.report,
+            self.settings.language,
+            self.progress.tick("exporting"),
+        )
 
     def invite(self) -> None:
         """Queue an invitation for everyone who has not been sent a series' current version."""

@@ -25,7 +25,7 @@ from sync.night.provider_hours import with_provider_hours
 from sync.night.reconcile import NEW_PAIR, PairToPlan
 from sync.planner import Commitment, PlanFailure, PlanningInput, plan
 from sync.plumbing.deadline import Deadline
-from sync.plumbing.progress import Progress
+from sync.plumbing.progress import Progress, Tick
 from sync.store import LIVE_STATES, NewProposal, SeriesState, Store
 
 ACTOR = "nightly run"
@@ -39,13 +39,16 @@ class RunOptions:
     """Take series missing from a calendar as really deleted, even most of a calendar's, and
     end the pairs people.toml no longer has, even when that is many or all of them."""
     progress: bool | None = None
-    """Show progress on stderr; by default only when stderr is a terminal."""
+    """Show each long step's progress on stderr; by default only when stdout and stderr are
+    both terminals (`run --quiet`: never)."""
     report_json: Path | None = None
     """Also write the report here (a real run always keeps one in data_dir/reports)."""
 
 
-def export_and_note(store: Store, paths: Paths, report: RunReport, language: str) -> None:
-    exported = export_all(store, paths.export, paths.export_memo, language)
+def export_and_note(
+    store: Store, paths: Paths, report: RunReport, language: str, tick: Tick | None = None
+) -> None:
+    exported = export_all(store, paths.export, paths.export_memo, language, tick)
     report.note_export(exported.paths, exported.rewritten, exported.failed)
 
 
@@ -99,7 +102,10 @@ class _Tonight:
         if not refs:
             return {}
         readings = read_busy(
-            self.connectors.readers, sorted(refs.values(), key=lambda p: p.email), self.window
+            self.connectors.readers,
+            sorted(refs.values(), key=lambda p: p.email),
+            self.window,
+            self.progress.tick("reading calendars"),
         )
         busy: dict[str, list[BusyBlock]] = {}
         own = own_checkins(self.store)
@@ -139,7 +145,8 @@ class _Tonight:
             return
         inputs = self.planning_input(busy)
         reasons = {item.request.key: item for item in plannable}
-        for outcome in plan([item.request for item in plannable], inputs):
+        pairs = [item.request for item in plannable]
+        for outcome in plan(pairs, inputs, self.progress.tick("planning")):
             if isinstance(outcome, PlanFailure):
                 self.report.skipped.append(
                     PairLine(outcome.manager, outcome.employee, outcome.reason)

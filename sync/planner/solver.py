@@ -9,7 +9,7 @@ the same output."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
@@ -32,10 +32,15 @@ from sync.planner.single_dates import _SingleDates
 from sync.planner.slots import local_instant
 
 
-def plan(pairs: Sequence[PairRequest], inputs: PlanningInput) -> list[PlanOutcome]:
-    """A series (or the reason there is none) for every pair, ordered by manager, employee."""
+def plan(
+    pairs: Sequence[PairRequest],
+    inputs: PlanningInput,
+    tick: Callable[[int, int], None] | None = None,
+) -> list[PlanOutcome]:
+    """A series (or the reason there is none) for every pair, ordered by manager, employee.
+    `tick(pairs planned, pairs)` after each pair, for a progress display."""
     with _older_objects_left_alone():
-        return _Planner(inputs).plan_all(pairs)
+        return _Planner(inputs).plan_all(pairs, tick)
 
 
 @contextmanager
@@ -55,10 +60,16 @@ def _older_objects_left_alone() -> Iterator[None]:
 class _Planner(_SingleDates):
     # ------------------------------------------------------------------ driving
 
-    def plan_all(self, pairs: Sequence[PairRequest]) -> list[PlanOutcome]:
+    def plan_all(
+        self, pairs: Sequence[PairRequest], tick: Callable[[int, int], None] | None = None
+    ) -> list[PlanOutcome]:
         unique = {pair.key: pair for pair in pairs}
         order = sorted(unique.values(), key=lambda p: (total(self.free_spans(p)), p.key))
-        outcomes = {pair.key: self.plan_pair(pair) for pair in order}
+        outcomes: dict[tuple[str, str], PlanOutcome] = {}
+        for done, pair in enumerate(order, 1):
+            outcomes[pair.key] = self.plan_pair(pair)
+            if tick is not None:
+                tick(done, len(order))
         # a series may have had a date moved since, to make room for a later pair
         for planned in self.planned.values():
             outcomes[planned.pair.key] = planned.series

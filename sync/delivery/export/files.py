@@ -21,6 +21,7 @@ from sync.delivery.export.memo import ExportMemo, inputs_digest
 from sync.ical.ics_writer import calendar_for
 from sync.model.values import BookedSeries
 from sync.plumbing import faults
+from sync.plumbing.progress import Tick
 
 NEW_FILE_MODE = PRIVATE_FILE
 """Like everything under data_dir, for the service user only: `serve` publishes them. A mode
@@ -39,7 +40,10 @@ class Exported:
 
 
 def write_exports(
-    export_dir: Path, series: Sequence[BookedSeries], memo: ExportMemo | None = None
+    export_dir: Path,
+    series: Sequence[BookedSeries],
+    memo: ExportMemo | None = None,
+    tick: Tick | None = None,
 ) -> Exported:
     """Write `<email>.ics` (lower-case) for everyone who organises or attends any of `series`,
     each holding that person's series. Files of people no longer in any series are left in
@@ -59,13 +63,15 @@ def write_exports(
         for person in {item.organiser.email.lower(), item.attendee.email.lower()}:
             by_person[person].append(item)
     exported = Exported()
-    for email in sorted(by_person):
+    for done, email in enumerate(sorted(by_person), 1):
         try:
             _export_one(export_dir, email, by_person[email], memo, exported)
         except OSError:
             raise  # the folder itself is unusable (full, read-only): nobody's file is written
         except Exception as error:  # why: one person's odd data must not stop the others
             exported.failed[email] = str(error) or type(error).__name__
+        if tick is not None:
+            tick(done, len(by_person))
     if memo is not None:
         memo.save()
     exported.paths.sort()

@@ -14,6 +14,7 @@ from sync.model.cadence import Cadence
 from sync.model.series_end import keeps
 from sync.model.values import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
 from sync.plumbing.i18n import SOURCE_LANGUAGE
+from sync.plumbing.progress import Tick
 from sync.store import SeriesRecord, SeriesState, Store
 
 
@@ -61,10 +62,15 @@ def to_booked(series: SeriesRecord, language: str = SOURCE_LANGUAGE) -> BookedSe
 
 
 def export_all(
-    store: Store, export_dir: Path, memo: Path | None = None, language: str = SOURCE_LANGUAGE
+    store: Store,
+    export_dir: Path,
+    memo: Path | None = None,
+    language: str = SOURCE_LANGUAGE,
+    tick: Tick | None = None,
 ) -> Exported:
     """Write every person's check-ins, including ended ones so calendars learn of the end.
-    `memo`: where to note which files are current (none: every file is built)."""
+    `memo`: where to note which files are current (none: every file is built); `tick`: a
+    progress display's, after each person."""
     written = [s for s in store.series() if s.state is not SeriesState.BOOKING]
     noted = ExportMemo(memo) if memo is not None else None
-    return write_exports(export_dir, [to_booked(s, language) for s in written], noted)
+    return write_exports(export_dir, [to_booked(s, language) for s in written], noted, tick)
