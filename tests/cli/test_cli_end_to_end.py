@@ -69,12 +69,17 @@ cadence = "biweekly"
 """
 
 
-@pytest.fixture
-def org(config: ConfigDir) -> ConfigDir:
+def karins_team(config: ConfigDir) -> ConfigDir:
+    """Karin and her reports Lena (.ics calendar) and Erik (no calendar)."""
     config.calendar("karin.ics", KARIN_CALENDAR)
     config.calendar("lena.ics")
     config.people(PEOPLE)
     return config
+
+
+@pytest.fixture
+def org(config: ConfigDir) -> ConfigDir:
+    return karins_team(config)
 
 
 def run(cli: CLI, org: ConfigDir, *extra: str, now: str = NOW) -> Result:

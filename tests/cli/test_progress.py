@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sync.plumbing.progress import Progress
-from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, NOW, PEOPLE
+from tests.cli.test_cli_end_to_end import NOW, karins_team
 from tests.conftest import ConfigDir, Result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,10 +61,7 @@ def on_a_terminal(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def org(config: ConfigDir) -> ConfigDir:
-    config.calendar("karin.ics", KARIN_CALENDAR)
-    config.calendar("lena.ics")
-    config.people(PEOPLE)
-    return config
+    return karins_team(config)
 
 
 def test_a_night_on_a_terminal_shows_each_long_step_with_counts(
