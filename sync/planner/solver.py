@@ -64,6 +64,8 @@ class _Planner(_SingleDates):
         self, pairs: Sequence[PairRequest], tick: Callable[[int, int], None] | None = None
     ) -> list[PlanOutcome]:
         unique = {pair.key: pair for pair in pairs}
+        if tick is not None:
+            tick(0, len(unique))  # the pace, and so the time left, is counted from here
         order = sorted(unique.values(), key=lambda p: (total(self.free_spans(p)), p.key))
         outcomes: dict[tuple[str, str], PlanOutcome] = {}
         for done, pair in enumerate(order, 1):
