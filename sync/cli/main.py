@@ -5,6 +5,7 @@ is in progress, 4 failed (nothing or only part was done; the next run finishes i
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sqlite3
@@ -19,16 +20,20 @@ from sync.cli.common import (
     EXIT_ATTENTION,
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_PIPE_CLOSED,
     EXIT_USAGE,
     config_folder,
     parse_now,
 )
 from sync.cli.config_check import check_config
 from sync.cli.decisions import add_decisions
-from sync.cli.doctor import diagnose
+from sync.cli.doctor import VERDICTS, diagnose
+from sync.cli.explain import explain
 from sync.cli.links import add_links
 from sync.cli.night_commands import add_run
+from sync.cli.output import say
 from sync.cli.people import add_commands
+from sync.cli.reports import config_json, doctor_json, rebuilt
 from sync.config.paths import PRIVATE_UMASK, Paths
 from sync.config.settings import CONFIG_DIR_ENV, load_settings
 from sync.delivery.export.series import export_all
@@ -43,6 +48,24 @@ log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of stdout went away (`checkin-sync proposals --json | head -1`): stop
+    quietly, as the Python documentation recommends, with stdout pointed at /dev/null so
+    that flushing it at exit cannot fail again. 141 is what a shell reports for a program
+    ended by SIGPIPE, so `set -o pipefail` scripts see the output was cut short."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     args.invoked_as = sys.argv[0] if argv is None else "checkin-sync"
@@ -72,6 +95,8 @@ def _handle(args: argparse.Namespace) -> int:
     except SyncError as error:
         print(f"checkin-sync: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise  # not a failure of the command: main() ends quietly
     except KeyboardInterrupt:
         print("checkin-sync: interrupted", file=sys.stderr)
         return 130
@@ -152,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser(
         "check", parents=[common], help="report every problem in settings.toml and people.toml"
     )
+    check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_config_check)
 
     add_commands(commands, common, config_commands, (config_folder, parse_now))
@@ -168,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="check config, credentials, calendars and the database, writing nothing",
     )
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
     doctor.set_defaults(handler=_doctor)
 
     export = commands.add_parser("export", parents=[common], help="write the .ics files")
@@ -184,26 +211,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     add_links(commands, common)
+    explain(parser)
     return parser
 
 
 def _config_check(args: argparse.Namespace) -> int:
     problems, summary = check_config(config_folder(args))
+    if args.json:
+        print(json.dumps(config_json(problems, summary), indent=2, ensure_ascii=False))
+        return EXIT_USAGE if problems else EXIT_OK
     for problem in problems:
-        print(problem, file=sys.stderr)
+        say(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_USAGE
-    print(summary)
+    say(summary)
     return EXIT_OK
 
 
 def _rebuild(args: argparse.Namespace) -> int:
     result = rebuild_store(config_folder(args), datetime.now(UTC))
-    print(
-        f"Recovered {len(result.booked)} booked and {len(result.ended)} ended series "
-        "from the calendars."
-    )
+    say(rebuilt(len(result.booked), len(result.ended)))
     for organiser, error in sorted(result.errors.items()):
         print(f"  could not read {organiser}: {error}", file=sys.stderr)
     return EXIT_ATTENTION if result.errors else EXIT_OK
@@ -211,10 +239,12 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     findings, code = diagnose(config_folder(args))
+    if args.json:
+        print(json.dumps(doctor_json(findings, code), indent=2, ensure_ascii=False))
+        return code
     for finding in findings:
-        print(finding)
-    print({0: "Ready for tonight.", 1: "Runs would work, with the problems above.",
-           2: "A run would stop: fix the problems above."}[code])  # fmt: skip
+        say(str(finding))
+    say(VERDICTS[code])
     return code
 
 

@@ -16,6 +16,7 @@ from sync.cli.common import (
     parse_now,
     program,
 )
+from sync.cli.output import say
 from sync.model.errors import UsageError
 from sync.night.nightly import run_nightly
 from sync.night.tonight import RunOptions
@@ -54,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         report_json=args.report_json,
     )
     report = run_nightly(config_folder(args), options)
-    print(report.render(program(args)))
+    say(report.render(program(args)))
     return report.exit_code
 
 
