@@ -18,7 +18,7 @@ from sync.cli.common import (
     roster_of,
     with_store,
 )
-from sync.cli.output import say
+from sync.cli.output import echo
 from sync.config.settings import load_settings
 from sync.delivery.render import proposal_json, proposals_table
 from sync.delivery.wording import wording
@@ -94,7 +94,7 @@ def _approve(args: argparse.Namespace) -> int:
 
     with_store(args, decide)
     if not approved:
-        say("Nothing to approve: no pending proposals.")
+        echo("Nothing to approve: no pending proposals.")
         return EXIT_OK
     # nothing is printed before booking is over: a reader that stops reading early
     # (`| head -1`) cannot stop the booking halfway
@@ -102,15 +102,15 @@ def _approve(args: argparse.Namespace) -> int:
         report = book_approved_now(config_folder(args), actor(), now=parse_now(args.now))
     except LockHeld:
         for record in approved:
-            say(f"Approved #{record.id}: {_pair(record)}; the run in progress books it.")
+            echo(f"Approved #{record.id}: {_pair(record)}; the run in progress books it.")
         return EXIT_OK
     word = wording(load_settings(config_folder(args)).language).word
     for line in approval_outcomes(approved, report, word):
-        say(line)
+        echo(line)
     if report.rewritten:
-        say(f"Calendar files written to {report.export_dir()}.")
+        echo(f"Calendar files written to {report.export_dir()}.")
     for text in report.export_failure_lines() + report.invitation_lines():
-        say(text)
+        echo(text)
     return EXIT_ATTENTION if report.export_failures else EXIT_OK
 
 
@@ -124,8 +124,8 @@ def _reject(args: argparse.Namespace) -> int:
 
     def decide(store: Store) -> int:
         record = workflow.reject(store, proposal_id, actor(), args.reason, roster=roster)
-        say(f"Rejected #{record.id}: {_pair(record)}.")
-        say("The next run proposes another time for this pair.")
+        echo(f"Rejected #{record.id}: {_pair(record)}.")
+        echo("The next run proposes another time for this pair.")
         return EXIT_OK
 
     return with_store(args, decide)

@@ -75,7 +75,7 @@ EXPLAINED: dict[str, tuple[str, str]] = {
         "Run the approval page and the calendar feeds on a production web server; it needs "
         "[web] secret. --dev runs a trial on this machine only, with a development secret "
         "and a sign-in link per manager.",
-        "checkin-sync serve --port 8080\ncheckin-sync serve --dev",
+        "checkin-sync serve --port 8080\ncheckin-sync serve --dev --open",
     ),
     "login-link": (
         "Print a one-time sign-in link to the approval page for a manager in people.toml.",

@@ -31,13 +31,13 @@ from sync.cli.doctor import VERDICTS, diagnose
 from sync.cli.explain import explain
 from sync.cli.links import add_links
 from sync.cli.night_commands import add_run
-from sync.cli.output import say
+from sync.cli.output import echo
 from sync.cli.people import add_commands
 from sync.cli.reports import config_json, doctor_json, rebuilt
 from sync.config.paths import PRIVATE_UMASK, Paths
 from sync.config.settings import CONFIG_DIR_ENV, load_settings
 from sync.delivery.export.series import export_all
-from sync.model.errors import ConfigError, Failure, SyncError
+from sync.model.errors import ConfigError, Failure, SyncError, UsageError
 from sync.model.failures import describe_os_error, describe_sqlite_error
 from sync.night.lock import RunLock
 from sync.night.on_demand import rebuild_store
@@ -206,7 +206,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--dev",
         action="store_true",
-        help="local trial: no [web] secret needed, prints a sign-in link per manager",
+        help="local trial: no [web] secret needed (a development secret in data_dir signs "
+        "the links), prints a sign-in link per manager",
+    )
+    serve.add_argument(
+        "--open",
+        action="store_true",
+        help="with --dev: open the page in a browser, where there is a screen to show it",
     )
     serve.set_defaults(handler=_serve)
 
@@ -221,17 +227,17 @@ def _config_check(args: argparse.Namespace) -> int:
         print(json.dumps(config_json(problems, summary), indent=2, ensure_ascii=False))
         return EXIT_USAGE if problems else EXIT_OK
     for problem in problems:
-        say(problem, file=sys.stderr)
+        echo(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_USAGE
-    say(summary)
+    echo(summary)
     return EXIT_OK
 
 
 def _rebuild(args: argparse.Namespace) -> int:
     result = rebuild_store(config_folder(args), datetime.now(UTC))
-    say(rebuilt(len(result.booked), len(result.ended)))
+    echo(rebuilt(len(result.booked), len(result.ended)))
     for organiser, error in sorted(result.errors.items()):
         print(f"  could not read {organiser}: {error}", file=sys.stderr)
     return EXIT_ATTENTION if result.errors else EXIT_OK
@@ -243,8 +249,8 @@ def _doctor(args: argparse.Namespace) -> int:
         print(json.dumps(doctor_json(findings, code), indent=2, ensure_ascii=False))
         return code
     for finding in findings:
-        say(str(finding))
-    say(VERDICTS[code])
+        echo(str(finding))
+    echo(VERDICTS[code])
     return code
 
 
@@ -270,7 +276,9 @@ def _serve(args: argparse.Namespace) -> int:
     # imported here: Flask is only needed by this command
     from sync.web.serve import serve
 
-    return serve(config_folder(args), args.host, args.port, dev=args.dev)
+    if args.open and not args.dev:
+        raise UsageError("--open goes with --dev")
+    return serve(config_folder(args), args.host, args.port, dev=args.dev, open_page=args.open)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from sync.cli.common import (
     parse_now,
     program,
 )
-from sync.cli.output import say
+from sync.cli.output import echo
 from sync.model.errors import UsageError
 from sync.night.nightly import run_nightly
 from sync.night.tonight import RunOptions
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         report_json=args.report_json,
     )
     report = run_nightly(config_folder(args), options)
-    say(report.render(program(args)))
+    echo(report.render(program(args)))
     return report.exit_code
 
 

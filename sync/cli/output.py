@@ -15,7 +15,7 @@ MIN_WIDTH = 40
 """Narrower than this, wrapping makes text harder to read, not easier."""
 
 
-def say(text: str = "", file: TextIO | None = None) -> None:
+def echo(text: str = "", file: TextIO | None = None) -> None:
     out = sys.stdout if file is None else file
     print(wrapped(text, _width(out)), file=out)
 
