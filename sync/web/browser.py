@@ -22,7 +22,7 @@ def can_open(interactive: bool, environment: Mapping[str, str], platform: str) -
 def open_in_browser(url: str, opener: Callable[[str], bool] = webbrowser.open) -> bool:
     """Open `url` if a person can see it; say how to open it otherwise. True if opened."""
     if can_open(sys.stdout.isatty(), os.environ, sys.platform) and opener(url):
-        print(f"Opened {url} in your browser.")
+        print(f"Opened {url} in your browser.", flush=True)
         return True
-    print(f"Open {url} in a browser to sign in as any manager.")
+    print(f"Open {url} in a browser to sign in as any manager.", flush=True)
     return False

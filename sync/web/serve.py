@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def _serve_dev(
     if open_page:
         # listening already: the browser's request waits for serve_forever below
         open_in_browser(f"{web.public_url}{DEV_LINKS_PATH}")
+    sys.stdout.flush()  # the links are shown now, not when a buffer fills (output to a file)
     try:
         server.serve_forever()
     finally:
