@@ -88,12 +88,12 @@ def _handle(args: argparse.Namespace) -> int:
         return result
     except ConfigError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            echo(problem, file=sys.stderr)
         return error.exit_code
     except Failure as error:
         return _failed(str(error))
     except SyncError as error:
-        print(f"checkin-sync: {error}", file=sys.stderr)
+        echo(f"checkin-sync: {error}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         raise  # not a failure of the command: main() ends quietly
@@ -124,7 +124,7 @@ def _place(frame: traceback.FrameSummary) -> str:
 
 
 def _failed(what: str) -> int:
-    print(
+    echo(
         f"checkin-sync: failed: {what}. Nothing or only part was done; "
         "the next run finishes it once this is fixed.",
         file=sys.stderr,
