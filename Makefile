@@ -23,7 +23,7 @@ run: $(VENV)/.installed-base
 	$(BIN)/checkin-sync --config $(CONFIG) run
 
 serve: $(VENV)/.installed-base
-	$(BIN)/checkin-sync --config $(CONFIG) serve --dev
+	$(BIN)/checkin-sync --config $(CONFIG) serve --dev --open
 
 # The browser test and the systemd unit check need Debian packages: installed as root,
 # otherwise the script names the command to run.

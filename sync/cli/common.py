@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from sync.config.roster import Roster
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_LOCKED, EXIT_FAILED = 0, 1, 2, 3, 4
+EXIT_PIPE_CLOSED = 141
+"""The reader of the output went away before it ended (128 + SIGPIPE, as a shell says)."""
 ALLOW_FAR_NOW_ENV = "CHECKIN_SYNC_ALLOW_FAR_NOW"
 """Set to 1 by test harnesses and simulations, which run many nights at made-up instants
 against their own data_dir: the same as --allow-far-now on every run."""

@@ -17,11 +17,12 @@ from sync.cli.common import (
     roster_of,
     with_store,
 )
+from sync.cli.output import echo
 from sync.model.errors import LockHeld, UsageError
 from sync.store import LIVE_STATES, State
 
 if TYPE_CHECKING:
-    from sync.store import Store
+    from sync.store import ProposalRecord, Store
 
 
 def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -30,7 +31,9 @@ def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
     proposals.add_argument(
         "--state",
         choices=[s.value for s in State] + ["all"],
-        help="only this state (default: pending, approved and booked)",
+        metavar="STATE",
+        help=f"only this state: {', '.join(s.value for s in State)}, or all "
+        "(default: pending, approved and booked)",
     )
     proposals.add_argument("--json", action="store_true", help="machine-readable output")
     proposals.set_defaults(handler=_proposals)
@@ -77,6 +80,7 @@ def _approve(args: argparse.Namespace) -> int:
         raise UsageError("give proposal ids, or --manager EMAIL --all")
     if args.manager and not args.all:
         raise UsageError("--manager goes with --all")
+    from sync.cli.approvals import approval_outcomes
     from sync.config.settings import load_settings
     from sync.delivery.wording import wording
     from sync.night import workflow
@@ -84,36 +88,41 @@ def _approve(args: argparse.Namespace) -> int:
 
     roster = roster_of(args)
 
+    approved: list[ProposalRecord] = []
+
     def decide(store: Store) -> int:
         if args.all:
-            approved = workflow.approve_all(store, args.manager.lower(), actor(), roster=roster)
+            approved.extend(
+                workflow.approve_all(store, args.manager.lower(), actor(), roster=roster)
+            )
         else:
-            approved = workflow.approve(store, ids(args.ids), actor(), roster=roster)
-        if not approved:
-            print("Nothing to approve: no pending proposals.")
-        for record in approved:
-            print(f"Approved #{record.id}: {record.manager} → {record.employee}")
+            approved.extend(workflow.approve(store, ids(args.ids), actor(), roster=roster))
         return EXIT_OK
 
-    code = with_store(args, decide)
+    with_store(args, decide)
+    if not approved:
+        echo("Nothing to approve: no pending proposals.")
+        return EXIT_OK
+    # nothing is printed before booking is over: a reader that stops reading early
+    # (`| head -1`) cannot stop the booking halfway
     try:
         report = book_approved_now(config_folder(args), actor(), now=parse_now(args.now))
     except LockHeld:
-        print("A run is in progress; it books them.")
-        return code
+        for record in approved:
+            echo(f"Approved #{record.id}: {_pair(record)}; the run in progress books it.")
+        return EXIT_OK
     word = wording(load_settings(config_folder(args)).language).word
-    for line in report.booked:
-        print(f"Booked #{line.proposal_id}: {line.manager} → {line.employee}")
-    for line in report.kept_up:
-        print(f"Checked #{line.proposal_id} against the calendars: {word(line.text)}")
-    for line in report.superseded + report.write_failures:
-        why = word(line.text)
-        print(f"Not booked #{line.proposal_id}: {line.manager} → {line.employee}: {why}")
+    for line in approval_outcomes(approved, report, word):
+        echo(line)
     if report.rewritten:
-        print(f"Calendar files written to {report.export_dir()}.")
+        echo(f"Calendar files written to {report.export_dir()}.")
     for text in report.export_failure_lines() + report.invitation_lines():
-        print(text)
-    return EXIT_ATTENTION if code == EXIT_OK and report.export_failures else code
+        echo(text)
+    return EXIT_ATTENTION if report.export_failures else EXIT_OK
+
+
+def _pair(record: ProposalRecord) -> str:
+    return f"{record.manager} → {record.employee}"
 
 
 def _reject(args: argparse.Namespace) -> int:
@@ -124,8 +133,8 @@ def _reject(args: argparse.Namespace) -> int:
 
     def decide(store: Store) -> int:
         record = workflow.reject(store, proposal_id, actor(), args.reason, roster=roster)
-        print(f"Rejected #{record.id}: {record.manager} → {record.employee}.")
-        print("The next run proposes another time for this pair.")
+        echo(f"Rejected #{record.id}: {_pair(record)}.")
+        echo("The next run proposes another time for this pair.")
         return EXIT_OK
 
     return with_store(args, decide)

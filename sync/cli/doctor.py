@@ -27,6 +27,11 @@ from sync.plumbing.http_stack import current as http_stack
 from sync.store import LIVE_STATES, SeriesState, Store
 
 EXIT_OK, EXIT_ATTENTION, EXIT_BROKEN = 0, 1, 2
+VERDICTS = {
+    EXIT_OK: "Ready for tonight.",
+    EXIT_ATTENTION: "Runs would work, with the problems above.",
+    EXIT_BROKEN: "A run would stop: fix the problems above.",
+}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from sync.cli.common import (
     EXIT_OK,
     config_folder,
 )
+from sync.cli.output import echo
+from sync.config.dev_secret import DEV_SECRET_FILE, signing_secret
 from sync.config.paths import Paths
 from sync.model.errors import UsageError
 from sync.store import Store
@@ -45,13 +47,23 @@ def _login_link(args: argparse.Namespace) -> int:
     settings = load_settings(config_dir)
     email = args.email.strip().lower()
     manager = manager_named(config_dir, email)
-    link = make_link(settings.web, email, datetime.now(UTC))
-    print(
+    signing = signing_secret(settings)
+    link = make_link(settings.web, email, datetime.now(UTC), secret=signing.secret)
+    echo(
         f"Sign-in link for {manager.person.name} <{email}>, usable once, valid until "
         f"{link.expires:%Y-%m-%d %H:%M} UTC:"
     )
     print(link.url)
+    if signing.development:
+        echo(development_note(settings, "It works"))
     return EXIT_OK
+
+
+def development_note(settings: Settings, subject: str) -> str:
+    return (
+        f"{subject} with checkin-sync serve --dev only: it is signed with the development "
+        f"secret in {settings.data_dir / DEV_SECRET_FILE}, as [web] secret is not set."
+    )
 
 
 def _feed_url(args: argparse.Namespace) -> int:
@@ -69,7 +81,8 @@ def _feed_url(args: argparse.Namespace) -> int:
             raise
         # someone who left people.toml: their address can still be revoked
         return _revoke_feed(settings, email)
-    secret = feed_secret(settings)
+    signing = signing_secret(settings)
+    secret = feed_secret(settings, signing.secret)
     store = Store.open(Paths(settings.data_dir).database)
     try:
         version = store.new_feed_version(email) if args.new else store.feed_version(email)
@@ -78,11 +91,15 @@ def _feed_url(args: argparse.Namespace) -> int:
     urls = feed_urls(settings.web.public_url, make_token(secret, email, version))
     if args.new:
         print(f"The previous address of {person.name} no longer works.")
-    print(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
+    echo(f"Check-ins of {person.name} <{email}>, to subscribe to in a calendar app:")
     print(urls.https)
     print(urls.webcal)
-    print("Anyone with the address can read these check-ins; --new revokes it and prints")
-    print("another, and changing [feeds] secret (or, without one, [web] secret) revokes all.")
+    echo(
+        "Anyone with the address can read these check-ins; --new revokes it and prints "
+        "another, and changing [feeds] secret (or, without one, [web] secret) revokes all."
+    )
+    if signing.development and settings.feeds.secret is None:
+        echo(development_note(settings, "It works"))
     return EXIT_OK
 
 
@@ -92,6 +109,8 @@ def _revoke_feed(settings: Settings, email: str) -> int:
         store.new_feed_version(email)
     finally:
         store.close()
-    print(f"The feed address of {email} no longer works ({email} is not in people.toml, so")
-    print("no new one is made).")
+    echo(
+        f"The feed address of {email} no longer works ({email} is not in people.toml, so "
+        "no new one is made)."
+    )
     return EXIT_OK

@@ -5,6 +5,7 @@ is in progress, 4 failed (nothing or only part was done; the next run finishes i
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sqlite3
@@ -23,16 +24,19 @@ from sync.cli.common import (
     EXIT_ATTENTION,
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_PIPE_CLOSED,
     EXIT_USAGE,
     config_folder,
     parse_now,
 )
 from sync.cli.decisions import add_decisions
+from sync.cli.explain import explain
 from sync.cli.links import add_links
 from sync.cli.night_commands import add_run
+from sync.cli.output import echo
 from sync.cli.people import add_commands
 from sync.config.paths import CONFIG_DIR_ENV, PRIVATE_UMASK, Paths
-from sync.model.errors import ConfigError, Failure, SyncError
+from sync.model.errors import ConfigError, Failure, SyncError, UsageError
 from sync.model.failures import describe_os_error, describe_sqlite_error
 from sync.plumbing.logs import FIELDS, FORMATS, setup_logging
 
@@ -40,6 +44,24 @@ log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of stdout went away (`checkin-sync proposals --json | head -1`): stop
+    quietly, as the Python documentation recommends, with stdout pointed at /dev/null so
+    that flushing it at exit cannot fail again. 141 is what a shell reports for a program
+    ended by SIGPIPE, so `set -o pipefail` scripts see the output was cut short."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     args.invoked_as = sys.argv[0] if argv is None else "checkin-sync"
@@ -62,13 +84,15 @@ def _handle(args: argparse.Namespace) -> int:
         return result
     except ConfigError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            echo(problem, file=sys.stderr)
         return error.exit_code
     except Failure as error:
         return _failed(str(error))
     except SyncError as error:
-        print(f"checkin-sync: {error}", file=sys.stderr)
+        echo(f"checkin-sync: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        raise  # not a failure of the command: main() ends quietly
     except KeyboardInterrupt:
         print("checkin-sync: interrupted", file=sys.stderr)
         return 130
@@ -96,7 +120,7 @@ def _place(frame: traceback.FrameSummary) -> str:
 
 
 def _failed(what: str) -> int:
-    print(
+    echo(
         f"checkin-sync: failed: {what}. Nothing or only part was done; "
         "the next run finishes it once this is fixed.",
         file=sys.stderr,
@@ -151,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser(
         "check", parents=[common], help="report every problem in settings.toml and people.toml"
     )
+    check.add_argument("--json", action="store_true", help="machine-readable output")
     check.set_defaults(handler=_config_check)
 
     add_commands(commands, common, config_commands, (config_folder, parse_now))
@@ -167,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="check config, credentials, calendars and the database, writing nothing",
     )
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
     doctor.set_defaults(handler=_doctor)
 
     export = commands.add_parser("export", parents=[common], help="write the .ics files")
@@ -178,48 +204,60 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--dev",
         action="store_true",
-        help="local trial: no [web] secret needed, prints a sign-in link per manager",
+        help="local trial: no [web] secret needed (a development secret in data_dir signs "
+        "the links), prints a sign-in link per manager",
+    )
+    serve.add_argument(
+        "--open",
+        action="store_true",
+        help="with --dev: open the page in a browser, where there is a screen to show it",
     )
     serve.set_defaults(handler=_serve)
 
     add_links(commands, common)
+    explain(parser)
     return parser
 
 
 def _config_check(args: argparse.Namespace) -> int:
     from sync.cli.config_check import check_config
+    from sync.cli.reports import config_json
 
     problems, summary = check_config(config_folder(args))
+    if args.json:
+        print(json.dumps(config_json(problems, summary), indent=2, ensure_ascii=False))
+        return EXIT_USAGE if problems else EXIT_OK
     for problem in problems:
-        print(problem, file=sys.stderr)
+        echo(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_USAGE
-    print(summary)
+    echo(summary)
     return EXIT_OK
 
 
 def _rebuild(args: argparse.Namespace) -> int:
+    from sync.cli.reports import rebuilt
     from sync.night.on_demand import rebuild_store
 
     result = rebuild_store(config_folder(args), datetime.now(UTC))
-    print(
-        f"Recovered {len(result.booked)} booked and {len(result.ended)} ended series "
-        "from the calendars."
-    )
+    echo(rebuilt(len(result.booked), len(result.ended)))
     for organiser, error in sorted(result.errors.items()):
         print(f"  could not read {organiser}: {error}", file=sys.stderr)
     return EXIT_ATTENTION if result.errors else EXIT_OK
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from sync.cli.doctor import diagnose
+    from sync.cli.doctor import VERDICTS, diagnose
+    from sync.cli.reports import doctor_json
 
     findings, code = diagnose(config_folder(args))
+    if args.json:
+        print(json.dumps(doctor_json(findings, code), indent=2, ensure_ascii=False))
+        return code
     for finding in findings:
-        print(finding)
-    print({0: "Ready for tonight.", 1: "Runs would work, with the problems above.",
-           2: "A run would stop: fix the problems above."}[code])  # fmt: skip
+        echo(str(finding))
+    echo(VERDICTS[code])
     return code
 
 
@@ -250,7 +288,9 @@ def _serve(args: argparse.Namespace) -> int:
     # imported here: Flask is only needed by this command
     from sync.web.serve import serve
 
-    return serve(config_folder(args), args.host, args.port, dev=args.dev)
+    if args.open and not args.dev:
+        raise UsageError("--open goes with --dev")
+    return serve(config_folder(args), args.host, args.port, dev=args.dev, open_page=args.open)
 
 
 if __name__ == "__main__":

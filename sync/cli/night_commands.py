@@ -16,6 +16,7 @@ from sync.cli.common import (
     parse_now,
     program,
 )
+from sync.cli.output import echo
 from sync.model.errors import UsageError
 
 
@@ -62,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         progress=False if args.quiet else None,
     )
     report = run_nightly(config_folder(args), options)
-    print(report.render(program(args)))
+    echo(report.render(program(args)))
     return report.exit_code
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sync.cli.output import echo
 from sync.config.paths import Paths
 from sync.model.errors import ConfigError, UsageError
 from sync.model.timefmt import day
@@ -94,7 +95,7 @@ def _request(
     try:
         waiting = [r for r in store.requests(states=(RequestState.OPEN,)) if r.employee == email]
         if waiting:
-            print(
+            echo(
                 f"{employee.person.name} already asked on {waiting[0].made_on.isoformat()}; "
                 "that request is still open, so nothing new was recorded."
             )
@@ -112,7 +113,7 @@ def _request(
         store.close()
     manager = roster.managers[employee.manager].person.name
     first, last = (f"{WEEKDAY_TITLES[d.weekday()]} {d.isoformat()}" for d in (days[0], days[-1]))
-    print(
+    echo(
         f"Recorded: {employee.person.name} asks for a check-in within {args.within_days} "
         f"working days ({first} to {last}). The next run proposes a time to {manager}."
     )

@@ -1,2 +1,2 @@
 """What the operator and employees configure: settings, the roster and its schema, purpose texts,
-holiday calendars and paths. May import model and plumbing."""
+holiday calendars, paths and a trial's development secret. May import model and plumbing."""

@@ -98,12 +98,14 @@ def deliver_and_report(store: Store, settings: Settings, report: RunReport) -> N
 
 def write_eml(outbox_dir: Path, message: OutboxMessage) -> Path:
     """`<created>-<id>-<recipient>.eml` for a digest, `<created>-<id>-invitation-<recipient>.eml`
-    for an invitation; written atomically so a reader never sees half."""
+    for an invitation; written atomically so a reader never sees half. The id is zero-padded
+    so that `ls` lists the emails in the order they were made (`-000003-` before `-000010-`);
+    names written before that, without the padding, are files like any other."""
     make_private_dir(outbox_dir)
     stamp = message.created_at.strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(c if c.isalnum() or c in "@._-" else "_" for c in message.recipient)
     kind = "" if message.kind == DIGEST else f"{message.kind}-"
-    path = outbox_dir / f"{stamp}-{message.id}-{kind}{safe}.eml"
+    path = outbox_dir / f"{stamp}-{message.id:06d}-{kind}{safe}.eml"
     handle, temporary = tempfile.mkstemp(dir=outbox_dir, prefix=".eml-")
     try:
         with os.fdopen(handle, "wb") as file:

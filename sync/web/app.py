@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,11 +11,12 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers.response import Response
 
+from sync.config.dev_secret import development_secret
 from sync.config.settings import load_settings
 from sync.delivery.signin import require_secret
 from sync.model.errors import SyncError
 from sync.plumbing.i18n import translations
-from sync.web import auth, feeds, healthz, views
+from sync.web import auth, dev_links, feeds, healthz, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 from sync.web.context import gettext as _
 from sync.web.request_log import RequestLog
@@ -44,13 +44,18 @@ def create_app(
     *,
     dev: bool = False,
     clock: Callable[[], datetime] | None = None,
+    public_url: str | None = None,
 ) -> Flask:
     """The approval app over the store of `config_dir`. Outside `dev` a [web] secret is
-    required (ConfigError otherwise); in `dev` a missing one is replaced by a random secret
-    that lives as long as the process."""
+    required (ConfigError otherwise); in `dev` a missing one is replaced by the development
+    secret of data_dir, so links from `login-link` and `feed-url` work here too.
+    `public_url`: the address it is served on, where [web] public_url does not say."""
     settings = load_settings(config_dir)
+    if public_url is not None:
+        web = settings.web.model_copy(update={"public_url": public_url})
+        settings = settings.model_copy(update={"web": web})
     if settings.web.secret is None and dev:
-        secret = secrets.token_urlsafe(32)
+        secret = development_secret(settings.data_dir)
     else:
         secret = require_secret(settings.web)
     app = Flask(__name__)
@@ -75,6 +80,8 @@ def create_app(
     app.register_blueprint(views.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(healthz.bp)
+    if dev:
+        app.register_blueprint(dev_links.bp)
     # Flask's documented way to add WSGI middleware, keeping `app` the Flask object
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(auth.check_csrf)
@@ -87,6 +94,7 @@ def create_app(
         translations(settings.language), newstyle=True
     )
     app.jinja_env.globals["page_language"] = settings.language
+    app.jinja_env.globals["dev_mode"] = dev
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
     app.jinja_env.globals["signed_in_email"] = auth.signed_in_email
 

@@ -137,8 +137,8 @@ def test_run_approve_run_export(cli: CLI, org: ConfigDir) -> None:
 
     approved = cli("--config", str(org.root), "approve", "--manager", "karin@example.com", "--all")
     assert approved.code == 0, approved.err
-    assert approved.out.count("Approved #") == 2
     assert approved.out.count("Booked #") == 2, "approving books at once"
+    assert "Approved #" not in approved.out, "each is reported as what it became: booked"
 
     second = run(cli, org, now=LATER)
     assert second.code == 0, second.err
@@ -304,7 +304,10 @@ def test_approve_while_a_run_holds_the_lock_leaves_booking_to_that_run(
             "--config", str(org.root), "approve", "--manager", "karin@example.com", "--all"
         )
     assert result.code == 0
-    assert "A run is in progress; it books them." in result.out
+    approved = [p["id"] for p in proposals(cli, org)]
+    for number in approved:
+        assert f"Approved #{number}: " in result.out
+    assert result.out.count("; the run in progress books it.") == len(approved)
     assert {p["state"] for p in proposals(cli, org)} == {"approved"}
     assert "Booked:" in run(cli, org).out
 

@@ -85,12 +85,12 @@ def test_feed_url_prints_the_https_and_webcal_addresses(cli: CLI, booked: Config
     assert "nobody@example.com is not in" in unknown.err
 
 
-def test_feed_url_without_any_secret_names_the_setting(cli: CLI, config: ConfigDir) -> None:
+def test_feed_url_without_any_secret_is_a_development_address(cli: CLI, config: ConfigDir) -> None:
     config.people(PEOPLE)
     result = cli("--config", str(config.root), "feed-url", "lena@example.com")
-    assert result.code == 2
-    assert "[feeds] secret is not set, and neither is [web] secret" in result.err
-    assert "Traceback" not in result.err
+    assert result.code == 0, result.err
+    assert "It works with checkin-sync serve --dev only" in result.out
+    assert "/feeds/" in result.out
 
 
 def test_a_feed_holds_only_that_persons_check_ins_and_needs_no_sign_in(

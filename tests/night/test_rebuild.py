@@ -65,10 +65,10 @@ def test_rebuild_command_adds_only_what_the_database_lacks(cli: CLI, org: Config
     (org.data / "state.sqlite").unlink()
     result = cli("--config", str(org.root), "rebuild")
     assert result.code == 0, result.err
-    assert "Recovered 2 booked and 0 ended series" in result.out
+    assert "Recovered from the calendars: 2 booked and 0 ended series." in result.out
     assert states(cli, org) == before
     again = cli("--config", str(org.root), "rebuild")
-    assert "Recovered 0 booked and 0 ended series" in again.out
+    assert again.out.startswith("Nothing to recover: the database already holds every")
 
 
 def test_export_only_series_are_rebuilt_from_the_exported_files(
@@ -130,4 +130,4 @@ def test_a_one_off_check_in_in_the_calendar_does_not_stop_a_rebuild(
     (org.data / "state.sqlite").unlink()
     result = cli("--config", str(org.root), "rebuild")
     assert result.code == 0, result.err
-    assert "Recovered 2 booked and 0 ended series" in result.out
+    assert "Recovered from the calendars: 2 booked and 0 ended series." in result.out
