@@ -3,7 +3,9 @@ date whose time is taken, and finding the best other time in the same week."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from bisect import insort
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.model.said import say
@@ -21,8 +23,9 @@ class _SingleDates(_Patterns):
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
             self.agenda[person.email] = [c for c in items if not c.of_series(pair)]
-            for key in [k for k in self.day_load if k[0] == person.email]:
-                del self.day_load[key]
+            # only these two counts held the pair's dates; they are counted again when asked
+            self.day_load.pop((person.email, ""), None)
+            self.day_load.pop((person.email, pair.employee.person.email), None)
 
     def drop(self, pair: PairRequest, occurrence: Occurrence) -> None:
         """Take one of the pair's one-off check-ins out of both agendas, to place it again."""
@@ -32,10 +35,15 @@ class _SingleDates(_Patterns):
         """Take one check-in of `pair` out of both agendas."""
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
-            if item in items:
-                items.remove(item)
-            for key in [k for k in self.day_load if k[0] == person.email]:
-                del self.day_load[key]
+            if item not in items:
+                continue
+            items.remove(item)
+            # the counts are kept up to date rather than counted again: making room takes
+            # dates out and back in many times a run
+            day = item.start.astimezone(ZoneInfo(person.timezone)).date()
+            _uncount(self.loads(person), day)
+            if not item.one_off:
+                _uncount(self.loads(person, pair), day)
 
     def commitment(
         self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
@@ -45,12 +53,13 @@ class _SingleDates(_Patterns):
     def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
         item = self.commitment(pair, occurrence, one_off=one_off)
         for person in (pair.manager.person, pair.employee.person):
-            self.agenda.setdefault(person.email, []).append(item)
-            self.agenda[person.email].sort()
+            # counted before the date goes in: a count made now from the agenda must not
+            # see it twice
             day = item.start.astimezone(ZoneInfo(person.timezone)).date()
             self.loads(person)[day] += 1
             if not one_off:
                 self.loads(person, pair)[day] += 1
+            insort(self.agenda.setdefault(person.email, []), item)
 
     def rescue(
         self,
@@ -159,3 +168,9 @@ class _SingleDates(_Patterns):
             if moved is not None:
                 return moved
         return None
+
+
+def _uncount(load: Counter[date], day: date) -> None:
+    load[day] -= 1
+    if load[day] <= 0:
+        del load[day]
