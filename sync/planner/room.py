@@ -71,7 +71,7 @@ def make_room(
     of the same manager; None if no single move frees a time."""
     manager = pair.manager.person
     zone = ZoneInfo(manager.timezone)
-    week = _monday(regular.astimezone(zone).date())
+    week = monday(regular.astimezone(zone).date())
     unbusy = planner.unbusy_hours(pair)
     for item in list(planner.agenda.get(manager.email, [])):
         other = planned.get(item.employee)
@@ -79,7 +79,7 @@ def make_room(
             other is None
             or item.one_off
             or item.employee == pair.employee.person.email
-            or _monday(item.start.astimezone(zone).date()) != week
+            or monday(item.start.astimezone(zone).date()) != week
             or not _may_free(planner, pair, unbusy, item, minutes)
         ):
             continue
@@ -146,7 +146,7 @@ def _try(
     return ours
 
 
-def _monday(day: date) -> date:
+def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 

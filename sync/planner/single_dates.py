@@ -13,6 +13,7 @@ from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner import room
 from sync.planner.candidates import _Patterns
 from sync.planner.intervals import Spans
+from sync.planner.rearrange import rearrange
 from sync.planner.requests import Commitment, PairRequest
 from sync.planner.slots import local_instant
 
@@ -82,6 +83,8 @@ class _SingleDates(_Patterns):
         moved = self.best_in_week(pair, free, start, minutes)
         if moved is None and make_room:
             placed = room.make_room(self, pair, self.planned, start, minutes, reason)
+            if placed is None:
+                placed = rearrange(self, pair, self.planned, start, minutes, reason)
             if placed is not None:
                 return placed
         if moved is None and make_room:
@@ -104,6 +107,20 @@ class _SingleDates(_Patterns):
     ) -> datetime | None:
         """The free time in the regular date's week (organiser-local, Monday to Sunday) in
         the employee's preferred windows if possible, else nearest to the regular time."""
+        ranked = self.times_in_week(pair, free, regular, minutes, best_only=True)
+        return ranked[0] if ranked else None
+
+    def times_in_week(
+        self,
+        pair: PairRequest,
+        free: Spans,
+        regular: datetime,
+        minutes: int,
+        *,
+        best_only: bool = False,
+    ) -> list[datetime]:
+        """Every free time in the regular date's week, best first (see `best_in_week`);
+        `best_only`: just the first."""
         zone = ZoneInfo(pair.manager.person.timezone)
         slots = self.slots(pair, free)
         local = regular.astimezone(zone)
@@ -112,7 +129,7 @@ class _SingleDates(_Patterns):
         others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
         cap = pair.manager.max_checkins_per_day
         refused = pair.refused(self.inputs.now)
-        best: tuple[bool, int, int, datetime] | None = None
+        found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
             bits = slots.bits(day) if others[day] < cap else 0
@@ -130,13 +147,15 @@ class _SingleDates(_Patterns):
                     if pair.employee.preferred:
                         preferred = self._preferred(pair, day, clock, zone, minutes)
                     key = (not preferred, distance, offset * 1440 + minute)
-                    if best is None or key < best[:3]:
+                    if not best_only or not found or key < found[0][:3]:
                         start = local_instant(day, clock, zone)
                         if start is not None:
-                            best = (*key, start)
+                            if best_only:
+                                found.clear()
+                            found.append((*key, start))
                 bits >>= 1
                 k += 1
-        return None if best is None else best[3]
+        return [item[3] for item in sorted(found)]
 
     def best_in_period(
         self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
