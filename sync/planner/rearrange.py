@@ -31,6 +31,10 @@ TRIES = 200
 
 
 class Week(Agendas, Protocol):
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans: ...
+
+    def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int: ...
+
     def times_in_week(
         self,
         pair: PairRequest,
@@ -74,7 +78,7 @@ def rearrange(
         planner.remove(entry.pair, planner.commitment(entry.pair, _occurrence(entry, entry.was)))
     ours = _Date(pair, regular, minutes)
     # most full weeks are full of busy time, not of check-ins: then nothing is searched
-    possible = planner.times_in_week(pair, planner.free_spans(pair), regular, minutes)
+    possible = planner.times_in_week(pair, planner.free_in_week(pair, regular), regular, minutes)
     if not possible or not _place(planner, [ours, *moving], [TRIES]):
         for entry in moving:
             planner.commit(entry.pair, _occurrence(entry, entry.was))
@@ -130,13 +134,14 @@ def _place(planner: Week, waiting: list[_Date], budget: list[int]) -> bool:
         return True
     options = []
     for position, entry in enumerate(waiting):
-        free = planner.free_spans(entry.pair)
-        times = planner.times_in_week(entry.pair, free, entry.regular, entry.minutes)
-        if not times:
+        free = planner.free_in_week(entry.pair, entry.regular)
+        count = planner.count_in_week(entry.pair, free, entry.regular)
+        if not count:
             return False
-        options.append((len(times), position, times))
-    _, position, times = min(options, key=lambda o: (o[0], o[1]))
+        options.append((count, position, free))
+    _, position, free = min(options, key=lambda o: (o[0], o[1]))
     entry = waiting[position]
+    times = planner.times_in_week(entry.pair, free, entry.regular, entry.minutes)
     rest = waiting[:position] + waiting[position + 1 :]
     for start in times:
         if budget[0] <= 0:

@@ -110,6 +110,19 @@ class _SingleDates(_Patterns):
         ranked = self.times_in_week(pair, free, regular, minutes, best_only=True)
         return ranked[0] if ranked else None
 
+    def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int:
+        """How many grid times of the regular date's week are free and under the cap: at
+        least as many as `times_in_week` gives (it also leaves out refused times and
+        clock times a DST change skips), found without making a single datetime."""
+        zone = ZoneInfo(pair.manager.person.timezone)
+        slots = self.slots(pair, free)
+        local = regular.astimezone(zone)
+        monday = local.date() - timedelta(days=local.weekday())
+        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
+        cap = pair.manager.max_checkins_per_day
+        days = (monday + timedelta(days=offset) for offset in range(7))
+        return sum(slots.bits(day).bit_count() for day in days if others[day] < cap)
+
     def times_in_week(
         self,
         pair: PairRequest,
