@@ -31,8 +31,6 @@ TRIES = 200
 
 
 class Week(Agendas, Protocol):
-    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans: ...
-
     def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int: ...
 
     def times_in_week(

@@ -33,6 +33,8 @@ class Agendas(Protocol):
 
     def free_spans(self, pair: PairRequest) -> Spans: ...
 
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans: ...
+
     def unbusy_hours(self, pair: PairRequest) -> Spans: ...
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool: ...
@@ -110,7 +112,7 @@ def _try(
         return None
     displaced = other.series.occurrences[index]
     planner.remove(other.pair, item)
-    start = planner.best_in_week(pair, planner.free_spans(pair), regular, minutes)
+    start = planner.best_in_week(pair, planner.free_in_week(pair, regular), regular, minutes)
     if start is None:
         planner.commit(other.pair, displaced)
         return None
