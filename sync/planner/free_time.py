@@ -145,10 +145,15 @@ class _FreeTime:
         return self._blocked[email]
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
+        day = start.astimezone(ZoneInfo(pair.manager.person.timezone)).date()
+        return not self.under_cap(pair, day)
+
+    def under_cap(self, pair: PairRequest, day: date) -> bool:
+        """Whether the manager has room for this pair on their local `day`: other
+        check-ins than the pair's own series below the cap."""
         manager = pair.manager
-        day = start.astimezone(ZoneInfo(manager.person.timezone)).date()
         others = self.loads(manager.person)[day] - self.loads(manager.person, pair)[day]
-        return others >= manager.max_checkins_per_day
+        return others < manager.max_checkins_per_day
 
     def loads(self, person: Person, pair: PairRequest | None = None) -> Counter[date]:
         """Check-ins per local day of the person (only those of `pair`, if given)."""

@@ -118,10 +118,8 @@ class _SingleDates(_Patterns):
         slots = self.slots(pair, free)
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
-        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
-        cap = pair.manager.max_checkins_per_day
         days = (monday + timedelta(days=offset) for offset in range(7))
-        return sum(slots.bits(day).bit_count() for day in days if others[day] < cap)
+        return sum(slots.bits(day).bit_count() for day in days if self.under_cap(pair, day))
 
     def times_in_week(
         self,
@@ -139,13 +137,11 @@ class _SingleDates(_Patterns):
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
-        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
-        cap = pair.manager.max_checkins_per_day
         refused = pair.refused(self.inputs.now)
         found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            bits = slots.bits(day) if others[day] < cap else 0
+            bits = slots.bits(day) if self.under_cap(pair, day) else 0
             k = 0
             while bits:
                 minute = slots.grid[k]
