@@ -31,16 +31,13 @@ TRIES = 200
 
 
 class Week(Agendas, Protocol):
+    """What re-arranging needs of the planner besides making room's needs: counting and
+    listing a week's free times."""
+
     def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int: ...
 
     def times_in_week(
-        self,
-        pair: PairRequest,
-        free: Spans,
-        regular: datetime,
-        minutes: int,
-        *,
-        best_only: bool = False,
+        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
     ) -> list[datetime]: ...
 
 
