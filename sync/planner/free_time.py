@@ -3,8 +3,9 @@ booked check-ins and the manager's daily cap, and in words why a time is not fre
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, listed, say, say_n
@@ -65,6 +66,27 @@ class _FreeTime:
         ]
         return subtract(free, normalise(checkins, pad=self.inputs.buffer))
 
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans:
+        """`free_spans` around the organiser-local week of `regular` only: enough to choose a
+        time in that week, and a fraction of the work where a week is re-arranged."""
+        zone = ZoneInfo(pair.manager.person.timezone)
+        local = regular.astimezone(zone)
+        sunday = local.date() - timedelta(days=local.weekday() + 1)
+        low = datetime.combine(sunday, time(0), zone).astimezone(UTC)
+        high = low + timedelta(days=9)
+        unbusy = self.unbusy_hours(pair)
+        first = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
+        last = bisect_left(unbusy, Interval(high, high))
+        window = [Interval(max(s.start, low), min(s.end, high)) for s in unbusy[first:last]]
+        pad = self.inputs.buffer
+        checkins = [
+            c.interval
+            for email in pair.key
+            for c in self.agenda.get(email, [])
+            if c.end + pad > low and c.start - pad < high and not c.of_series(pair)
+        ]
+        return subtract([s for s in window if s.start < s.end], normalise(checkins, pad=pad))
+
     def unbusy_hours(self, pair: PairRequest) -> Spans:
         """Shared working time when neither is busy; only check-ins change it later."""
         key = (*pair.key, pair.employee.paused)
@@ -123,10 +145,15 @@ class _FreeTime:
         return self._blocked[email]
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
+        day = start.astimezone(ZoneInfo(pair.manager.person.timezone)).date()
+        return not self.under_cap(pair, day)
+
+    def under_cap(self, pair: PairRequest, day: date) -> bool:
+        """Whether the manager has room for this pair on their local `day`: other
+        check-ins than the pair's own series below the cap."""
         manager = pair.manager
-        day = start.astimezone(ZoneInfo(manager.person.timezone)).date()
         others = self.loads(manager.person)[day] - self.loads(manager.person, pair)[day]
-        return others >= manager.max_checkins_per_day
+        return others < manager.max_checkins_per_day
 
     def loads(self, person: Person, pair: PairRequest | None = None) -> Counter[date]:
         """Check-ins per local day of the person (only those of `pair`, if given)."""

@@ -13,15 +13,16 @@ nobody asked for.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
-from sync.model.values import Occurrence, OccurrenceStatus
+from sync.model.values import Interval, Occurrence, OccurrenceStatus
 from sync.planner.intervals import Spans
-from sync.planner.requests import Commitment, PairRequest, Planned
+from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 
 
 class Agendas(Protocol):
@@ -31,6 +32,15 @@ class Agendas(Protocol):
     agenda: dict[str, list[Commitment]]
 
     def free_spans(self, pair: PairRequest) -> Spans: ...
+
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans: ...
+
+    def unbusy_hours(self, pair: PairRequest) -> Spans: ...
+
+    def cap_reached(self, pair: PairRequest, start: datetime) -> bool: ...
+
+    @property
+    def inputs(self) -> PlanningInput: ...
 
     def best_in_week(
         self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
@@ -63,14 +73,16 @@ def make_room(
     of the same manager; None if no single move frees a time."""
     manager = pair.manager.person
     zone = ZoneInfo(manager.timezone)
-    week = _monday(regular.astimezone(zone).date())
+    week = monday(regular.astimezone(zone).date())
+    unbusy = planner.unbusy_hours(pair)
     for item in list(planner.agenda.get(manager.email, [])):
         other = planned.get(item.employee)
         if (
             other is None
             or item.one_off
             or item.employee == pair.employee.person.email
-            or _monday(item.start.astimezone(zone).date()) != week
+            or monday(item.start.astimezone(zone).date()) != week
+            or not _may_free(planner, pair, unbusy, item, minutes)
         ):
             continue
         placed = _try(planner, pair, other, item, regular, minutes, reason)
@@ -100,7 +112,7 @@ def _try(
         return None
     displaced = other.series.occurrences[index]
     planner.remove(other.pair, item)
-    start = planner.best_in_week(pair, planner.free_spans(pair), regular, minutes)
+    start = planner.best_in_week(pair, planner.free_in_week(pair, regular), regular, minutes)
     if start is None:
         planner.commit(other.pair, displaced)
         return None
@@ -136,5 +148,26 @@ def _try(
     return ours
 
 
-def _monday(day: date) -> date:
+def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def _may_free(
+    planner: Agendas, pair: PairRequest, unbusy: Spans, item: Commitment, minutes: int
+) -> bool:
+    """Whether taking `item` out could free a time for `pair` at all: a freed time overlaps
+    the item and its buffer, inside the pair's shared hours when neither is busy, unless
+    the item held the manager's last check-in of its day. Most dates of a full week fail
+    this cheap test, and then nothing is taken out and put back."""
+    if planner.cap_reached(pair, item.start):
+        return True
+    length = timedelta(minutes=minutes)
+    reach = planner.inputs.buffer + length
+    low, high = item.start - reach, item.end + reach
+    index = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
+    while index < len(unbusy) and unbusy[index].start < high:
+        span = unbusy[index]
+        if min(span.end, high) - max(span.start, low) >= length:
+            return True
+        index += 1
+    return False

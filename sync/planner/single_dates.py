@@ -3,7 +3,9 @@ date whose time is taken, and finding the best other time in the same week."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from bisect import insort
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.model.said import say
@@ -11,6 +13,7 @@ from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner import room
 from sync.planner.candidates import _Patterns
 from sync.planner.intervals import Spans
+from sync.planner.rearrange import rearrange
 from sync.planner.requests import Commitment, PairRequest
 from sync.planner.slots import local_instant
 
@@ -21,8 +24,9 @@ class _SingleDates(_Patterns):
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
             self.agenda[person.email] = [c for c in items if not c.of_series(pair)]
-            for key in [k for k in self.day_load if k[0] == person.email]:
-                del self.day_load[key]
+            # only these two counts held the pair's dates; they are counted again when asked
+            self.day_load.pop((person.email, ""), None)
+            self.day_load.pop((person.email, pair.employee.person.email), None)
 
     def drop(self, pair: PairRequest, occurrence: Occurrence) -> None:
         """Take one of the pair's one-off check-ins out of both agendas, to place it again."""
@@ -32,10 +36,15 @@ class _SingleDates(_Patterns):
         """Take one check-in of `pair` out of both agendas."""
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
-            if item in items:
-                items.remove(item)
-            for key in [k for k in self.day_load if k[0] == person.email]:
-                del self.day_load[key]
+            if item not in items:
+                continue
+            items.remove(item)
+            # the counts are kept up to date rather than counted again: making room takes
+            # dates out and back in many times a run
+            day = item.start.astimezone(ZoneInfo(person.timezone)).date()
+            _uncount(self.loads(person), day)
+            if not item.one_off:
+                _uncount(self.loads(person, pair), day)
 
     def commitment(
         self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False
@@ -45,12 +54,13 @@ class _SingleDates(_Patterns):
     def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
         item = self.commitment(pair, occurrence, one_off=one_off)
         for person in (pair.manager.person, pair.employee.person):
-            self.agenda.setdefault(person.email, []).append(item)
-            self.agenda[person.email].sort()
+            # counted before the date goes in: a count made now from the agenda must not
+            # see it twice
             day = item.start.astimezone(ZoneInfo(person.timezone)).date()
             self.loads(person)[day] += 1
             if not one_off:
                 self.loads(person, pair)[day] += 1
+            insort(self.agenda.setdefault(person.email, []), item)
 
     def rescue(
         self,
@@ -73,6 +83,8 @@ class _SingleDates(_Patterns):
         moved = self.best_in_week(pair, free, start, minutes)
         if moved is None and make_room:
             placed = room.make_room(self, pair, self.planned, start, minutes, reason)
+            if placed is None:
+                placed = rearrange(self, pair, self.planned, start, minutes, reason)
             if placed is not None:
                 return placed
         if moved is None and make_room:
@@ -95,18 +107,41 @@ class _SingleDates(_Patterns):
     ) -> datetime | None:
         """The free time in the regular date's week (organiser-local, Monday to Sunday) in
         the employee's preferred windows if possible, else nearest to the regular time."""
+        ranked = self.times_in_week(pair, free, regular, minutes, best_only=True)
+        return ranked[0] if ranked else None
+
+    def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int:
+        """How many grid times of the regular date's week are free and under the cap: at
+        least as many as `times_in_week` gives (it also leaves out refused times and
+        clock times a DST change skips), found without making a single datetime."""
+        zone = ZoneInfo(pair.manager.person.timezone)
+        slots = self.slots(pair, free)
+        local = regular.astimezone(zone)
+        monday = local.date() - timedelta(days=local.weekday())
+        days = (monday + timedelta(days=offset) for offset in range(7))
+        return sum(slots.bits(day).bit_count() for day in days if self.under_cap(pair, day))
+
+    def times_in_week(
+        self,
+        pair: PairRequest,
+        free: Spans,
+        regular: datetime,
+        minutes: int,
+        *,
+        best_only: bool = False,
+    ) -> list[datetime]:
+        """Every free time in the regular date's week, best first (see `best_in_week`);
+        `best_only`: just the first."""
         zone = ZoneInfo(pair.manager.person.timezone)
         slots = self.slots(pair, free)
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
-        others = self.loads(pair.manager.person) - self.loads(pair.manager.person, pair)
-        cap = pair.manager.max_checkins_per_day
         refused = pair.refused(self.inputs.now)
-        best: tuple[bool, int, int, datetime] | None = None
+        found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            bits = slots.bits(day) if others[day] < cap else 0
+            bits = slots.bits(day) if self.under_cap(pair, day) else 0
             k = 0
             while bits:
                 minute = slots.grid[k]
@@ -121,13 +156,15 @@ class _SingleDates(_Patterns):
                     if pair.employee.preferred:
                         preferred = self._preferred(pair, day, clock, zone, minutes)
                     key = (not preferred, distance, offset * 1440 + minute)
-                    if best is None or key < best[:3]:
+                    if not best_only or not found or key < found[0][:3]:
                         start = local_instant(day, clock, zone)
                         if start is not None:
-                            best = (*key, start)
+                            if best_only:
+                                found.clear()
+                            found.append((*key, start))
                 bits >>= 1
                 k += 1
-        return None if best is None else best[3]
+        return [item[3] for item in sorted(found)]
 
     def best_in_period(
         self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
@@ -159,3 +196,9 @@ class _SingleDates(_Patterns):
             if moved is not None:
                 return moved
         return None
+
+
+def _uncount(load: Counter[date], day: date) -> None:
+    load[day] -= 1
+    if load[day] <= 0:
+        del load[day]

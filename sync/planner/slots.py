@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sync.model.values import Interval
@@ -26,6 +27,17 @@ def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
     if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None
     return instant
+
+
+@lru_cache(maxsize=1 << 16)
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """A local day as UTC instants (midnight to midnight), or None on a day the clock
+    changes. Every pair of a zone asks this for the same days, hundreds of times each."""
+    midnight = datetime.combine(day, time(0), zone)
+    following = datetime.combine(day + timedelta(days=1), time(0), zone)
+    if midnight.utcoffset() != following.utcoffset():
+        return None
+    return midnight.astimezone(UTC), following.astimezone(UTC)
 
 
 class FreeSlots:
@@ -45,11 +57,10 @@ class FreeSlots:
         return found
 
     def _compute(self, day: date) -> int:
-        midnight = datetime.combine(day, time(0), self.zone)
-        following = datetime.combine(day + timedelta(days=1), time(0), self.zone)
-        if midnight.utcoffset() != following.utcoffset():
+        bounds = day_bounds(day, self.zone)
+        if bounds is None:
             return self._exact(day)
-        start, end = midnight.astimezone(UTC), following.astimezone(UTC)
+        start, end = bounds
         spans = self.free
         index = max(0, bisect_right(spans, Interval(start, start)) - 1)
         bits = 0
