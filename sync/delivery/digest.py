@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -30,6 +30,8 @@ from sync.delivery.signin import SignInLink, make_link
 from sync.delivery.wording import wording
 from sync.model.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
 from sync.plumbing.i18n import Language, translations
+from sync.approve_link import make_approve_link
+from sync.date_changes import DateChange, date_changes, first_held
 from sync.store import ProposalRecord, State, Store
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,12 @@ class WaitingItem:
     new: bool
     note: str = ""
     """For an extra check-in: why it is proposed ("requested by Lena: the reorg")."""
+    explanation: str = ""
+    """Why this time: the planner's own words."""
+    changes: tuple[DateChange, ...] = ()
+    """Dates of the series moved or skipped."""
+    approve: str = ""
+    """The approve link of this proposal; empty while the approval page is not set up."""
 
 
 @dataclass(frozen=True)
@@ -137,10 +145,16 @@ def _digest(
     zone = person.person.timezone if person else (waiting[0].timezone if waiting else "UTC")
     name = person.person.name if person else (waiting[0].manager_name if waiting else manager)
     language = Language(settings.language)
-    items = [_waiting(record, zone, roster, record.id not in told, language) for record in waiting]
     link: SignInLink | None = None
     if settings.web.secret is not None:
         link = make_link(settings.web, manager, issued_at)
+    items = []
+    for record in waiting:
+        item = _waiting(record, zone, roster, record.id not in told, language)
+        if link is not None:  # the approve link, like the sign-in link, needs the web secret
+            approve = make_approve_link(settings.web, manager, record.id, issued_at)
+            item = replace(item, approve=approve)
+        items.append(item)
     if waiting:
         subject = language.ngettext(
             "%(num)s check-in waits for your approval",
@@ -179,15 +193,21 @@ def _waiting(
     employee = roster.employees.get(record.employee)
     other = employee.person.timezone if employee else None
     end = record.first_start + timedelta(minutes=record.duration)
-    first = record.first_start
+    held = first_held(record.occurrences)
+    first = span(held.start, held.end, zone, other, language) if held else None
+    words = wording(language.code)
     return WaitingItem(
         employee_name=record.employee_name,
         cadence=cadence_name(record.cadence, language),
         duration=record.duration,
-        pattern=pattern(record.rrule, record.cadence, first, end, zone, other, language),
-        first=span(first, end, zone, other, language),
+        pattern=pattern(
+            record.rrule, record.cadence, record.first_start, end, zone, other, language
+        ),
+        first=first or span(record.first_start, end, zone, other, language),
         new=new,
-        note=wording(language.code).word(record.reason) if record.kind.one_off else "",
+        note=words.word(record.reason) if record.kind.one_off else "",
+        explanation=words.word(record.explanation),
+        changes=tuple(date_changes(record.occurrences, zone, language)),
     )
 
 
@@ -232,6 +252,11 @@ def to_email(digest: Digest, settings: Settings) -> bytes:
     message["To"] = address(digest.name, digest.recipient)
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=_domain(settings.smtp.from_address))
+    # RFC 3834: sent by a program, so vacation responders and other robots do not answer
+    message["Auto-Submitted"] = "auto-generated"
+    # Exchange and Outlook do not read Auto-Submitted; this keeps their out-of-office
+    # replies from answering the digest too
+    message["X-Auto-Response-Suppress"] = "All"
     message.set_content(digest.text)
     message.add_alternative(digest.html, subtype="html")
     # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there

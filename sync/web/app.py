@@ -16,7 +16,7 @@ from sync.config.settings import load_settings
 from sync.delivery.signin import require_secret
 from sync.model.errors import SyncError
 from sync.plumbing.i18n import translations
-from sync.web import auth, feeds, healthz, views
+from sync.web import auth, email_approve, feeds, healthz, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 from sync.web.context import gettext as _
 from sync.web.request_log import RequestLog
@@ -74,6 +74,7 @@ def create_app(
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(email_approve.bp)
     app.register_blueprint(healthz.bp)
     # Flask's documented way to add WSGI middleware, keeping `app` the Flask object
     app.wsgi_app = RequestLog(app.wsgi_app)  # type: ignore[method-assign]

@@ -184,20 +184,22 @@ def _decide(
         if latest is None or latest.state is State.PENDING:
             abort(400, str(error))
         # decided elsewhere, or replaced by a run, since the page was loaded: say what happened
-        flash(_what_happened(store, record), "warning")
+        zone = _presenter().viewer_zone(record.timezone)
+        flash(what_happened(store, record, _actor(), zone), "warning")
         return redirect(url_for("manager.home"), code=303)
     if books:
-        category, outcome = _book(record.id)
+        category, outcome = book_now(record.id, _actor())
     else:
         category, outcome = "success", _("The next nightly run proposes another time.")
     flash(f"{headline} {outcome}", category)
     return redirect(url_for("manager.home"), code=303)
 
 
-def _book(proposal_id: int) -> tuple[str, str]:
+def book_now(proposal_id: int, actor: str) -> tuple[str, str]:
+    """Book what is approved at once; a flash category and what became of `proposal_id`."""
     context = web_context()
     try:
-        report = book_approved_now(context.config_dir, _actor(), now=context.clock())
+        report = book_approved_now(context.config_dir, actor, now=context.clock())
     except LockHeld:
         # a nightly run, or another manager's approval booking at this moment: which one,
         # and whether it still picks this one up, is not known here
@@ -254,15 +256,15 @@ def _short(error: Exception) -> str:
     return _("an unexpected error; the server log has the details")
 
 
-def _what_happened(store: Store, seen: ProposalRecord) -> str:
+def what_happened(store: Store, seen: ProposalRecord, me: str, zone: str) -> str:
+    """Why a decision on `seen` changed nothing, for the manager acting as `me`."""
     latest = store.proposal(seen.id)
     assert latest is not None
     trail = store.audit_log(str(seen.id))
     last = trail[-1] if trail else None
     who = ""
     if last is not None:
-        actor = _("you") if last["actor"] == _actor() else last["actor"]
-        zone = _presenter().viewer_zone(latest.timezone)
+        actor = _("you") if last["actor"] == me else last["actor"]
         when = moment(local_instant(last["at"]), zone, page_language())
         who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
         said = Said.loads(last["note_said"], last["note"])
