@@ -43,8 +43,11 @@ class _Text(HTMLParser):
 
 
 def _words(words: Iterable[str]) -> list[str]:
-    """Words without the punctuation that lays out plain text ("Tonight:", "- ", "* ")."""
-    return sorted({bare for word in words if (bare := word.strip(":*-(),."))})
+    """Words without the punctuation that lays out plain text ("Tonight:", "- ", "* "), nor
+    the week picture's drawing (a table in HTML, characters in plain text)."""
+    return sorted(
+        {bare for word in words if (bare := word.strip(":*-(),.")) and set(bare) - set(".#Po■")}
+    )
 
 
 def _digest(org: Org, manager: str) -> EmailMessage:

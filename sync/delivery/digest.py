@@ -33,6 +33,7 @@ from sync.plumbing.i18n import Language, translations
 from sync.approve_link import make_approve_link
 from sync.date_changes import DateChange, date_changes, first_held
 from sync.store import ProposalRecord, State, Store
+from sync.week_picture import WeekPicture, proposal_picture
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class WaitingItem:
     """Dates of the series moved or skipped."""
     approve: str = ""
     """The approve link of this proposal; empty while the approval page is not set up."""
+    picture: WeekPicture | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def _waiting(
         note=words.word(record.reason) if record.kind.one_off else "",
         explanation=words.word(record.explanation),
         changes=tuple(date_changes(record.occurrences, zone, language)),
+        picture=proposal_picture(record, zone, language),
     )
 
 

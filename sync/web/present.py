@@ -21,8 +21,13 @@ from sync.night.workflow import alternative_occurrences
 from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
+from sync.date_changes import chips, first_held, reason_of
+from sync.web.history import Subject, actor_name, history_sentence
+from sync.week_picture import WeekPicture, proposal_picture
 
 log = logging.getLogger(__name__)
+UPCOMING = 4
+"""How many of a booked series' next dates the page shows."""
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,11 @@ class SlotView:
     """0 for the proposed slot, 1.. for alternatives."""
     pattern: TwoZones
     first: TwoZones
+    """The first date that takes place, as the list of dates shows it."""
     occurrences: tuple[OccurrenceView, ...]
     explanation: str
-    counts: str
+    chips: tuple[str, ...]
+    """What needs attention: "1 skipped: Christmas Day", "1 moved"."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,12 @@ class ProposalView:
     employee_name: str
     cadence: str
     duration: int
-    why: str
+    note: str
+    """Why this proposal exists, when that is news: an extra check-in's reason, or what
+    made the planner propose again."""
     slot: SlotView
     alternatives: tuple[SlotView, ...]
+    picture: WeekPicture | None
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,8 @@ class SeriesView:
     cadence: str
     duration: int
     pattern: TwoZones
-    next: TwoZones | None
-    next_note: str
+    upcoming: tuple[OccurrenceView, ...]
+    """The next few dates, moved and skipped ones among them with what happened."""
     status: str
 
 
@@ -70,19 +80,14 @@ class SeriesView:
 class HealthView:
     employee_name: str
     cadence: str
-    last_held: str
-    share: str
-    longest_gap: str
+    sentence: str
     at_risk: bool
-    why: str
-    booked: bool
 
 
 @dataclass(frozen=True)
 class HistoryView:
     when: str
-    actor: str
-    what: str
+    sentence: str
     note: str
 
 
@@ -146,21 +151,21 @@ class Presenter:
                 )
             )
         word = self.wording.word
-        why = word(record.cadence_reason)
-        if record.reason and record.reason != record.cadence_reason:
-            # a one-off's reason is its whole why
-            why = self.language.gettext(
-                "%(why)s; proposed because: %(reason)s", why=why, reason=word(record.reason)
-            )
+        note = ""
+        if record.kind.one_off:
+            note = word(record.reason)
+        elif record.reason and record.reason != NEW_PAIR:
+            note = self.language.gettext("Proposed again: %(reason)s", reason=word(record.reason))
         return ProposalView(
             id=record.id,
             employee=record.employee,
             employee_name=record.employee_name,
             cadence=cadence_name(record.cadence, self.language),
             duration=record.duration,
-            why=why,
+            note=note,
             slot=slot,
             alternatives=tuple(alternatives),
+            picture=proposal_picture(record, self.viewer_zone(record.timezone), self.language),
         )
 
     def slot(
@@ -175,32 +180,25 @@ class Presenter:
     ) -> SlotView:
         mine, theirs = self.viewer_zone(record.timezone), self.other_zone(record.employee)
         end = first + timedelta(minutes=record.duration)
-        views = tuple(self.occurrence(o, mine, theirs) for o in occurrences)
-        statuses = [o.status for o in occurrences]
-        counts = self.language.gettext(
-            "%(ok)s as planned, %(moved)s moved, %(skipped)s skipped",
-            ok=statuses.count(OccurrenceStatus.OK),
-            moved=statuses.count(OccurrenceStatus.MOVED),
-            skipped=statuses.count(OccurrenceStatus.SKIPPED),
-        )
+        held = first_held(occurrences)
         return SlotView(
             number=number,
             pattern=pattern(rrule, record.cadence, first, end, mine, theirs, self.language),
-            first=span(first, end, mine, theirs, self.language),
-            occurrences=views,
+            first=span(held.start, held.end, mine, theirs, self.language)
+            if held
+            else span(first, end, mine, theirs, self.language),
+            occurrences=tuple(self.occurrence(o, mine, theirs) for o in occurrences),
             explanation=self.wording.word(explanation),
-            counts=counts,
+            chips=tuple(chips(occurrences, self.language)),
         )
 
     def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
-        _ = self.language.gettext
-        reason = self.wording.word(item.reason)
-        note = reason
+        """One date; its badge says "moved" or "skipped", the note says from where and why."""
+        why = reason_of(item, self.language)
+        note = why
         if item.status is OccurrenceStatus.MOVED:
             was = moment(item.original_start, mine, self.language)
-            note = _("moved from %(when)s", when=was) + (f": {reason}" if reason else "")
-        elif item.status is OccurrenceStatus.SKIPPED:
-            note = _("skipped: %(why)s", why=reason) if reason else _("skipped")
+            note = self.language.gettext("from %(when)s", when=was) + (f": {why}" if why else "")
         when = span(item.start, item.end, mine, theirs, self.language)
         return OccurrenceView(when, item.status.value, note)
 
@@ -220,8 +218,7 @@ class Presenter:
     ) -> SeriesView:
         mine, theirs = self.viewer_zone(proposal.timezone), self.other_zone(proposal.employee)
         duration = timedelta(minutes=proposal.duration)
-        upcoming = [o for o in occurrences if o.takes_place and o.end > self.now]
-        nxt = upcoming[0] if upcoming else None
+        upcoming = [o for o in occurrences if o.end > self.now][:UPCOMING]
         return SeriesView(
             employee_name=proposal.employee_name,
             cadence=cadence_name(proposal.cadence, self.language),
@@ -235,69 +232,81 @@ class Presenter:
                 theirs,
                 self.language,
             ),
-            next=span(nxt.start, nxt.end, mine, theirs, self.language) if nxt else None,
-            next_note=self.occurrence(nxt, mine, theirs).note if nxt else "",
+            upcoming=tuple(self.occurrence(o, mine, theirs) for o in upcoming),
             status=status,
         )
 
-    def health(self, item: PairHealth) -> HealthView:
-        zone, language = self.viewer_zone("UTC"), self.language
-        gap = item.longest_gap
+    def health(self, item: PairHealth) -> HealthView | None:
+        """How a pair is doing, in a sentence; None while there is nothing to judge (no
+        series, or no date due yet)."""
+        if not item.booked or not item.due_recently:
+            return None
+        _, ngettext = self.language.gettext, self.language.ngettext
+        name = item.employee_name.split()[0] if item.employee_name.split() else item.employee_name
+        if item.at_risk:
+            since = item.last_held or min((d.start for d in item.dates), default=self.now)
+            weeks = max((self.now - since).days // 7, 1)
+            sentence = ngettext(
+                "No check-in with %(name)s for %(num)s week",
+                "No check-in with %(name)s for %(num)s weeks",
+                weeks,
+                name=name,
+            )
+            if item.missed_in_a_row:
+                sentence += " — " + ngettext(
+                    "%(num)s in a row did not happen",
+                    "%(num)s in a row did not happen",
+                    item.missed_in_a_row,
+                )
+            sentence += ". " + _("Worth a word, and a time that works.")
+        else:
+            zone = self.viewer_zone("UTC")
+            last = (
+                _("last on %(day)s", day=day(item.last_held, zone, self.language))
+                if item.last_held
+                else _("none held yet")
+            )
+            sentence = _(
+                "On track: %(held)s of %(due)s held in the last 90 days, %(last)s.",
+                held=item.held_recently,
+                due=item.due_recently,
+                last=last,
+            )
         return HealthView(
             employee_name=item.employee_name,
-            cadence=cadence_name(item.cadence, language),
-            last_held=day(item.last_held, zone, language)
-            if item.last_held
-            else language.gettext("not yet"),
-            share=item.share_in(language),
-            longest_gap=""
-            if gap is None
-            else language.ngettext("%(num)s day", "%(num)s days", gap.days),
+            cadence=cadence_name(item.cadence, self.language),
+            sentence=sentence,
             at_risk=item.at_risk,
-            why=item.why_in(language),
-            booked=item.booked,
         )
 
     def history(
-        self, entries: Iterable[Mapping[str, Any]], names: Mapping[tuple[str, str], str]
+        self, entries: Iterable[Mapping[str, Any]], subjects: Mapping[tuple[str, str], Subject]
     ) -> list[HistoryView]:
-        """Audit entries; `names` maps (kind, id) of proposals and series to a label."""
+        """Audit entries as sentences ("Karin approved Tuesdays 10:00 with Lena");
+        `subjects` names the proposals and series the entries are about."""
         zone = self.viewer_zone("UTC")
         views = []
         for entry in entries:
             at = datetime.fromisoformat(entry["at"])
-            before = entry["from_state"]
-            after = self._word(entry["to_state"])
-            change = f"{self._word(before)} → {after}" if before else after
-            if before == entry["to_state"]:
-                change = self.language.gettext("changed")
-            subject = names.get((entry["entity"], entry["entity_id"]), entry["entity_id"])
+            subject = subjects.get((entry["entity"], entry["entity_id"]))
+            if subject is None:
+                continue  # a request or other record the page does not show
             views.append(
                 HistoryView(
-                    when=f"{moment(at, zone, self.language)} {zone_label(zone)}",
-                    actor=entry["actor"],
-                    what=f"{self._word(entry['entity'])} {subject}: {change}",
-                    note=self.wording.word(Said.loads(entry["note_said"], entry["note"])),
+                    when=day(at, zone, self.language),
+                    sentence=history_sentence(
+                        actor_name(entry["actor"], self.viewer, self.language),
+                        entry["entity"],
+                        entry["from_state"],
+                        entry["to_state"],
+                        subject,
+                        self.language,
+                    ),
+                    note=self._note(Said.loads(entry["note_said"], entry["note"])),
                 )
             )
         return views
 
-    def _word(self, word: str) -> str:
-        """A state or kind of thing the history names, as the store records it."""
-        pgettext = self.language.pgettext
-        words = {
-            "proposal": pgettext("history", "proposal"),
-            "series": pgettext("history", "series"),
-            "request": pgettext("history", "request"),
-            "pending": pgettext("history", "pending"),
-            "approved": pgettext("history", "approved"),
-            "booking": pgettext("history", "booking"),
-            "booked": pgettext("history", "booked"),
-            "rejected": pgettext("history", "rejected"),
-            "superseded": pgettext("history", "superseded"),
-            "cancelled": pgettext("history", "cancelled"),
-            "open": pgettext("history", "open"),
-            "expired": pgettext("history", "expired"),
-            "withdrawn": pgettext("history", "withdrawn"),
-        }
-        return words.get(word, word)
+    def _note(self, note: Said) -> str:
+        # the reason of a first proposal is no news: every pair starts so
+        return "" if note == NEW_PAIR else self.wording.word(note)
