@@ -159,7 +159,11 @@ def test_approve_all_asks_first_and_approves_exactly_the_listed_ones(
 def test_approve_all_refuses_another_managers_proposal(sign_in: SignIn, org: Org) -> None:
     omar = org.proposal("omar@example.com")
     client = sign_in("karin@example.com")
-    token = csrf_of(client.get("/approve-all").text)
+    confirm = client.get("/approve-all")
+    assert confirm.status_code == 200
+    assert len(re.findall(r'name="proposal"', confirm.text)) == 3, "Karin's own three"
+    assert f'value="{omar.id}"' not in confirm.text
+    token = csrf_of(confirm.text)
     response = client.post("/approve-all", data={"csrf": token, "proposal": str(omar.id)})
     assert response.status_code == 404
     assert org.reload(omar).state is State.PENDING

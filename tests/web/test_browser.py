@@ -20,7 +20,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from sync.config.settings import load_settings
 from sync.delivery.signin import make_link
 from sync.store import State
-from tests.web_helpers import CLOCK, Org
+from sync.web import create_app
+from tests.web_helpers import CLOCK, SECRET, Org
 
 CHROMIUM = Path(os.environ.get("CHECKIN_SYNC_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CHECKIN_SYNC_CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -82,10 +83,22 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
         driver.quit()
 
 
-def test_a_manager_signs_in_approves_one_and_rejects_another_in_a_real_browser(
-    served: str, browser: object, org: Org
+@pytest.fixture
+def app(org: Org, language: str) -> Flask:
+    """The app speaking `language`, as settings.toml sets it."""
+    org.config.settings(
+        f'language = "{language}"\n[web]\nsecret = "{SECRET}"\n'
+        'public_url = "http://checkins.test"\n'
+    )
+    return create_app(org.root, clock=lambda: CLOCK)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_a_manager_reads_the_week_and_decides_by_keyboard_in_a_real_browser(
+    served: str, browser: object, org: Org, language: str
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.remote.webdriver import WebDriver
 
     assert isinstance(browser, WebDriver)
@@ -97,39 +110,93 @@ def test_a_manager_signs_in_approves_one_and_rejects_another_in_a_real_browser(
     browser.get(link.url)
     browser.find_element(By.ID, "sign-in").click()
     # the click sends a form; wait for the page it leads to before looking at it
-    approve = _element(browser, By.ID, f"approve-{lena.id}")
-    assert "Check-ins for Karin Lind" in browser.find_element(By.TAG_NAME, "h1").text
+    _element(browser, By.ID, f"approve-{lena.id}")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    # the week picture: drawn without scripts, the proposed half hour marked for both
+    picture = browser.find_element(By.CSS_SELECTOR, f"#proposal-{lena.id} table.week")
+    assert picture.is_displayed()
+    assert len(picture.find_elements(By.CSS_SELECTOR, "td.slot")) == 4
+    _screenshots(browser, served, f"manager-page-{language}")
 
-    approve.click()
-    flash = _flash(browser)
-    assert "Approved the check-in with Lena Berg. It is booked" in flash
-
-    # keyboard only: type the reason and press Enter in its field to reject
-    reason = browser.find_element(By.ID, f"reason-{erik.id}")
-    label = browser.find_element(By.CSS_SELECTOR, f"label[for='reason-{erik.id}']")
-    assert "Reason for rejecting" in label.text
-    reason.send_keys("Wednesdays are for the release\n")
-    flash = _flash(browser, after=flash)
-    assert "Rejected the check-in with Erik Sandberg" in flash
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "manager-page.png"
-    assert browser.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000
-
-    assert org.reload(lena).state is State.BOOKED
-    assert org.reload(erik).state is State.REJECTED
-    assert org.audit(erik)[-1]["note"] == "Wednesdays are for the release"
-    assert {row["actor"] for row in org.audit(lena)[1:]} == {"karin@example.com (web)"}
-
-    # a phone-sized window still shows the page without sideways scrolling
-    browser.set_window_size(390, 900)
-    browser.get(served + "/")
-    visible, content = browser.execute_script(
-        "return [window.innerWidth, document.documentElement.scrollWidth]"
+    # keyboard only: Tab to Lena's approve button, which shows where the focus is; Enter
+    approve = browser.find_element(By.ID, f"approve-{lena.id}")
+    _tab_to(browser, approve)
+    outline = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)]"
     )
-    assert browser.save_screenshot(str(ARTIFACTS / "manager-page-phone.png"))
-    assert content <= visible
+    assert outline[0] == "solid" and outline[1] >= 2, "a visible focus ring"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    flash = _flash(browser)
+    assert (
+        "Approved the check-in with Lena Berg. It is booked"
+        if language == "en"
+        else "Godkände avstämningen med Lena Berg."
+    ) in flash
+    assert org.reload(lena).state is State.BOOKED
+
+    if language == "en":
+        # open "Reject…" with Enter, Tab into the reason, type it and press Enter
+        summary = browser.find_element(By.CSS_SELECTOR, f"#proposal-{erik.id} .reject-box summary")
+        _tab_to(browser, summary)
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        reason = browser.switch_to.active_element
+        assert reason.get_attribute("id") == f"reason-{erik.id}"
+        reason.send_keys("Wednesdays are for the release\n")
+        flash = _flash(browser, after=flash)
+        assert "Rejected the check-in with Erik Sandberg" in flash
+        assert org.reload(erik).state is State.REJECTED
+        assert org.audit(erik)[-1]["note"] == "Wednesdays are for the release"
+    else:
+        # approve all that is left: the count, a confirmation, then the booked series
+        _tab_to(browser, browser.find_element(By.ID, "approve-all"))
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        heading = _element(browser, By.TAG_NAME, "h1").text
+        assert heading == "Godkänna alla 2 avstämningar?"
+        _tab_to(browser, browser.find_element(By.ID, "approve-all-confirm"))
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        flash = _flash(browser, after=flash)
+        assert "Godkände 2 avstämningar." in flash
+        assert org.reload(erik).state is State.BOOKED
+        team = browser.find_element(By.ID, "team-title").find_element(By.XPATH, "..").text
+        assert "Erik Sandberg" in team and "Nästa datum:" in team
+        assert "hoppas över" in team, "Erik's paused week among his next dates"
+    assert {row["actor"] for row in org.audit(lena)[1:]} == {"karin@example.com (web)"}
+    _screenshots(browser, served, f"manager-page-{language}-decided")
+
+
+def _tab_to(browser: object, target: Any) -> None:
+    """Press Tab until `target` has the focus, as someone without a mouse does."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(80):
+        if browser.execute_script(  # type: ignore[attr-defined]
+            "return document.activeElement === arguments[0]", target
+        ):
+            return
+        ActionChains(browser).send_keys(Keys.TAB).perform()  # type: ignore[arg-type]
+    raise AssertionError(f"Tab never reached {target.get_attribute('id') or target.text}")
+
+
+def _screenshots(browser: object, served: str, name: str) -> None:
+    """The page at desktop and phone width, kept in tests/artifacts/ for review; at phone
+    width nothing may scroll sideways."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    here = browser.current_url  # type: ignore[attr-defined]
+    for size, (width, height) in {"desktop": (1000, 1400), "phone": (390, 900)}.items():
+        browser.set_window_size(width, height)  # type: ignore[attr-defined]
+        browser.get(served + "/")  # type: ignore[attr-defined]
+        visible, content = browser.execute_script(  # type: ignore[attr-defined]
+            "return [window.innerWidth, document.documentElement.scrollWidth]"
+        )
+        assert content <= visible, f"{name} scrolls sideways at {width} px"
+        shot = ARTIFACTS / f"{name}-{size}.png"
+        assert browser.save_screenshot(str(shot))  # type: ignore[attr-defined]
+        assert shot.stat().st_size > 10_000
+    browser.set_window_size(1000, 1400)  # type: ignore[attr-defined]
+    browser.get(here)  # type: ignore[attr-defined]
 
 
 def _element(browser: object, by: str, value: str) -> Any:
