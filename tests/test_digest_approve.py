@@ -117,6 +117,7 @@ def test_opening_an_approve_link_approves_nothing_until_the_button_is_pressed(
         page = client.get(path_of(link))
         assert page.status_code == 200
         assert "Lena Berg" in seen_text(page.text)
+        assert 'table class="week"' in page.text, "the week picture, as on the page"
     lena = org.proposal("lena@example.com")
     assert org.reload(lena).state is State.PENDING
     assert org.proposal("erik@example.com").state is State.PENDING
