@@ -224,3 +224,11 @@ def test_team_health_and_history_speak_plainly(cli: object, sign_in: SignIn, org
     erik_card = team[team.index("Erik Sandberg") : team.index("Lena Berg")]
     assert "Next dates:" in erik_card
     assert "Wed 17 Feb 2027, 09:00–09:30 skipped Erik's check-ins are paused" in erik_card
+
+
+def test_a_time_range_never_breaks_in_the_middle(sign_in: SignIn, org: Org) -> None:
+    html = sign_in("karin@example.com").get("/").text
+    lena = html[html.index(f'id="proposal-{org.proposal("lena@example.com").id}"') :]
+    assert '<span class="nw">15:00–15:30</span>' in lena
+    assert '(<span class="nw">09:00–09:30</span> in New York)' in lena
+    assert "Weekly on Tuesdays, 15:00–15:30" not in lena, "every range is held together"
