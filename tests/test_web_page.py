@@ -19,6 +19,7 @@ from sync.i18n import ENGLISH
 from sync.nightly import book_approved_now
 from sync.roster import load_roster
 from sync.store import State
+from sync.store.schema import SCHEMA_VERSION
 from sync.web.present import Presenter
 from tests.conftest import ConfigDir
 from tests.web_helpers import (
@@ -123,6 +124,22 @@ def test_the_week_picture_shows_busy_time_and_never_its_title(
     with sqlite3.connect(busy_org.config.data / "state.sqlite") as db:
         stored = " ".join(str(row) for row in db.execute("SELECT * FROM proposals"))
     assert "Nightingale" not in stored and "week_busy" not in stored
+
+
+def test_a_database_from_before_proposals_kept_busy_time_is_migrated(
+    busy_org: Org, sign_in: SignIn
+) -> None:
+    """Schema 7 kept no busy time: its proposals are shown, without a picture."""
+    with sqlite3.connect(busy_org.config.data / "state.sqlite") as db:
+        db.execute("ALTER TABLE proposals DROP COLUMN week_busy")
+        db.execute("PRAGMA user_version = 7")
+    html = sign_in("karin@example.com").get("/").text
+    lena = busy_org.proposal("lena@example.com")
+    assert f'id="proposal-{lena.id}"' in html and _pictures(html, lena.id) == []
+    with sqlite3.connect(busy_org.config.data / "state.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        (kept,) = db.execute("SELECT week_busy FROM proposals WHERE id = ?", (lena.id,)).fetchone()
+    assert kept == ""
 
 
 def test_approve_all_asks_first_and_approves_exactly_the_listed_ones(

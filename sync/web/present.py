@@ -154,7 +154,7 @@ class Presenter:
         note = ""
         if record.kind.one_off:
             note = word(record.reason)
-        elif record.reason and record.reason != NEW_PAIR:
+        elif record.reason and not _no_news(record.reason):
             note = self.language.gettext("Proposed again: %(reason)s", reason=word(record.reason))
         return ProposalView(
             id=record.id,
@@ -308,5 +308,10 @@ class Presenter:
         return views
 
     def _note(self, note: Said) -> str:
-        # the reason of a first proposal is no news: every pair starts so
-        return "" if note == NEW_PAIR else self.wording.word(note)
+        return "" if _no_news(note) else self.wording.word(note)
+
+
+def _no_news(reason: Said) -> bool:
+    """The reason of a first proposal, which every pair starts with; older versions kept
+    it in words."""
+    return reason == NEW_PAIR or (reason.plain and reason.msgid == NEW_PAIR.msgid)

@@ -146,14 +146,12 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
         page
     )
     # what sets the cadence, and why a series is proposed; people's own words stay theirs
-    assert "Varför: oftare till och med 30 juni 2027: back from sick leave" in page
+    assert "Varje vecka (oftare till och med 30 juni 2027: back from sick leave) på tors" in page
     assert "Var 3:e vecka (Maja arbetar på kontoret) på fredagar 12:15–12:45 Stockholm" in page
-    assert "Varför: satt av Lena; föreslagen eftersom: det finns ingen avstämningsserie ännu" in (
-        page
-    )
+    assert "Varje vecka (satt av Lena) på tisdagar 16:15–16:45 Stockholm" in page
     assert "ledig för båda 2 av 4 datum de kommande 4 veckorna, 2 hoppas över." in page
-    assert "hoppas över: Karin och Lena är upptagna" in page
-    assert "förslag #6 (Lena Berg): väntar — det finns ingen avstämningsserie ännu" in page
+    assert "7 januari 2027 hoppas över eftersom Karin och Lena är upptagna" in page
+    assert "Den nattliga körningen föreslog tisdagar 16:15 med Lena Berg." in page
     welcome = "välkommen tillbaka: Omar är tillbaka 11 januari 2027 efter 12 arbetsdagar borta"
     assert (
         f"En gång, mån 11 januari 2027 11:15–11:45 Stockholm / 10:15–10:45 London: {welcome}"
@@ -173,7 +171,8 @@ def test_english_configuration_still_says_it_in_english(config: ConfigDir) -> No
     assert (
         "2026-12-24 moved to Tue 15:30 because it is a holiday for Erik (Christmas Eve)"
     ) in english.page
-    assert "Why: set by Lena; proposed because: no check-in series yet" in english.page
+    assert "Weekly (set by Lena) on Tuesdays 16:15–16:45 Stockholm" in english.page
+    assert "The nightly run proposed Tuesdays 16:15 with Lena Berg." in english.page
     assert "Every 3 weeks (Maja works at the office) on Fridays 12:15–12:45" in english.page
     welcome = "welcome back: Omar returns on 2027-01-11 after 12 working days away"
     assert f"Omar Haddad, once, 30 min: {welcome}" in english.digest
@@ -212,15 +211,16 @@ def test_a_proposal_stored_in_words_by_an_older_version_shows_them_as_they_are(
         ("proposals", "explanation_said"),
         ("proposals", "reason_said"),
         ("audit", "note_said"),
+        ("proposals", "week_busy"),
     ):
         db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     db.execute("PRAGMA user_version = 6")
     db.commit()
     db.close()
     page = _page(org)
-    assert "Varför: an old cadence; föreslagen eftersom: an old why" in page
+    assert "Föreslås igen: an old why" in page
     assert "Weekly on Thursdays, in old words." in page
     assert "hoppas över: an old reason" in page
     # every row the older version stored reads as it was written
     assert "Weekly (set by Lena) on Tuesdays 16:15–16:45 Stockholm / 10:15–10:45 New York" in page
-    assert "förslag #5 (Erik Sandberg): väntar — no check-in series yet" in page
+    assert "Den nattliga körningen föreslog torsdagar 12:00 med Erik Sandberg." in page
