@@ -240,12 +240,30 @@ def test_team_health_and_history_speak_plainly(cli: object, sign_in: SignIn, org
     team = page[page.index("Your team's check-ins") :]
     erik_card = team[team.index("Erik Sandberg") : team.index("Lena Berg")]
     assert "Next dates:" in erik_card
-    assert "Wed 17 Feb 2027, 09:00–09:30 skipped Erik's check-ins are paused" in erik_card
+    assert "Weekly · Wed 09:00–09:30" in erik_card
+    # a date at the series' time is said by its day: the rule line above says when
+    assert "Wed 17 Feb 2027 skipped Erik's check-ins are paused" in erik_card
+
+
+def _card(html: str, proposal_id: int) -> str:
+    card = html[html.index(f'id="proposal-{proposal_id}"') :]
+    return card[: card.index("</article>")]
+
+
+def test_a_card_states_its_slot_once_in_one_line(sign_in: SignIn, org: Org) -> None:
+    html = sign_in("karin@example.com").get("/").text
+    lena = _card(html, org.proposal("lena@example.com").id)
+    proposed = seen_text(lena[: lena.index('class="alternatives"')])
+    assert "Weekly · Tue 15:00–15:30 · 09:00 in New York" in proposed
+    assert proposed.count("15:00") == 1 and proposed.count("09:00") == 1, proposed
+    assert "Weekly (set by Lena): free for both on 4 of 4 dates" in proposed, "the why stays"
+    assert "First check-in: Tue 2 Feb 2027" in proposed
+    # each alternative is one line too
+    assert "Weekly · Wed 15:00–15:30 · 09:00 in New York" in seen_text(lena)
 
 
 def test_a_time_range_never_breaks_in_the_middle(sign_in: SignIn, org: Org) -> None:
     html = sign_in("karin@example.com").get("/").text
     lena = html[html.index(f'id="proposal-{org.proposal("lena@example.com").id}"') :]
-    assert '<span class="nw">15:00–15:30</span>' in lena
-    assert '(<span class="nw">09:00–09:30</span> in New York)' in lena
-    assert "Weekly on Tuesdays, 15:00–15:30" not in lena, "every range is held together"
+    assert 'Tue <span class="nw">15:00–15:30</span> · ' in lena
+    assert "Tue 15:00–15:30" not in lena, "every range is held together"

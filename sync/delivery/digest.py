@@ -33,6 +33,8 @@ from sync.plumbing.i18n import Language, translations
 from sync.approve_link import make_approve_link
 from sync.date_changes import DateChange, date_changes, first_held
 from sync.store import ProposalRecord, State, Store
+from sync.date_changes import DateChange, date_changes
+from sync.rule_line import first_date, rule_line, without_slot
 from sync.week_picture import WeekPicture, proposal_picture
 
 log = logging.getLogger(__name__)
@@ -60,15 +62,16 @@ def _templates(language: str) -> Environment:
 @dataclass(frozen=True)
 class WaitingItem:
     employee_name: str
-    cadence: str
     duration: int
-    pattern: TwoZones
-    first: TwoZones
+    rule: TwoZones
+    """ "Weekly · Tue 15:00–15:30" and "09:00 in New York" (sync/rule_line.py)."""
+    first: TwoZones | None
+    """The first date that takes place; None for a one-off, whose rule is its date."""
     new: bool
     note: str = ""
     """For an extra check-in: why it is proposed ("requested by Lena: the reorg")."""
     explanation: str = ""
-    """Why this time: the planner's own words."""
+    """Why this time: the planner's own words, without the slot the rule states."""
     changes: tuple[DateChange, ...] = ()
     """Dates of the series moved or skipped."""
     approve: str = ""
@@ -195,20 +198,16 @@ def _waiting(
     employee = roster.employees.get(record.employee)
     other = employee.person.timezone if employee else None
     end = record.first_start + timedelta(minutes=record.duration)
-    held = first_held(record.occurrences)
-    first = span(held.start, held.end, zone, other, language) if held else None
+    rule = (record.first_start, end)
     words = wording(language.code)
     return WaitingItem(
         employee_name=record.employee_name,
-        cadence=cadence_name(record.cadence, language),
         duration=record.duration,
-        pattern=pattern(
-            record.rrule, record.cadence, record.first_start, end, zone, other, language
-        ),
-        first=first or span(record.first_start, end, zone, other, language),
+        rule=rule_line(record.rrule, record.cadence, *rule, zone, other, language),
+        first=first_date(record.rrule, record.occurrences, rule, zone, other, language),
         new=new,
         note=words.word(record.reason) if record.kind.one_off else "",
-        explanation=words.word(record.explanation),
+        explanation=words.word(without_slot(record.explanation)),
         changes=tuple(date_changes(record.occurrences, zone, language)),
         picture=proposal_picture(record, zone, language),
     )

@@ -63,7 +63,7 @@ def span(
     theirs = clock_range(start, end, other)
     if day(start, other) != day(start, viewer):
         theirs = f"{day(start, other, language)}, {theirs}"
-    return TwoZones(mine, _elsewhere(theirs, other, language))
+    return TwoZones(mine, elsewhere(theirs, other, language))
 
 
 def pattern(
@@ -88,7 +88,7 @@ def pattern(
     theirs = clock_range(start, end, other)
     if there.weekday() != local.weekday():
         theirs = f"{weekday_plurals(language)[there.weekday()]} {theirs}"
-    return TwoZones(mine, _elsewhere(theirs, other, language))
+    return TwoZones(mine, elsewhere(theirs, other, language))
 
 
 def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
@@ -136,7 +136,7 @@ def weekday_plurals(language: Language = ENGLISH) -> tuple[str, ...]:
     )
 
 
-def _elsewhere(time_text: str, zone: str, language: Language) -> str:
+def elsewhere(time_text: str, zone: str, language: Language) -> str:
     return language.gettext("%(time)s in %(place)s", time=time_text, place=zone_label(zone))
 
 
@@ -145,7 +145,7 @@ def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
     if monthly:
         return language.gettext(
             "Monthly on the %(nth)s %(weekday)s",
-            nth=_ordinal(int(monthly.group(1)), language),
+            nth=ordinal(int(monthly.group(1)), language),
             weekday=weekday_in_month(RRULE_DAYS.index(monthly.group(2)), language),
         )
     text = language.gettext(
@@ -156,7 +156,7 @@ def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _ordinal(nth: int, language: Language) -> str:
+def ordinal(nth: int, language: Language) -> str:
     words = {
         1: language.gettext("first"),
         2: language.gettext("second"),

@@ -22,6 +22,8 @@ from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
 from sync.date_changes import chips, first_held, reason_of
+from sync.date_changes import chips, reason_of
+from sync.rule_line import dated, first_date, rule_line, without_slot
 from sync.web.history import Subject, actor_name, history_sentence
 from sync.week_picture import WeekPicture, proposal_picture
 
@@ -41,11 +43,14 @@ class OccurrenceView:
 class SlotView:
     number: int
     """0 for the proposed slot, 1.. for alternatives."""
-    pattern: TwoZones
-    first: TwoZones
-    """The first date that takes place, as the list of dates shows it."""
+    rule: TwoZones
+    """When it repeats, in one line: "Every 3 weeks · Mon 11:15–11:45" ("12:15 in Paris")."""
+    first: TwoZones | None
+    """The first date that takes place, as the list of dates shows it; None for a one-off,
+    whose rule line is its date."""
     occurrences: tuple[OccurrenceView, ...]
     explanation: str
+    """The planner's explanation, without the slot the rule line states."""
     chips: tuple[str, ...]
     """What needs attention: "1 skipped: Christmas Day", "1 moved"."""
 
@@ -70,7 +75,7 @@ class SeriesView:
     employee_name: str
     cadence: str
     duration: int
-    pattern: TwoZones
+    rule: TwoZones
     upcoming: tuple[OccurrenceView, ...]
     """The next few dates, moved and skipped ones among them with what happened."""
     status: str
@@ -180,26 +185,30 @@ class Presenter:
     ) -> SlotView:
         mine, theirs = self.viewer_zone(record.timezone), self.other_zone(record.employee)
         end = first + timedelta(minutes=record.duration)
-        held = first_held(occurrences)
         return SlotView(
             number=number,
-            pattern=pattern(rrule, record.cadence, first, end, mine, theirs, self.language),
-            first=span(held.start, held.end, mine, theirs, self.language)
-            if held
-            else span(first, end, mine, theirs, self.language),
-            occurrences=tuple(self.occurrence(o, mine, theirs) for o in occurrences),
-            explanation=self.wording.word(explanation),
+            rule=rule_line(rrule, record.cadence, first, end, mine, theirs, self.language),
+            first=first_date(rrule, occurrences, (first, end), mine, theirs, self.language),
+            occurrences=tuple(self.occurrence(o, mine, theirs, (first, end)) for o in occurrences),
+            explanation=self.wording.word(without_slot(explanation)),
             chips=tuple(chips(occurrences, self.language)),
         )
 
-    def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
-        """One date; its badge says "moved" or "skipped", the note says from where and why."""
+    def occurrence(
+        self,
+        item: Occurrence,
+        mine: str,
+        theirs: str | None,
+        rule: tuple[datetime, datetime],
+    ) -> OccurrenceView:
+        """One date; its badge says "moved" or "skipped", the note says from where and why.
+        A date at the time of the `rule` (its first start and end) is said by its day alone."""
         why = reason_of(item, self.language)
         note = why
         if item.status is OccurrenceStatus.MOVED:
             was = moment(item.original_start, mine, self.language)
             note = self.language.gettext("from %(when)s", when=was) + (f": {why}" if why else "")
-        when = span(item.start, item.end, mine, theirs, self.language)
+        when = dated(item.start, item.end, rule, mine, theirs, self.language)
         return OccurrenceView(when, item.status.value, note)
 
     def series(self, record: SeriesRecord, status: str) -> SeriesView:
@@ -223,7 +232,7 @@ class Presenter:
             employee_name=proposal.employee_name,
             cadence=cadence_name(proposal.cadence, self.language),
             duration=proposal.duration,
-            pattern=pattern(
+            rule=rule_line(
                 proposal.rrule,
                 proposal.cadence,
                 first_start,
@@ -232,7 +241,10 @@ class Presenter:
                 theirs,
                 self.language,
             ),
-            upcoming=tuple(self.occurrence(o, mine, theirs) for o in upcoming),
+            upcoming=tuple(
+                self.occurrence(o, mine, theirs, (first_start, first_start + duration))
+                for o in upcoming
+            ),
             status=status,
         )
 

@@ -278,9 +278,9 @@ ENGLISH_DIGEST = (
 
 3 check-ins wait for your approval:
 
-- Erik Sandberg, weekly, 30 min
-  Weekly on Wednesdays, 09:00–09:30
-  first on Wed 3 Feb 2027, 09:00–09:30
+- Erik Sandberg, 30 min
+  Weekly · Wed 09:00–09:30
+  first on Wed 3 Feb 2027
 
                  08  09  10  11  12  13  14  15  16  17
   Mon 1 Feb You  ........................................
@@ -295,16 +295,15 @@ ENGLISH_DIGEST = (
             Erik ........................................
   # busy  P proposed  o other times
 
-  Weekly (set by Erik) on Wednesdays 09:00–09:30 Stockholm: free for both on 3 of 4 """
-    """dates in the next 4 weeks, 1 skipped. 2027-02-17 skipped because Erik's check-ins """
-    """are paused from 2027-02-15 to 2027-02-19.
+  Weekly (set by Erik): free for both on 3 of 4 dates in the next 4 weeks, 1 skipped. """
+    """2027-02-17 skipped because Erik's check-ins are paused from 2027-02-15 to 2027-02-19.
   * Wed 17 Feb 2027: skipped (Erik's check-ins are paused from 2027-02-15 to 2027-02-19)
   Approve the check-in with Erik Sandberg:
   LINK
 
-- Lena Berg, weekly, 30 min
-  Weekly on Tuesdays, 15:00–15:30 (09:00–09:30 in New York)
-  first on Tue 2 Feb 2027, 15:00–15:30
+- Lena Berg, 30 min
+  Weekly · Tue 15:00–15:30 · 09:00 in New York
+  first on Tue 2 Feb 2027
 
                  08  09  10  11  12  13  14  15  16  17
   Mon 1 Feb You  ........................................
@@ -319,14 +318,13 @@ ENGLISH_DIGEST = (
             Lena ........................................
   # busy  P proposed  o other times
 
-  Weekly (set by Lena) on Tuesdays 15:00–15:30 Stockholm / 09:00–09:30 New York: """
-    """free for both on 4 of 4 dates in the next 4 weeks.
+  Weekly (set by Lena): free for both on 4 of 4 dates in the next 4 weeks.
   Approve the check-in with Lena Berg:
   LINK
 
-- <script>alert("x")</script> Evil, biweekly, 30 min
-  Biweekly on Thursdays, 09:00–09:30
-  first on Thu 4 Feb 2027, 09:00–09:30
+- <script>alert("x")</script> Evil, 30 min
+  Biweekly · Thu 09:00–09:30
+  first on Thu 4 Feb 2027
 
                                         08  09  10  11  12  13  14  15  16  17
   Mon 1 Feb You                         ........................................
@@ -341,8 +339,8 @@ ENGLISH_DIGEST = (
             <script>alert("x")</script> ........................................
   # busy  P proposed  o other times
 
-  Biweekly (the organisation's default) on Thursdays 09:00–09:30 Stockholm: free for """
-    """both on 2 of 2 dates in the next 4 weeks.
+  Biweekly (the organisation's default): free for both on 2 of 2 dates in the next """
+    """4 weeks.
   Approve the check-in with <script>alert("x")</script> Evil:
   LINK
 
