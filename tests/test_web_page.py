@@ -267,3 +267,23 @@ def test_a_time_range_never_breaks_in_the_middle(sign_in: SignIn, org: Org) -> N
     lena = html[html.index(f'id="proposal-{org.proposal("lena@example.com").id}"') :]
     assert 'Tue <span class="nw">15:00–15:30</span> · ' in lena
     assert "Tue 15:00–15:30" not in lena, "every range is held together"
+
+
+def test_the_feed_address_is_a_subscribe_link_and_a_field_to_copy_without_scripts(
+    sign_in: SignIn,
+) -> None:
+    response = sign_in("karin@example.com").get("/")
+    html = response.text
+    feed = html[html.index('id="feed-title"') :]
+    feed = feed[: feed.index("</section>")]
+    subscribe = re.search(r'<a class="button" href="(webcal://[^"]+)">Subscribe', feed)
+    field = re.search(r'<input type="text" id="feed-address" class="feed" value="([^"]+)"', feed)
+    assert subscribe and field, feed
+    # one address, as the calendar app is given it and as it is copied
+    assert subscribe.group(1).removeprefix("webcal://") == field.group(1).removeprefix("http://")
+    field_tag = feed[field.start() : feed.index(">", field.start())]
+    assert "readonly" in field_tag, "a field that cannot be typed over, only selected"
+    assert '<label for="feed-address">' in feed
+    # nothing needs a script: the policy allows none, and the page has none
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert "<script" not in html and " on" not in field_tag
