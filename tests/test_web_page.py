@@ -166,8 +166,11 @@ def test_approve_all_asks_first_and_approves_exactly_the_listed_ones(
     response = client.post("/approve-all", data={"csrf": csrf_of(confirm.text), "proposal": kept})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("#team-title")
-    done = seen_text(client.get("/").text)
-    assert "Approved 2 check-ins." in done
+    page = client.get("/").text
+    # said under the heading the page returns to, not only at the top, out of sight
+    said = page.index('<div class="flashes" role="status">')
+    assert page.index('id="team-title"') < said < page.index("Erik Sandberg", said)
+    assert "Approved 2 check-ins." in seen_text(page[said:])
     assert org.proposal("lena@example.com", State.BOOKED)
     assert org.proposal("erik@example.com", State.BOOKED)
     assert org.reload(xss).state is State.PENDING
@@ -186,14 +189,27 @@ def test_approve_all_refuses_another_managers_proposal(sign_in: SignIn, org: Org
     assert org.reload(omar).state is State.PENDING
 
 
-def test_deciding_keeps_the_page_at_the_next_proposal(sign_in: SignIn, org: Org) -> None:
+def test_what_became_of_a_decision_is_said_where_its_card_was(sign_in: SignIn, org: Org) -> None:
     client = sign_in("karin@example.com")
     erik, lena = org.proposal("erik@example.com"), org.proposal("lena@example.com")
+    xss = org.proposal("xss@example.com")
     token = csrf_of(client.get("/").text)
-    # the page lists Erik, Lena, then the xss name: deciding Erik continues at Lena
-    response = client.post(f"/proposals/{erik.id}/reject", data={"csrf": token})
+    # the page lists Erik, Lena, then the xss name
+    response = client.post(f"/proposals/{lena.id}/reject", data={"csrf": token})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#proposal-{lena.id}")
+    html = client.get("/").text
+    # Lena's card has left the list; the message has its place and its address
+    said = html.index(f'<div class="flashes" role="status" id="proposal-{lena.id}">')
+    assert html.index(f'id="proposal-{erik.id}"') < said < html.index(f'id="proposal-{xss.id}"')
+    assert "Rejected the check-in with Lena Berg." in seen_text(html[said:])[:60]
+    assert html.count('class="flashes"') == 1, "said once, not also at the top"
+    # the last card: the message comes after the ones still waiting
+    client.post(f"/proposals/{xss.id}/approve", data={"csrf": token})
+    html = client.get("/").text
+    assert html.index(f'id="approve-{erik.id}"') < html.index('class="flashes"')
+    # a page without a decision says nothing there
+    assert 'class="flashes"' not in client.get("/").text
 
 
 def test_an_alternatives_first_check_in_agrees_with_its_dates(org: Org) -> None:

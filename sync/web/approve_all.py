@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
 from sync import workflow
@@ -16,6 +16,7 @@ from sync.store import ProposalRecord, State
 from sync.web.auth import manager_required
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
+from sync.web.notes import TEAM, flash_at
 from sync.web.views import own_proposal, page_presenter, signed_in_viewer, web_actor
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ def approve() -> Response:
             len(records) - len(waiting),
         )
     category, outcome = _book(waiting) if waiting else ("info", "")
-    flash(f"{done} {outcome}".strip(), category)
-    return redirect(url_for("manager.home", _anchor="team-title"), code=303)
+    flash_at(f"{done} {outcome}".strip(), category, TEAM)
+    return redirect(url_for("manager.home", _anchor=TEAM), code=303)
 
 
 def _book(approved: list[ProposalRecord]) -> tuple[str, str]:

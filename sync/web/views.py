@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
@@ -25,6 +25,7 @@ from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
 from sync.web.history import subject_of
+from sync.web.notes import flash_at, placed, proposal_anchor
 from sync.web.present import Presenter, timezones
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def home() -> str:
     store = request_store()
     presenter = page_presenter()
     records = store.proposals(manager=viewer)
-    pending = [presenter.proposal(r) for r in records if r.state is State.PENDING]
+    waiting = [r for r in records if r.state is State.PENDING]
+    pending = [presenter.proposal(r) for r in waiting]
     team = [
         presenter.series(s, _("booked") if s.state is SeriesState.BOOKED else _("being booked"))
         for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED])
@@ -99,6 +101,7 @@ def home() -> str:
         viewer_name=records[0].manager_name if records else viewer,
         zone=zone_label(zone),
         pending=pending,
+        notes=placed(store, waiting),
         team=sorted(team, key=lambda view: view.employee_name.lower()),
         health=health,
         history=history,
@@ -184,7 +187,8 @@ def _decide(
     books: bool = True,
 ) -> Response:
     store = request_store()
-    back = back_to(store, record)
+    here = proposal_anchor(record)
+    back = url_for("manager.home", _anchor=here)
     try:
         action(store)
     except UsageError as error:
@@ -193,25 +197,14 @@ def _decide(
             abort(400, str(error))
         # decided elsewhere, or replaced by a run, since the page was loaded: say what happened
         zone = page_presenter().viewer_zone(record.timezone)
-        flash(what_happened(store, record, web_actor(), zone), "warning")
+        flash_at(what_happened(store, record, web_actor(), zone), "warning", here)
         return redirect(back, code=303)
     if books:
         category, outcome = book_now(record.id, web_actor())
     else:
         category, outcome = "success", _("The next nightly run proposes another time.")
-    flash(f"{headline} {outcome}", category)
+    flash_at(f"{headline} {outcome}", category, here)
     return redirect(back, code=303)
-
-
-def back_to(store: Store, record: ProposalRecord) -> str:
-    """Where the page continues after deciding `record`: at the proposal that takes its
-    place in the list (the next one, or the one before the last), not at the top."""
-    pending = [r.id for r in store.proposals(manager=record.manager, states=[State.PENDING])]
-    if record.id not in pending or len(pending) == 1:
-        return url_for("manager.home", _anchor="pending-title")
-    at = pending.index(record.id)
-    after = pending[at + 1] if at + 1 < len(pending) else pending[at - 1]
-    return url_for("manager.home", _anchor=f"proposal-{after}")
 
 
 def book_now(proposal_id: int, actor: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,19 +84,35 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
         driver.quit()
 
 
+class Clock:
+    """The app's "now", which the test moves on to see how the booked check-ins went."""
+
+    def __init__(self) -> None:
+        self.now = CLOCK
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-def app(org: Org, language: str) -> Flask:
-    """The app speaking `language`, as settings.toml sets it."""
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(org: Org, language: str, clock: Clock) -> Flask:
+    """The app speaking `language`, as settings.toml sets it; a sign-in lasts long enough
+    for the test to move the clock on by days."""
     org.config.settings(
         f'language = "{language}"\n[web]\nsecret = "{SECRET}"\n'
-        'public_url = "http://checkins.test"\n'
+        'public_url = "http://checkins.test"\nsession_hours = 96\n'
     )
-    return create_app(org.root, clock=lambda: CLOCK)
+    return create_app(org.root, clock=clock)
 
 
 @pytest.mark.parametrize("language", ["en", "sv"])
 def test_a_manager_reads_the_week_and_decides_by_keyboard_in_a_real_browser(
-    served: str, browser: object, org: Org, language: str
+    served: str, browser: object, org: Org, language: str, clock: Clock
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -133,6 +150,10 @@ def test_a_manager_reads_the_week_and_decides_by_keyboard_in_a_real_browser(
         if language == "en"
         else "Godkände avstämningen med Lena Berg."
     ) in flash
+    # said where Lena's card was, in sight without scrolling
+    said = browser.find_element(By.CSS_SELECTOR, ".flashes")
+    assert said.get_attribute("id") == f"proposal-{lena.id}"
+    assert _in_sight(browser, said)
     assert org.reload(lena).state is State.BOOKED
 
     if language == "en":
@@ -158,12 +179,39 @@ def test_a_manager_reads_the_week_and_decides_by_keyboard_in_a_real_browser(
         browser.switch_to.active_element.send_keys(Keys.ENTER)
         flash = _flash(browser, after=flash)
         assert "Godkände 2 avstämningar." in flash
+        assert _in_sight(browser, browser.find_element(By.CSS_SELECTOR, ".flashes"))
         assert org.reload(erik).state is State.BOOKED
         team = browser.find_element(By.ID, "team-title").find_element(By.XPATH, "..").text
         assert "Erik Sandberg" in team and "Nästa datum:" in team
         assert "hoppas över" in team, "Erik's paused week among his next dates"
     assert {row["actor"] for row in org.audit(lena)[1:]} == {"karin@example.com (web)"}
+
+    # two days on, Lena's first check-in has taken place: the series and its health
+    clock.now = CLOCK + timedelta(days=2)
+    browser.get(served + "/")
+    team = _element(browser, By.ID, "team-title").find_element(By.XPATH, "..").text
+    assert (
+        "Weekly · Tue 15:00–15:30" if language == "en" else "Varje vecka · tis 15:00–15:30"
+    ) in (team)
+    health = _element(browser, By.ID, "health-title").find_element(By.XPATH, "..").text
+    assert "Lena Berg" in health
+    assert (
+        "On track: 1 of 1 held in the last 90 days, last on Tue 2 Feb 2027."
+        if language == "en"
+        else "Enligt plan: 1 av 1 hölls de senaste 90 dagarna, senast tis 2 feb. 2027."
+    ) in health
     _screenshots(browser, served, f"manager-page-{language}-decided")
+
+
+def _in_sight(browser: object, element: Any) -> bool:
+    """Whether all of `element` is inside the window as the page is scrolled now."""
+    return bool(
+        browser.execute_script(  # type: ignore[attr-defined]
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight",
+            element,
+        )
+    )
 
 
 def _tab_to(browser: object, target: Any) -> None:
