@@ -282,6 +282,7 @@ def test_a_time_range_never_breaks_in_the_middle(sign_in: SignIn, org: Org) -> N
     html = sign_in("karin@example.com").get("/").text
     lena = html[html.index(f'id="proposal-{org.proposal("lena@example.com").id}"') :]
     assert 'Tue <span class="nw">15:00–15:30</span> · ' in lena
+    assert '<span class="theirs nw">09:00 in New York</span>' in lena, "nor does Lena's time"
     assert "Tue 15:00–15:30" not in lena, "every range is held together"
 
 
