@@ -24,6 +24,7 @@ from sync.timefmt import (
     day,
     elsewhere,
     ordinal,
+    same_clock,
     span,
     weekday_in_month,
 )
@@ -56,11 +57,9 @@ def rule_line(
     else:  # a one-off check-in: its date
         when = f"{day(start, viewer, language)} {clock}"
     mine = f"{_capitalised(_cadence(cadence, language))}{SEPARATOR}{when}"
-    if other is None:
+    if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     there = start.astimezone(ZoneInfo(other))
-    if there.replace(tzinfo=None) == here.replace(tzinfo=None):
-        return TwoZones(mine, "")
     theirs = f"{there:%H:%M}"
     if there.date() != here.date():
         named = day(start, other, language) if not rrule else _short_weekday(there, language)

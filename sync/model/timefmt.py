@@ -58,7 +58,7 @@ def span(
     language: Language = ENGLISH,
 ) -> TwoZones:
     mine = f"{day(start, viewer, language)}, {clock_range(start, end, viewer)}"
-    if other is None or _same_clock(start, viewer, other):
+    if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     theirs = clock_range(start, end, other)
     if day(start, other) != day(start, viewer):
@@ -82,7 +82,7 @@ def pattern(
     local = start.astimezone(ZoneInfo(viewer))
     repeat = _repeat(rrule, cadence, local.weekday(), language)
     mine = f"{repeat}, {clock_range(start, end, viewer)}"
-    if other is None or _same_clock(start, viewer, other):
+    if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     there = start.astimezone(ZoneInfo(other))
     theirs = clock_range(start, end, other)
@@ -181,7 +181,7 @@ def weekday_in_month(weekday: int, language: Language) -> str:
     )[weekday]
 
 
-def _same_clock(instant: datetime, one: str, other: str) -> bool:
+def same_clock(instant: datetime, one: str, other: str) -> bool:
     return instant.astimezone(ZoneInfo(one)).replace(tzinfo=None) == instant.astimezone(
         ZoneInfo(other)
     ).replace(tzinfo=None)
