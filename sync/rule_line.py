@@ -20,6 +20,7 @@ from sync.model import Occurrence
 from sync.said import Listed, Said, Value, say
 from sync.timefmt import (
     TwoZones,
+    cadence_name,
     clock_range,
     day,
     elsewhere,
@@ -28,7 +29,6 @@ from sync.timefmt import (
     span,
     weekday_in_month,
 )
-from sync.timefmt import cadence_said as _cadence_said
 from sync.weekdays import RRULE_DAYS
 
 SEPARATOR = " · "
@@ -56,7 +56,7 @@ def rule_line(
         when = f"{_which_day(rrule, here, language)} {clock}"
     else:  # a one-off check-in: its date
         when = f"{day(start, viewer, language)} {clock}"
-    mine = f"{_capitalised(_cadence(cadence, language))}{SEPARATOR}{when}"
+    mine = f"{_capitalised(cadence_name(cadence, language, starting=True))}{SEPARATOR}{when}"
     if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     there = start.astimezone(ZoneInfo(other))
@@ -152,13 +152,6 @@ def _which_day(rrule: str, here: datetime, language: Language) -> str:
 def _short_weekday(instant: datetime, language: Language) -> str:
     """ "Mon" ("mån"), as Babel names it in `language`."""
     return language.date(instant.date(), "EEE")
-
-
-def _cadence(cadence: str, language: Language) -> str:
-    said = _cadence_said(cadence, starting=True)
-    if said.plain:
-        return said.msgid
-    return language.gettext(said.msgid, **dict(said.values))
 
 
 def _capitalised(text: str) -> str:

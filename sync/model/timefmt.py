@@ -91,9 +91,10 @@ def pattern(
     return TwoZones(mine, elsewhere(theirs, other, language))
 
 
-def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
-    """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`."""
-    said = cadence_said(cadence)
+def cadence_name(cadence: str, language: Language = ENGLISH, *, starting: bool = False) -> str:
+    """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`;
+    `starting`: as a sentence begins ("Every 3 weeks")."""
+    said = cadence_said(cadence, starting=starting)
     if said.plain:
         return said.msgid
     return language.gettext(said.msgid, **dict(said.values))
