@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import URLSafeSerializer
 
-from sync.errors import SignInError
-from sync.i18n import N_
-from sync.settings import WebSettings
-from sync.signin import read_signed, require_secret
+from sync.config.settings import WebSettings
+from sync.delivery.signin import read_signed, require_secret
+from sync.model.errors import SignInError
+from sync.plumbing.i18n import N_
 
 APPROVE_PATH = "/approve/"
 _SALT = "checkin-sync approve link"

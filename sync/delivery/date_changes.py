@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sync.i18n import ENGLISH, Language
-from sync.model import Occurrence, OccurrenceStatus
-from sync.timefmt import day, moment
-from sync.wording import wording
+from sync.delivery.wording import wording
+from sync.model.timefmt import day, moment
+from sync.model.values import Occurrence, OccurrenceStatus
+from sync.plumbing.i18n import ENGLISH, Language
 
 
 @dataclass(frozen=True)

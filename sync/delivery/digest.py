@@ -24,18 +24,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sync.config.roster import Roster
 from sync.config.settings import Settings
+from sync.delivery.approve_link import make_approve_link
+from sync.delivery.date_changes import DateChange, date_changes
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
+from sync.delivery.rule_line import first_date, rule_line, without_slot
 from sync.delivery.signin import SignInLink, make_link
+from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
-from sync.model.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
+from sync.model.timefmt import TwoZones, moment, zone_label
 from sync.plumbing.i18n import Language, translations
-from sync.approve_link import make_approve_link
-from sync.date_changes import DateChange, date_changes, first_held
 from sync.store import ProposalRecord, State, Store
-from sync.date_changes import DateChange, date_changes
-from sync.rule_line import first_date, rule_line, without_slot
-from sync.week_picture import WeekPicture, proposal_picture
 
 log = logging.getLogger(__name__)
 

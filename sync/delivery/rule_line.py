@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sync.date_changes import first_held
-from sync.i18n import ENGLISH, Language
-from sync.model import Occurrence
-from sync.said import Listed, Said, Value, say
-from sync.timefmt import (
+from sync.delivery.date_changes import first_held
+from sync.model.said import Listed, Said, Value, say
+from sync.model.timefmt import (
     TwoZones,
     cadence_name,
     clock_range,
@@ -29,7 +27,9 @@ from sync.timefmt import (
     span,
     weekday_in_month,
 )
-from sync.weekdays import RRULE_DAYS
+from sync.model.values import Occurrence
+from sync.model.weekdays import RRULE_DAYS
+from sync.plumbing.i18n import ENGLISH, Language
 
 SEPARATOR = " · "
 _MONTHLY_BYDAY = re.compile(r"BYDAY=([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)")

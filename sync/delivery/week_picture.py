@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.i18n import ENGLISH, Language
-from sync.model import Interval
+from sync.model.values import Interval
+from sync.model.week_busy import WORKING_DAYS, WeekBusy
+from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord
-from sync.week_busy import WORKING_DAYS, WeekBusy
 
 STEP = timedelta(minutes=15)
 FIRST_HOUR, LAST_HOUR = 8, 18

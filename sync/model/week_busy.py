@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model import BusyBlock, Interval
+from sync.model.values import BusyBlock, Interval
 
 WORKING_DAYS = 5
 

@@ -18,6 +18,7 @@ from sync.model.cadence import ONE_OFF_LABEL
 from sync.model.identity import fingerprint as pair_fingerprint
 from sync.model.said import Day, Said, say
 from sync.model.values import BusyBlock, Interval, PlannedSeries
+from sync.model.week_busy import week_of
 from sync.night.extras import (
     ExtraDecisions,
     OneOffToPlan,
@@ -36,7 +37,6 @@ from sync.store import (
     State,
     Store,
 )
-from sync.week_busy import week_of
 
 
 @dataclass(frozen=True)

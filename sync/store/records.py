@@ -14,7 +14,7 @@ from typing import Any
 
 from sync.model.said import Said
 from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
-from sync.week_busy import WeekBusy
+from sync.model.week_busy import WeekBusy
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""

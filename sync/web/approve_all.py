@@ -9,9 +9,9 @@ import logging
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers.response import Response
 
-from sync import workflow
-from sync.errors import LockHeld
-from sync.nightly import book_approved_now
+from sync.model.errors import LockHeld
+from sync.night import workflow
+from sync.night.on_demand import book_approved_now
 from sync.store import ProposalRecord, State
 from sync.web.auth import manager_required
 from sync.web.context import gettext as _

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers.response import Response
 
-from sync import workflow
-from sync.approve_link import ApproveClaim, read_approve_link
-from sync.errors import SignInError, UsageError
-from sync.i18n import N_
+from sync.delivery.approve_link import ApproveClaim, read_approve_link
+from sync.model.errors import SignInError, UsageError
+from sync.night import workflow
+from sync.plumbing.i18n import N_
 from sync.store import ProposalRecord, State
 from sync.web.auth import LinkRefused, refuse_unusable
 from sync.web.context import gettext as _

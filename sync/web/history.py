@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sync.i18n import Language
+from sync.model.timefmt import day, weekday_plurals
+from sync.plumbing.i18n import Language
 from sync.store import ProposalRecord
-from sync.timefmt import day, weekday_plurals
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from sync.config.roster import load_roster
+from sync.delivery.date_changes import chips, reason_of
+from sync.delivery.rule_line import dated, first_date, rule_line, without_slot
+from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
 from sync.model.errors import ConfigError
 from sync.model.said import Said
-from sync.model.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
+from sync.model.timefmt import TwoZones, cadence_name, day, moment
 from sync.model.values import Occurrence, OccurrenceStatus
 from sync.night.health import PairHealth
+from sync.night.reconcile import NEW_PAIR
 from sync.night.workflow import alternative_occurrences
 from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
-from sync.date_changes import chips, first_held, reason_of
-from sync.date_changes import chips, reason_of
-from sync.rule_line import dated, first_date, rule_line, without_slot
 from sync.web.history import Subject, actor_name, history_sentence
-from sync.week_picture import WeekPicture, proposal_picture
 
 log = logging.getLogger(__name__)
 UPCOMING = 4

@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sync.rule_line import without_slot
-from sync.settings import load_settings
-from sync.signin import make_link
+from sync.config.settings import load_settings
+from sync.delivery.rule_line import without_slot
+from sync.delivery.signin import make_link
 from sync.store import State
 from sync.web import create_app
 from tests.web_helpers import Org, csrf_of, path_of, seen_text

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.cadence import Cadence
-from sync.i18n import Language
-from sync.model import Occurrence, OccurrenceStatus
+from sync.delivery.rule_line import dated, rule_line, without_slot
+from sync.model.cadence import Cadence
+from sync.model.said import Said, say
+from sync.model.timefmt import TwoZones
+from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner.explain import explain_series
-from sync.rule_line import dated, rule_line, without_slot
-from sync.said import Said, say
-from sync.timefmt import TwoZones
+from sync.plumbing.i18n import Language
 
 LONDON = "Europe/London"
 SV = Language("sv")

@@ -12,7 +12,7 @@ import pytest
 from sync.web import create_app
 from tests.web_helpers import CLOCK, SECRET, Org, make_link_client
 
-STYLE = Path(__file__).parent.parent / "sync" / "web" / "static" / "style.css"
+STYLE = Path(__file__).parent.parent.parent / "sync" / "web" / "static" / "style.css"
 
 TEXT_PAIRS = [  # (text, background): 4.5:1 for text (WCAG 1.4.3)
     ("--ink", "--paper"),

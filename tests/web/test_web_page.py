@@ -14,10 +14,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sync import workflow
-from sync.i18n import ENGLISH
-from sync.nightly import book_approved_now
-from sync.roster import load_roster
+from sync.config.roster import load_roster
+from sync.night import workflow
+from sync.night.on_demand import book_approved_now
+from sync.plumbing.i18n import ENGLISH
 from sync.store import State
 from sync.store.schema import SCHEMA_VERSION
 from sync.web.present import Presenter
