@@ -63,7 +63,7 @@ class WaitingItem:
     employee_name: str
     duration: int
     rule: TwoZones
-    """ "Weekly · Tue 15:00–15:30" and "09:00 in New York" (sync/rule_line.py)."""
+    """ "Weekly · Tue 15:00–15:30" and "09:00 in New York" (sync/delivery/rule_line.py)."""
     first: TwoZones | None
     """The first date that takes place; None for a one-off, whose rule is its date."""
     new: bool

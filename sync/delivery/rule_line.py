@@ -4,7 +4,7 @@ again: dates at the rule's time by their day alone, the planner's explanation wi
 own statement of the slot.
 
 The planner's explanation starts by naming the slot (sync/planner/explain.py); it is kept
-as a message (sync/said.py), so the slot part can be left out when the rule line is beside
+as a message (sync/model/said.py), so the slot part can be left out when the rule line is beside
 it, while the cadence's reason and everything after it stay."""
 
 from __future__ import annotations
