@@ -28,7 +28,7 @@ from sync.delivery.approve_link import make_approve_link
 from sync.delivery.date_changes import DateChange, date_changes
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
-from sync.delivery.rule_line import first_date, rule_line, without_slot
+from sync.delivery.rule_line import first_date, rule_line, why_only
 from sync.delivery.signin import SignInLink, make_link
 from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
@@ -206,7 +206,7 @@ def _waiting(
         first=first_date(record.rrule, record.occurrences, rule, zone, other, language),
         new=new,
         note=words.word(record.reason) if record.kind.one_off else "",
-        explanation=words.word(without_slot(record.explanation)),
+        explanation=words.word(why_only(record.explanation)),
         changes=tuple(date_changes(record.occurrences, zone, language)),
         picture=proposal_picture(record, zone, language),
     )

@@ -1,11 +1,12 @@
 """A proposal's time said once: the rule in one line ("Every 3 weeks · Mon 11:15–11:45 ·
 12:15 in Paris"), and the rest of what a card or a digest says about it without the time
 again: dates at the rule's time by their day alone, the planner's explanation without its
-own statement of the slot.
+own statement of the slot or of the changed dates (the list of dates has them).
 
-The planner's explanation starts by naming the slot (sync/planner/explain.py); it is kept
-as a message (sync/model/said.py), so the slot part can be left out when the rule line is beside
-it, while the cadence's reason and everything after it stay."""
+The planner's explanation names the slot and each changed date (sync/planner/explain.py);
+it is kept as a message (sync/model/said.py), so those parts can be left out where the rule
+line and the list of dates are beside it, while the cadence's reason, the free dates and
+everything else stay."""
 
 from __future__ import annotations
 
@@ -37,6 +38,16 @@ _SERIES = "%(cadence)s %(day)s %(time)s"
 """The planner's naming of a series' slot: "Weekly (set by Lena) on Tuesdays 16:15–16:45
 Stockholm"."""
 _ONE_OFF = "Once on %(day)s %(time)s: %(why)s. The earliest time both are free %(window)s."
+_CHANGES = frozenset(
+    {
+        "%(day)s moved to %(weekday)s %(date)s %(time)s because %(why)s",
+        "%(day)s moved to %(weekday)s %(time)s because %(why)s",
+        "%(day)s skipped because %(why)s",
+        "%(num)s more changed",
+    }
+)
+"""The planner's phrases of moved and skipped dates (sync/planner/explain.py), which the
+list of dates says in the page's own date style."""
 
 
 def rule_line(
@@ -112,9 +123,10 @@ def first_date(
     return dated(start, end, rule, viewer, other, language)
 
 
-def without_slot(explanation: Said) -> Said:
-    """The planner's explanation with its statement of the slot left out: "Weekly (set by
-    Lena): free for both on 4 of 4 dates…" beside a rule line that says when."""
+def why_only(explanation: Said) -> Said:
+    """The planner's explanation beside the rule line and the list of dates, which say when
+    and which dates moved or were skipped: "Weekly (set by Lena): free for both on 3 of 4
+    dates…, 1 skipped." without its own statement of the slot and of each changed date."""
     if explanation.msgid == _ONE_OFF and not explanation.plain:
         # a one-off's why is on the card already; what is left is how it was found
         return say(
@@ -126,16 +138,30 @@ def without_slot(explanation: Said) -> Said:
         return cadence
     if explanation.plain or not explanation.values:
         return explanation
-    values = tuple((name, _without_slot(value)) for name, value in explanation.values)
+    values = tuple((name, _why_only(value)) for name, value in explanation.values)
     return Said(explanation.msgid, values, explanation.plural)
 
 
-def _without_slot(value: Value) -> Value:
+def _why_only(value: Value) -> Value:
     if isinstance(value, Said):
-        return without_slot(value)
+        return why_only(value)
     if isinstance(value, Listed):
-        return Listed(tuple(_without_slot(item) for item in value.items), value.joiner)
+        kept = (item for item in value.items if not _lists_changes(item))
+        return Listed(tuple(_why_only(item) for item in kept), value.joiner)
     return value
+
+
+def _lists_changes(value: Value) -> bool:
+    """Whether `value` is the planner's sentence of moved and skipped dates."""
+    if not isinstance(value, Said) or value.plain or value.msgid != "%(what)s.":
+        return False
+    what = value.value("what")
+    if not isinstance(what, Said) or what.msgid != "%(items)s":
+        return False
+    items = what.value("items")
+    return isinstance(items, Listed) and all(
+        isinstance(item, Said) and item.msgid in _CHANGES for item in items.items
+    )
 
 
 def _which_day(rrule: str, here: datetime, language: Language) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sync.config.roster import load_roster
 from sync.delivery.date_changes import chips, reason_of
-from sync.delivery.rule_line import dated, first_date, rule_line, without_slot
+from sync.delivery.rule_line import dated, first_date, rule_line, why_only
 from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
 from sync.model.errors import ConfigError
@@ -190,7 +190,7 @@ class Presenter:
             rule=rule_line(rrule, record.cadence, first, end, mine, theirs, self.language),
             first=first_date(rrule, occurrences, (first, end), mine, theirs, self.language),
             occurrences=tuple(self.occurrence(o, mine, theirs, (first, end)) for o in occurrences),
-            explanation=self.wording.word(without_slot(explanation)),
+            explanation=self.wording.word(why_only(explanation)),
             chips=tuple(chips(occurrences, self.language)),
         )
 

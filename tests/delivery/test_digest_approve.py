@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sync.config.settings import load_settings
-from sync.delivery.rule_line import without_slot
+from sync.delivery.rule_line import why_only
 from sync.delivery.signin import make_link
 from sync.store import State
 from sync.web import create_app
@@ -82,7 +82,7 @@ def test_the_html_and_plain_text_parts_say_the_same(org: Org) -> None:
     assert sorted(APPROVE.findall(text)) == sorted(url for url in html.links if APPROVE.match(url))
     assert len(APPROVE.findall(text)) == 3
     erik = org.proposal("erik@example.com")
-    explanation = str(without_slot(erik.explanation))
+    explanation = str(why_only(erik.explanation))
     assert "free for both" in explanation and " ".join(explanation.split()) in " ".join(
         text.split()
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.delivery.rule_line import dated, rule_line, without_slot
+from sync.delivery.rule_line import dated, rule_line, why_only
 from sync.model.cadence import Cadence
 from sync.model.said import Said, say
 from sync.model.timefmt import TwoZones
@@ -63,7 +63,7 @@ def test_a_date_at_the_rules_time_is_said_by_its_day() -> None:
     assert moved == TwoZones("Mon 8 Feb 2027, 13:15–13:45", "14:15–14:45 in Paris")
 
 
-def test_the_explanation_beside_the_rule_keeps_why_and_leaves_out_the_slot() -> None:
+def test_the_explanation_beside_the_rule_keeps_why_and_leaves_out_when() -> None:
     skipped = MONDAY + timedelta(weeks=3)
     occurrences = [
         Occurrence(MONDAY, MONDAY, END),
@@ -82,10 +82,11 @@ def test_the_explanation_beside_the_rule_keeps_why_and_leaves_out_the_slot() -> 
         horizon_weeks=6,
     )
     assert "on Mondays 11:15–11:45 London / 12:15–12:45 Paris" in str(explanation)
-    shown = str(without_slot(explanation))
+    shown = str(why_only(explanation))
     assert shown.startswith("Every 3 weeks (set by Lena): free for both on 1 of 2 dates")
     assert "11:15" not in shown and "12:15" not in shown
-    assert "2027-02-22 skipped because x." in shown
+    # the list of dates says which was skipped and why, in the page's date style
+    assert "2027-02-22" not in shown and shown.endswith("1 skipped.")
 
 
 def test_a_one_offs_explanation_beside_the_rule_says_how_it_was_found() -> None:
@@ -96,6 +97,6 @@ def test_a_one_offs_explanation_beside_the_rule_says_how_it_was_found() -> None:
         why="welcome back",
         window="this week",
     )
-    assert str(without_slot(explanation)) == "The earliest time both are free this week."
+    assert str(why_only(explanation)) == "The earliest time both are free this week."
     words = Said.text("Weekly on Mondays 11:15, in an older version's words")
-    assert without_slot(words) == words
+    assert why_only(words) == words

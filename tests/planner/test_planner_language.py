@@ -139,7 +139,8 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
     page = swedish.page
     # why a date moved or was skipped, with the holiday named as Swedes name it
     assert (
-        "24 december 2026 flyttad till tis 15:30 eftersom det är en helgdag för Erik (Julafton)"
+        "tis 22 dec. 2026, 15:30–16:00 flyttad från tors 24 dec. 2026 12:00: det är en helgdag "
+        "för Erik (Julafton)"
     ) in page
     assert "hoppas över: det är en helgdag för Erik (Nyårsafton)" in page
     assert "flyttad från ons 6 jan. 2027 15:15: det är en helgdag för Erik (Trettondedag jul)" in (
@@ -151,7 +152,7 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
     assert "Var 3:e vecka (Maja arbetar på kontoret): ledig för båda 2 av 2 datum" in page
     assert "Varje vecka (satt av Lena), inom den tid Lena föredrar: ledig för båda" in page
     assert "ledig för båda 2 av 4 datum de kommande 4 veckorna, 2 hoppas över." in page
-    assert "7 januari 2027 hoppas över eftersom Karin och Lena är upptagna" in page
+    assert "tors 7 jan. 2027 hoppas över Karin och Lena är upptagna" in page
     assert "Den nattliga körningen föreslog tisdagar 16:15 med Lena Berg." in page
     welcome = "välkommen tillbaka: Omar är tillbaka 11 januari 2027 efter 12 arbetsdagar borta"
     assert (
@@ -170,7 +171,8 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
 def test_english_configuration_still_says_it_in_english(config: ConfigDir) -> None:
     english = receive(config, "en")
     assert (
-        "2026-12-24 moved to Tue 15:30 because it is a holiday for Erik (Christmas Eve)"
+        "Tue 22 Dec 2026, 15:30–16:00 moved from Thu 24 Dec 2026 12:00: it is a holiday for "
+        "Erik (Christmas Eve)"
     ) in english.page
     assert "Weekly (set by Lena), inside Lena's preferred time: free for both" in english.page
     assert "The nightly run proposed Tuesdays 16:15 with Lena Berg." in english.page
