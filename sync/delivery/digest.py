@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -24,11 +24,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sync.config.roster import Roster
 from sync.config.settings import Settings
+from sync.delivery.approve_link import make_approve_link
+from sync.delivery.date_changes import DateChange, date_changes
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
+from sync.delivery.rule_line import first_date, rule_line, why_only
 from sync.delivery.signin import SignInLink, make_link
+from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
-from sync.model.timefmt import TwoZones, cadence_name, moment, pattern, span, zone_label
+from sync.model.timefmt import TwoZones, moment, zone_label
 from sync.plumbing.i18n import Language, translations
 from sync.store import ProposalRecord, State, Store
 
@@ -57,13 +61,21 @@ def _templates(language: str) -> Environment:
 @dataclass(frozen=True)
 class WaitingItem:
     employee_name: str
-    cadence: str
     duration: int
-    pattern: TwoZones
-    first: TwoZones
+    rule: TwoZones
+    """ "Weekly · Tue 15:00–15:30" and "09:00 in New York" (sync/delivery/rule_line.py)."""
+    first: TwoZones | None
+    """The first date that takes place; None for a one-off, whose rule is its date."""
     new: bool
     note: str = ""
     """For an extra check-in: why it is proposed ("requested by Lena: the reorg")."""
+    explanation: str = ""
+    """Why this time: the planner's own words, without the slot the rule states."""
+    changes: tuple[DateChange, ...] = ()
+    """Dates of the series moved or skipped."""
+    approve: str = ""
+    """The approve link of this proposal; empty while the approval page is not set up."""
+    picture: WeekPicture | None = None
 
 
 @dataclass(frozen=True)
@@ -137,10 +149,16 @@ def _digest(
     zone = person.person.timezone if person else (waiting[0].timezone if waiting else "UTC")
     name = person.person.name if person else (waiting[0].manager_name if waiting else manager)
     language = Language(settings.language)
-    items = [_waiting(record, zone, roster, record.id not in told, language) for record in waiting]
     link: SignInLink | None = None
     if settings.web.secret is not None:
         link = make_link(settings.web, manager, issued_at)
+    items = []
+    for record in waiting:
+        item = _waiting(record, zone, roster, record.id not in told, language)
+        if link is not None:  # the approve link, like the sign-in link, needs the web secret
+            approve = make_approve_link(settings.web, manager, record.id, issued_at)
+            item = replace(item, approve=approve)
+        items.append(item)
     if waiting:
         subject = language.ngettext(
             "%(num)s check-in waits for your approval",
@@ -179,15 +197,18 @@ def _waiting(
     employee = roster.employees.get(record.employee)
     other = employee.person.timezone if employee else None
     end = record.first_start + timedelta(minutes=record.duration)
-    first = record.first_start
+    rule = (record.first_start, end)
+    words = wording(language.code)
     return WaitingItem(
         employee_name=record.employee_name,
-        cadence=cadence_name(record.cadence, language),
         duration=record.duration,
-        pattern=pattern(record.rrule, record.cadence, first, end, zone, other, language),
-        first=span(first, end, zone, other, language),
+        rule=rule_line(record.rrule, record.cadence, *rule, zone, other, language),
+        first=first_date(record.rrule, record.occurrences, rule, zone, other, language),
         new=new,
-        note=wording(language.code).word(record.reason) if record.kind.one_off else "",
+        note=words.word(record.reason) if record.kind.one_off else "",
+        explanation=words.word(why_only(record.explanation)),
+        changes=tuple(date_changes(record.occurrences, zone, language)),
+        picture=proposal_picture(record, zone, language),
     )
 
 
@@ -232,6 +253,11 @@ def to_email(digest: Digest, settings: Settings) -> bytes:
     message["To"] = address(digest.name, digest.recipient)
     message["Date"] = format_datetime(datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=_domain(settings.smtp.from_address))
+    # RFC 3834: sent by a program, so vacation responders and other robots do not answer
+    message["Auto-Submitted"] = "auto-generated"
+    # Exchange and Outlook do not read Auto-Submitted; this keeps their out-of-office
+    # replies from answering the digest too
+    message["X-Auto-Response-Suppress"] = "All"
     message.set_content(digest.text)
     message.add_alternative(digest.html, subtype="html")
     # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -70,31 +71,48 @@ def make_link(web: WebSettings, email: str, now: datetime, secret: str | None = 
 def read_link(secret: str, token: str, now: datetime) -> LinkClaim:
     """The claim of a genuine, unexpired token; SignInError otherwise. Whether it was used
     already is the store's to say."""
+    payload = read_signed(
+        _serializer(secret),
+        token,
+        now,
+        invalid=N_(
+            "This sign-in link is not valid: it may have been cut short or changed. Copy "
+            "the whole link from the email, or ask for a new one."
+        ),
+        expired=N_(
+            "This sign-in link has expired. The next digest email brings a new one, or ask "
+            "your operator for one (checkin-sync login-link EMAIL)."
+        ),
+    )
+    return LinkClaim(
+        email=str(payload["e"]),
+        link_id=str(payload["j"]),
+        expires=datetime.fromtimestamp(int(payload["x"]), UTC),
+        issued=datetime.fromtimestamp(int(payload["i"]), UTC) if "i" in payload else None,
+    )
+
+
+def read_signed(
+    serializer: URLSafeSerializer, token: str, now: datetime, *, invalid: str, expired: str
+) -> dict[str, Any]:
+    """The payload of a genuine token that names a person ("e") and a link ("j") and has
+    not expired ("x"); SignInError with `invalid` or `expired` otherwise."""
     try:
-        payload = _serializer(secret).loads(token)
-        claim = LinkClaim(
-            email=str(payload["e"]),
-            link_id=str(payload["j"]),
-            expires=datetime.fromtimestamp(int(payload["x"]), UTC),
-            issued=datetime.fromtimestamp(int(payload["i"]), UTC) if "i" in payload else None,
-        )
+        payload = serializer.loads(token)
+        if not isinstance(payload, dict) or not all(
+            isinstance(payload.get(key), str) for key in ("e", "j")
+        ):
+            raise ValueError("not a link")
+        expires = datetime.fromtimestamp(int(payload["x"]), UTC)
+        if "i" in payload:
+            datetime.fromtimestamp(int(payload["i"]), UTC)
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
         # OverflowError/OSError: a genuine signature over a time no calendar has (a link
         # made with a far too long lifetime, or a forged one if the secret leaked)
-        raise SignInError(
-            N_(
-                "This sign-in link is not valid: it may have been cut short or changed. Copy "
-                "the whole link from the email, or ask for a new one."
-            )
-        ) from None
-    if now >= claim.expires:
-        raise SignInError(
-            N_(
-                "This sign-in link has expired. The next digest email brings a new one, or ask "
-                "your operator for one (checkin-sync login-link EMAIL)."
-            )
-        )
-    return claim
+        raise SignInError(invalid) from None
+    if now >= expires:
+        raise SignInError(expired)
+    return payload
 
 
 def manager_named(config_dir: Path, email: str) -> Manager:

@@ -58,12 +58,12 @@ def span(
     language: Language = ENGLISH,
 ) -> TwoZones:
     mine = f"{day(start, viewer, language)}, {clock_range(start, end, viewer)}"
-    if other is None or _same_clock(start, viewer, other):
+    if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     theirs = clock_range(start, end, other)
     if day(start, other) != day(start, viewer):
         theirs = f"{day(start, other, language)}, {theirs}"
-    return TwoZones(mine, _elsewhere(theirs, other, language))
+    return TwoZones(mine, elsewhere(theirs, other, language))
 
 
 def pattern(
@@ -82,18 +82,19 @@ def pattern(
     local = start.astimezone(ZoneInfo(viewer))
     repeat = _repeat(rrule, cadence, local.weekday(), language)
     mine = f"{repeat}, {clock_range(start, end, viewer)}"
-    if other is None or _same_clock(start, viewer, other):
+    if other is None or same_clock(start, viewer, other):
         return TwoZones(mine, "")
     there = start.astimezone(ZoneInfo(other))
     theirs = clock_range(start, end, other)
     if there.weekday() != local.weekday():
         theirs = f"{weekday_plurals(language)[there.weekday()]} {theirs}"
-    return TwoZones(mine, _elsewhere(theirs, other, language))
+    return TwoZones(mine, elsewhere(theirs, other, language))
 
 
-def cadence_name(cadence: str, language: Language = ENGLISH) -> str:
-    """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`."""
-    said = cadence_said(cadence)
+def cadence_name(cadence: str, language: Language = ENGLISH, *, starting: bool = False) -> str:
+    """A cadence as the roster writes it ("weekly", "every 3 weeks"), in `language`;
+    `starting`: as a sentence begins ("Every 3 weeks")."""
+    said = cadence_said(cadence, starting=starting)
     if said.plain:
         return said.msgid
     return language.gettext(said.msgid, **dict(said.values))
@@ -136,7 +137,7 @@ def weekday_plurals(language: Language = ENGLISH) -> tuple[str, ...]:
     )
 
 
-def _elsewhere(time_text: str, zone: str, language: Language) -> str:
+def elsewhere(time_text: str, zone: str, language: Language) -> str:
     return language.gettext("%(time)s in %(place)s", time=time_text, place=zone_label(zone))
 
 
@@ -145,7 +146,7 @@ def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
     if monthly:
         return language.gettext(
             "Monthly on the %(nth)s %(weekday)s",
-            nth=_ordinal(int(monthly.group(1)), language),
+            nth=ordinal(int(monthly.group(1)), language),
             weekday=weekday_in_month(RRULE_DAYS.index(monthly.group(2)), language),
         )
     text = language.gettext(
@@ -156,7 +157,7 @@ def _repeat(rrule: str, cadence: str, weekday: int, language: Language) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _ordinal(nth: int, language: Language) -> str:
+def ordinal(nth: int, language: Language) -> str:
     words = {
         1: language.gettext("first"),
         2: language.gettext("second"),
@@ -181,7 +182,7 @@ def weekday_in_month(weekday: int, language: Language) -> str:
     )[weekday]
 
 
-def _same_clock(instant: datetime, one: str, other: str) -> bool:
+def same_clock(instant: datetime, one: str, other: str) -> bool:
     return instant.astimezone(ZoneInfo(one)).replace(tzinfo=None) == instant.astimezone(
         ZoneInfo(other)
     ).replace(tzinfo=None)

@@ -18,6 +18,7 @@ from sync.model.cadence import ONE_OFF_LABEL
 from sync.model.identity import fingerprint as pair_fingerprint
 from sync.model.said import Day, Said, say
 from sync.model.values import BusyBlock, Interval, PlannedSeries
+from sync.model.week_busy import week_of
 from sync.night.extras import (
     ExtraDecisions,
     OneOffToPlan,
@@ -50,7 +51,12 @@ class Proposing:
 
 
 def regular_proposal(
-    request: PairRequest, series: PlannedSeries, reason: Said, purpose: Purpose, today: date
+    request: PairRequest,
+    series: PlannedSeries,
+    reason: Said,
+    purpose: Purpose,
+    today: date,
+    busy: Mapping[str, Sequence[BusyBlock]],
 ) -> NewProposal:
     employee = request.employee
     more_often = employee.more_often if employee.more_often_on(today) else None
@@ -68,7 +74,7 @@ def regular_proposal(
     fingerprint = pair_fingerprint(
         request.manager.person.email, request.cadence.label, employee.duration
     )
-    return _proposal(request, series, fingerprint, request.cadence_reason, reason, invitation)
+    return _proposal(request, series, fingerprint, request.cadence_reason, reason, invitation, busy)
 
 
 def take_in_requests(store: Store, roster: Roster, now: datetime, actor: str) -> None:
@@ -163,7 +169,13 @@ def propose_one_offs(
             )
         )
         new = _proposal(
-            request.pair, outcome, item.fingerprint, item.reason, item.reason, invitation
+            request.pair,
+            outcome,
+            item.fingerprint,
+            item.reason,
+            item.reason,
+            invitation,
+            inputs.busy,
         )
         proposal_id = context.store.add_proposal(context.run_id, new, context.actor)
         context.report.proposed.append(
@@ -178,7 +190,14 @@ def _proposal(
     cadence_reason: Said,
     reason: Said,
     invitation: Invitation,
+    busy: Mapping[str, Sequence[BusyBlock]],
 ) -> NewProposal:
+    week = week_of(
+        series.first_start,
+        series.timezone,
+        busy.get(series.manager, ()),
+        busy.get(series.employee, ()),
+    )
     return NewProposal(
         manager=series.manager,
         employee=series.employee,
@@ -199,4 +218,5 @@ def _proposal(
         kind=series.kind,
         summary=invitation.summary,
         description=invitation.description,
+        week_busy=week,
     )

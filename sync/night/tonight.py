@@ -153,7 +153,9 @@ class _Tonight:
                 )
                 continue
             item = reasons[(outcome.manager, outcome.employee)]
-            proposal_id = self.store.add_proposal(run_id, self.new_proposal(item, outcome), ACTOR)
+            proposal_id = self.store.add_proposal(
+                run_id, self.new_proposal(item, outcome, busy), ACTOR
+            )
             text = outcome.explanation
             if item.reason != NEW_PAIR:
                 text = say("Re-proposed because %(why)s. %(what)s", why=item.reason, what=text)
@@ -161,8 +163,12 @@ class _Tonight:
                 PairLine(outcome.manager, outcome.employee, text, proposal_id)
             )
 
-    def new_proposal(self, item: PairToPlan, series: PlannedSeries) -> NewProposal:
-        return regular_proposal(item.request, series, item.reason, self.purpose, self.now.date())
+    def new_proposal(
+        self, item: PairToPlan, series: PlannedSeries, busy: dict[str, list[BusyBlock]]
+    ) -> NewProposal:
+        return regular_proposal(
+            item.request, series, item.reason, self.purpose, self.now.date(), busy
+        )
 
     def planning_input(self, busy: dict[str, list[BusyBlock]]) -> PlanningInput:
         return PlanningInput(

@@ -75,9 +75,9 @@ class ProposalsMixin(StoreBase):
                 "generation, uid, state, fingerprint, cadence, cadence_reason, duration, "
                 "timezone, rrule, first_start, occurrences, explanation, alternatives, reason, "
                 "created_at, updated_at, organiser_calendar, kind, summary, description, "
-                "cadence_reason_said, explanation_said, reason_said) "
+                "cadence_reason_said, explanation_said, reason_said, week_busy) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     new.manager,
@@ -107,6 +107,7 @@ class ProposalsMixin(StoreBase):
                     new.cadence_reason.dumps(),
                     new.explanation.dumps(),
                     new.reason.dumps(),
+                    new.week_busy.to_json() if new.week_busy else "",
                 ),
             )
             assert cursor.lastrowid is not None

@@ -14,6 +14,7 @@ from typing import Any
 
 from sync.model.said import Said
 from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
+from sync.model.week_busy import WeekBusy
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
@@ -79,6 +80,8 @@ class NewProposal:
     description: str = ""
     """The invitation's title and text, written when proposed (empty in proposals made before
     they were kept: those get the built-in English text)."""
+    week_busy: WeekBusy | None = None
+    """The pair's busy time in the week of the first check-in; None when not known."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -242,6 +245,7 @@ def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
         kind=CheckinKind(row["kind"]),
         summary=row["summary"],
         description=row["description"],
+        week_busy=WeekBusy.from_json(row["week_busy"]),
     )
 
 

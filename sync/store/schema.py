@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -172,5 +172,10 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE proposals ADD COLUMN explanation_said TEXT NOT NULL DEFAULT '';
     ALTER TABLE proposals ADD COLUMN reason_said TEXT NOT NULL DEFAULT '';
     ALTER TABLE audit ADD COLUMN note_said TEXT NOT NULL DEFAULT '';
+    """,
+    # the pair's busy intervals (no titles) in the week of a proposal's first check-in, for
+    # the week picture on the approval page and in the digest
+    8: """
+    ALTER TABLE proposals ADD COLUMN week_busy TEXT NOT NULL DEFAULT '';
     """,
 }

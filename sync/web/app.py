@@ -16,9 +16,10 @@ from sync.config.settings import load_settings
 from sync.delivery.signin import require_secret
 from sync.model.errors import SyncError
 from sync.plumbing.i18n import translations
-from sync.web import auth, dev_links, feeds, healthz, views
+from sync.web import approve_all, auth, dev_links, email_approve, feeds, healthz, views
 from sync.web.context import EXTENSION, WebContext, close_request_store
 from sync.web.context import gettext as _
+from sync.web.filters import nowrap_ranges
 from sync.web.request_log import RequestLog
 from sync.web.roster_cache import RosterCache
 
@@ -78,7 +79,9 @@ def create_app(
     app.url_map.converters["id"] = views.ProposalId
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(approve_all.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(email_approve.bp)
     app.register_blueprint(healthz.bp)
     if dev:
         app.register_blueprint(dev_links.bp)
@@ -97,6 +100,7 @@ def create_app(
     app.jinja_env.globals["dev_mode"] = dev
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
     app.jinja_env.globals["signed_in_email"] = auth.signed_in_email
+    app.jinja_env.filters["nowrap_ranges"] = nowrap_ranges
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

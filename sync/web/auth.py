@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -108,13 +108,19 @@ def _claim(token: str) -> LinkClaim:
         claim = read_link(context.secret, token, context.clock())
     except SignInError as error:
         raise LinkRefused(_(str(error))) from None  # marked for the catalogue in signin.py
-    if claim.email not in request_roster().managers:
+    refuse_unusable(claim.email, claim.issued)
+    return claim
+
+
+def refuse_unusable(email: str, issued: datetime | None, used: str = "") -> None:
+    """LinkRefused for a genuine link that must not be used any more; `used` says so for
+    a link that may have been used already (a sign-in link's words if empty)."""
+    if email not in request_roster().managers:
         raise LinkRefused(_(_NOT_A_MANAGER))
     void_before = request_store().sign_in_links_void_before()
-    if void_before is not None and (claim.issued is None or claim.issued < void_before):
+    if void_before is not None and (issued is None or issued < void_before):
         # the database that knew whether this link was used is gone: it may have been
-        raise LinkRefused(_(_USED))
-    return claim
+        raise LinkRefused(used or _(_USED))
 
 
 def _end_session(why: str) -> None:

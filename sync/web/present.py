@@ -11,18 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from sync.config.roster import load_roster
+from sync.delivery.date_changes import chips, reason_of
+from sync.delivery.rule_line import dated, first_date, rule_line, why_only
+from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import wording
 from sync.model.errors import ConfigError
 from sync.model.said import Said
-from sync.model.timefmt import TwoZones, cadence_name, day, moment, pattern, span, zone_label
+from sync.model.timefmt import TwoZones, cadence_name, day, moment
 from sync.model.values import Occurrence, OccurrenceStatus
 from sync.night.health import PairHealth
+from sync.night.reconcile import NEW_PAIR
 from sync.night.workflow import alternative_occurrences
 from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
+from sync.web.history import Subject, actor_name, history_sentence
 
 log = logging.getLogger(__name__)
+UPCOMING = 4
+"""How many of a booked series' next dates the page shows."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +43,16 @@ class OccurrenceView:
 class SlotView:
     number: int
     """0 for the proposed slot, 1.. for alternatives."""
-    pattern: TwoZones
-    first: TwoZones
+    rule: TwoZones
+    """When it repeats, in one line: "Every 3 weeks · Mon 11:15–11:45" ("12:15 in Paris")."""
+    first: TwoZones | None
+    """The first date that takes place, as the list of dates shows it; None for a one-off,
+    whose rule line is its date."""
     occurrences: tuple[OccurrenceView, ...]
     explanation: str
-    counts: str
+    """The planner's explanation, without the slot the rule line states."""
+    chips: tuple[str, ...]
+    """What needs attention: "1 skipped: Christmas Day", "1 moved"."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +62,12 @@ class ProposalView:
     employee_name: str
     cadence: str
     duration: int
-    why: str
+    note: str
+    """Why this proposal exists, when that is news: an extra check-in's reason, or what
+    made the planner propose again."""
     slot: SlotView
     alternatives: tuple[SlotView, ...]
+    picture: WeekPicture | None
 
 
 @dataclass(frozen=True)
@@ -60,9 +75,9 @@ class SeriesView:
     employee_name: str
     cadence: str
     duration: int
-    pattern: TwoZones
-    next: TwoZones | None
-    next_note: str
+    rule: TwoZones
+    upcoming: tuple[OccurrenceView, ...]
+    """The next few dates, moved and skipped ones among them with what happened."""
     status: str
 
 
@@ -70,19 +85,14 @@ class SeriesView:
 class HealthView:
     employee_name: str
     cadence: str
-    last_held: str
-    share: str
-    longest_gap: str
+    sentence: str
     at_risk: bool
-    why: str
-    booked: bool
 
 
 @dataclass(frozen=True)
 class HistoryView:
     when: str
-    actor: str
-    what: str
+    sentence: str
     note: str
 
 
@@ -146,21 +156,21 @@ class Presenter:
                 )
             )
         word = self.wording.word
-        why = word(record.cadence_reason)
-        if record.reason and record.reason != record.cadence_reason:
-            # a one-off's reason is its whole why
-            why = self.language.gettext(
-                "%(why)s; proposed because: %(reason)s", why=why, reason=word(record.reason)
-            )
+        note = ""
+        if record.kind.one_off:
+            note = word(record.reason)
+        elif record.reason and not _no_news(record.reason):
+            note = self.language.gettext("Proposed again: %(reason)s", reason=word(record.reason))
         return ProposalView(
             id=record.id,
             employee=record.employee,
             employee_name=record.employee_name,
             cadence=cadence_name(record.cadence, self.language),
             duration=record.duration,
-            why=why,
+            note=note,
             slot=slot,
             alternatives=tuple(alternatives),
+            picture=proposal_picture(record, self.viewer_zone(record.timezone), self.language),
         )
 
     def slot(
@@ -175,33 +185,30 @@ class Presenter:
     ) -> SlotView:
         mine, theirs = self.viewer_zone(record.timezone), self.other_zone(record.employee)
         end = first + timedelta(minutes=record.duration)
-        views = tuple(self.occurrence(o, mine, theirs) for o in occurrences)
-        statuses = [o.status for o in occurrences]
-        counts = self.language.gettext(
-            "%(ok)s as planned, %(moved)s moved, %(skipped)s skipped",
-            ok=statuses.count(OccurrenceStatus.OK),
-            moved=statuses.count(OccurrenceStatus.MOVED),
-            skipped=statuses.count(OccurrenceStatus.SKIPPED),
-        )
         return SlotView(
             number=number,
-            pattern=pattern(rrule, record.cadence, first, end, mine, theirs, self.language),
-            first=span(first, end, mine, theirs, self.language),
-            occurrences=views,
-            explanation=self.wording.word(explanation),
-            counts=counts,
+            rule=rule_line(rrule, record.cadence, first, end, mine, theirs, self.language),
+            first=first_date(rrule, occurrences, (first, end), mine, theirs, self.language),
+            occurrences=tuple(self.occurrence(o, mine, theirs, (first, end)) for o in occurrences),
+            explanation=self.wording.word(why_only(explanation)),
+            chips=tuple(chips(occurrences, self.language)),
         )
 
-    def occurrence(self, item: Occurrence, mine: str, theirs: str | None) -> OccurrenceView:
-        _ = self.language.gettext
-        reason = self.wording.word(item.reason)
-        note = reason
+    def occurrence(
+        self,
+        item: Occurrence,
+        mine: str,
+        theirs: str | None,
+        rule: tuple[datetime, datetime],
+    ) -> OccurrenceView:
+        """One date; its badge says "moved" or "skipped", the note says from where and why.
+        A date at the time of the `rule` (its first start and end) is said by its day alone."""
+        why = reason_of(item, self.language)
+        note = why
         if item.status is OccurrenceStatus.MOVED:
             was = moment(item.original_start, mine, self.language)
-            note = _("moved from %(when)s", when=was) + (f": {reason}" if reason else "")
-        elif item.status is OccurrenceStatus.SKIPPED:
-            note = _("skipped: %(why)s", why=reason) if reason else _("skipped")
-        when = span(item.start, item.end, mine, theirs, self.language)
+            note = self.language.gettext("from %(when)s", when=was) + (f": {why}" if why else "")
+        when = dated(item.start, item.end, rule, mine, theirs, self.language)
         return OccurrenceView(when, item.status.value, note)
 
     def series(self, record: SeriesRecord, status: str) -> SeriesView:
@@ -220,13 +227,12 @@ class Presenter:
     ) -> SeriesView:
         mine, theirs = self.viewer_zone(proposal.timezone), self.other_zone(proposal.employee)
         duration = timedelta(minutes=proposal.duration)
-        upcoming = [o for o in occurrences if o.takes_place and o.end > self.now]
-        nxt = upcoming[0] if upcoming else None
+        upcoming = [o for o in occurrences if o.end > self.now][:UPCOMING]
         return SeriesView(
             employee_name=proposal.employee_name,
             cadence=cadence_name(proposal.cadence, self.language),
             duration=proposal.duration,
-            pattern=pattern(
+            rule=rule_line(
                 proposal.rrule,
                 proposal.cadence,
                 first_start,
@@ -235,69 +241,89 @@ class Presenter:
                 theirs,
                 self.language,
             ),
-            next=span(nxt.start, nxt.end, mine, theirs, self.language) if nxt else None,
-            next_note=self.occurrence(nxt, mine, theirs).note if nxt else "",
+            upcoming=tuple(
+                self.occurrence(o, mine, theirs, (first_start, first_start + duration))
+                for o in upcoming
+            ),
             status=status,
         )
 
-    def health(self, item: PairHealth) -> HealthView:
-        zone, language = self.viewer_zone("UTC"), self.language
-        gap = item.longest_gap
+    def health(self, item: PairHealth) -> HealthView | None:
+        """How a pair is doing, in a sentence; None while there is nothing to judge (no
+        series, or no date due yet)."""
+        if not item.booked or not item.due_recently:
+            return None
+        _, ngettext = self.language.gettext, self.language.ngettext
+        name = item.employee_name.split()[0] if item.employee_name.split() else item.employee_name
+        if item.at_risk:
+            since = item.last_held or min((d.start for d in item.dates), default=self.now)
+            weeks = max((self.now - since).days // 7, 1)
+            sentence = ngettext(
+                "No check-in with %(name)s for %(num)s week",
+                "No check-in with %(name)s for %(num)s weeks",
+                weeks,
+                name=name,
+            )
+            if item.missed_in_a_row:
+                sentence += " — " + ngettext(
+                    "%(num)s in a row did not happen",
+                    "%(num)s in a row did not happen",
+                    item.missed_in_a_row,
+                )
+            sentence += ". " + _("Worth a word, and a time that works.")
+        else:
+            zone = self.viewer_zone("UTC")
+            last = (
+                _("last on %(day)s", day=day(item.last_held, zone, self.language))
+                if item.last_held
+                else _("none held yet")
+            )
+            sentence = _(
+                "On track: %(held)s of %(due)s held in the last 90 days, %(last)s.",
+                held=item.held_recently,
+                due=item.due_recently,
+                last=last,
+            )
         return HealthView(
             employee_name=item.employee_name,
-            cadence=cadence_name(item.cadence, language),
-            last_held=day(item.last_held, zone, language)
-            if item.last_held
-            else language.gettext("not yet"),
-            share=item.share_in(language),
-            longest_gap=""
-            if gap is None
-            else language.ngettext("%(num)s day", "%(num)s days", gap.days),
+            cadence=cadence_name(item.cadence, self.language),
+            sentence=sentence,
             at_risk=item.at_risk,
-            why=item.why_in(language),
-            booked=item.booked,
         )
 
     def history(
-        self, entries: Iterable[Mapping[str, Any]], names: Mapping[tuple[str, str], str]
+        self, entries: Iterable[Mapping[str, Any]], subjects: Mapping[tuple[str, str], Subject]
     ) -> list[HistoryView]:
-        """Audit entries; `names` maps (kind, id) of proposals and series to a label."""
+        """Audit entries as sentences ("Karin approved Tuesdays 10:00 with Lena");
+        `subjects` names the proposals and series the entries are about."""
         zone = self.viewer_zone("UTC")
         views = []
         for entry in entries:
             at = datetime.fromisoformat(entry["at"])
-            before = entry["from_state"]
-            after = self._word(entry["to_state"])
-            change = f"{self._word(before)} → {after}" if before else after
-            if before == entry["to_state"]:
-                change = self.language.gettext("changed")
-            subject = names.get((entry["entity"], entry["entity_id"]), entry["entity_id"])
+            subject = subjects.get((entry["entity"], entry["entity_id"]))
+            if subject is None:
+                continue  # a request or other record the page does not show
             views.append(
                 HistoryView(
-                    when=f"{moment(at, zone, self.language)} {zone_label(zone)}",
-                    actor=entry["actor"],
-                    what=f"{self._word(entry['entity'])} {subject}: {change}",
-                    note=self.wording.word(Said.loads(entry["note_said"], entry["note"])),
+                    when=day(at, zone, self.language),
+                    sentence=history_sentence(
+                        actor_name(entry["actor"], self.viewer, self.language),
+                        entry["entity"],
+                        entry["from_state"],
+                        entry["to_state"],
+                        subject,
+                        self.language,
+                    ),
+                    note=self._note(Said.loads(entry["note_said"], entry["note"])),
                 )
             )
         return views
 
-    def _word(self, word: str) -> str:
-        """A state or kind of thing the history names, as the store records it."""
-        pgettext = self.language.pgettext
-        words = {
-            "proposal": pgettext("history", "proposal"),
-            "series": pgettext("history", "series"),
-            "request": pgettext("history", "request"),
-            "pending": pgettext("history", "pending"),
-            "approved": pgettext("history", "approved"),
-            "booking": pgettext("history", "booking"),
-            "booked": pgettext("history", "booked"),
-            "rejected": pgettext("history", "rejected"),
-            "superseded": pgettext("history", "superseded"),
-            "cancelled": pgettext("history", "cancelled"),
-            "open": pgettext("history", "open"),
-            "expired": pgettext("history", "expired"),
-            "withdrawn": pgettext("history", "withdrawn"),
-        }
-        return words.get(word, word)
+    def _note(self, note: Said) -> str:
+        return "" if _no_news(note) else self.wording.word(note)
+
+
+def _no_news(reason: Said) -> bool:
+    """The reason of a first proposal, which every pair starts with; older versions kept
+    it in words."""
+    return reason == NEW_PAIR or (reason.plain and reason.msgid == NEW_PAIR.msgid)

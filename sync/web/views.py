@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
@@ -24,6 +24,8 @@ from sync.store import ProposalRecord, SeriesState, State, Store
 from sync.web.auth import manager_required, signed_in_email
 from sync.web.context import gettext as _
 from sync.web.context import page_language, request_roster, request_store, web_context
+from sync.web.history import subject_of
+from sync.web.notes import flash_at, placed, proposal_anchor
 from sync.web.present import Presenter, timezones
 
 log = logging.getLogger(__name__)
@@ -45,29 +47,32 @@ class ProposalId(BaseConverter):
         return str(value)
 
 
-def _viewer() -> str:
+def signed_in_viewer() -> str:
     email = signed_in_email()
     assert email is not None  # manager_required ran first
     return email
 
 
-def _actor() -> str:
-    return f"{_viewer()} (web)"
+def web_actor() -> str:
+    return f"{signed_in_viewer()} (web)"
 
 
-def _presenter() -> Presenter:
+def page_presenter() -> Presenter:
     context = web_context()
-    return Presenter(_viewer(), timezones(context.config_dir), context.clock(), page_language())
+    return Presenter(
+        signed_in_viewer(), timezones(context.config_dir), context.clock(), page_language()
+    )
 
 
 @bp.get("/")
 @manager_required
 def home() -> str:
-    viewer = _viewer()
+    viewer = signed_in_viewer()
     store = request_store()
-    presenter = _presenter()
+    presenter = page_presenter()
     records = store.proposals(manager=viewer)
-    pending = [presenter.proposal(r) for r in records if r.state is State.PENDING]
+    waiting = [r for r in records if r.state is State.PENDING]
+    pending = [presenter.proposal(r) for r in waiting]
     team = [
         presenter.series(s, _("booked") if s.state is SeriesState.BOOKED else _("being booked"))
         for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED])
@@ -78,11 +83,13 @@ def home() -> str:
         for r in records
         if r.state is State.APPROVED and store.series_of(r.id) is None
     ]
-    names = {("proposal", str(r.id)): f"#{r.id} ({r.employee_name})" for r in records}
-    names |= {("series", r.uid): _("with %(name)s", name=r.employee_name) for r in records}
-    history = presenter.history(store.audit_of(list(names), HISTORY_ENTRIES), names)
     zone = presenter.viewer_zone(records[0].timezone if records else "UTC")
-    health = [presenter.health(item) for item in _team_health(store, viewer, presenter.now)]
+    language = page_language()
+    subjects = {("proposal", str(r.id)): subject_of(r, zone, language) for r in records}
+    subjects |= {("series", r.uid): subject_of(r, zone, language) for r in records}
+    history = presenter.history(store.audit_of(list(subjects), HISTORY_ENTRIES), subjects)
+    judged = (presenter.health(item) for item in _team_health(store, viewer, presenter.now))
+    health = [view for view in judged if view is not None]
     context = web_context()
     token = make_token(
         feed_secret(context.settings, context.secret), viewer, store.feed_version(viewer)
@@ -94,6 +101,7 @@ def home() -> str:
         viewer_name=records[0].manager_name if records else viewer,
         zone=zone_label(zone),
         pending=pending,
+        notes=placed(store, waiting),
         team=sorted(team, key=lambda view: view.employee_name.lower()),
         health=health,
         history=history,
@@ -108,10 +116,10 @@ def _team_health(store: Store, viewer: str, now: datetime) -> list[PairHealth]:
 @bp.post("/proposals/<id:proposal_id>/approve")
 @manager_required
 def approve(proposal_id: int) -> Response:
-    record = _own(proposal_id)
+    record = own_proposal(proposal_id)
     return _decide(
         record,
-        lambda store: workflow.approve(store, [record.id], _actor(), roster=request_roster()),
+        lambda store: workflow.approve(store, [record.id], web_actor(), roster=request_roster()),
         _("Approved the check-in with %(name)s.", name=record.employee_name),
     )
 
@@ -119,7 +127,7 @@ def approve(proposal_id: int) -> Response:
 @bp.post("/proposals/<id:proposal_id>/reject")
 @manager_required
 def reject(proposal_id: int) -> Response:
-    record = _own(proposal_id)
+    record = own_proposal(proposal_id)
     reason = " ".join(request.form.get("reason", "").split())
     if len(reason) > REASON_MAX:
         abort(
@@ -131,7 +139,9 @@ def reject(proposal_id: int) -> Response:
         )
     return _decide(
         record,
-        lambda store: workflow.reject(store, record.id, _actor(), reason, roster=request_roster()),
+        lambda store: workflow.reject(
+            store, record.id, web_actor(), reason, roster=request_roster()
+        ),
         _("Rejected the check-in with %(name)s.", name=record.employee_name),
         books=False,
     )
@@ -140,7 +150,7 @@ def reject(proposal_id: int) -> Response:
 @bp.post("/proposals/<id:proposal_id>/choose")
 @manager_required
 def choose(proposal_id: int) -> Response:
-    record = _own(proposal_id)
+    record = own_proposal(proposal_id)
     number = request.form.get("alternative", "")
     # ASCII digits only: "²" or "٣" are digits to Python, and must not pick a time
     if not (number.isascii() and number.isdigit() and len(number) <= 3) or not (
@@ -150,7 +160,7 @@ def choose(proposal_id: int) -> Response:
     return _decide(
         record,
         lambda store: workflow.choose_alternative(
-            store, record.id, int(number), _actor(), roster=request_roster()
+            store, record.id, int(number), web_actor(), roster=request_roster()
         ),
         _(
             "Approved alternative %(number)s for the check-in with %(name)s.",
@@ -160,11 +170,11 @@ def choose(proposal_id: int) -> Response:
     )
 
 
-def _own(proposal_id: int) -> ProposalRecord:
+def own_proposal(proposal_id: int) -> ProposalRecord:
     """The proposal if it is one of the viewer's reports'; 404 otherwise, so another
     manager's proposals cannot even be told apart from ones that do not exist."""
     record = request_store().proposal(proposal_id)
-    if record is None or record.manager != _viewer():
+    if record is None or record.manager != signed_in_viewer():
         abort(404)
     return record
 
@@ -177,6 +187,8 @@ def _decide(
     books: bool = True,
 ) -> Response:
     store = request_store()
+    here = proposal_anchor(record)
+    back = url_for("manager.home", _anchor=here)
     try:
         action(store)
     except UsageError as error:
@@ -184,20 +196,22 @@ def _decide(
         if latest is None or latest.state is State.PENDING:
             abort(400, str(error))
         # decided elsewhere, or replaced by a run, since the page was loaded: say what happened
-        flash(_what_happened(store, record), "warning")
-        return redirect(url_for("manager.home"), code=303)
+        zone = page_presenter().viewer_zone(record.timezone)
+        flash_at(what_happened(store, record, web_actor(), zone), "warning", here)
+        return redirect(back, code=303)
     if books:
-        category, outcome = _book(record.id)
+        category, outcome = book_now(record.id, web_actor())
     else:
         category, outcome = "success", _("The next nightly run proposes another time.")
-    flash(f"{headline} {outcome}", category)
-    return redirect(url_for("manager.home"), code=303)
+    flash_at(f"{headline} {outcome}", category, here)
+    return redirect(back, code=303)
 
 
-def _book(proposal_id: int) -> tuple[str, str]:
+def book_now(proposal_id: int, actor: str) -> tuple[str, str]:
+    """Book what is approved at once; a flash category and what became of `proposal_id`."""
     context = web_context()
     try:
-        report = book_approved_now(context.config_dir, _actor(), now=context.clock())
+        report = book_approved_now(context.config_dir, actor, now=context.clock())
     except LockHeld:
         # a nightly run, or another manager's approval booking at this moment: which one,
         # and whether it still picks this one up, is not known here
@@ -254,15 +268,15 @@ def _short(error: Exception) -> str:
     return _("an unexpected error; the server log has the details")
 
 
-def _what_happened(store: Store, seen: ProposalRecord) -> str:
+def what_happened(store: Store, seen: ProposalRecord, me: str, zone: str) -> str:
+    """Why a decision on `seen` changed nothing, for the manager acting as `me`."""
     latest = store.proposal(seen.id)
     assert latest is not None
     trail = store.audit_log(str(seen.id))
     last = trail[-1] if trail else None
     who = ""
     if last is not None:
-        actor = _("you") if last["actor"] == _actor() else last["actor"]
-        zone = _presenter().viewer_zone(latest.timezone)
+        actor = _("you") if last["actor"] == me else last["actor"]
         when = moment(local_instant(last["at"]), zone, page_language())
         who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
         said = Said.loads(last["note_said"], last["note"])

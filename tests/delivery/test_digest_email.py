@@ -112,8 +112,8 @@ def test_each_manager_gets_one_digest_whose_link_signs_in(
     assert karin.get_content_type() == "multipart/alternative"
     text = _text(karin)
     assert "Hi Karin," in text
-    assert "Lena Berg, weekly, 30 min" in text
-    assert "in New York)" in text, "the employee's time alongside"
+    assert "Lena Berg, 30 min" in text
+    assert "Weekly · Tue 15:00–15:30 · 09:00 in New York" in text, "the employee's time alongside"
     assert "Erik Sandberg" in text and XSS_NAME in text
     assert "Omar" not in text, "only Karin's own team"
     html = _html(karin)

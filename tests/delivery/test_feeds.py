@@ -197,7 +197,7 @@ def test_a_manager_finds_her_own_feed_on_her_page(
     sign_in: Callable[[str], FlaskClient], app: Flask
 ) -> None:
     page = sign_in("karin@example.com").get("/").text
-    match = re.search(r'<code class="feed">https?://[^/]+(/feeds/[^<]+)</code>', page)
+    match = re.search(r'class="feed" value="https?://[^/]+(/feeds/[^"]+)"', page)
     assert match is not None
     assert f'href="webcal://checkins.test{match.group(1)}"' in page
     feed = app.test_client().get(match.group(1))  # no session: calendar apps have none

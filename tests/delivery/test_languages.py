@@ -278,24 +278,80 @@ ENGLISH_DIGEST = (
 
 3 check-ins wait for your approval:
 
-- Erik Sandberg, weekly, 30 min
-  Weekly on Wednesdays, 09:00–09:30
-  first on Wed 3 Feb 2027, 09:00–09:30
-- Lena Berg, weekly, 30 min
-  Weekly on Tuesdays, 15:00–15:30 (09:00–09:30 in New York)
-  first on Tue 2 Feb 2027, 15:00–15:30
-- <script>alert("x")</script> Evil, biweekly, 30 min
-  Biweekly on Thursdays, 09:00–09:30
-  first on Thu 4 Feb 2027, 09:00–09:30
+- Erik Sandberg, 30 min
+  Weekly · Wed 09:00–09:30
+  first on Wed 3 Feb 2027
+
+                 08  09  10  11  12  13  14  15  16  17
+  Mon 1 Feb You  ........................................
+            Erik ........................................
+  Tue 2 Feb You  ........................................
+            Erik ........................................
+  Wed 3 Feb You  ....PP......oo......oo..................
+            Erik ....PP......oo......oo..................
+  Thu 4 Feb You  ........................................
+            Erik ........................................
+  Fri 5 Feb You  ........................................
+            Erik ........................................
+  # busy  P proposed  o other times
+
+  Weekly (set by Erik): free for both on 3 of 4 dates in the next 4 weeks, 1 skipped.
+  * Wed 17 Feb 2027: skipped (Erik's check-ins are paused from 2027-02-15 to 2027-02-19)
+  Approve the check-in with Erik Sandberg:
+  LINK
+
+- Lena Berg, 30 min
+  Weekly · Tue 15:00–15:30 · 09:00 in New York
+  first on Tue 2 Feb 2027
+
+                 08  09  10  11  12  13  14  15  16  17
+  Mon 1 Feb You  ........................................
+            Lena ........................................
+  Tue 2 Feb You  ............................PP..........
+            Lena ............................PP..........
+  Wed 3 Feb You  ............................oo..........
+            Lena ............................oo..........
+  Thu 4 Feb You  ............................oo..........
+            Lena ............................oo..........
+  Fri 5 Feb You  ........................................
+            Lena ........................................
+  # busy  P proposed  o other times
+
+  Weekly (set by Lena): free for both on 4 of 4 dates in the next 4 weeks.
+  Approve the check-in with Lena Berg:
+  LINK
+
+- <script>alert("x")</script> Evil, 30 min
+  Biweekly · Thu 09:00–09:30
+  first on Thu 4 Feb 2027
+
+                                        08  09  10  11  12  13  14  15  16  17
+  Mon 1 Feb You                         ........................................
+            <script>alert("x")</script> ........................................
+  Tue 2 Feb You                         ........................................
+            <script>alert("x")</script> ........................................
+  Wed 3 Feb You                         ........................................
+            <script>alert("x")</script> ........................................
+  Thu 4 Feb You                         ....PP......oo......oo..................
+            <script>alert("x")</script> ....PP......oo......oo..................
+  Fri 5 Feb You                         ........................................
+            <script>alert("x")</script> ........................................
+  # busy  P proposed  o other times
+
+  Biweekly (the organisation's default): free for both on 2 of 2 dates in the next """
+    """4 weeks.
+  Approve the check-in with <script>alert("x")</script> Evil:
+  LINK
 
 Review, approve or pick another time:
 LINK
 
-The link signs you in once and works until EXPIRY Stockholm.
+The link signs you in once and works until EXPIRY Stockholm. Each approve link asks """
+    """you to confirm, and works once.
+
 Times are in your zone (Stockholm).
 
-"""
-    + "-- \ncheckin-sync\n"
+""" + "-- \ncheckin-sync\n"
 )  # the signature separator ends in a space
 
 ENGLISH_INVITATION = """Hi Karin,
@@ -346,7 +402,7 @@ def test_english_is_unchanged(english: Received) -> None:
     )
     home = english.texts["page home"]
     assert "Waiting for your decision (3)" in home
-    assert "All 4 dates in the planning horizon: 3 as planned, 0 moved, 1 skipped" in home
+    assert "1 skipped: Erik's check-ins are paused" in home
     assert "Approved the check-in with Lena Berg." in english.texts["page approved"]
 
 

@@ -189,7 +189,7 @@ def test_an_employee_request_is_proposed_at_the_earliest_good_time_and_honoured_
     assert asked_for["reason"] == "requested by Lena: the reorg"
     assert asked_for["kind"] == "requested"
     digest = sorted((org.data / "outbox").glob("*.eml"))[-1].read_text()
-    assert "- Lena Berg, once, 30 min: requested by Lena: the reorg" in digest
+    assert "- Lena Berg, 30 min: requested by Lena: the reorg" in digest
 
     cli("--config", str(org.root), "approve", str(asked_for["id"]))
     (event,) = single_events(org.export / "karin@example.com.ics")

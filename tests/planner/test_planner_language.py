@@ -139,27 +139,27 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
     page = swedish.page
     # why a date moved or was skipped, with the holiday named as Swedes name it
     assert (
-        "24 december 2026 flyttad till tis 15:30 eftersom det är en helgdag för Erik (Julafton)"
+        "tis 22 dec. 2026, 15:30–16:00 flyttad från tors 24 dec. 2026 12:00: det är en helgdag "
+        "för Erik (Julafton)"
     ) in page
     assert "hoppas över: det är en helgdag för Erik (Nyårsafton)" in page
     assert "flyttad från ons 6 jan. 2027 15:15: det är en helgdag för Erik (Trettondedag jul)" in (
         page
     )
     # what sets the cadence, and why a series is proposed; people's own words stay theirs
-    assert "Varför: oftare till och med 30 juni 2027: back from sick leave" in page
-    assert "Var 3:e vecka (Maja arbetar på kontoret) på fredagar 12:15–12:45 Stockholm" in page
-    assert "Varför: satt av Lena; föreslagen eftersom: det finns ingen avstämningsserie ännu" in (
-        page
-    )
+    assert "Varje vecka (oftare till och med 30 juni 2027: back from sick leave): ledig för" in page
+    assert "Var 3:e vecka · fre 12:15–12:45" in page
+    assert "Var 3:e vecka (Maja arbetar på kontoret): ledig för båda 2 av 2 datum" in page
+    assert "Varje vecka (satt av Lena), inom den tid Lena föredrar: ledig för båda" in page
     assert "ledig för båda 2 av 4 datum de kommande 4 veckorna, 2 hoppas över." in page
-    assert "hoppas över: Karin och Lena är upptagna" in page
-    assert "förslag #6 (Lena Berg): väntar — det finns ingen avstämningsserie ännu" in page
+    assert "tors 7 jan. 2027 hoppas över Karin och Lena är upptagna" in page
+    assert "Den nattliga körningen föreslog tisdagar 16:15 med Lena Berg." in page
     welcome = "välkommen tillbaka: Omar är tillbaka 11 januari 2027 efter 12 arbetsdagar borta"
     assert (
-        f"En gång, mån 11 januari 2027 11:15–11:45 Stockholm / 10:15–10:45 London: {welcome}"
+        f"Omar Haddad 30 min En gång · mån 11 jan. 2027 11:15–11:45 · 10:15 i London {welcome}"
         in (page)
     )
-    assert f"Omar Haddad, en gång, 30 min: {welcome}" in swedish.digest
+    assert f"Omar Haddad, 30 min: {welcome}" in swedish.digest
     # what happened tonight
     assert "Ersatta: Lena Berg. det första datumet kom för nära innan den godkändes" in (
         swedish.tonight
@@ -171,12 +171,15 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
 def test_english_configuration_still_says_it_in_english(config: ConfigDir) -> None:
     english = receive(config, "en")
     assert (
-        "2026-12-24 moved to Tue 15:30 because it is a holiday for Erik (Christmas Eve)"
+        "Tue 22 Dec 2026, 15:30–16:00 moved from Thu 24 Dec 2026 12:00: it is a holiday for "
+        "Erik (Christmas Eve)"
     ) in english.page
-    assert "Why: set by Lena; proposed because: no check-in series yet" in english.page
-    assert "Every 3 weeks (Maja works at the office) on Fridays 12:15–12:45" in english.page
+    assert "Weekly (set by Lena), inside Lena's preferred time: free for both" in english.page
+    assert "The nightly run proposed Tuesdays 16:15 with Lena Berg." in english.page
+    assert "Every 3 weeks · Fri 12:15–12:45" in english.page
+    assert "Every 3 weeks (Maja works at the office): free for both" in english.page
     welcome = "welcome back: Omar returns on 2027-01-11 after 12 working days away"
-    assert f"Omar Haddad, once, 30 min: {welcome}" in english.digest
+    assert f"Omar Haddad, 30 min: {welcome}" in english.digest
     assert "Replaced: Lena Berg. its first date came too close before it was approved" in (
         english.tonight
     )
@@ -212,15 +215,16 @@ def test_a_proposal_stored_in_words_by_an_older_version_shows_them_as_they_are(
         ("proposals", "explanation_said"),
         ("proposals", "reason_said"),
         ("audit", "note_said"),
+        ("proposals", "week_busy"),
     ):
         db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     db.execute("PRAGMA user_version = 6")
     db.commit()
     db.close()
     page = _page(org)
-    assert "Varför: an old cadence; föreslagen eftersom: an old why" in page
+    assert "Föreslås igen: an old why" in page
     assert "Weekly on Thursdays, in old words." in page
     assert "hoppas över: an old reason" in page
     # every row the older version stored reads as it was written
     assert "Weekly (set by Lena) on Tuesdays 16:15–16:45 Stockholm / 10:15–10:45 New York" in page
-    assert "förslag #5 (Erik Sandberg): väntar — no check-in series yet" in page
+    assert "Den nattliga körningen föreslog torsdagar 12:00 med Erik Sandberg." in page

@@ -60,7 +60,7 @@ def _pages_for_karin(app: Flask, org: Org) -> list[str]:
     for record in ade:
         for action in ("approve", "reject", "choose"):
             pages.append(_decide(client, f"/proposals/{record.id}/{action}", alternative="1"))
-    feed = re.search(r'<code class="feed">([^<]+)</code>', pages[0])
+    feed = re.search(r'id="feed-address" class="feed" value="([^"]+)"', pages[0])
     assert feed, "her page gives her feed address"
     pages.append(client.get(path_of(feed.group(1))).text)
     pages.append(client.get("/").text)

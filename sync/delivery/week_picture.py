@@ -1,0 +1,149 @@
+"""The week picture: both people's busy time across the working week of a proposal, with the
+proposed time and the other times the planner found marked. A grid of quarter hours, laid
+out by the approval page (with its style sheet) and the digest (with inline styles, as mail
+programs want): plain values, so each only draws them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.model.values import Interval
+from sync.model.week_busy import WORKING_DAYS, WeekBusy
+from sync.plumbing.i18n import ENGLISH, Language
+from sync.store import ProposalRecord
+
+STEP = timedelta(minutes=15)
+FIRST_HOUR, LAST_HOUR = 8, 18
+"""The hours always shown; a slot outside them widens the picture."""
+
+FREE, BUSY, SLOT, OTHER = "free", "busy", "slot", "other"
+"""What a quarter hour is, for one person: the proposed time and other times are shown in
+both people's rows, over their busy time."""
+
+
+@dataclass(frozen=True)
+class PictureRow:
+    day: str
+    """The day's label on its first row ("Mon 1 Feb"); empty on the second."""
+    who: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WeekPicture:
+    hours: tuple[str, ...]
+    """The label of each hour column ("08" …); each hour is four cells."""
+    rows: tuple[PictureRow, ...]
+    summary: str
+    """The picture in words, for screen readers and the plain-text email."""
+    lines: tuple[str, ...]
+    """The plain-text drawing: a line of hours, then one per row ("#" busy, "P" proposed,
+    "o" other times)."""
+
+
+def week_picture(
+    week: WeekBusy,
+    zone: str,
+    slot: Interval,
+    others: Sequence[Interval],
+    employee_name: str,
+    language: Language = ENGLISH,
+) -> WeekPicture:
+    """The picture in `zone` (the viewer's). `slot` and `others` are first dates; each is
+    shown on its weekday and time in this week, as a weekly rule repeats it."""
+    tz = ZoneInfo(zone)
+    monday = week.monday.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    proposed = _in_week(slot, monday, tz)
+    alternatives = [_in_week(other, monday, tz) for other in others]
+    first, last = _hours(monday, tz, [proposed, *alternatives])
+    you = language.gettext("You")
+    name = employee_name.split()[0] if employee_name.split() else employee_name
+    rows = []
+    for number in range(WORKING_DAYS):
+        day = monday + timedelta(days=number)
+        label = language.date(day.date(), "EEE d MMM")
+        start = _local(day, first, tz)
+        quarters = [
+            Interval(start + STEP * n, start + STEP * (n + 1)) for n in range(4 * (last - first))
+        ]
+        for who, busy in ((you, week.manager), (name, week.employee)):
+            cells = tuple(_kind(q, busy, proposed, alternatives) for q in quarters)
+            rows.append(PictureRow(label if who == you else "", who, cells))
+    summary = language.gettext(
+        "Busy time of you and %(name)s in the week of %(day)s, in your zone; the proposed "
+        "time is marked.",
+        name=name,
+        day=language.date(monday.date(), "EEE d MMM"),
+    )
+    marks = {FREE: ".", BUSY: "#", SLOT: "P", OTHER: "o"}
+    width = max(len(row.day) for row in rows) + 1
+    who_width = max(len(row.who) for row in rows) + 1
+    hours = tuple(f"{hour:02d}" for hour in range(first, last))
+    lines = (
+        " " * (width + who_width) + "".join(f"{hour:<4}" for hour in hours).rstrip(),
+        *(
+            f"{row.day:<{width}}{row.who:<{who_width}}{''.join(marks[c] for c in row.cells)}"
+            for row in rows
+        ),
+    )
+    return WeekPicture(
+        hours=hours,
+        rows=tuple(rows),
+        summary=summary,
+        lines=lines,
+    )
+
+
+def _in_week(span: Interval, monday: datetime, tz: ZoneInfo) -> Interval:
+    """`span` moved to the same weekday and time of the week that starts at `monday`."""
+    local = span.start.astimezone(tz)
+    day = monday + timedelta(days=local.weekday())
+    start = _local(day, 0, tz) + timedelta(hours=local.hour, minutes=local.minute)
+    return Interval(start, start + (span.end - span.start))
+
+
+def _local(day: datetime, hour: int, tz: ZoneInfo) -> datetime:
+    """`hour`:00 on `day`'s date, as the wall clock in `tz` shows it."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=tz)
+
+
+def _hours(monday: datetime, tz: ZoneInfo, marked: Sequence[Interval]) -> tuple[int, int]:
+    first, last = FIRST_HOUR, LAST_HOUR
+    for span in marked:
+        start, end = span.start.astimezone(tz), span.end.astimezone(tz)
+        first = min(first, start.hour)
+        last = max(last, end.hour + (1 if end.minute else 0))
+    return first, min(last, 24)
+
+
+def _kind(
+    quarter: Interval, busy: Sequence[Interval], slot: Interval, others: Sequence[Interval]
+) -> str:
+    if quarter.overlaps(slot):
+        return SLOT
+    if any(quarter.overlaps(other) for other in others):
+        return OTHER
+    if any(quarter.overlaps(span) for span in busy):
+        return BUSY
+    return FREE
+
+
+def proposal_picture(
+    record: ProposalRecord, zone: str, language: Language = ENGLISH
+) -> WeekPicture | None:
+    """The picture of a stored proposal; None for one made before its week was kept."""
+    if record.week_busy is None:
+        return None
+    length = timedelta(minutes=record.duration)
+    others = []
+    for raw in record.alternatives:
+        try:
+            start = datetime.fromisoformat(raw["first_start"])
+        except (KeyError, TypeError, ValueError):
+            continue  # an unreadable alternative is not offered, nor drawn
+        others.append(Interval(start, start + length))
+    slot = Interval(record.first_start, record.first_start + length)
+    return week_picture(record.week_busy, zone, slot, others, record.employee_name, language)

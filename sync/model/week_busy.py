@@ -1,0 +1,89 @@
+"""The pair's busy time in the week of a proposal's first check-in, kept with the proposal
+so the approval page and the digest can draw the week. Only when each person is busy, the
+way a free/busy query answers: never a title, a place or anyone else's time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.model.values import BusyBlock, Interval
+
+WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class WeekBusy:
+    """Monday 00:00 of the week (in the series' zone) and each person's busy intervals in
+    its working days, merged and clipped to it."""
+
+    monday: datetime
+    manager: tuple[Interval, ...]
+    employee: tuple[Interval, ...]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "monday": self.monday.isoformat(),
+                "manager": _spans(self.manager),
+                "employee": _spans(self.employee),
+            }
+        )
+
+    @staticmethod
+    def from_json(text: str) -> WeekBusy | None:
+        """None for proposals made before the week was kept, or an unreadable value."""
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            return WeekBusy(
+                datetime.fromisoformat(data["monday"]),
+                _intervals(data["manager"]),
+                _intervals(data["employee"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def week_of(
+    first_start: datetime,
+    zone: str,
+    manager: Sequence[BusyBlock],
+    employee: Sequence[BusyBlock],
+) -> WeekBusy:
+    """The working week (Monday to Friday, in `zone`) that holds `first_start`."""
+    local = first_start.astimezone(ZoneInfo(zone))
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    window = Interval(monday, monday + timedelta(days=WORKING_DAYS))
+    return WeekBusy(monday, _within(manager, window), _within(employee, window))
+
+
+def _within(blocks: Iterable[BusyBlock], window: Interval) -> tuple[Interval, ...]:
+    clipped = sorted(
+        Interval(max(b.start, window.start), min(b.end, window.end))
+        for b in blocks
+        if b.start < window.end and window.start < b.end
+    )
+    merged: list[Interval] = []
+    for span in clipped:  # overlapping events tell no more than their union
+        if merged and span.start <= merged[-1].end:
+            merged[-1] = Interval(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def _spans(intervals: Iterable[Interval]) -> list[list[str]]:
+    return [[i.start.isoformat(), i.end.isoformat()] for i in intervals]
+
+
+def _intervals(spans: Iterable[Sequence[str]]) -> tuple[Interval, ...]:
+    return tuple(
+        Interval(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in spans
+    )
