@@ -19,7 +19,7 @@ from sync.connectors.base import Observation, RemoteSeries, WriteFailed
 from sync.connectors.google.auth import SCOPE_EVENTS
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import describe, status_of
-from sync.connectors.google.reading import parse_instant, rfc3339
+from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.retry import RetriesExhausted
 from sync.model.series_end import dates_to_bring_in_line
 from sync.model.values import BookedSeries, FoundSeries, Interval, OccurrenceStatus, SeriesStatus
