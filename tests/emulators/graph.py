@@ -358,6 +358,11 @@ class GraphEmulator:
         """How many requests of a kind (optionally with a status) were answered."""
         return sum(1 for r in self.requests if r.kind == kind and status in (None, r.status))
 
+    def round_trips(self) -> int:
+        """HTTP round trips to Graph (tokens come from the identity platform, apart). Graph has
+        no $batch here: every request is a round trip of its own."""
+        return len(self.requests)
+
     def peak_concurrency(self, mailbox: str) -> int:
         """Most requests to one mailbox that were being served at the same time."""
         with self.lock:
