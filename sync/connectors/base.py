@@ -139,6 +139,13 @@ class CalendarWriter(Protocol):
         by leaving it out."""
         ...
 
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        """`observe` for many organisers (by organiser), as few round trips as the provider
+        allows (see observe_each for providers that read one calendar at a time)."""
+        ...
+
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         """Every series this service booked in the organiser's calendar, ended ones too, with
         their changed occurrences inside `window`. Raises WriteFailed if it cannot be read."""

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sync.config.provider_settings import OutlookSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.observe_each import observe_each
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.connectors.outlook.reading import GraphReader
@@ -65,3 +66,8 @@ class OutlookConnector:
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
         return self.writer.observe(organiser, expected, window)
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        return observe_each(self.writer.observe, groups, window)
