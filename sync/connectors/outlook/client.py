@@ -187,6 +187,22 @@ class GraphClient:
                 timeout=self.settings.timeout_seconds,
             )
 
+    def batch(self, body: Mapping[str, Any]) -> Any:
+        """One POST to $batch (a single round trip, not retried here: see batching.py). A 401
+        gets one fresh token first."""
+        for fresh_token in (False, True):
+            response = self.session.post(
+                f"{self.base}/$batch",
+                json=body,
+                headers={"Authorization": f"Bearer {self.auth.token()}"},
+                timeout=self.settings.timeout_seconds,
+            )
+            if response.status_code == 401 and not fresh_token:
+                self.auth.forget_token()
+                continue
+            return _answer(response)
+        raise AssertionError("unreachable")
+
     def requests_by_this_thread(self) -> int:
         return self.requests.by_this_thread()
 

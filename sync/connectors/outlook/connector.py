@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sync.config.provider_settings import OutlookSettings
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
-from sync.connectors.observe_each import observe_each
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.connectors.outlook.reading import GraphReader
@@ -70,4 +69,4 @@ class OutlookConnector:
     def observe_many(
         self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
     ) -> dict[str, Observation]:
-        return observe_each(self.writer.observe, groups, window)
+        return self.writer.observe_many(groups, window)

@@ -1,0 +1,155 @@
+"""Many Graph requests in one HTTP round trip, through JSON batching (`POST /$batch`).
+
+Latency is paid per round trip: a batch carries up to 20 requests, across mailboxes, with
+the app's one token. Graph answers 200 with a response per request, so a request answered
+429 (with its own Retry-After) or 5xx is sent again in the next batch while the others'
+answers are kept; a whole batch that fails (5xx, a timeout) is sent again as a whole. Both
+follow the same retry policy as single requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from sync.connectors.outlook.client import GraphClient, GraphError, classify
+from sync.connectors.retry import Action, GaveUpTonight, RetriesExhausted
+from sync.plumbing.logs import event
+
+BATCH_SIZE = 20
+"""Requests per $batch: Graph's limit."""
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Call:
+    kind: str
+    mailbox: str
+    url: str
+    """Relative to the version: "/users/{mailbox}/calendarView?...". """
+
+
+def call(kind: str, mailbox: str, path: str, params: Mapping[str, str]) -> Call:
+    query = f"?{urlencode(params)}" if params else ""
+    return Call(kind, mailbox, f"/users/{quote(mailbox)}{path}{query}")
+
+
+def relative(client: GraphClient, link: str) -> str:
+    """An @odata.nextLink (absolute, as Graph gives it) as a batch takes it: relative."""
+    return link.removeprefix(client.base) if link.startswith(client.base) else link
+
+
+Outcome = Any
+"""A request's answer (the parsed JSON), or the exception it ended with."""
+
+
+@dataclass
+class _Pending:
+    index: int
+    attempts: int = 0
+    error: Exception | None = None
+    retry_after: float | None = None
+
+
+def run(
+    client: GraphClient,
+    calls: Sequence[Call],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    rng: random.Random | None = None,
+) -> list[Outcome]:
+    """Every request's answer, in order; an exception in place of the answer for a request
+    that failed for good (RetriesExhausted, GaveUpTonight, or Graph's own error)."""
+    chance = rng or random.Random()
+    policy = client.policy
+    started = clock()
+    outcomes: list[Outcome] = [None] * len(calls)
+    waiting = [_Pending(i) for i in range(len(calls))]
+    while waiting:
+        again: list[_Pending] = []
+        for start in range(0, len(waiting), BATCH_SIZE):
+            again += _send(client, calls, waiting[start : start + BATCH_SIZE], outcomes)
+        attempt = max((p.attempts for p in again), default=0)
+        asked = [p.retry_after for p in again if p.retry_after is not None]
+        if asked:
+            delay = min(max(asked), policy.max_delay)
+        else:
+            delay = chance.uniform(0, min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1)))
+        out_of_time = clock() - started + delay > policy.total_seconds
+        waiting = []
+        for pending in again:
+            assert pending.error is not None
+            if pending.attempts >= policy.attempts or out_of_time:
+                outcomes[pending.index] = RetriesExhausted(pending.error, pending.attempts)
+            else:
+                waiting.append(pending)
+        if waiting:
+            client.sleep(delay)
+    return outcomes
+
+
+def _send(
+    client: GraphClient, calls: Sequence[Call], group: list[_Pending], outcomes: list[Outcome]
+) -> list[_Pending]:
+    """One round trip for `group`; returns the requests to send again."""
+    for pending in group:
+        item = calls[pending.index]
+        pending.attempts += 1
+        client.requests.add(item.kind)
+        event(log, "graph request", logging.DEBUG, kind=item.kind, mailbox=item.mailbox)
+    body = {
+        "requests": [
+            {"id": str(p.index), "method": "GET", "url": calls[p.index].url} for p in group
+        ]
+    }
+    try:
+        answer = client.batch(body)
+    except Exception as failure:  # the whole round trip failed: every request shares its fate
+        return [p for p in group if _settle(p, failure, outcomes)]
+    by_id = {str(r.get("id")): r for r in answer.get("responses", [])}
+    again = []
+    for pending in group:
+        response = by_id.get(str(pending.index))
+        if response is None:
+            error: Exception = GraphError(502, "BatchResponseMissing", "", None)
+        elif int(response.get("status", 500)) < 400:
+            outcomes[pending.index] = response.get("body")
+            continue
+        else:
+            error = _error(response)
+        if _settle(pending, error, outcomes):
+            again.append(pending)
+    return again
+
+
+def _error(response: Mapping[str, Any]) -> GraphError:
+    body = response.get("body") or {}
+    detail = body.get("error", {}) if isinstance(body, dict) else {}
+    headers = {str(k).lower(): v for k, v in (response.get("headers") or {}).items()}
+    try:
+        retry_after = max(0.0, float(headers["retry-after"])) if "retry-after" in headers else None
+    except ValueError:
+        retry_after = None
+    return GraphError(
+        int(response["status"]),
+        str(detail.get("code", "")),
+        str(detail.get("message", ""))[:200],
+        retry_after,
+    )
+
+
+def _settle(pending: _Pending, error: Exception, outcomes: list[Outcome]) -> bool:
+    """Record a failed request's outcome; True if it is to be sent again."""
+    verdict = classify(error)
+    if verdict.action is Action.RETRY:
+        pending.error, pending.retry_after = error, verdict.retry_after
+        return True
+    outcomes[pending.index] = (
+        GaveUpTonight(error) if verdict.action is Action.GIVE_UP_TONIGHT else error
+    )
+    return False
