@@ -178,3 +178,14 @@ def test_the_batch_endpoint_refuses_what_graph_refuses(
     assert answer.status_code == 400
     assert why in answer.json()["error"]["message"]
     assert graph_emulator.count("events.list") == 0
+
+
+def test_a_fifth_request_to_one_mailbox_in_a_batch_is_throttled(
+    graph_emulator: GraphEmulator,
+) -> None:
+    """Graph runs a batch's requests side by side: past four for one mailbox, the rest are
+    throttled as parallel calls would be."""
+    graph_emulator.add_user(LENA)
+    answer = post(graph_emulator, {"requests": [step(n) for n in range(5)]})
+    statuses = sorted(r["status"] for r in answer.json()["responses"])
+    assert statuses == [200, 200, 200, 200, 429]

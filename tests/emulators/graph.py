@@ -504,7 +504,25 @@ class GraphEmulator:
                     )
             self._authenticate(lowered.get("authorization", ""))
 
+            # Graph runs a batch's requests side by side: past the mailbox's concurrency
+            # limit, the rest of that mailbox's requests are throttled like parallel calls
+            per_mailbox: dict[str, int] = defaultdict(int)
+
             def one(step: batching.Step) -> tuple[int, Any, dict[str, str]]:
+                try:
+                    _, user, _ = _route(step.method, urlsplit(step.path).path)
+                except GraphError:
+                    user = None
+                if user is not None:
+                    per_mailbox[self._mailbox_key(user)] += 1
+                    if per_mailbox[self._mailbox_key(user)] > self.max_concurrent:
+                        throttled = GraphError(
+                            429,
+                            "ApplicationThrottled",
+                            "Application is over its MailboxConcurrency limit.",
+                        )
+                        retry = {"Retry-After": f"{self.concurrency_retry_after:g}"}
+                        return 429, throttled.body(), retry
                 inner = {"authorization": lowered.get("authorization", ""), **step.headers}
                 reply = self.handle(step.method, step.path, inner, step.body, in_batch=True)
                 kept = {k: v for k, v in reply.headers.items() if k.lower() == "retry-after"}
