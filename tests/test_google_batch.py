@@ -61,15 +61,16 @@ def time_off(blocks: list[BusyBlock]) -> int:
     return sum(1 for b in blocks if b.kind is BusyKind.TIME_OFF)
 
 
-def test_out_of_office_of_sixty_people_takes_two_round_trips(
+def test_free_busy_and_out_of_office_of_sixty_people_take_three_round_trips(
     emulator: GoogleCalendarEmulator, tmp_path: Path
 ) -> None:
     reading = connector(emulator, tmp_path).read_busy([ref(p) for p in PEOPLE], WINDOW)
     assert all(time_off(reading.busy[p]) == 1 for p in PEOPLE)
-    assert emulator.count("batch") == 2  # 50 + 10 listings
+    assert emulator.count("batch") == 1 + 2  # both freeBusy requests, then 50 + 10 listings
     assert parts(emulator) == 60
-    assert all(r.in_batch for r in emulator.requests if r.kind == "events.list")
-    assert emulator.round_trips() == 2 + 2  # and two freeBusy requests
+    assert emulator.count("freebusy.query") == 2
+    assert all(r.in_batch for r in emulator.requests if r.kind not in ("batch", "token"))
+    assert emulator.round_trips() == 3
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
@@ -82,7 +83,7 @@ def test_a_failing_part_is_sent_again_alone(
     assert all(time_off(reading.busy[p]) == 1 for p in PEOPLE)
     assert parts(emulator) == 60, "every other part was answered the first time"
     assert emulator.count("events.list", status=status) == 1
-    assert emulator.count("batch") == 3  # 50 + 10, then the one part again
+    assert emulator.count("batch") == 4  # freeBusy, 50 + 10, then the one part again
     assert sleeps == [7], "Google's Retry-After for that part"
 
 
@@ -105,7 +106,7 @@ def test_a_failing_batch_is_sent_again_whole(
     reading = connector(emulator, tmp_path).read_busy([ref(p) for p in PEOPLE[:30]], WINDOW)
     assert all(time_off(reading.busy[p]) == 1 for p in PEOPLE[:30])
     assert emulator.count("batch", status=503) == 1
-    assert emulator.count("batch", status=200) == 1
+    assert emulator.count("batch", status=200) == 2  # freeBusy and the listings
     assert parts(emulator) == 30
 
 

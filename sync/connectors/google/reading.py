@@ -8,20 +8,16 @@ descriptions of anyone's meetings are fetched.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-from google.auth.exceptions import RefreshError
-from googleapiclient.errors import HttpError
-
 from sync.connectors.base import BusyReading, CalendarRef, clip
+from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_FREEBUSY
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import calendar_errors, describe
 from sync.connectors.google.out_of_office import OutOfOffice, may_be_away
 from sync.connectors.google.times import parse_instant, rfc3339
-from sync.connectors.retry import GaveUpTonight, RetriesExhausted
 from sync.model.values import BusyBlock, Interval
 
 FREEBUSY_BATCH = 50
@@ -61,8 +57,9 @@ class GoogleReader:
         reading = BusyReading()
         before = self.client.requests.total()
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
-        with ThreadPoolExecutor(self.client.settings.parallel_requests) as pool:
-            results = list(pool.map(lambda job: self.freebusy(*job), jobs))
+        # every freeBusy request of the night in one batch round trip per 50
+        outcomes = batching.run(self.client, [self.freebusy(*job) for job in jobs])
+        results = [self.take(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():
@@ -78,7 +75,7 @@ class GoogleReader:
         reading.requests = self.client.requests.total() - before
         return reading
 
-    def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:
+    def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> batching.Call:
         subject = self.default_subject or batch[0].email
         body = {
             "timeMin": rfc3339(chunk.start),
@@ -86,13 +83,15 @@ class GoogleReader:
             "timeZone": "UTC",
             "items": [{"id": person.email} for person in batch],
         }
+        return batching.Call(
+            "freeBusy", subject, (SCOPE_FREEBUSY,), lambda cal: cal.freebusy().query(body=body)
+        )
+
+    def take(self, batch: list[CalendarRef], answer: Any) -> BusyReading:
+        """What one freeBusy request answered for these people (or why it failed)."""
         result = BusyReading()
-        try:
-            answer = self.client.call(
-                "freeBusy", subject, [SCOPE_FREEBUSY], lambda cal: cal.freebusy().query(body=body)
-            )
-        except (HttpError, RefreshError, RetriesExhausted, GaveUpTonight, OSError) as error:
-            message = describe(error)
+        if isinstance(answer, Exception):
+            message = describe(answer)
             result.errors = {person.email: message for person in batch}
             return result
         calendars: dict[str, Any] = answer.get("calendars", {})
