@@ -68,9 +68,10 @@ def run(
     outcomes: list[Outcome] = [None] * len(calls)
     waiting = [_Pending(i) for i in range(len(calls))]
     while waiting:
-        again: list[_Pending] = []
-        for start in range(0, len(waiting), BATCH_SIZE):
-            again += _send(client, calls, waiting[start : start + BATCH_SIZE], outcomes)
+        groups = [waiting[i : i + BATCH_SIZE] for i in range(0, len(waiting), BATCH_SIZE)]
+        # each group's outcomes land at its own indexes: the batches can go side by side
+        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
+        again = [pending for retry in sent for pending in retry]
         if not again:
             return outcomes
         attempt = max(p.attempts for p in again)

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import google_auth_httplib2
@@ -56,6 +57,15 @@ class GoogleClient:
         self._lock = threading.Lock()
         self._credentials: dict[tuple[str, tuple[str, ...]], Credentials] = {}
         self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def pool(self) -> ThreadPoolExecutor:
+        """`parallel_requests` threads that send batches side by side; they live as long as
+        the client, so each builds its Calendar client once."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "google")
+            return self._pool
 
     @property
     def batch_uri(self) -> str:

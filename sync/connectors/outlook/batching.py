@@ -74,9 +74,11 @@ def run(
     outcomes: list[Outcome] = [None] * len(calls)
     waiting = [_Pending(i) for i in range(len(calls))]
     while waiting:
-        again: list[_Pending] = []
-        for group in _packed(calls, waiting):
-            again += _send(client, calls, group, outcomes)
+        # each group's outcomes land at its own indexes: the batches can go side by side
+        sent = client.pool().map(
+            lambda group: _send(client, calls, group, outcomes), _packed(calls, waiting)
+        )
+        again = [pending for retry in sent for pending in retry]
         attempt = max((p.attempts for p in again), default=0)
         asked = [p.retry_after for p in again if p.retry_after is not None]
         if asked:
@@ -125,8 +127,13 @@ def _send(
         client.requests.add(item.kind)
         event(log, "graph request", logging.DEBUG, kind=item.kind, mailbox=item.mailbox)
     body = {"requests": [_request(str(p.index), calls[p.index]) for p in group]}
+    mailboxes: dict[str, int] = {}
+    for pending in group:
+        mailbox = calls[pending.index].mailbox.lower()
+        mailboxes[mailbox] = mailboxes.get(mailbox, 0) + 1
     try:
-        answer = client.batch(body)
+        with client.slots(mailboxes):
+            answer = client.batch(body)
     except Exception as failure:  # the whole round trip failed: every request shares its fate
         return [p for p in group if _settle(p, failure, outcomes)]
     by_id = {str(r.get("id")): r for r in answer.get("responses", [])}

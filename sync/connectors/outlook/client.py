@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
@@ -124,6 +125,33 @@ class GraphClient:
         self.requests = RequestCount()
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def pool(self) -> ThreadPoolExecutor:
+        """`parallel_requests` threads that send batches side by side."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "graph")
+            return self._pool
+
+    @contextmanager
+    def slots(self, mailboxes: Mapping[str, int]) -> Iterator[None]:
+        """The mailboxes' places in flight for one batch (Graph runs its requests side by
+        side): taken in one order by every batch, so two batches never wait on each other."""
+        taken: list[threading.BoundedSemaphore] = []
+        try:
+            for mailbox in sorted(mailboxes):
+                with self._lock:
+                    slot = self._slots.setdefault(
+                        mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
+                    )
+                for _ in range(mailboxes[mailbox]):
+                    slot.acquire()
+                    taken.append(slot)
+            yield
+        finally:
+            for slot in taken:
+                slot.release()
 
     @contextmanager
     def _slot(self, mailbox: str) -> Iterator[None]:
