@@ -7,42 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from sync.connectors.google.connector import GoogleConnector
-from sync.model import Attendee, BookedSeries, Interval, SeriesStatus
+from sync.model import Interval
+from tests.batch_helpers import FIRST, LENA, booked, organisers, uid
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST, connector
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
-LENA = "lena@example.com"
-ORGANISERS = [f"o{i:02d}@example.com" for i in range(30)]
-FIRST = datetime(2027, 2, 2, 15, tzinfo=STOCKHOLM)
-
-
-def uid(organiser: str) -> str:
-    return f"{organiser[:3]}abcdefghijklmnop@checkin-sync"
-
-
-def booked(organiser: str) -> BookedSeries:
-    return BookedSeries(
-        uid=uid(organiser),
-        sequence=0,
-        status=SeriesStatus.CONFIRMED,
-        organiser=Attendee(organiser, organiser),
-        attendee=Attendee(LENA, "Lena Berg"),
-        timezone="Europe/Stockholm",
-        first_start=FIRST,
-        duration=30,
-        rrule="FREQ=WEEKLY;BYDAY=TU",
-        occurrences=(),
-        summary="Check-in",
-        description="A regular check-in.",
-        stamp=datetime(2027, 1, 1, tzinfo=UTC),
-    )
+ORGANISERS = organisers(30)
 
 
 @pytest.fixture

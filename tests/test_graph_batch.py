@@ -8,42 +8,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from sync.connectors.outlook.connector import OutlookConnector
-from sync.model import Attendee, BookedSeries, Interval, SeriesStatus
+from sync.model import Interval
+from tests.batch_helpers import LENA, booked, organisers, uid
 from tests.emulators import GRAPH_DEFAULT_SCOPE, GraphEmulator
 from tests.google_helpers import FAST
 from tests.outlook_helpers import CLIENT_ID, SECRET, connector
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
-LENA = "lena@example.com"
-ORGANISERS = [f"o{i:02d}@example.com" for i in range(25)]
-
-
-def uid(organiser: str) -> str:
-    return f"{organiser[:3]}abcdefghijklmnop@checkin-sync"
-
-
-def booked(organiser: str) -> BookedSeries:
-    return BookedSeries(
-        uid=uid(organiser),
-        sequence=0,
-        status=SeriesStatus.CONFIRMED,
-        organiser=Attendee(organiser, organiser),
-        attendee=Attendee(LENA, "Lena Berg"),
-        timezone="Europe/Stockholm",
-        first_start=datetime(2027, 2, 2, 15, tzinfo=STOCKHOLM),
-        duration=30,
-        rrule="FREQ=WEEKLY;BYDAY=TU",
-        occurrences=(),
-        summary="Check-in",
-        description="A regular check-in.",
-        stamp=datetime(2027, 1, 1, tzinfo=UTC),
-    )
+ORGANISERS = organisers(25)
 
 
 @pytest.fixture

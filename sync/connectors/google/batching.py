@@ -11,8 +11,6 @@ retry policy as single calls: the provider's Retry-After, else backoff with jitt
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +18,9 @@ from typing import Any
 import google_auth_httplib2
 from googleapiclient.http import BatchHttpRequest
 
+from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
 from sync.connectors.google.client import GoogleClient, Resource
 from sync.connectors.google.errors import classify
-from sync.connectors.retry import Action, GaveUpTonight, RetriesExhausted, Verdict
 from sync.plumbing.logs import event
 
 BATCH_SIZE = 50
@@ -41,66 +39,26 @@ class Call:
     """Builds the library's request on a client: ``lambda cal: cal.events().list(...)``."""
 
 
-Outcome = Any
-"""A call's answer (the parsed JSON), or the exception it ended with."""
-
-
-@dataclass
-class _Pending:
-    index: int
-    attempts: int = 0
-    error: Exception | None = None
-    retry_after: float | None = None
-
-
-def run(
-    client: GoogleClient,
-    calls: Sequence[Call],
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    rng: random.Random | None = None,
-) -> list[Outcome]:
+def run(client: GoogleClient, calls: Sequence[Call]) -> list[Outcome]:
     """Every call's answer, in order; an exception in place of the answer for a call that
     failed for good (RetriesExhausted, GaveUpTonight, or the provider's own error)."""
-    chance = rng or random.Random()
-    policy = client.policy
-    started = clock()
-    outcomes: list[Outcome] = [None] * len(calls)
-    waiting = [_Pending(i) for i in range(len(calls))]
-    while waiting:
+
+    def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         groups = [waiting[i : i + BATCH_SIZE] for i in range(0, len(waiting), BATCH_SIZE)]
         # each group's outcomes land at its own indexes: the batches can go side by side
         sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
-        again = [pending for retry in sent for pending in retry]
-        if not again:
-            return outcomes
-        attempt = max(p.attempts for p in again)
-        asked = [p.retry_after for p in again if p.retry_after is not None]
-        if asked:
-            delay = min(max(asked), policy.max_delay)
-        else:
-            delay = chance.uniform(0, min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1)))
-        out_of_time = clock() - started + delay > policy.total_seconds
-        waiting = []
-        for pending in again:
-            assert pending.error is not None
-            if pending.attempts >= policy.attempts or out_of_time:
-                error = RetriesExhausted(pending.error, pending.attempts)
-                outcomes[pending.index] = error
-            else:
-                waiting.append(pending)
-        if waiting:
-            client.sleep(delay)
-    return outcomes
+        return [pending for retry in sent for pending in retry]
+
+    return run_rounds(len(calls), send, client.policy, client.sleep)
 
 
 def _send(
-    client: GoogleClient, calls: Sequence[Call], group: list[_Pending], outcomes: list[Outcome]
-) -> list[_Pending]:
+    client: GoogleClient, calls: Sequence[Call], group: list[Pending], outcomes: list[Outcome]
+) -> list[Pending]:
     """One round trip for `group`; returns the calls to send again."""
-    again: list[_Pending] = []
+    again: list[Pending] = []
     service = client.service()
-    by_id: dict[str, _Pending] = {}
+    by_id: dict[str, Pending] = {}
     answered: dict[str, tuple[Any, Exception | None]] = {}
 
     def keep(request_id: str, response: Any, exception: Exception | None) -> None:
@@ -113,7 +71,7 @@ def _send(
         try:
             _fresh(http.credentials, client)
         except Exception as error:  # this person's token; the others go on
-            if _settle(pending, error, classify(error), outcomes):
+            if settle(pending, error, classify(error), outcomes):
                 pending.attempts += 1
                 again.append(pending)
             continue
@@ -130,26 +88,14 @@ def _send(
         batch.execute(http=client.connection())
     except Exception as error:  # the whole round trip failed: every part shares its fate
         verdict = classify(error)
-        return again + [p for p in by_id.values() if _settle(p, error, verdict, outcomes)]
+        return again + [p for p in by_id.values() if settle(p, error, verdict, outcomes)]
     for request_id, pending in by_id.items():
         response, exception = answered[request_id]
         if exception is None:
             outcomes[pending.index] = response
-        elif _settle(pending, exception, classify(exception), outcomes):
+        elif settle(pending, exception, classify(exception), outcomes):
             again.append(pending)
     return again
-
-
-def _settle(pending: _Pending, error: Exception, verdict: Verdict, outcomes: list[Outcome]) -> bool:
-    """Record a failed call's outcome; True if it is to be sent again."""
-    if verdict.action is Action.RETRY:
-        pending.error, pending.retry_after = error, verdict.retry_after
-        return True
-    if verdict.action is Action.GIVE_UP_TONIGHT:
-        outcomes[pending.index] = GaveUpTonight(error)
-    else:
-        outcomes[pending.index] = error
-    return False
 
 
 def _fresh(credentials: Any, client: GoogleClient) -> None:

@@ -10,15 +10,13 @@ follow the same retry policy as single requests.
 from __future__ import annotations
 
 import logging
-import random
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
 from sync.connectors.outlook.client import MAILBOX_CONCURRENCY, GraphClient, GraphError, classify
-from sync.connectors.retry import Action, GaveUpTonight, RetriesExhausted
 from sync.plumbing.logs import event
 
 BATCH_SIZE = 20
@@ -47,61 +45,23 @@ def relative(client: GraphClient, link: str) -> str:
     return link.removeprefix(client.base) if link.startswith(client.base) else link
 
 
-Outcome = Any
-"""A request's answer (the parsed JSON), or the exception it ended with."""
-
-
-@dataclass
-class _Pending:
-    index: int
-    attempts: int = 0
-    error: Exception | None = None
-    retry_after: float | None = None
-
-
-def run(
-    client: GraphClient,
-    calls: Sequence[Call],
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    rng: random.Random | None = None,
-) -> list[Outcome]:
+def run(client: GraphClient, calls: Sequence[Call]) -> list[Outcome]:
     """Every request's answer, in order; an exception in place of the answer for a request
-    that failed for good (RetriesExhausted, GaveUpTonight, or Graph's own error)."""
-    chance = rng or random.Random()
-    policy = client.policy
-    started = clock()
-    outcomes: list[Outcome] = [None] * len(calls)
-    waiting = [_Pending(i) for i in range(len(calls))]
-    while waiting:
+    that failed for good (RetriesExhausted, or Graph's own error)."""
+
+    def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         # each group's outcomes land at its own indexes: the batches can go side by side
-        sent = client.pool().map(
-            lambda group: _send(client, calls, group, outcomes), _packed(calls, waiting)
-        )
-        again = [pending for retry in sent for pending in retry]
-        attempt = max((p.attempts for p in again), default=0)
-        asked = [p.retry_after for p in again if p.retry_after is not None]
-        if asked:
-            delay = min(max(asked), policy.max_delay)
-        else:
-            delay = chance.uniform(0, min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1)))
-        out_of_time = clock() - started + delay > policy.total_seconds
-        waiting = []
-        for pending in again:
-            assert pending.error is not None
-            if pending.attempts >= policy.attempts or out_of_time:
-                outcomes[pending.index] = RetriesExhausted(pending.error, pending.attempts)
-            else:
-                waiting.append(pending)
-        if waiting:
-            client.sleep(delay)
-    return outcomes
+        groups = _packed(calls, waiting)
+        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
+        return [pending for retry in sent for pending in retry]
+
+    return run_rounds(len(calls), send, client.policy, client.sleep)
 
 
-def _packed(calls: Sequence[Call], waiting: list[_Pending]) -> list[list[_Pending]]:
+def _packed(calls: Sequence[Call], waiting: list[Pending]) -> list[list[Pending]]:
     """Batches of at most 20 requests and at most four per mailbox: Graph runs a batch's
     requests side by side, and a fifth one to a mailbox would be throttled."""
-    groups: list[list[_Pending]] = []
+    groups: list[list[Pending]] = []
     counts: list[dict[str, int]] = []
     for pending in waiting:
         mailbox = calls[pending.index].mailbox.lower()
@@ -118,8 +78,8 @@ def _packed(calls: Sequence[Call], waiting: list[_Pending]) -> list[list[_Pendin
 
 
 def _send(
-    client: GraphClient, calls: Sequence[Call], group: list[_Pending], outcomes: list[Outcome]
-) -> list[_Pending]:
+    client: GraphClient, calls: Sequence[Call], group: list[Pending], outcomes: list[Outcome]
+) -> list[Pending]:
     """One round trip for `group`; returns the requests to send again."""
     for pending in group:
         item = calls[pending.index]
@@ -135,7 +95,7 @@ def _send(
         with client.slots(mailboxes):
             answer = client.batch(body)
     except Exception as failure:  # the whole round trip failed: every request shares its fate
-        return [p for p in group if _settle(p, failure, outcomes)]
+        return [p for p in group if settle(p, failure, classify(failure), outcomes)]
     by_id = {str(r.get("id")): r for r in answer.get("responses", [])}
     again = []
     for pending in group:
@@ -147,7 +107,7 @@ def _send(
             continue
         else:
             error = _error(response)
-        if _settle(pending, error, outcomes):
+        if settle(pending, error, classify(error), outcomes):
             again.append(pending)
     return again
 
@@ -177,15 +137,3 @@ def _error(response: Mapping[str, Any]) -> GraphError:
         str(detail.get("message", ""))[:200],
         retry_after,
     )
-
-
-def _settle(pending: _Pending, error: Exception, outcomes: list[Outcome]) -> bool:
-    """Record a failed request's outcome; True if it is to be sent again."""
-    verdict = classify(error)
-    if verdict.action is Action.RETRY:
-        pending.error, pending.retry_after = error, verdict.retry_after
-        return True
-    outcomes[pending.index] = (
-        GaveUpTonight(error) if verdict.action is Action.GIVE_UP_TONIGHT else error
-    )
-    return False
