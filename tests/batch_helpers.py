@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sync.model import Attendee, BookedSeries, SeriesStatus
+from sync.model.values import Attendee, BookedSeries, SeriesStatus
 
 LENA = "lena@example.com"
 FIRST = datetime(2027, 2, 2, 15, tzinfo=ZoneInfo("Europe/Stockholm"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sync.connectors.google.connector import GoogleConnector
-from sync.model import Interval
+from sync.model.values import Interval
 from tests.batch_helpers import FIRST, LENA, booked, organisers, uid
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST, connector

@@ -10,12 +10,12 @@ from pathlib import Path
 import httplib2
 import pytest
 
+from sync.config.provider_settings import GoogleSettings
 from sync.connectors.base import CalendarRef
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.connector import GoogleConnector
-from sync.model import BusyBlock, BusyKind, Interval
-from sync.settings import GoogleSettings
+from sync.model.values import BusyBlock, BusyKind, Interval
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST, connector, key_file
 

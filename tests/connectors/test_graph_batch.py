@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sync.connectors.outlook.connector import OutlookConnector
-from sync.model import Interval
+from sync.model.values import Interval
 from tests.batch_helpers import LENA, booked, organisers, uid
 from tests.emulators import GRAPH_DEFAULT_SCOPE, GraphEmulator
 from tests.google_helpers import FAST
