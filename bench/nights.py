@@ -27,6 +27,7 @@ from bench.versus import pair_terms, run_planner
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.emulators.google import _route as google_route
 from tests.emulators.graph import _route as graph_route
+from tests.emulators.graph_batch import BATCH_PATH as GRAPH_BATCH_PATH
 
 NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 """A Monday night; the horizon crosses both the US and the EU daylight-saving changes."""
@@ -111,8 +112,8 @@ class Bench:
         self.say(f"N={self.size}: {result['org']}")
         google = GoogleCalendarEmulator(latency=self.latency)
         graph = GraphEmulator(latency=self.latency)
-        google.handle = self.cost.wrap("google", google.handle, _google_kind)  # type: ignore[method-assign]
-        graph.handle = self.cost.wrap("graph", graph.handle, _graph_kind)  # type: ignore[method-assign]
+        google.handle = self.cost.wrap("google", google.handle, google_kind)  # type: ignore[method-assign]
+        graph.handle = self.cost.wrap("graph", graph.handle, graph_kind)  # type: ignore[method-assign]
         google.start()
         graph.start()
         try:
@@ -379,11 +380,13 @@ def _ts(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def _google_kind(method: str, path: str, *_: Any) -> str:
+def google_kind(method: str, path: str, *_: Any) -> str:
     return google_route(method, urlsplit(path).path)[0]
 
 
-def _graph_kind(method: str, path: str, *_: Any) -> str:
+def graph_kind(method: str, path: str, *_: Any) -> str:
+    if urlsplit(path).path == GRAPH_BATCH_PATH:
+        return "batch"
     try:
         return graph_route(method, urlsplit(path).path)[0]
     except Exception:

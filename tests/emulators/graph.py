@@ -423,6 +423,14 @@ class GraphEmulator:
         return box.email if box else user.lower()
 
     def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> HttpResponse:
+        """Answer one HTTP request (called on the server's threads)."""
+        if urlsplit(raw_path).path == batching.BATCH_PATH and method == "POST":
+            return self._batch(headers, body, time.time())
+        return self._answer(method, raw_path, headers, body)
+
+    def _answer(
         self,
         method: str,
         raw_path: str,
@@ -431,11 +439,9 @@ class GraphEmulator:
         *,
         in_batch: bool = False,
     ) -> HttpResponse:
-        """Answer one HTTP request (called on the server's threads)."""
+        """One request, alone or as a part of a batch (then without latency of its own)."""
         started = time.time()
         url = urlsplit(raw_path)
-        if url.path == batching.BATCH_PATH and method == "POST" and not in_batch:
-            return self._batch(headers, body, started)
         query = parse_qs(url.query, keep_blank_values=True)
         lowered = {k.lower(): v for k, v in headers.items()}
         client_request_id = lowered.get("client-request-id") or str(uuid.uuid4())
@@ -524,7 +530,7 @@ class GraphEmulator:
                         retry = {"Retry-After": f"{self.concurrency_retry_after:g}"}
                         return 429, throttled.body(), retry
                 inner = {"authorization": lowered.get("authorization", ""), **step.headers}
-                reply = self.handle(step.method, step.path, inner, step.body, in_batch=True)
+                reply = self._answer(step.method, step.path, inner, step.body, in_batch=True)
                 kept = {k: v for k, v in reply.headers.items() if k.lower() == "retry-after"}
                 return reply.status, reply.payload, kept
 
