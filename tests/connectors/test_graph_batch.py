@@ -6,11 +6,13 @@ emulator's $batch refusing what Graph refuses."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from sync.connectors.base import CalendarRef
 from sync.connectors.outlook.connector import OutlookConnector
 from sync.model.values import Interval
 from tests.batch_helpers import LENA, booked, organisers, uid
@@ -165,3 +167,26 @@ def test_a_fifth_request_to_one_mailbox_in_a_batch_is_throttled(
     answer = post(graph_emulator, {"requests": [step(n) for n in range(5)]})
     statuses = sorted(r["status"] for r in answer.json()["responses"])
     assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_many_batches_to_one_mailbox_take_turns_without_waiting_on_each_other(
+    graph_emulator: GraphEmulator,
+) -> None:
+    """Forty getSchedule requests through one mailbox: ten batches of four, eight sent at
+    once, each taking all four of the mailbox's places before it goes. Batches that each
+    held part of them would wait on each other for ever."""
+    people = [f"p{i:03d}@example.com" for i in range(400)]
+    for email in [LENA, *people]:
+        graph_emulator.add_user(email)
+    graph_emulator.inject("getSchedule", None, times=40, delay=0.05)
+    outlook = connector(graph_emulator, parallel_requests=8)
+    outlook.verify(LENA)
+    refs = [CalendarRef(email, "UTC", "outlook") for email in people]
+    done: list[Any] = []
+    reader = threading.Thread(target=lambda: done.append(outlook.read_busy(refs, WINDOW)))
+    reader.start()
+    reader.join(timeout=120)  # far longer than the reading takes; a deadlock never ends
+    assert done and done[0].errors == {}
+    assert graph_emulator.count("getSchedule", status=200) == 40
+    assert graph_emulator.count("getSchedule", status=429) == 0
+    assert graph_emulator.peak_concurrency(LENA) <= 4

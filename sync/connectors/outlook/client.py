@@ -126,6 +126,7 @@ class GraphClient:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self._taking = threading.Lock()
 
     def pool(self) -> ThreadPoolExecutor:
         """`parallel_requests` threads that send batches side by side."""
@@ -137,17 +138,19 @@ class GraphClient:
     @contextmanager
     def slots(self, mailboxes: Mapping[str, int]) -> Iterator[None]:
         """The mailboxes' places in flight for one batch (Graph runs its requests side by
-        side): taken in one order by every batch, so two batches never wait on each other."""
+        side). One batch at a time takes its places, all of them before it is sent: two
+        batches each holding part of what they need would wait on each other for ever."""
         taken: list[threading.BoundedSemaphore] = []
         try:
-            for mailbox in sorted(mailboxes):
-                with self._lock:
-                    slot = self._slots.setdefault(
-                        mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
-                    )
-                for _ in range(mailboxes[mailbox]):
-                    slot.acquire()
-                    taken.append(slot)
+            with self._taking:
+                for mailbox in sorted(mailboxes):
+                    with self._lock:
+                        slot = self._slots.setdefault(
+                            mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
+                        )
+                    for _ in range(mailboxes[mailbox]):
+                        slot.acquire()
+                        taken.append(slot)
             yield
         finally:
             for slot in taken:
