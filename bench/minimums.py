@@ -16,6 +16,12 @@ returns in one listing.
 Writes: one create per new series, one write per occurrence moved or skipped away from its
 rule (Google and Graph take exceptions one at a time), one per series ended or cancelled.
 Token requests are counted apart and not in the minimum.
+
+Round trips (what latency costs): the same calls carried by the providers' batch endpoints,
+Google's 50 calls and Graph's JSON $batch 20 requests per round trip, each part of the night
+on its own (a night reads before it observes, and observes before it writes). freeBusy and
+getSchedule already answer many people per call; batching them too is counted, as the
+endpoints allow it.
 """
 
 from __future__ import annotations
@@ -64,21 +70,23 @@ def organisers(org: Org, booked: list[dict[str, Any]] | None) -> dict[str, int]:
     }
 
 
-def writes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> int:
+def writes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, int]:
+    """Writes per provider ("google", "outlook")."""
     earlier = {p["id"]: p for p in before if p.get("series")}
-    count = 0
+    count: dict[str, int] = dict.fromkeys(WRITERS, 0)
     for proposal in after:
         series = proposal.get("series")
         if not series or series["calendar"] not in WRITERS:
             continue
         old = (earlier.get(proposal["id"]) or {}).get("series")
         state = series["state"]
+        provider = series["calendar"]
         if old is None:
             if state == "booked":
-                count += 1 + sum(o["status"] != "ok" for o in proposal["occurrences"])
+                count[provider] += 1 + sum(o["status"] != "ok" for o in proposal["occurrences"])
             continue
         if old["state"] == "booked" and state in ("superseded", "cancelled"):
-            count += 1
+            count[provider] += 1
             continue
         if state != "booked":
             continue
@@ -92,7 +100,7 @@ def writes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> int:
             if (previous is None and occurrence["status"] != "ok") or (
                 previous is not None and previous != now
             ):
-                count += 1
+                count[provider] += 1
     return count
 
 
@@ -108,5 +116,14 @@ def night(
     listed = organisers(org, None if fresh else booked_before)
     prefix, per_organiser = ("rebuild", 1) if fresh else ("observe", 2)
     parts |= {f"{prefix} {k}": v * per_organiser for k, v in listed.items()}
-    parts["writes"] = writes(before, after)
-    return {"total": sum(parts.values()), "parts": parts}
+    written = writes(before, after)
+    parts["google writes"], parts["graph writes"] = written["google"], written["outlook"]
+    return {"total": sum(parts.values()), "parts": parts, "round_trips": round_trips(parts)}
+
+
+def round_trips(parts: dict[str, int]) -> int:
+    """The batched minimum: each part's calls in as few batches as its provider allows."""
+    return sum(
+        math.ceil(n / (GOOGLE_BATCH if "google" in name else GRAPH_BATCH))
+        for name, n in parts.items()
+    )

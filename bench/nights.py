@@ -28,6 +28,7 @@ from bench.versus import pair_terms, run_planner
 from tests.emulators import DEFAULT_TENANT, GoogleCalendarEmulator, GraphEmulator
 from tests.emulators.google import _route as google_route
 from tests.emulators.graph import _route as graph_route
+from tests.emulators.graph_batch import BATCH_PATH as GRAPH_BATCH_PATH
 
 NOW = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 """A Monday night; the horizon crosses both the US and the EU daylight-saving changes."""
@@ -50,6 +51,9 @@ class Part:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     requests: dict[str, int] = field(default_factory=dict)
+    round_trips: dict[str, int] = field(default_factory=dict)
+    """HTTP round trips to each provider's API: a batch is one, however many calls it
+    carries; token requests are not counted."""
     server_cpu: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -65,6 +69,7 @@ class Part:
                 "cpu_seconds": round(self.cpu_seconds, 2),
             }
         out["requests"] = self.requests
+        out["round_trips"] = self.round_trips
         out["emulator_cpu"] = self.server_cpu
         return out
 
@@ -108,8 +113,8 @@ class Bench:
         self.say(f"N={self.size}: {result['org']}")
         google = GoogleCalendarEmulator(latency=self.latency)
         graph = GraphEmulator(latency=self.latency)
-        google.handle = self.cost.wrap("google", google.handle, _google_kind)  # type: ignore[method-assign]
-        graph.handle = self.cost.wrap("graph", graph.handle, _graph_kind)  # type: ignore[method-assign]
+        google.handle = self.cost.wrap("google", google.handle, google_kind)  # type: ignore[method-assign]
+        graph.handle = self.cost.wrap("graph", graph.handle, graph_kind)  # type: ignore[method-assign]
         google.start()
         graph.start()
         try:
@@ -163,6 +168,10 @@ class Bench:
 
     # ------------------------------------------------------------------ nights
 
+    def take_round_trips(self) -> dict[str, int]:
+        """Read before take_requests, which clears the logs."""
+        return {"google": self.google.round_trips(), "graph": self.graph.round_trips()}
+
     def take_requests(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for kind, n in by_kind(self.google.requests).items():
@@ -182,7 +191,14 @@ class Bench:
         report = self.folder / f"report-{tag}-{name}.json"
         profile = self.folder / f"profile-{tag}-{name}.prof" if self.profile else None
         measured = run_night(self.config, now.isoformat(), self.log, report, profile)
-        part = Part(name, measured, requests=self.take_requests(), server_cpu=self.cost.take())
+        trips = self.take_round_trips()
+        part = Part(
+            name,
+            measured,
+            requests=self.take_requests(),
+            round_trips=trips,
+            server_cpu=self.cost.take(),
+        )
         if measured.exit_code not in (0, 1):
             self.say(f"  {tag}/{name}: checkin-sync exited {measured.exit_code}; see {self.log}")
         return part
@@ -366,11 +382,13 @@ def _ts(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def _google_kind(method: str, path: str, *_: Any) -> str:
+def google_kind(method: str, path: str, *_: Any) -> str:
     return google_route(method, urlsplit(path).path)[0]
 
 
-def _graph_kind(method: str, path: str, *_: Any) -> str:
+def graph_kind(method: str, path: str, *_: Any) -> str:
+    if urlsplit(path).path == GRAPH_BATCH_PATH:
+        return "batch"
     try:
         return graph_route(method, urlsplit(path).path)[0]
     except Exception:
@@ -399,9 +417,13 @@ def _summary(parts: list[Part], minimum: dict[str, Any]) -> dict[str, Any]:
         for kind, n in part.requests.items():
             if kind.startswith(("google", "graph", "identity")):
                 requests[kind] += n
+    # a batch's envelope is a round trip, not an API call: the calls inside it are counted
     api = sum(
-        n for kind, n in requests.items() if not kind.endswith(" token") and "identity" not in kind
+        n
+        for kind, n in requests.items()
+        if not kind.endswith((" token", " batch")) and "identity" not in kind
     )
+    trips = sum(n for part in parts for n in part.round_trips.values())
     tokens = sum(n for kind, n in requests.items() if kind.endswith(" token") or "identity" in kind)
     measured = [p.measured for p in parts if p.measured is not None]
     return {
@@ -417,5 +439,7 @@ def _summary(parts: list[Part], minimum: dict[str, Any]) -> dict[str, Any]:
         "token_requests": tokens,
         "minimum": minimum,
         "api_vs_minimum": round(api / max(minimum["total"], 1), 2),
+        "round_trips": trips,
+        "round_trips_vs_batched_minimum": round(trips / max(minimum["round_trips"], 1), 2),
         "parts": [p.as_dict() for p in parts],
     }

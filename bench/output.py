@@ -61,6 +61,10 @@ def render(result: dict[str, Any]) -> str:
             f"{night['minimum']['total']} = {night['api_vs_minimum']}×; minimum: "
             f"{night['minimum']['parts']}"
         )
+        lines.append(
+            f"   HTTP round trips {night['round_trips']} vs batched minimum "
+            f"{night['minimum']['round_trips']} = {night['round_trips_vs_batched_minimum']}×"
+        )
         if "changes" in night:
             lines.append(f"   churn applied: {night['changes']}")
         lines.append("")
@@ -160,6 +164,11 @@ def targets(result: dict[str, Any]) -> list[str]:
             f"steady requests ≤ {STEADY_REQUEST_FACTOR} × minimum",
             steady["api_vs_minimum"] <= STEADY_REQUEST_FACTOR,
             f"{steady['api_requests']} vs {steady['minimum']['total']}",
+        ),
+        (
+            f"steady round trips ≤ {STEADY_REQUEST_FACTOR} × batched minimum",
+            steady["round_trips_vs_batched_minimum"] <= STEADY_REQUEST_FACTOR,
+            f"{steady['round_trips']} vs {steady['minimum']['round_trips']}",
         ),
         (
             "no per-person request where a batched call exists",

@@ -74,7 +74,7 @@ def diagnose(config_dir: Path) -> tuple[list[Finding], int]:
     findings += _permissions(connectors.readers, roster)
     people = {m.person.email: m.person for m in roster.managers.values()}
     people |= {e.person.email: e.person for e in roster.employees.values()}
-    refs = [CalendarRef(p.email, p.timezone, p.calendar) for p in people.values()]
+    refs = [CalendarRef.of(p) for p in people.values()]
     now = datetime.now(UTC)
     readings = read_busy(connectors.readers, refs, Interval(now, now + timedelta(days=1)))
     unreadable = {e: why for reading in readings.values() for e, why in reading.errors.items()}

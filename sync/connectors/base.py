@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sync.model.values import BookedSeries, BusyBlock, FoundSeries, Interval, WorkingHours
+from sync.model.values import (
+    BookedSeries,
+    BusyBlock,
+    FoundSeries,
+    Interval,
+    Person,
+    WorkingHours,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,16 @@ class CalendarRef:
     email: str
     timezone: str
     source: str
+    time_off_from: timedelta = timedelta(hours=2)
+    """A busy span at least this long may be time off that matters: half the person's working
+    day, the share of it that makes a day one they are away."""
+    working_days: frozenset[int] = frozenset(range(7))
+    """Weekdays (Monday = 0) the person works; time off on other days does not matter."""
+
+    @classmethod
+    def of(cls, person: Person) -> CalendarRef:
+        half_day = timedelta(minutes=max(person.working_hours.minutes, 0) / 2)
+        return cls(person.email, person.timezone, person.calendar, half_day, person.working_days)
 
 
 @dataclass
@@ -120,6 +137,13 @@ class CalendarWriter(Protocol):
         reconcile. `expected` lists, per series, the rule start of every occurrence that
         should take place in `window`, for providers that show a cancelled occurrence only
         by leaving it out."""
+        ...
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        """`observe` for many organisers (by organiser), as few round trips as the provider
+        allows (see observe_each for providers that read one calendar at a time)."""
         ...
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Connectors, Observation, RemoteSeries
@@ -21,7 +22,6 @@ from sync.store import SeriesRecord, SeriesState, Store
 
 MOVED_BY_PERSON = say("moved in the calendar by a person")
 CANCELLED_BY_PERSON = say("cancelled in the calendar by a person")
-OBSERVE_PARALLEL = 8
 MASS_DELETION_MINIMUM = 2
 """A calendar with a single series that vanishes is a person deleting it; from two on, losing
 more than half at once looks like a lost mailbox or permission."""
@@ -41,9 +41,8 @@ def observe_calendars(
         if series.calendar in connectors.writers and not _past_one_off(series, window):
             groups[(series.calendar, series.proposal.manager)].append(series)
 
-    def look(group: tuple[tuple[str, str], list[SeriesRecord]]) -> Observation:
-        (kind, organiser), items = group
-        expected = {
+    def expected(items: list[SeriesRecord]) -> dict[str, list[datetime]]:
+        return {
             s.uid: [
                 o.original_start
                 for o in s.occurrences
@@ -51,13 +50,18 @@ def observe_calendars(
             ]
             for s in items
         }
-        return connectors.writers[kind].observe(organiser, expected, window)
 
-    # calendars are read side by side (each connector bounds its own concurrency); what
-    # they show is taken into the store one calendar after another
+    def look(kind: str) -> dict[str, Observation]:
+        mine = {organiser: expected(items) for (k, organiser), items in groups.items() if k == kind}
+        return connectors.writers[kind].observe_many(mine, window)
+
+    # each provider reads its organisers' calendars in as few round trips as it can, the
+    # providers side by side; what they show is taken into the store one calendar after another
     ordered = sorted(groups.items())
-    with ThreadPoolExecutor(max_workers=OBSERVE_PARALLEL) as pool:
-        observations = list(pool.map(look, ordered))
+    kinds = sorted({kind for kind, _ in groups})
+    with ThreadPoolExecutor(max_workers=max(len(kinds), 1)) as pool:
+        seen = dict(zip(kinds, pool.map(look, kinds), strict=True))
+    observations = [seen[kind][organiser] for (kind, organiser), _ in ordered]
     for ((kind, organiser), items), observation in zip(ordered, observations, strict=True):
         report.requests[kind] = report.requests.get(kind, 0) + observation.requests
         if observation.error:

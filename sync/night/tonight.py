@@ -98,7 +98,7 @@ class _Tonight:
         """Busy time of everyone, each calendar read once. Our own check-ins are taken out
         where a provider reports them as busy; working hours a provider knows are used for
         people whose own entry sets none."""
-        refs = {p.email: CalendarRef(p.email, p.timezone, p.calendar) for p in people}
+        refs = {p.email: CalendarRef.of(p) for p in people}
         if not refs:
             return {}
         readings = read_busy(

@@ -163,7 +163,10 @@ def test_never_more_than_four_requests_at_once_per_mailbox(graph: GraphEmulator)
     assert reading.errors == {}
     assert graph.count("getSchedule") == 10
     assert graph.count("getSchedule", status=429) == 0
-    assert graph.peak_concurrency(KARIN) == 4
+    # all through Karin's mailbox, so $batch carries four of them per round trip: Graph runs
+    # a batch's requests side by side, and a fifth would be throttled
+    assert graph.count("batch") == 3
+    assert graph.peak_concurrency(KARIN) <= 4
 
 
 # ---------------------------------------------------------------------------- writing
@@ -378,7 +381,8 @@ def test_an_expired_token_is_replaced_once(graph: GraphEmulator) -> None:
     outlook.read_busy([ref(KARIN)], WEEK)
     graph.identity.expire_tokens()
     assert outlook.read_busy([ref(KARIN)], WEEK).errors == {}
-    assert graph.count("getSchedule", status=401) == 1
+    assert graph.count("batch", status=401) == 1  # getSchedule goes through $batch
+    assert graph.count("getSchedule", status=200) == 2
 
 
 def test_a_mailbox_outside_the_access_policy_is_an_error_for_that_read(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.baselines import each_earliest, first_free_two
-from bench.minimums import reads, writes
+from bench.minimums import reads, round_trips, writes
 from bench.org import Block, Org, Person
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 
@@ -151,9 +151,21 @@ def test_minimum_writes_count_new_series_changed_dates_and_ended_series() -> Non
         proposal(1, "booked", [("a", "ok", "a"), ("b", "moved", "c"), ("d", "skipped", "d")]),
         proposal(2, "booked", [("x", "ok", "x"), ("y", "moved", "z")]),
     ]
-    assert writes(before, after) == 2 + 2
-    assert writes(after, [proposal(1, "superseded", [])]) == 1
-    assert writes([], [{"id": 3, "series": {"state": "booked", "calendar": "ics"}}]) == 0
+    assert writes(before, after) == {"google": 2 + 2, "outlook": 0}
+    assert writes(after, [proposal(1, "superseded", [])]) == {"google": 1, "outlook": 0}
+    ics = [{"id": 3, "series": {"state": "booked", "calendar": "ics"}}]
+    assert writes([], ics) == {"google": 0, "outlook": 0}
+
+
+def test_the_batched_minimum_carries_50_google_or_20_graph_calls_per_round_trip() -> None:
+    parts = {
+        "google freeBusy": 6,
+        "google out-of-office events.list": 120,
+        "graph getSchedule": 6,
+        "observe graph listings": 41,
+        "google writes": 50,
+    }
+    assert round_trips(parts) == 1 + 3 + 1 + 3 + 1
 
 
 def test_the_week_in_which_the_notice_ends_is_not_yet_due() -> None:

@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import google_batch as batching
 from . import google_contract as contract
 from . import google_queries as queries
 from . import google_recurrence as rec
@@ -64,7 +65,7 @@ __all__ = [
     "RecordedRequest",
 ]
 
-KINDS = frozenset(METHOD_SCOPES) | {"token", "iam.signBlob"}
+KINDS = frozenset(METHOD_SCOPES) | {"token", "iam.signBlob", "batch"}
 _TIMES_ONLY_FIELDS = (
     *("kind", "etag", "id", "status", "start", "end", "transparency"),
     *("eventType", "recurringEventId", "originalStartTime", "updated"),
@@ -85,6 +86,8 @@ class RecordedRequest:
     body: Any  # parsed JSON body, or the token request's form fields
     calendar_id: str | None = None
     event_id: str | None = None
+    in_batch: bool = False
+    """A call carried inside a batch: an API call, but not an HTTP round trip of its own."""
 
 
 @dataclass
@@ -115,6 +118,8 @@ class _Response:
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     html: str | None = None  # the front end's own pages are HTML, not the API's JSON
+    raw: bytes | None = None  # a batch's multipart answer, with its own content type
+    content_type: str | None = None
 
 
 SERVICE_PATH = "/calendar/v3"
@@ -131,6 +136,8 @@ def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
     the token endpoint nor under ``/calendar/v3/`` (Google's front end answers those 404)."""
     if path == "/token" and method == "POST":
         return "token", None, None
+    if path == batching.BATCH_PATH and method == "POST":
+        return "batch", None, None
     signing = re.fullmatch(r"/v1/projects/-/serviceAccounts/([^/:]+):signBlob", path)
     if signing and method == "POST":
         return "iam.signBlob", unquote(signing[1]), None  # IAM Credentials API, own host there
@@ -165,6 +172,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _encode(response: _Response) -> tuple[bytes, str]:
+    if response.raw is not None:
+        return response.raw, response.content_type or "application/octet-stream"
+    if response.html is not None:
+        return response.html.encode(), "text/html; charset=UTF-8"
+    data = b"" if response.status == 204 else json.dumps(response.payload).encode()
+    return data, "application/json; charset=UTF-8"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -180,11 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         response = self.server.emulator.handle(self.command, self.path, dict(self.headers), body)
-        if response.html is not None:
-            data, content_type = response.html.encode(), "text/html; charset=UTF-8"
-        else:
-            data = b"" if response.status == 204 else json.dumps(response.payload).encode()
-            content_type = "application/json; charset=UTF-8"
+        data, content_type = _encode(response)
         self.send_response(response.status)
         if data:
             self.send_header("Content-Type", content_type)
@@ -487,6 +499,11 @@ class GoogleCalendarEmulator:
         """How many requests of a kind (optionally with a status) were answered."""
         return sum(1 for r in self.requests if r.kind == kind and status in (None, r.status))
 
+    def round_trips(self) -> int:
+        """HTTP round trips to the API (a batch is one, however many calls it carries);
+        token requests are not API round trips."""
+        return sum(1 for r in self.requests if not r.in_batch and r.kind not in ("token",))
+
     def clear_log(self) -> None:
         with self.lock:
             self._requests.clear()
@@ -536,6 +553,17 @@ class GoogleCalendarEmulator:
         """Answer one HTTP request (called on the server's threads)."""
         if self.latency:
             time.sleep(self.latency)
+        return self._answer(method, raw_path, headers, body)
+
+    def _answer(
+        self,
+        method: str,
+        raw_path: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        in_batch: bool = False,
+    ) -> _Response:
         url = urlsplit(raw_path)
         query = parse_qs(url.query, keep_blank_values=True)
         kind, calendar_id, event_id = _route(method, url.path)
@@ -547,6 +575,10 @@ class GoogleCalendarEmulator:
         try:
             if kind == "outside":
                 response = _Response(404, html=_FRONT_END_404)
+            elif kind == "batch" and not in_batch:
+                if fault is not None and fault.status is not None:
+                    raise ApiError(fault.status, fault.reason, fault.message)
+                response = self._batch(headers, body)
             elif kind == "token":
                 parsed = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
                 if fault is not None and fault.status is not None:
@@ -587,10 +619,24 @@ class GoogleCalendarEmulator:
             parsed,
             calendar_id,
             event_id,
+            in_batch,
         )
         with self.lock:
             self._requests.append(record)
         return response
+
+    def _batch(self, headers: dict[str, str], body: bytes) -> _Response:
+        """Each part answered as if it had come alone (its own faults, token and scopes)."""
+
+        def one(part: batching.Part) -> batching.PartAnswer:
+            reply = self._answer(part.method, part.path, part.headers, part.body, in_batch=True)
+            data, content_type = _encode(reply)
+            return batching.PartAnswer(
+                reply.status, content_type if data else None, data, reply.headers
+            )
+
+        content_type, data = batching.run(headers, body, one)
+        return _Response(200, raw=data, content_type=content_type)
 
     @staticmethod
     def _json(body: bytes) -> Any:

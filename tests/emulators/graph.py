@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from . import graph_batch as batching
 from . import graph_contract as contract
 from . import graph_queries as q
 from . import graph_time as gt
@@ -52,7 +53,7 @@ READ_KINDS = frozenset(
     {"events.list", "events.get", "events.instances", "calendarView", "calendarView.delta"}
 )
 WRITE_KINDS = frozenset({"events.create", "events.patch", "events.delete", "events.cancel"})
-KINDS = READ_KINDS | WRITE_KINDS | {"getSchedule", "mailboxSettings.get"}
+KINDS = READ_KINDS | WRITE_KINDS | {"getSchedule", "mailboxSettings.get", "batch"}
 # the type each request body is read as (see graph_contract)
 _BODIES = {
     "events.create": "event",
@@ -84,6 +85,8 @@ class GraphRequest:
     event_id: str | None
     started: float
     ended: float
+    in_batch: bool = False
+    """A request carried inside a $batch: an API call, not an HTTP round trip of its own."""
 
 
 def _route(method: str, path: str) -> tuple[str, str | None, str | None]:
@@ -358,6 +361,11 @@ class GraphEmulator:
         """How many requests of a kind (optionally with a status) were answered."""
         return sum(1 for r in self.requests if r.kind == kind and status in (None, r.status))
 
+    def round_trips(self) -> int:
+        """HTTP round trips to Graph (tokens come from the identity platform, apart): a $batch
+        is one, however many requests it carries."""
+        return sum(1 for r in self.requests if not r.in_batch)
+
     def peak_concurrency(self, mailbox: str) -> int:
         """Most requests to one mailbox that were being served at the same time."""
         with self.lock:
@@ -418,6 +426,20 @@ class GraphEmulator:
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
     ) -> HttpResponse:
         """Answer one HTTP request (called on the server's threads)."""
+        if urlsplit(raw_path).path == batching.BATCH_PATH and method == "POST":
+            return self._batch(headers, body, time.time())
+        return self._answer(method, raw_path, headers, body)
+
+    def _answer(
+        self,
+        method: str,
+        raw_path: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        in_batch: bool = False,
+    ) -> HttpResponse:
+        """One request, alone or as a part of a batch (then without latency of its own)."""
         started = time.time()
         url = urlsplit(raw_path)
         query = parse_qs(url.query, keep_blank_values=True)
@@ -431,7 +453,7 @@ class GraphEmulator:
             kind, user, event_id = _route(method, url.path)
             mailbox = self._mailbox_key(user) if user else None
             admitted = self._admit(mailbox)
-            if self.latency:
+            if self.latency and not in_batch:
                 time.sleep(self.latency)
             fault = self._faults.take(kind, unquote(url.path))
             if fault is not None:
@@ -466,7 +488,60 @@ class GraphEmulator:
             code = response.payload.get("error", {}).get("code")
         record = GraphRequest(
             method, unquote(url.path), query, kind, mailbox, response.status, code, parsed,
-            client_id, event_id, started, time.time(),
+            client_id, event_id, started, time.time(), in_batch,
+        )  # fmt: skip
+        with self.lock:
+            self._requests.append(record)
+        return response
+
+    def _batch(self, headers: dict[str, str], body: bytes, started: float) -> HttpResponse:
+        """A $batch: one round trip, each request answered as if it had come alone."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if self.latency:
+            time.sleep(self.latency)
+        status, code = 200, None
+        try:
+            fault = self._faults.take("batch", batching.BATCH_PATH)
+            if fault is not None:
+                fault.sleep()
+                if fault.status is not None:
+                    raise GraphError(
+                        fault.status, fault.code, fault.message, headers=fault.retry_after_header
+                    )
+            self._authenticate(lowered.get("authorization", ""))
+
+            # Graph runs a batch's requests side by side: past the mailbox's concurrency
+            # limit, the rest of that mailbox's requests are throttled like parallel calls
+            per_mailbox: dict[str, int] = defaultdict(int)
+
+            def one(step: batching.Step) -> tuple[int, Any, dict[str, str]]:
+                try:
+                    _, user, _ = _route(step.method, urlsplit(step.path).path)
+                except GraphError:
+                    user = None
+                if user is not None:
+                    per_mailbox[self._mailbox_key(user)] += 1
+                    if per_mailbox[self._mailbox_key(user)] > self.max_concurrent:
+                        throttled = GraphError(
+                            429,
+                            "ApplicationThrottled",
+                            "Application is over its MailboxConcurrency limit.",
+                        )
+                        retry = {"Retry-After": f"{self.concurrency_retry_after:g}"}
+                        return 429, throttled.body(), retry
+                inner = {"authorization": lowered.get("authorization", ""), **step.headers}
+                reply = self._answer(step.method, step.path, inner, step.body, in_batch=True)
+                kept = {k: v for k, v in reply.headers.items() if k.lower() == "retry-after"}
+                return reply.status, reply.payload, kept
+
+            response = HttpResponse(200, batching.run(lowered, body, one))
+        except GraphError as error:
+            response = HttpResponse(error.status, error.body(), error.headers)
+            status, code = error.status, error.code
+        response.headers.setdefault("Content-Type", _JSON)
+        record = GraphRequest(
+            "POST", batching.BATCH_PATH, {}, "batch", None, status, code, None, None, None,
+            started, time.time(),
         )  # fmt: skip
         with self.lock:
             self._requests.append(record)

@@ -272,6 +272,9 @@ def test_a_crash_between_the_calendar_write_and_the_store_leaves_no_duplicate(
         def observe(self, *args: Any) -> Any:
             return real.writers["google"].observe(*args)
 
+        def observe_many(self, *args: Any) -> Any:
+            return real.writers["google"].observe_many(*args)
+
     dying = Connectors(readers=real.readers, writers={"google": DiesAfterWriting()})
     with pytest.raises(KeyboardInterrupt):
         run_nightly(org.root, RunOptions(now=datetime.fromisoformat(NOW)), dying)

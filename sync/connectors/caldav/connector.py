@@ -13,6 +13,7 @@ from sync.connectors.caldav.address import parse_source
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
+from sync.connectors.observe_each import observe_each
 from sync.model.errors import ConfigError
 from sync.model.values import BookedSeries, FoundSeries, Interval
 
@@ -66,6 +67,11 @@ class CalDavConnector:
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
         return self.writer.observe(organiser, expected, window)
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        return observe_each(self.writer.observe, groups, window)
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.writer.list_series(organiser, window)

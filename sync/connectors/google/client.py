@@ -1,10 +1,12 @@
 """Calling Calendar v3 through the real client library, as one person, with retries.
 
-httplib2 is not thread-safe, so a built client (with its connection and token) is lent to
-one thread at a time and returned to a pool for the next call as the same person; tokens
-are reused until they expire. The discovery document shipped in the library is used (no
-network for it), and `api_endpoint` can point every call at a proxy or an emulator: it is
-the whole base URL, `/calendar/v3/` included (settings make sure of that).
+Building a client (parsing the discovery document) is the costly part, so each thread
+builds one, with its own connection (httplib2 is not thread-safe), and every call runs on
+it with the acting person's credentials (`execute(http=…)`). Credentials are kept per
+person and scope set, so tokens are reused until they expire. The discovery document shipped
+in the library is used (no network for it), and `api_endpoint` can point every call at a
+proxy or an emulator: it is the whole base URL, `/calendar/v3/` included (settings make sure
+of that).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import google_auth_httplib2
 import httplib2
+from google.auth.credentials import Credentials
 from googleapiclient.discovery import build
 
 from sync.config.provider_settings import GoogleSettings
@@ -31,6 +34,9 @@ from sync.plumbing.logs import event
 DEFAULT_POLICY = RetryPolicy()
 WRITES = frozenset({"events.insert", "events.patch", "events.delete"})
 log = logging.getLogger(__name__)
+SERVICE_PATH = "/calendar/v3"
+BATCH_PATH = "batch/calendar/v3"
+"""The discovery document's batchPath, beside the service path on the same host."""
 Resource = Any
 """googleapiclient builds its resource classes at run time; there is nothing to name."""
 
@@ -49,36 +55,63 @@ class GoogleClient:
         self.sleep = sleep
         self.requests = RequestCount()
         self._lock = threading.Lock()
-        self._idle: dict[tuple[str, tuple[str, ...]], list[Resource]] = {}
+        self._credentials: dict[tuple[str, tuple[str, ...]], Credentials] = {}
+        self._local = threading.local()
+        self._pool: ThreadPoolExecutor | None = None
 
-    @contextmanager
-    def calendar(self, email: str, scopes: Sequence[str]) -> Iterator[Resource]:
+    def pool(self) -> ThreadPoolExecutor:
+        """`parallel_requests` threads that send batches side by side; they live as long as
+        the client, so each builds its Calendar client once."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "google")
+            return self._pool
+
+    @property
+    def batch_uri(self) -> str:
+        """Google's batch endpoint beside the API's base URL: the library builds it from the
+        discovery document's root and would ignore `api_endpoint` (a proxy, an emulator)."""
+        base = self.settings.api_endpoint.rstrip("/")
+        return base.removesuffix(SERVICE_PATH) + "/" + BATCH_PATH
+
+    def service(self) -> Resource:
+        """This thread's built client; it carries no credentials of its own."""
+        service: Resource | None = getattr(self._local, "service", None)
+        if service is None:
+            service = build(
+                "calendar",
+                "v3",
+                http=self.connection(),
+                static_discovery=True,
+                cache_discovery=False,
+                client_options={"api_endpoint": self.settings.api_endpoint},
+            )
+            self._local.service = service
+        return service
+
+    def connection(self) -> httplib2.Http:
+        """This thread's connection."""
+        http: httplib2.Http | None = getattr(self._local, "http", None)
+        if http is None:
+            http = httplib2.Http(timeout=self.settings.timeout_seconds)
+            self._local.http = http
+        return http
+
+    def credentials(self, email: str, scopes: Sequence[str]) -> Credentials:
         key = (email, tuple(scopes))
         with self._lock:
-            idle = self._idle.setdefault(key, [])
-            service = idle.pop() if idle else None
-        if service is None:
-            service = self._build(email, scopes)
-        try:
-            yield service
-        finally:
-            with self._lock:
-                self._idle[key].append(service)
+            found = self._credentials.get(key)
+            if found is None:
+                found = self._credentials[key] = self.auth.for_person(email, scopes)
+        return found
 
-    def _build(self, email: str, scopes: Sequence[str]) -> Resource:
-        http = google_auth_httplib2.AuthorizedHttp(
-            self.auth.for_person(email, scopes),
-            http=httplib2.Http(timeout=self.settings.timeout_seconds),
+    def as_person(self, email: str, scopes: Sequence[str]) -> google_auth_httplib2.AuthorizedHttp:
+        """This thread's connection, signing requests as `email`."""
+        return google_auth_httplib2.AuthorizedHttp(
+            self.credentials(email, scopes),
+            http=self.connection(),
             # a 401 mid-run refreshes the token once; a second 401 fails that person
             max_refresh_attempts=1,
-        )
-        return build(
-            "calendar",
-            "v3",
-            http=http,
-            static_discovery=True,
-            cache_discovery=False,
-            client_options={"api_endpoint": self.settings.api_endpoint},
         )
 
     def call(
@@ -95,8 +128,8 @@ class GoogleClient:
             event(log, "google request", logging.DEBUG, kind=kind, acting_as=email)
             if kind in WRITES:
                 faults.point(f"google {kind}")
-            with self.calendar(email, scopes) as service:
-                return request(service).execute(num_retries=0)
+            http = self.as_person(email, scopes)
+            return request(self.service()).execute(http=http, num_retries=0)
 
         return call_with_retry(attempt, classify, self.policy, sleep=self.sleep)
 

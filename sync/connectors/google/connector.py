@@ -21,6 +21,7 @@ from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.keyless import KEYLESS_SETTING, SigningRefused
 from sync.connectors.google.permissions import refused_scopes
 from sync.connectors.google.reading import GoogleReader
+from sync.connectors.google.reading_back import GoogleReadBack
 from sync.connectors.google.writing import GoogleWriter
 from sync.model.errors import ConfigError
 from sync.model.values import BookedSeries, FoundSeries, Interval
@@ -41,6 +42,7 @@ class GoogleConnector:
         )
         self.reader = GoogleReader(self.client, settings.freebusy_user, settings.read_out_of_office)
         self.writer = GoogleWriter(self.client)
+        self.read_back = GoogleReadBack(self.client)
 
     def verify(self, email: str) -> None:
         """Get one token before anything runs, so broken credentials stop the run with a
@@ -76,9 +78,14 @@ class GoogleConnector:
         return self.writer.write_series(series)
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
-        return self.writer.list_series(organiser, window)
+        return self.read_back.list_series(organiser, window)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
-        return self.writer.observe(organiser, expected, window)
+        return self.read_back.observe_many({organiser: expected}, window)[organiser]
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        return self.read_back.observe_many(groups, window)

@@ -7,41 +7,23 @@ descriptions of anyone's meetings are fetched.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from google.auth.exceptions import RefreshError
-from googleapiclient.errors import HttpError
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
-from sync.connectors.google.auth import SCOPE_EVENTS_READ, SCOPE_FREEBUSY
-from sync.connectors.google.client import GoogleClient, Resource
-from sync.connectors.google.errors import calendar_errors, describe, reason_of, status_of
-from sync.connectors.retry import GaveUpTonight, RetriesExhausted
-from sync.model.values import BusyBlock, BusyKind, Interval
+from sync.connectors.google import batching
+from sync.connectors.google.auth import SCOPE_FREEBUSY
+from sync.connectors.google.client import GoogleClient
+from sync.connectors.google.errors import calendar_errors, describe
+from sync.connectors.google.out_of_office import OutOfOffice, may_be_away
+from sync.connectors.google.times import parse_instant, rfc3339
+from sync.model.values import BusyBlock, Interval
 
 FREEBUSY_BATCH = 50
 """Google answers at most 50 calendars per freeBusy request."""
 MAX_SPAN = timedelta(days=60)
 """Longer freeBusy ranges have been seen to fail ("The requested time range is too long")."""
-OUT_OF_OFFICE_FIELDS = "items(status,eventType,start,end),nextPageToken"
-
-
-def rfc3339(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_instant(value: dict[str, str], zone: str = "UTC") -> datetime:
-    """A Google event time: `dateTime` (RFC 3339), or an all-day `date`, which starts at
-    midnight in the person's own zone."""
-    if "dateTime" in value:
-        return datetime.fromisoformat(value["dateTime"].replace("Z", "+00:00")).astimezone(UTC)
-    midnight = datetime.fromisoformat(value["date"]).replace(tzinfo=ZoneInfo(zone))
-    return midnight.astimezone(UTC)
 
 
 def chunks(window: Interval, span: timedelta = MAX_SPAN) -> Iterator[Interval]:
@@ -65,32 +47,35 @@ class GoogleReader:
         self.client = client
         self.default_subject = freebusy_user
         self.read_out_of_office = read_out_of_office
-        self.out_of_office_denied = False
-        self._lock = threading.Lock()
+        self.away = OutOfOffice(client)
+
+    @property
+    def out_of_office_denied(self) -> bool:
+        return self.away.denied
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
         before = self.client.requests.total()
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
-        with ThreadPoolExecutor(self.client.settings.parallel_requests) as pool:
-            results = list(pool.map(lambda job: self.freebusy(*job), jobs))
+        # every freeBusy request of the night in one batch round trip per 50
+        outcomes = batching.run(self.client, [self.freebusy(*job) for job in jobs])
+        results = [self.take(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():
                 busy.setdefault(email, []).extend(blocks)
             reading.errors.update(result.errors)
         readable = [p for p in people if p.email not in reading.errors]
-        if self.read_out_of_office and readable:
-            with ThreadPoolExecutor(self.client.settings.parallel_requests) as pool:
-                away = list(pool.map(lambda p: (p.email, self.out_of_office(p, window)), readable))
-            for email, blocks in away:
+        if self.read_out_of_office:
+            maybe = [p for p in readable if may_be_away(p, busy.get(p.email, []))]
+            for email, blocks in self.away.read(maybe, window).items():
                 busy.setdefault(email, []).extend(blocks)
         for person in readable:
             reading.busy[person.email] = clip(busy.get(person.email, []), window)
         reading.requests = self.client.requests.total() - before
         return reading
 
-    def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> BusyReading:
+    def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> batching.Call:
         subject = self.default_subject or batch[0].email
         body = {
             "timeMin": rfc3339(chunk.start),
@@ -98,13 +83,15 @@ class GoogleReader:
             "timeZone": "UTC",
             "items": [{"id": person.email} for person in batch],
         }
+        return batching.Call(
+            "freeBusy", subject, (SCOPE_FREEBUSY,), lambda cal: cal.freebusy().query(body=body)
+        )
+
+    def take(self, batch: list[CalendarRef], answer: Any) -> BusyReading:
+        """What one freeBusy request answered for these people (or why it failed)."""
         result = BusyReading()
-        try:
-            answer = self.client.call(
-                "freeBusy", subject, [SCOPE_FREEBUSY], lambda cal: cal.freebusy().query(body=body)
-            )
-        except (HttpError, RefreshError, RetriesExhausted, GaveUpTonight, OSError) as error:
-            message = describe(error)
+        if isinstance(answer, Exception):
+            message = describe(answer)
             result.errors = {person.email: message for person in batch}
             return result
         calendars: dict[str, Any] = answer.get("calendars", {})
@@ -124,50 +111,6 @@ class GoogleReader:
                     for b in entry.get("busy", [])
                 ]
         return result
-
-    def out_of_office(self, person: CalendarRef, window: Interval) -> list[BusyBlock]:
-        """Out-of-office spans as time off. Without permission to read events this degrades to
-        free/busy alone, once for the whole run rather than once per person."""
-        email = person.email
-        if self.out_of_office_denied:
-            return []
-        blocks: list[BusyBlock] = []
-        page: str | None = None
-        try:
-            while True:
-
-                def request(cal: Resource, token: str | None = page) -> Any:
-                    return cal.events().list(
-                        calendarId=email,
-                        eventTypes=["outOfOffice"],
-                        singleEvents=True,
-                        timeMin=rfc3339(window.start),
-                        timeMax=rfc3339(window.end),
-                        pageToken=token,
-                        fields=OUT_OF_OFFICE_FIELDS,
-                    )
-
-                answer = self.client.call("events.list", email, [SCOPE_EVENTS_READ], request)
-                for item in answer.get("items", []):
-                    if item.get("status") != "cancelled" and item.get("eventType") == "outOfOffice":
-                        start = parse_instant(item["start"], person.timezone)
-                        end = parse_instant(item["end"], person.timezone)
-                        blocks.append(BusyBlock(start, end, BusyKind.TIME_OFF))
-                page = answer.get("nextPageToken")
-                if not page:
-                    return blocks
-        except RefreshError:
-            self._deny()  # the delegation does not include the events scope
-        except HttpError as error:
-            if status_of(error) in (401, 403) and reason_of(error) not in ("rateLimitExceeded",):
-                self._deny()
-        except (RetriesExhausted, GaveUpTonight, OSError):
-            pass  # free/busy already counts the time as busy; only the label is missing
-        return []
-
-    def _deny(self) -> None:
-        with self._lock:
-            self.out_of_office_denied = True
 
 
 def _entry_for(calendars: dict[str, Any], email: str) -> Any:

@@ -8,37 +8,27 @@ changes only what differs, so running it again changes nothing and notifies nobo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from googleapiclient.errors import HttpError
 
-from sync.connectors.base import Observation, RemoteSeries, WriteFailed
+from sync.connectors.base import WriteFailed
 from sync.connectors.google.auth import SCOPE_EVENTS
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import describe, status_of
-from sync.connectors.google.reading import parse_instant, rfc3339
+from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.retry import RetriesExhausted
 from sync.model.series_end import dates_to_bring_in_line
-from sync.model.values import BookedSeries, FoundSeries, Interval, OccurrenceStatus, SeriesStatus
+from sync.model.values import BookedSeries, Interval, OccurrenceStatus, SeriesStatus
 
 TAG = "checkinSync"
 SERIES_KEY = "checkinSeries"
 GONE = (404, 410)
 EXCEPTION_REACH_DAYS = 400
 """How far past an ended series' last date a moved date is looked for: beyond any horizon."""
-
-
-def split_until(line: str) -> tuple[str, datetime | None]:
-    """ "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20270301T000000Z" → the rule and its end."""
-    parts = line.removeprefix("RRULE:").split(";")
-    until = None
-    for part in parts:
-        if part.startswith("UNTIL="):
-            until = datetime.strptime(part[6:], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return ";".join(p for p in parts if not p.startswith("UNTIL=")), until
 
 
 def event_id(uid: str) -> str:
@@ -272,158 +262,3 @@ class GoogleWriter:
                 pageToken=token,
             ),
         )
-
-    # ------------------------------------------------------------------ reading back
-
-    def observe(
-        self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
-    ) -> Observation:
-        # Google lists cancelled occurrences itself, so `expected` is not needed here
-        before = self.client.requests_by_this_thread()
-        observation = Observation()
-        try:
-            masters = self._tagged(organiser)
-            dates = self._tagged_instances(organiser, window)
-            for uid in expected:
-                observation.series[uid] = self._remote(uid, masters.get(uid), dates)
-        except (HttpError, RetriesExhausted, OSError) as error:
-            observation.series = {}
-            observation.error = f"{organiser}'s Google Calendar: {describe(error)}"
-        observation.requests = self.client.requests_by_this_thread() - before
-        return observation
-
-    def _tagged(self, organiser: str) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        listing = self._pages(
-            "events.list",
-            organiser,
-            lambda cal, token: cal.events().list(
-                calendarId=organiser,
-                privateExtendedProperty=f"{TAG}=1",
-                showDeleted=True,
-                maxResults=250,
-                pageToken=token,
-            ),
-        )
-        for item in listing:
-            if "recurringEventId" in item:
-                continue  # a changed occurrence, which carries the tag too
-            uid = item.get("extendedProperties", {}).get("private", {}).get(SERIES_KEY)
-            if uid:
-                found[uid] = item
-        return found
-
-    def _tagged_instances(
-        self, organiser: str, window: Interval
-    ) -> dict[str, list[dict[str, Any]]]:
-        """Every date of every series this service booked in the organiser's calendar inside
-        `window`, by series event id: one listing for all series, not one per series (dates
-        carry their series' tag)."""
-        found: dict[str, list[dict[str, Any]]] = {}
-        listing = self._pages(
-            "events.list",
-            organiser,
-            lambda cal, token: cal.events().list(
-                calendarId=organiser,
-                privateExtendedProperty=f"{TAG}=1",
-                singleEvents=True,
-                showDeleted=True,
-                timeMin=rfc3339(window.start),
-                timeMax=rfc3339(window.end),
-                maxResults=2500,
-                pageToken=token,
-            ),
-        )
-        for item in listing:
-            if "recurringEventId" in item:
-                found.setdefault(str(item["recurringEventId"]), []).append(item)
-        return found
-
-    def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
-        try:
-            masters = self._tagged(organiser)
-            dates = self._tagged_instances(organiser, window)
-            # a one-off check-in (a single event) is not rebuilt: it is one date, soon past,
-            # and the Outlook and export readers leave them out alike
-            return [
-                self._found(organiser, uid, item, dates)
-                for uid, item in masters.items()
-                if item.get("recurrence")
-            ]
-        except (HttpError, RetriesExhausted, OSError) as error:
-            raise WriteFailed(f"{organiser}'s Google Calendar: {describe(error)}") from error
-
-    def _found(
-        self,
-        organiser: str,
-        uid: str,
-        item: dict[str, Any],
-        dates: Mapping[str, list[dict[str, Any]]],
-    ) -> FoundSeries:
-        start, end = parse_instant(item["start"]), parse_instant(item["end"])
-        zone = item["start"].get("timeZone", "UTC")
-        rule, until = split_until(
-            next(r for r in item.get("recurrence", []) if r.startswith("RRULE:"))
-        )
-        attendee = (item.get("attendees") or [{}])[0]
-        cancelled = item.get("status") == "cancelled"
-        remote = self._remote(uid, None if cancelled else item, dates)
-        return FoundSeries(
-            uid=uid,
-            organiser=organiser,
-            attendee=str(attendee.get("email", "")).lower(),
-            attendee_name=str(attendee.get("displayName", "")),
-            timezone=zone,
-            first_start=start.astimezone(ZoneInfo(zone)),
-            duration=int((end - start).total_seconds() // 60),
-            rrule=rule,
-            until=until,
-            cancelled=cancelled,
-            sequence=int(item.get("sequence", 0)),
-            exceptions=remote.exceptions,
-        )
-
-    def _remote(
-        self, uid: str, master: dict[str, Any] | None, dates: Mapping[str, list[dict[str, Any]]]
-    ) -> RemoteSeries:
-        if master is None or master.get("status") == "cancelled":
-            return RemoteSeries(uid, exists=False)
-        declined = _declined(master)
-        if not master.get("recurrence"):
-            start, end = parse_instant(master["start"]), parse_instant(master["end"])
-            return RemoteSeries(
-                uid,
-                exists=True,
-                declined_by=declined,
-                single=Interval(start, end),
-            )
-        exceptions: dict[datetime, Interval | None] = {}
-        declined_dates: dict[datetime, frozenset[str]] = {}
-        for item in dates.get(event_id(uid), []):
-            if "originalStartTime" not in item:
-                continue
-            original = parse_instant(item["originalStartTime"])
-            if item.get("status") == "cancelled":
-                exceptions[original] = None
-                continue
-            start, end = parse_instant(item["start"]), parse_instant(item["end"])
-            if start != original:
-                exceptions[original] = Interval(start, end)
-            if who := _declined(item):
-                declined_dates[original] = who
-        return RemoteSeries(
-            uid,
-            exists=True,
-            declined_by=declined,
-            exceptions=exceptions,
-            declined_dates=declined_dates,
-        )
-
-
-def _declined(event: dict[str, Any]) -> frozenset[str]:
-    """Who declined the event (for an instance: that one date)."""
-    return frozenset(
-        a["email"].lower()
-        for a in event.get("attendees", [])
-        if a.get("responseStatus") == "declined" and "email" in a
-    )

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
@@ -124,6 +125,36 @@ class GraphClient:
         self.requests = RequestCount()
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._taking = threading.Lock()
+
+    def pool(self) -> ThreadPoolExecutor:
+        """`parallel_requests` threads that send batches side by side."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "graph")
+            return self._pool
+
+    @contextmanager
+    def slots(self, mailboxes: Mapping[str, int]) -> Iterator[None]:
+        """The mailboxes' places in flight for one batch (Graph runs its requests side by
+        side). One batch at a time takes its places, all of them before it is sent: two
+        batches each holding part of what they need would wait on each other for ever."""
+        taken: list[threading.BoundedSemaphore] = []
+        try:
+            with self._taking:
+                for mailbox in sorted(mailboxes):
+                    with self._lock:
+                        slot = self._slots.setdefault(
+                            mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
+                        )
+                    for _ in range(mailboxes[mailbox]):
+                        slot.acquire()
+                        taken.append(slot)
+            yield
+        finally:
+            for slot in taken:
+                slot.release()
 
     @contextmanager
     def _slot(self, mailbox: str) -> Iterator[None]:
@@ -186,6 +217,22 @@ class GraphClient:
                 headers={"Authorization": f"Bearer {token}", **(headers or {})},
                 timeout=self.settings.timeout_seconds,
             )
+
+    def batch(self, body: Mapping[str, Any]) -> Any:
+        """One POST to $batch (a single round trip, not retried here: see batching.py). A 401
+        gets one fresh token first."""
+        for fresh_token in (False, True):
+            response = self.session.post(
+                f"{self.base}/$batch",
+                json=body,
+                headers={"Authorization": f"Bearer {self.auth.token()}"},
+                timeout=self.settings.timeout_seconds,
+            )
+            if response.status_code == 401 and not fresh_token:
+                self.auth.forget_token()
+                continue
+            return _answer(response)
+        raise AssertionError("unreachable")
 
     def requests_by_this_thread(self) -> int:
         return self.requests.by_this_thread()

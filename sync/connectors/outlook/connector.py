@@ -65,3 +65,8 @@ class OutlookConnector:
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> Observation:
         return self.writer.observe(organiser, expected, window)
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        return self.writer.observe_many(groups, window)

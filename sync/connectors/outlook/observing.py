@@ -76,8 +76,16 @@ class CalendarReadBack:
     def observe(
         self, expected: Mapping[str, Sequence[datetime]], window: Interval
     ) -> dict[str, RemoteSeries]:
-        events = self.tagged_events()
-        dates = self.tagged_dates(window)
+        return self.judge(expected, window, self.tagged_events(), self.tagged_dates(window))
+
+    def judge(
+        self,
+        expected: Mapping[str, Sequence[datetime]],
+        window: Interval,
+        events: Mapping[str, Item],
+        dates: Mapping[str, list[Item]] | None,
+    ) -> dict[str, RemoteSeries]:
+        """The series as the two listings show them (`dates` None: read each on its own)."""
         found: dict[str, RemoteSeries] = {}
         for uid, starts in expected.items():
             event = events.get(uid)
@@ -112,37 +120,52 @@ class CalendarReadBack:
 
     def tagged_events(self) -> dict[str, Item]:
         """Every series master and one-off event the service booked here, by series UID."""
-        params = {
-            "$filter": tag_filter(self.prop),
-            "$expand": tag_expand(self.prop),
-            "$top": PAGE,
-        }
         events: dict[str, Item] = {}
-        for item in pages(self.client, "events.list", self.organiser, "/events", params):
-            uid = series_uid(item, self.prop)
-            if uid and item.get("type", "seriesMaster") in ("seriesMaster", "singleInstance"):
-                events[uid] = item
+        listing = pages(
+            self.client, "events.list", self.organiser, "/events", events_query(self.prop)
+        )
+        for item in listing:
+            take_event(events, item, self.prop)
         return events
 
     def tagged_dates(self, window: Interval) -> dict[str, list[Item]] | None:
         """The dates of the tagged series in the window, by series master id; None if Graph
         does not take the tag filter on the calendar view."""
-        params = {
-            **utc_window(window),
-            "$filter": tag_filter(self.prop),
-            "$select": "id,type,seriesMasterId,originalStart,start,end,isCancelled,attendees",
-            "$top": PAGE,
-        }
+        params = view_query(self.prop, window)
         by_master: dict[str, list[Item]] = defaultdict(list)
         try:
             for item in pages(self.client, "calendarView", self.organiser, "/calendarView", params):
-                if item.get("seriesMasterId"):
-                    by_master[str(item["seriesMasterId"])].append(item)
+                take_date(by_master, item)
         except GraphError as error:
             if error.status not in FILTER_REFUSED:
                 raise
             return None
         return by_master
+
+
+def events_query(prop: str) -> dict[str, str]:
+    return {"$filter": tag_filter(prop), "$expand": tag_expand(prop), "$top": PAGE}
+
+
+def view_query(prop: str, window: Interval) -> dict[str, str]:
+    return {
+        **utc_window(window),
+        "$filter": tag_filter(prop),
+        "$select": "id,type,seriesMasterId,originalStart,start,end,isCancelled,attendees",
+        "$top": PAGE,
+    }
+
+
+def take_event(events: dict[str, Item], item: Item, prop: str) -> None:
+    """A series master or one-off the service booked, by its series UID."""
+    uid = series_uid(item, prop)
+    if uid and item.get("type", "seriesMaster") in ("seriesMaster", "singleInstance"):
+        events[uid] = item
+
+
+def take_date(by_master: dict[str, list[Item]], item: Item) -> None:
+    if item.get("seriesMasterId"):
+        by_master[str(item["seriesMasterId"])].append(item)
 
 
 def changed_dates(

@@ -23,6 +23,7 @@ from sync.connectors.outlook.observing import (
     utc_window,
 )
 from sync.connectors.outlook.reading import graph_time, iana_zone
+from sync.connectors.outlook.reading_back import observe_many
 from sync.connectors.retry import RetriesExhausted
 from sync.model.series_end import dates_to_bring_in_line
 from sync.model.values import BookedSeries, FoundSeries, Interval, OccurrenceStatus, SeriesStatus
@@ -282,6 +283,13 @@ class GraphWriter:
             observation.error = f"{organiser}'s Outlook calendar: {describe(error)}"
         observation.requests = self.client.requests_by_this_thread() - before
         return observation
+
+    def observe_many(
+        self, groups: Mapping[str, Mapping[str, Sequence[datetime]]], window: Interval
+    ) -> dict[str, Observation]:
+        return observe_many(
+            self.client, SERIES_PROPERTY, self.instances, groups, window, PROVIDER_ERRORS
+        )
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         read_back = CalendarReadBack(self.client, organiser, SERIES_PROPERTY, self.instances)

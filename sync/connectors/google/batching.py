@@ -1,0 +1,105 @@
+"""Many Calendar v3 calls in one HTTP round trip, through Google's batch endpoint.
+
+Latency is paid per round trip and quota per call: a batch carries up to 50 calls, each as
+its own person (googleapiclient writes each part's Authorization from the credentials of the
+connection the request is given). Google answers every part on its own, so a part that
+answers 429 or 5xx is sent again in the next batch while the others' answers are kept; a
+whole batch that fails (5xx, a timeout) is sent again as a whole. Both follow the same
+retry policy as single calls: the provider's Retry-After, else backoff with jitter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import google_auth_httplib2
+from googleapiclient.http import BatchHttpRequest
+
+from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
+from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.errors import classify
+from sync.plumbing.logs import event
+
+BATCH_SIZE = 50
+"""Calls per batch: Calendar's limit for one batch request."""
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Call:
+    kind: str
+    """As counted and logged for single calls: "events.list", ..."""
+    email: str
+    """Whom the call acts as."""
+    scopes: tuple[str, ...]
+    request: Callable[[Resource], Any]
+    """Builds the library's request on a client: ``lambda cal: cal.events().list(...)``."""
+
+
+def run(client: GoogleClient, calls: Sequence[Call]) -> list[Outcome]:
+    """Every call's answer, in order; an exception in place of the answer for a call that
+    failed for good (RetriesExhausted, GaveUpTonight, or the provider's own error)."""
+
+    def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
+        groups = [waiting[i : i + BATCH_SIZE] for i in range(0, len(waiting), BATCH_SIZE)]
+        # each group's outcomes land at its own indexes: the batches can go side by side
+        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
+        return [pending for retry in sent for pending in retry]
+
+    return run_rounds(len(calls), send, client.policy, client.sleep)
+
+
+def _send(
+    client: GoogleClient, calls: Sequence[Call], group: list[Pending], outcomes: list[Outcome]
+) -> list[Pending]:
+    """One round trip for `group`; returns the calls to send again."""
+    again: list[Pending] = []
+    service = client.service()
+    by_id: dict[str, Pending] = {}
+    answered: dict[str, tuple[Any, Exception | None]] = {}
+
+    def keep(request_id: str, response: Any, exception: Exception | None) -> None:
+        answered[request_id] = (response, exception)
+
+    batch = BatchHttpRequest(callback=keep, batch_uri=client.batch_uri)
+    for pending in group:
+        call = calls[pending.index]
+        http = client.as_person(call.email, call.scopes)
+        try:
+            _fresh(http.credentials, client)
+        except Exception as error:  # this person's token; the others go on
+            if settle(pending, error, classify(error), outcomes):
+                pending.attempts += 1
+                again.append(pending)
+            continue
+        request = call.request(service)
+        request.http = http  # the part is signed with this person's token
+        pending.attempts += 1
+        client.requests.add(call.kind)
+        event(log, "google request", logging.DEBUG, kind=call.kind, acting_as=call.email)
+        by_id[str(pending.index)] = pending
+        batch.add(request, request_id=str(pending.index))
+    if not by_id:
+        return again
+    try:
+        batch.execute(http=client.connection())
+    except Exception as error:  # the whole round trip failed: every part shares its fate
+        verdict = classify(error)
+        return again + [p for p in by_id.values() if settle(p, error, verdict, outcomes)]
+    for request_id, pending in by_id.items():
+        response, exception = answered[request_id]
+        if exception is None:
+            outcomes[pending.index] = response
+        elif settle(pending, exception, classify(exception), outcomes):
+            again.append(pending)
+    return again
+
+
+def _fresh(credentials: Any, client: GoogleClient) -> None:
+    """A token before the batch is sent: a part without one would come back 401 and cost
+    a second round trip."""
+    if not credentials.valid:
+        credentials.refresh(google_auth_httplib2.Request(client.connection()))

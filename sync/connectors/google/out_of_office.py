@@ -1,0 +1,127 @@
+"""Out-of-office time in Google calendars: read only where it can matter, many people per
+round trip.
+
+Free/busy already shows an out-of-office event as busy time; only its label (time off, not a
+meeting) is missing, and the label matters where time off covers much of a working day (a
+day away, a return from leave). So a person's events are listed only when their free/busy
+shows a busy span at least as long as `CalendarRef.time_off_from` touching one of their
+working days; everyone else's busy time is as good without it. Calendar v3 has no listing
+over many calendars, so the listings (one per person, as that person) go through Google's
+batch endpoint, 50 per round trip.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from google.auth.exceptions import RefreshError
+from googleapiclient.errors import HttpError
+
+from sync.connectors.base import CalendarRef
+from sync.connectors.google import batching
+from sync.connectors.google.auth import SCOPE_EVENTS_READ
+from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.errors import reason_of, status_of
+from sync.connectors.google.times import parse_instant, rfc3339
+from sync.model.values import BusyBlock, BusyKind, Interval
+
+FIELDS = "items(status,eventType,start,end),nextPageToken"
+
+
+def may_be_away(person: CalendarRef, busy: Sequence[BusyBlock]) -> bool:
+    """Whether free/busy shows a span long enough to be time off that counts: at least
+    `time_off_from`, on one of the person's working days (in their zone)."""
+    zone = ZoneInfo(person.timezone)
+    for span in _merged(busy):
+        if span.end - span.start < person.time_off_from:
+            continue
+        day = span.start.astimezone(zone).date()
+        while day <= span.end.astimezone(zone).date():
+            if day.weekday() in person.working_days:
+                return True
+            day += timedelta(days=1)
+    return False
+
+
+def _merged(blocks: Sequence[BusyBlock]) -> list[Interval]:
+    """Busy blocks joined where they touch or overlap: back-to-back events are one span."""
+    spans: list[Interval] = []
+    for block in sorted(blocks, key=lambda b: b.start):
+        if spans and block.start <= spans[-1].end:
+            if block.end > spans[-1].end:
+                spans[-1] = Interval(spans[-1].start, block.end)
+        else:
+            spans.append(Interval(block.start, block.end))
+    return spans
+
+
+class OutOfOffice:
+    """Lists out-of-office events; without permission to read events it degrades to
+    free/busy alone, once for the whole run rather than once per person."""
+
+    def __init__(self, client: GoogleClient) -> None:
+        self.client = client
+        self.denied = False
+        self._lock = threading.Lock()
+
+    def read(self, people: Sequence[CalendarRef], window: Interval) -> dict[str, list[BusyBlock]]:
+        """Time off per person (people whose events could not be read are left out: their
+        free/busy already counts the time as busy)."""
+        found: dict[str, list[BusyBlock]] = {}
+        pages: dict[str, str | None] = {p.email: None for p in people}
+        by_email = {p.email: p for p in people}
+        while pages and not self.denied:
+            asked = sorted(pages)
+            calls = [self._call(email, window, pages[email]) for email in asked]
+            pages = {}
+            for email, outcome in zip(asked, batching.run(self.client, calls), strict=True):
+                if isinstance(outcome, Exception):
+                    self._failed(outcome)
+                    found.pop(email, None)
+                    continue
+                blocks = found.setdefault(email, [])
+                blocks += _time_off(outcome, by_email[email].timezone)
+                if token := outcome.get("nextPageToken"):
+                    pages[email] = token
+        return found
+
+    def _call(self, email: str, window: Interval, token: str | None) -> batching.Call:
+        def request(cal: Resource) -> Any:
+            return cal.events().list(
+                calendarId=email,
+                eventTypes=["outOfOffice"],
+                singleEvents=True,
+                timeMin=rfc3339(window.start),
+                timeMax=rfc3339(window.end),
+                pageToken=token,
+                fields=FIELDS,
+            )
+
+        return batching.Call("events.list", email, (SCOPE_EVENTS_READ,), request)
+
+    def _failed(self, error: Exception) -> None:
+        refused = isinstance(error, HttpError) and (
+            status_of(error) in (401, 403) and reason_of(error) not in ("rateLimitExceeded",)
+        )
+        # RefreshError: the delegation does not include the events scope
+        if refused or isinstance(error, RefreshError):
+            self._deny()
+        # anything else (retries ran out, not tonight): only this person's label is missing
+
+    def _deny(self) -> None:
+        with self._lock:
+            self.denied = True
+
+
+def _time_off(answer: dict[str, Any], zone: str) -> list[BusyBlock]:
+    return [
+        BusyBlock(
+            parse_instant(item["start"], zone), parse_instant(item["end"], zone), BusyKind.TIME_OFF
+        )
+        for item in answer.get("items", [])
+        if item.get("status") != "cancelled" and item.get("eventType") == "outOfOffice"
+    ]

@@ -1,0 +1,19 @@
+"""Times as Calendar v3 writes and reads them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+
+def rfc3339(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(value: dict[str, str], zone: str = "UTC") -> datetime:
+    """A Google event time: `dateTime` (RFC 3339), or an all-day `date`, which starts at
+    midnight in the person's own zone."""
+    if "dateTime" in value:
+        return datetime.fromisoformat(value["dateTime"].replace("Z", "+00:00")).astimezone(UTC)
+    midnight = datetime.fromisoformat(value["date"]).replace(tzinfo=ZoneInfo(zone))
+    return midnight.astimezone(UTC)
