@@ -12,9 +12,11 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.nights import Bench
 from bench.output import render
+from bench.per_person import growth_table, per_person
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    done: list[dict[str, Any]] = []
     for size in args.sizes:
         started = time.perf_counter()
         work = args.out / "work" / f"N{size}"
@@ -41,10 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         result = Bench(size, args.seed, args.latency, work, args.profile, say).run()
         result["bench_seconds"] = round(time.perf_counter() - started, 1)
         result["profiled"] = args.profile
+        result["per_person"] = {
+            name: per_person(night, result["size"]) for name, night in result["nights"].items()
+        }
+        done.append(result)
         path = args.out / f"{stamp}-N{size}.json"
         path.write_text(json.dumps(result, indent=2) + "\n")
         print(render(result))
         print(f"results: {path}\n", flush=True)
+    print(growth_table(done))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.per_person import per_person, per_person_line
 from bench.startup import startup_lines, startup_targets
 
 TARGET_SIZE = 10_000
@@ -65,6 +66,7 @@ def render(result: dict[str, Any]) -> str:
             f"   HTTP round trips {night['round_trips']} vs batched minimum "
             f"{night['minimum']['round_trips']} = {night['round_trips_vs_batched_minimum']}×"
         )
+        lines.append(per_person_line(per_person(night, size)))
         if "changes" in night:
             lines.append(f"   churn applied: {night['changes']}")
         lines.append("")

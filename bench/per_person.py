@@ -1,0 +1,44 @@
+"""What a night costs per person, and how that cost changes from one N to the next.
+
+Dividing by the number of people makes sizes comparable: a cost that stays flat per person
+scales linearly, one that grows per person is the part that stops one machine first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def per_person(night: dict[str, Any], people: int) -> dict[str, float]:
+    """CPU, provider calls, round trips and peak memory of one night, per person."""
+    n = max(people, 1)
+    return {
+        "cpu_ms": round(night["cpu_seconds"] * 1000 / n, 2),
+        "api_calls": round(night["api_requests"] / n, 3),
+        "round_trips": round(night["round_trips"] / n, 3),
+        "peak_rss_kb": round(night["peak_rss_mb"] * 1024 / n, 1),
+    }
+
+
+def per_person_line(cost: dict[str, float]) -> str:
+    return (
+        f"   per person: CPU {cost['cpu_ms']} ms, {cost['api_calls']} API calls, "
+        f"{cost['round_trips']} round trips, peak RSS {cost['peak_rss_kb']} kB"
+    )
+
+
+def growth_table(results: list[dict[str, Any]]) -> str:
+    """One row per size and night, so a run over several sizes shows the growth at once."""
+    lines = [
+        "-- cost per person by N",
+        f"   {'N':>7} {'night':8} {'CPU ms':>8} {'API calls':>10} {'round trips':>12} "
+        f"{'peak RSS kB':>12}",
+    ]
+    for result in results:
+        for name, night in result["nights"].items():
+            cost = per_person(night, result["size"])
+            lines.append(
+                f"   {result['size']:>7} {name:8} {cost['cpu_ms']:>8} {cost['api_calls']:>10} "
+                f"{cost['round_trips']:>12} {cost['peak_rss_kb']:>12}"
+            )
+    return "\n".join(lines)
