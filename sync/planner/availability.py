@@ -8,13 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sync.config.days_off import holiday_name
 from sync.model.said import Day, Holiday, Said, Weekday, say
+from sync.model.timefmt import zone_label
 from sync.model.values import DateSpan, Interval, Person
 from sync.planner.intervals import Spans
-
-
-def zone_label(zone: str) -> str:
-    """ "America/New_York" → "New York": short enough for a sentence."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def local(instant: datetime, zone: str) -> datetime:

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sync.model.cadence import Cadence, nth_weekday_of_month
 from sync.model.said import Day, Said, Value, Weekday, joined, say, say_n
-from sync.model.timefmt import cadence_said
+from sync.model.timefmt import cadence_said, zone_label
 from sync.model.values import Occurrence, OccurrenceStatus
-from sync.planner.availability import zone_label
 
 _ORDINALS = {
     1: say("first"),
