@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sync.delivery.wording import wording
+from sync.delivery.wording import managers_wording
 from sync.model.timefmt import day, moment
 from sync.model.values import Occurrence, OccurrenceStatus
 from sync.plumbing.i18n import ENGLISH, Language
@@ -25,7 +25,7 @@ class DateChange:
 
 def reason_of(item: Occurrence, language: Language = ENGLISH) -> str:
     """Why a date was moved or skipped, in `language` (empty when nobody said)."""
-    return wording(language.code).word(item.reason)
+    return managers_wording(language.code).word(item.reason)
 
 
 def date_change(item: Occurrence, zone: str, language: Language = ENGLISH) -> DateChange | None:

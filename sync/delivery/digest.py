@@ -31,7 +31,7 @@ from sync.delivery.report import PairLine, RunReport
 from sync.delivery.rule_line import first_date, rule_line, why_only
 from sync.delivery.signin import SignInLink, make_link
 from sync.delivery.week_picture import WeekPicture, proposal_picture
-from sync.delivery.wording import wording
+from sync.delivery.wording import managers_wording
 from sync.model.timefmt import TwoZones, moment, zone_label
 from sync.plumbing.i18n import Language, translations
 from sync.store import ProposalRecord, State, Store
@@ -198,7 +198,7 @@ def _waiting(
     other = employee.person.timezone if employee else None
     end = record.first_start + timedelta(minutes=record.duration)
     rule = (record.first_start, end)
-    words = wording(language.code)
+    words = managers_wording(language.code)
     return WaitingItem(
         employee_name=record.employee_name,
         duration=record.duration,
@@ -215,7 +215,9 @@ def _waiting(
 def _at_risk(line: PairLine, roster: Roster, language: Language) -> TonightItem:
     employee = roster.employees.get(line.employee)
     name = employee.person.name if employee else line.employee
-    return TonightItem(language.gettext("At risk"), name, wording(language.code).word(line.text))
+    return TonightItem(
+        language.gettext("At risk"), name, managers_wording(language.code).word(line.text)
+    )
 
 
 def _tonight_by_manager(
@@ -241,7 +243,7 @@ def _tonight_by_manager(
                 continue
             employee = roster.employees.get(line.employee)
             name = employee.person.name if employee else line.employee
-            text = wording(language.code).word(line.text)
+            text = managers_wording(language.code).word(line.text)
             result.setdefault(line.manager, []).append(TonightItem(what, name, text))
     return result
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sync.model.timefmt import in_week, on_day
 from sync.model.values import Interval
 from sync.model.week_busy import WORKING_DAYS, WeekBusy
 from sync.plumbing.i18n import ENGLISH, Language
@@ -64,7 +65,7 @@ def week_picture(
     rows = []
     for number in range(WORKING_DAYS):
         day = monday + timedelta(days=number)
-        label = language.date(day.date(), "EEE d MMM")
+        label = in_week(day.date(), language)
         start = _local(day, first, tz)
         quarters = [
             Interval(start + STEP * n, start + STEP * (n + 1)) for n in range(4 * (last - first))
@@ -76,7 +77,7 @@ def week_picture(
         "Busy time of you and %(name)s in the week of %(day)s, in your zone; the proposed "
         "time is marked.",
         name=name,
-        day=language.date(monday.date(), "EEE d MMM"),
+        day=on_day(monday.date(), language),
     )
     marks = {FREE: ".", BUSY: "#", SLOT: "P", OTHER: "o"}
     width = max(len(row.day) for row in rows) + 1

@@ -6,13 +6,21 @@ from __future__ import annotations
 from datetime import date
 
 from sync.model.said import Holiday
+from sync.model.timefmt import DAY
 from sync.model.words import Wording
 from sync.plumbing.i18n import Language
 
 
 def wording(code: str) -> Wording:
-    """How readers of the language `code` ("sv") read what the planner said."""
+    """How readers of the language `code` ("sv") read what the planner said; dates as the
+    catalogue writes them in a sentence (ISO in English), for operators."""
     return Wording(Language(code), _holiday_in)
+
+
+def managers_wording(code: str) -> Wording:
+    """As `wording`, with dates as the manager's page and emails write every date ("Mon 15
+    Feb 2027"), so a sentence's dates and the list of dates beside it read alike."""
+    return Wording(Language(code), _holiday_in, DAY)
 
 
 def _holiday_in(holiday: Holiday, code: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync.model.cadence import ONE_OFF_LABEL, Cadence
@@ -25,9 +25,26 @@ def zone_label(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+DAY = "EEE d MMM y"
+"""How the page and the emails write a date, in CLDR's terms: "Tue 2 Feb 2027" ("tis 2 feb.
+2027"). Also inside their sentences (sync/delivery/wording.py), so a skipped date and the
+pause that skipped it read alike; the operator's texts keep ISO dates, which they grep."""
+
+
 def day(instant: datetime, zone: str, language: Language = ENGLISH) -> str:
     """ "Tue 2 Feb 2027" ("tis 2 feb. 2027") in `zone`."""
-    return language.date(instant.astimezone(ZoneInfo(zone)).date(), "EEE d MMM y")
+    return on_day(instant.astimezone(ZoneInfo(zone)).date(), language)
+
+
+def on_day(calendar_day: date, language: Language = ENGLISH) -> str:
+    """ "Tue 2 Feb 2027": a date that is no instant (a pause's first day, say)."""
+    return language.date(calendar_day, DAY)
+
+
+def in_week(calendar_day: date, language: Language = ENGLISH) -> str:
+    """ "Tue 2 Feb": `DAY` without the year, for the rows of a week picture, whose caption
+    names the week by its Monday in full (a phone has no room for the year five times)."""
+    return language.date(calendar_day, DAY.removesuffix(" y"))
 
 
 def clock_range(start: datetime, end: datetime, zone: str) -> str:

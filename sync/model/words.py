@@ -4,6 +4,10 @@ Each msgid is looked up in the language's catalogue, its values worded first: da
 weekdays with the language's own names and formats (Babel's CLDR data), lists with the
 language's "and". Holidays are named by `name_holiday`: in English by the name the planner
 kept; sync/delivery/wording.py gives readers of other languages the holidays package's names.
+
+Dates follow the catalogue's pattern for a date in a sentence (ISO in English, which operators
+grep in logs and run reports) unless a Wording says its own: the manager's page and emails
+write them as they write every other date (sync/model/timefmt.py).
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ from babel.lists import format_list
 
 from sync.model.said import Day, Holiday, Listed, Said, Value, Weekday
 from sync.model.timefmt import weekday_in_month, weekday_plurals
-from sync.plumbing.i18n import ENGLISH, Language
+from sync.plumbing.i18n import ENGLISH, N_, Language
+
+_DATE_NAMES_WEEKDAY = {
+    "%(weekday)s %(day)s": "%(day)s",
+    "%(day)s moved to %(weekday)s %(date)s %(time)s because %(why)s": N_(
+        "%(day)s moved to %(date)s %(time)s because %(why)s"
+    ),
+}
+"""The planner's sentences that put a weekday before a date (sync/planner/one_off.py,
+explain.py), said without it where the date's own pattern names the weekday: "Tue 2 Feb
+2027", not "Tue Tue 2 Feb 2027"."""
 
 
 def kept_name(holiday: Holiday, _language: str) -> str:
@@ -30,10 +44,15 @@ class Wording:
     language: Language = ENGLISH
     name_holiday: Callable[[Holiday, str], str] = kept_name
     """The name of a holiday in a language (a catalogue code)."""
+    day_pattern: str = ""
+    """The CLDR pattern of a date in a sentence; empty: the catalogue's."""
 
     def word(self, said: Said) -> str:
         if said.plain or not said.msgid:  # gettext("") is the catalogue's header
             return said.msgid
+        if "E" in self.day_pattern and said.msgid in _DATE_NAMES_WEEKDAY:
+            kept = tuple((name, value) for name, value in said.values if name != "weekday")
+            said = Said(_DATE_NAMES_WEEKDAY[said.msgid], kept, said.plural)
         values = {name: self._value(value) for name, value in said.values}
         if said.plural:
             count = said.value("num")
@@ -47,8 +66,10 @@ class Wording:
         if isinstance(value, Said):
             return self.word(value)
         if isinstance(value, Day):
-            # Swedes write ISO dates in running text; each catalogue says its own pattern
-            pattern = self.language.pgettext("a date in a sentence (CLDR pattern)", "yyyy-MM-dd")
+            # each catalogue says its own pattern (English: ISO dates, which operators grep)
+            pattern = self.day_pattern or self.language.pgettext(
+                "a date in a sentence (CLDR pattern)", "yyyy-MM-dd"
+            )
             return self.language.date(date.fromisoformat(value.iso), pattern)
         if isinstance(value, Weekday):
             return self._weekday(value)

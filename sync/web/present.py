@@ -14,7 +14,7 @@ from sync.config.roster import load_roster
 from sync.delivery.date_changes import chips, reason_of
 from sync.delivery.rule_line import dated, first_date, rule_line, why_only
 from sync.delivery.week_picture import WeekPicture, proposal_picture
-from sync.delivery.wording import wording
+from sync.delivery.wording import managers_wording
 from sync.model.errors import ConfigError
 from sync.model.said import Said
 from sync.model.timefmt import TwoZones, cadence_name, day, moment
@@ -121,7 +121,7 @@ class Presenter:
         self.zones = zones
         self.now = now
         self.language = language
-        self.wording = wording(language.code)
+        self.wording = managers_wording(language.code)
 
     def viewer_zone(self, fallback: str) -> str:
         return self.zones.get(self.viewer, fallback)

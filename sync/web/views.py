@@ -13,7 +13,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
 from sync.delivery.feeds import feed_secret, feed_urls, make_token
-from sync.delivery.wording import wording
+from sync.delivery.wording import managers_wording
 from sync.model.errors import LockHeld, SyncError, UsageError
 from sync.model.said import Said
 from sync.model.timefmt import moment, zone_label
@@ -237,7 +237,7 @@ def book_now(proposal_id: int, actor: str) -> tuple[str, str]:
             "nightly run books it.",
             error=_short(error),
         )
-    word = wording(page_language().code).word
+    word = managers_wording(page_language().code).word
     changed = [word(line.text) for line in report.kept_up if line.proposal_id == proposal_id]
     for line in report.booked:
         if line.proposal_id == proposal_id:
@@ -280,7 +280,7 @@ def what_happened(store: Store, seen: ProposalRecord, me: str, zone: str) -> str
         when = moment(local_instant(last["at"]), zone, page_language())
         who = " " + _("by %(actor)s on %(when)s", actor=actor, when=f"{when} {zone_label(zone)}")
         said = Said.loads(last["note_said"], last["note"])
-        note = f" ({wording(page_language().code).word(said)})" if said else ""
+        note = f" ({managers_wording(page_language().code).word(said)})" if said else ""
     else:
         note = ""
     facts = {

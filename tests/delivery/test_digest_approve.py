@@ -86,7 +86,11 @@ def test_the_html_and_plain_text_parts_say_the_same(org: Org) -> None:
     assert "free for both" in explanation and " ".join(explanation.split()) in " ".join(
         text.split()
     )
-    assert "Wed 17 Feb 2027: skipped" in text, "Erik's paused week, in the page's date style"
+    assert (
+        "Wed 17 Feb 2027: skipped (Erik's check-ins are paused from Mon 15 Feb 2027 to "
+        "Fri 19 Feb 2027)" in " ".join(text.split())
+    ), "Erik's paused week, in the page's date style"
+    assert re.search(r"\d{4}-\d{2}-\d{2}", " ".join(html.words)) is None
 
 
 def _approve_link(org: Org, employee: str) -> str:
@@ -132,6 +136,15 @@ def test_opening_an_approve_link_approves_nothing_until_the_button_is_pressed(
     assert org.reload(lena).state is State.BOOKED
     assert org.audit(lena)[-2]["actor"] == "karin@example.com (email)"
     assert org.proposal("erik@example.com").state is State.PENDING, "only this proposal"
+
+
+def test_the_confirmation_page_says_dates_as_the_page_does(org: Org, real_time_app: Flask) -> None:
+    page = real_time_app.test_client().get(path_of(_approve_link(org, "erik@example.com")))
+    shown = seen_text(page.text)
+    assert "1 skipped: Erik's check-ins are paused from Mon 15 Feb 2027 to Fri 19 Feb 2027" in (
+        shown
+    )
+    assert re.search(r"\d{4}-\d{2}-\d{2}", shown) is None
 
 
 def test_a_used_link_is_refused_with_a_clear_page(org: Org, real_time_app: Flask) -> None:

@@ -296,7 +296,7 @@ ENGLISH_DIGEST = (
   # busy  P proposed  o other times
 
   Weekly (set by Erik): free for both on 3 of 4 dates in the next 4 weeks, 1 skipped.
-  * Wed 17 Feb 2027: skipped (Erik's check-ins are paused from 2027-02-15 to 2027-02-19)
+  * Wed 17 Feb 2027: skipped (Erik's check-ins are paused from Mon 15 Feb 2027 to Fri 19 Feb 2027)
   Approve the check-in with Erik Sandberg:
   LINK
 

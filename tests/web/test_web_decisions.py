@@ -276,6 +276,6 @@ def test_approving_in_the_page_says_which_date_moved_for_a_new_meeting(
     day = lena.occurrences[1].start.astimezone(ZoneInfo(lena.timezone))
     assert (
         f"It is booked, and the calendar files are updated. Checked against the calendars: "
-        f"{day:%Y-%m-%d} moved to"
+        f"{day:%a} {day.day} {day:%b %Y} moved to"  # as the page writes dates: "Tue 9 Feb 2027"
     ) in seen_text(page)
     assert "because Lena is busy" in seen_text(page)

@@ -258,7 +258,12 @@ def test_team_health_and_history_speak_plainly(cli: object, sign_in: SignIn, org
     assert "Next dates:" in erik_card
     assert "Weekly · Wed 09:00–09:30" in erik_card
     # a date at the series' time is said by its day: the rule line above says when
-    assert "Wed 17 Feb 2027 skipped Erik's check-ins are paused" in erik_card
+    assert (
+        "Wed 17 Feb 2027 skipped Erik's check-ins are paused from Mon 15 Feb 2027 to "
+        "Fri 19 Feb 2027" in erik_card
+    ), "the pause in the style of the date it skipped"
+    # booked series, health and history too: no date a manager reads is ISO
+    assert re.search(r"\d{4}-\d{2}-\d{2}", page) is None
 
 
 def _card(html: str, proposal_id: int) -> str:
