@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -77,6 +80,16 @@ class ConfigDir:
     @property
     def export(self) -> Path:
         return self.data / "export"
+
+    def latest_mail(self) -> str:
+        """The plain text of the newest email in the outbox folder, decoded as a mail
+        program shows it (the file holds it quoted-printable)."""
+        path = sorted((self.data / "outbox").glob("*.eml"))[-1]
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        body = message.get_body(("plain",))
+        assert body is not None
+        return str(body.get_content())  # type: ignore[attr-defined]
 
 
 # Settings of the test harness itself (test_browser.py), not of the service: the caller's

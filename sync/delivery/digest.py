@@ -33,6 +33,7 @@ from sync.delivery.signin import SignInLink, make_link
 from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import managers_wording
 from sync.model.timefmt import TwoZones, moment, zone_label
+from sync.model.values import first_name
 from sync.plumbing.i18n import Language, translations
 from sync.store import ProposalRecord, State, Store
 
@@ -170,7 +171,7 @@ def _digest(
             "Check-ins: %(num)s change tonight", "Check-ins: %(num)s changes tonight", len(tonight)
         )
     values = {
-        "first_name": name.split()[0] if name.split() else manager,
+        "first_name": first_name(name, manager),
         "waiting": items,
         "new_count": sum(1 for item in items if item.new),
         "tonight": tonight,

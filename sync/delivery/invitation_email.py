@@ -23,7 +23,7 @@ from sync.config.settings import Settings
 from sync.delivery.mail_headers import address, header_text
 from sync.ical.itip import CANCEL
 from sync.model.timefmt import day, moment, pattern, span, zone_label
-from sync.model.values import Attendee, BookedSeries, OccurrenceStatus
+from sync.model.values import Attendee, BookedSeries, OccurrenceStatus, first_name
 from sync.plumbing.i18n import ENGLISH, Language
 
 ATTACHMENT = "invite.ics"
@@ -74,8 +74,8 @@ def text(invitation: Invitation, now: datetime) -> str:
     other = s.attendee if invitation.recipient.email.lower() == s.organiser.email.lower() else None
     person = other or s.organiser
     who = person.name or person.email
-    first_name = (invitation.recipient.name or invitation.recipient.email).split()[0]
-    lines = [_("Hi %(first_name)s,", first_name=first_name), ""]
+    recipient = invitation.recipient
+    lines = [_("Hi %(first_name)s,", first_name=first_name(recipient.name, recipient.email)), ""]
     if invitation.method == CANCEL:
         lines += [
             _(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.model.timefmt import in_week, on_day
-from sync.model.values import Interval
+from sync.model.values import Interval, first_name
 from sync.model.week_busy import WORKING_DAYS, WeekBusy
 from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord
@@ -61,7 +61,7 @@ def week_picture(
     alternatives = [_in_week(other, monday, tz) for other in others]
     first, last = _hours(monday, tz, [proposed, *alternatives])
     you = language.gettext("You")
-    name = employee_name.split()[0] if employee_name.split() else employee_name
+    name = first_name(employee_name, employee_name)
     rows = []
     for number in range(WORKING_DAYS):
         day = monday + timedelta(days=number)

@@ -124,10 +124,7 @@ class Person:
 
     @property
     def first_name(self) -> str:
-        # "Moreau, Lucas" is written surname first
-        given = self.name.split(",", 1)[1] if "," in self.name else self.name
-        words = given.split() or self.name.split()
-        return words[0].rstrip(",") if words else self.email
+        return first_name(self.name, self.email)
 
 
 @dataclass(frozen=True)
@@ -294,3 +291,11 @@ class FoundSeries:
     cancelled: bool = False
     sequence: int = 0
     exceptions: Mapping[datetime, Interval | None] = field(default_factory=dict)
+
+
+def first_name(name: str, fallback: str = "") -> str:
+    """ "Karin" of "Karin Lind", and of "Lind, Karin" (written surname first, as directories
+    often write names); `fallback` for a name with no word."""
+    given = name.split(",", 1)[1] if "," in name else name
+    words = given.split() or name.split()
+    return words[0].rstrip(",") if words else fallback

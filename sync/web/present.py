@@ -18,7 +18,7 @@ from sync.delivery.wording import managers_wording
 from sync.model.errors import ConfigError
 from sync.model.said import Said
 from sync.model.timefmt import TwoZones, cadence_name, day, moment
-from sync.model.values import Occurrence, OccurrenceStatus
+from sync.model.values import Occurrence, OccurrenceStatus, first_name
 from sync.night.health import PairHealth
 from sync.night.reconcile import NEW_PAIR
 from sync.night.workflow import alternative_occurrences
@@ -254,7 +254,7 @@ class Presenter:
         if not item.booked or not item.due_recently:
             return None
         _, ngettext = self.language.gettext, self.language.ngettext
-        name = item.employee_name.split()[0] if item.employee_name.split() else item.employee_name
+        name = first_name(item.employee_name, item.employee_name)
         if item.at_risk:
             since = item.last_held or min((d.start for d in item.dates), default=self.now)
             weeks = max((self.now - since).days // 7, 1)

@@ -28,7 +28,7 @@ def health(cli: CLI, config: ConfigDir, now: datetime) -> dict[str, dict[str, An
 
 
 def latest_digest(config: ConfigDir) -> str:
-    return sorted((config.data / "outbox").glob("*.eml"))[-1].read_text()
+    return config.latest_mail()
 
 
 def test_two_declined_dates_put_a_pair_at_risk_and_a_held_one_brings_it_back(
@@ -61,7 +61,7 @@ def test_two_declined_dates_put_a_pair_at_risk_and_a_held_one_brings_it_back(
     assert second["last_held"] is None
     assert (second["held_last_90_days"], second["due_last_90_days"]) == (0, 2)
     digest = latest_digest(org)
-    assert "At risk: Lena Berg. the last 2 check-ins did not happen" in digest
+    assert "At risk: Lena Berg — the last 2 check-ins did not happen" in digest
     assert "Check-ins that keep slipping:" in digest
     table = cli("--config", str(org.root), "health", "--now", after_two.isoformat())
     assert "AT RISK: the last 2 check-ins did not happen" in table.out
@@ -78,7 +78,7 @@ def test_two_declined_dates_put_a_pair_at_risk_and_a_held_one_brings_it_back(
     assert not third["at_risk"]
     assert [d["outcome"] for d in third["dates"]] == ["declined", "declined", "held"]
     assert third["last_held"] == starts[2].astimezone(UTC).isoformat()
-    assert "Back on track: Lena Berg." in latest_digest(org)
+    assert "Back on track: Lena Berg" in latest_digest(org)
 
 
 # ---------------------------------------------------------------------- the rules, one by one

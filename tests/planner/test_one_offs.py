@@ -232,8 +232,7 @@ def test_a_request_that_cannot_be_met_in_time_is_closed_and_the_manager_told(
     assert "Check-ins asked for, closed without a booking:" in late.out
     assert "no check-in was booked within 1 working day (by 2027-02-02)" in late.out
     assert [p["state"] for p in one_offs(cli, org)] == ["superseded"]
-    digest = sorted((org.data / "outbox").glob("*.eml"))[-1].read_text()
-    assert "Asked for: Lena Berg." in digest
+    assert "\n- Asked for: Lena Berg — the check-in" in org.latest_mail(), "a line of its own"
     assert run(cli, org, now=at(1)).code == 0
     assert [p["state"] for p in one_offs(cli, org)] == ["superseded"]
 

@@ -164,7 +164,7 @@ def test_what_the_planner_says_reaches_a_swedish_organisation_in_swedish(
     )
     assert f"Omar Haddad, 30 min: {welcome}" in swedish.digest
     # what happened tonight
-    assert "Ersatta: Lena Berg. det första datumet kom för nära innan den godkändes" in (
+    assert "Ersatta: Lena Berg — det första datumet kom för nära innan den godkändes" in (
         swedish.tonight
     )
     # the calendar event of the moved date says why, in the invitation
@@ -183,7 +183,7 @@ def test_english_configuration_still_says_it_in_english(config: ConfigDir) -> No
     assert "Every 3 weeks (Maja works at the office): free for both" in english.page
     welcome = "welcome back: Omar returns on Mon 11 Jan 2027 after 12 working days away"
     assert f"Omar Haddad, 30 min: {welcome}" in english.digest
-    assert "Replaced: Lena Berg. its first date came too close before it was approved" in (
+    assert "Replaced: Lena Berg — its first date came too close before it was approved" in (
         english.tonight
     )
     assert "Moved: it is a holiday for Erik (Christmas Eve)" in english.invitation
