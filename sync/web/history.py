@@ -3,7 +3,9 @@ Lena"), with who acted said the way a manager knows them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync.model.timefmt import day, weekday_plurals
@@ -68,3 +70,26 @@ def history_sentence(
         "cancelled": _("%(actor)s cancelled the proposal of %(slot)s with %(name)s.", **facts),
     }
     return proposal.get(after, _("%(actor)s changed %(slot)s with %(name)s.", **facts))
+
+
+SERIES_BOOKED = ("series", "booked")
+
+
+def worth_telling(
+    entries: Iterable[Mapping[str, Any]], subjects: Mapping[tuple[str, str], Subject]
+) -> Iterator[Mapping[str, Any]]:
+    """Audit entries less the steps a manager need not read: a series' "started booking"
+    once it is booked, and a proposal's "booked" beside its series' (booking records both,
+    which would say "You booked …" twice). `subjects` as `Presenter.history` takes them."""
+    entries = list(entries)
+    booked = {e["entity_id"] for e in entries if (e["entity"], e["to_state"]) == SERIES_BOOKED}
+    booked_subjects = {subjects.get(("series", uid)) for uid in booked}
+    for entry in entries:
+        entity, state, uid = entry["entity"], entry["to_state"], entry["entity_id"]
+        if (entity, state) == ("series", "booking") and uid in booked:
+            continue
+        if (entity, state) == ("proposal", "booked") and subjects.get((entity, uid)) in (
+            booked_subjects
+        ):
+            continue
+        yield entry

@@ -25,7 +25,7 @@ from sync.night.workflow import alternative_occurrences
 from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord, SeriesRecord
 from sync.store.records import alternative_explanation
-from sync.web.history import Subject, actor_name, history_sentence
+from sync.web.history import Subject, actor_name, history_sentence, worth_telling
 
 log = logging.getLogger(__name__)
 UPCOMING = 4
@@ -298,7 +298,7 @@ class Presenter:
         `subjects` names the proposals and series the entries are about."""
         zone = self.viewer_zone("UTC")
         views = []
-        for entry in entries:
+        for entry in worth_telling(entries, subjects):
             at = datetime.fromisoformat(entry["at"])
             subject = subjects.get((entry["entity"], entry["entity_id"]))
             if subject is None:

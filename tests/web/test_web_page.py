@@ -252,6 +252,9 @@ def test_team_health_and_history_speak_plainly(cli: object, sign_in: SignIn, org
     assert "You approved Tuesdays 15:00 with Lena Berg." in page
     assert "The operator (command line) approved Wednesdays 09:00 with Erik Sandberg." in page
     assert "(cli)" not in page and "→" not in page
+    # booking is one step for the manager: told once, without the steps inside it
+    assert page.count("You booked Tuesdays 15:00 with Lena Berg.") == 1
+    assert "started booking" not in page and "(export)" not in page
     # Erik's booked series shows the skipped date among its next ones, with why
     team = page[page.index("Your team's check-ins") :]
     erik_card = team[team.index("Erik Sandberg") : team.index("Lena Berg")]
