@@ -15,9 +15,9 @@ from sync.model.said import Said, say
 from sync.model.values import Employee
 from sync.planner.explain import day_phrase, slot_phrase
 from sync.planner.free_time import _FreeTime
-from sync.planner.intervals import Spans
 from sync.planner.requests import GRID_MINUTES, PREFERRED_WEIGHT, PairRequest
 from sync.planner.slots import FreeSlots, local_instant
+from sync.planner.ticks import FreeTime
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ class _Patterns(_FreeTime):
         last = hours.end.hour * 60 + hours.end.minute - pair.employee.duration
         return list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
 
-    def slots(self, pair: PairRequest, free: Spans) -> FreeSlots:
+    def slots(self, pair: PairRequest, free: FreeTime) -> FreeSlots:
         cached = self._slots.get(pair.key)
         if cached is None or cached.free is not free:
             zone = ZoneInfo(pair.manager.person.timezone)
@@ -220,7 +220,7 @@ class _Patterns(_FreeTime):
         return cached
 
     def scored_patterns(
-        self, pair: PairRequest, free: Spans, *, keep_refused: bool = False
+        self, pair: PairRequest, free: FreeTime, *, keep_refused: bool = False
     ) -> _Ranked:
         """Every weekday, grid time inside the manager's hours and first week with at least
         one free date, best first; times the pair refused lately are left out unless

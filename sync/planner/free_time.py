@@ -10,17 +10,14 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, listed, say, say_n
 from sync.model.values import BusyKind, Interval, Person
+from sync.planner import ticks as t
 from sync.planner.availability import Availability
-from sync.planner.intervals import (
-    Spans,
-    covers,
-    intersect,
-    normalise,
-    overlaps_any,
-    subtract,
-)
+from sync.planner.intervals import Spans, normalise, overlaps_any
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
+from sync.planner.ticks import FreeTime, covers, intersect, subtract, tick
+
+_DAY = 24 * 60 * t.MINUTE
 
 
 class _FreeTime:
@@ -31,18 +28,26 @@ class _FreeTime:
         self.horizon_end = now + timedelta(weeks=inputs.horizon_weeks)
         # moves may use the rest of the last week of the horizon
         self.search = Interval(self.earliest, self.horizon_end + timedelta(days=7))
+        self.pad = t.ticks(inputs.buffer)
+        """The buffer, in ticks."""
         self._away: dict[str, Spans] = {}
         self.agenda: dict[str, list[Commitment]] = {
             email: sorted(items) for email, items in inputs.checkins.items()
         }
+        self.longest = max(
+            (c.span[1] - c.span[0] for items in self.agenda.values() for c in items), default=0
+        )
+        """No check-in in any agenda is longer (in ticks): where to start looking for those
+        that reach into a span. Kept up by `commit`."""
         # check-ins per (person, pair) and local day, for the daily cap
         self.day_load: dict[tuple[str, str], Counter[date]] = {}
         self._slots: dict[tuple[str, str], FreeSlots] = {}
-        self._shared: dict[tuple[object, ...], Spans] = {}
-        self._unbusy: dict[tuple[object, ...], Spans] = {}
-        self._free: dict[tuple[object, ...], Spans] = {}
-        self._work: dict[tuple[object, ...], Spans] = {}
-        self._blocked: dict[str, tuple[Spans, list[datetime]]] = {}
+        self._shared: dict[tuple[object, ...], FreeTime] = {}
+        self._unbusy: dict[tuple[object, ...], FreeTime] = {}
+        self._unbusy_spans: dict[tuple[object, ...], Spans] = {}
+        self._free: dict[tuple[object, ...], FreeTime] = {}
+        self._work: dict[tuple[object, ...], FreeTime] = {}
+        self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
         # series proposed in this run, by employee: a later pair may move one of their dates
         self.planned: dict[str, Planned] = {}
 
@@ -54,40 +59,48 @@ class _FreeTime:
             Availability(pair.employee.person, pair.employee.paused),
         )
 
-    def free_spans(self, pair: PairRequest) -> Spans:
+    def free_spans(self, pair: PairRequest) -> FreeTime:
         """Time inside both people's working hours when neither is busy or in a check-in,
         with the buffer kept around everything that blocks."""
-        free = self.unbusy_hours(pair)
+        free = self.unbusy_ticks(pair)
         checkins = [
-            c.interval
+            c.span
             for email in pair.key
             for c in self.agenda.get(email, [])
             if not c.of_series(pair)
         ]
-        return subtract(free, normalise(checkins, pad=self.inputs.buffer))
+        return subtract(free, t.normalise(checkins, self.pad))
 
-    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans:
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> FreeTime:
         """`free_spans` around the organiser-local week of `regular` only: enough to choose a
         time in that week, and a fraction of the work where a week is re-arranged."""
         zone = ZoneInfo(pair.manager.person.timezone)
         local = regular.astimezone(zone)
         sunday = local.date() - timedelta(days=local.weekday() + 1)
-        low = datetime.combine(sunday, time(0), zone).astimezone(UTC)
-        high = low + timedelta(days=9)
-        unbusy = self.unbusy_hours(pair)
-        first = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
-        last = bisect_left(unbusy, Interval(high, high))
-        window = [Interval(max(s.start, low), min(s.end, high)) for s in unbusy[first:last]]
-        pad = self.inputs.buffer
+        low = tick(datetime.combine(sunday, time(0), zone))
+        high = low + 9 * _DAY
+        unbusy = self.unbusy_ticks(pair)
+        first = max(0, bisect_right(unbusy, (low, low)) - 1)
+        last = bisect_left(unbusy, (high, high))
+        window = [(max(s, low), min(e, high)) for s, e in unbusy[first:last]]
+        pad = self.pad
         checkins = [
-            c.interval
+            (start, end)
             for email in pair.key
-            for c in self.agenda.get(email, [])
-            if c.end + pad > low and c.start - pad < high and not c.of_series(pair)
+            for c in self.agenda_between(email, low - pad, high + pad)
+            for start, end in [c.span]
+            if end + pad > low and start - pad < high and not c.of_series(pair)
         ]
-        return subtract([s for s in window if s.start < s.end], normalise(checkins, pad=pad))
+        return subtract([s for s in window if s[0] < s[1]], t.normalise(checkins, pad))
 
-    def unbusy_hours(self, pair: PairRequest) -> Spans:
+    def agenda_between(self, email: str, low: int, high: int) -> list[Commitment]:
+        """The person's check-ins that may overlap [low, high): those starting before `high`
+        and late enough to reach `low` (a superset; the agenda is sorted by start)."""
+        items = self.agenda.get(email, [])
+        first = bisect_left(items, low - self.longest, key=_start)
+        return items[first : bisect_left(items, high, lo=first, key=_start)]
+
+    def unbusy_ticks(self, pair: PairRequest) -> FreeTime:
         """Shared working time when neither is busy; only check-ins change it later."""
         key = (*pair.key, pair.employee.paused)
         if key not in self._unbusy:
@@ -95,7 +108,16 @@ class _FreeTime:
             self._unbusy[key] = intersect(self._own_free(manager), self._own_free(employee))
         return self._unbusy[key]
 
-    def _own_free(self, side: Availability) -> Spans:
+    def unbusy_hours(self, pair: PairRequest) -> Spans:
+        """`unbusy_ticks` as UTC intervals, for making room (room.py)."""
+        key = (*pair.key, pair.employee.paused)
+        if key not in self._unbusy_spans:
+            self._unbusy_spans[key] = [
+                Interval(t.instant(start), t.instant(end)) for start, end in self.unbusy_ticks(pair)
+            ]
+        return self._unbusy_spans[key]
+
+    def _own_free(self, side: Availability) -> FreeTime:
         """One person's working time when they are not busy: a manager's serves all their
         pairs."""
         key = (side.person.email, side.person.working_hours, side.paused)
@@ -104,7 +126,7 @@ class _FreeTime:
             self._free[key] = subtract(self._working(side), blocked, starts)
         return self._free[key]
 
-    def shared_hours(self, pair: PairRequest) -> Spans:
+    def shared_hours(self, pair: PairRequest) -> FreeTime:
         """Both people's working time, which no other pair changes: worked out once."""
         key = (*pair.key, pair.employee.paused)
         if key not in self._shared:
@@ -112,7 +134,7 @@ class _FreeTime:
             self._shared[key] = intersect(self._working(manager), self._working(employee))
         return self._shared[key]
 
-    def _working(self, side: Availability) -> Spans:
+    def _working(self, side: Availability) -> FreeTime:
         # most people share a zone, hours, days and holidays with many others
         person = side.person
         key = (
@@ -124,7 +146,7 @@ class _FreeTime:
             side.paused,
         )
         if key not in self._work:
-            self._work[key] = side.working_spans(self.search)
+            self._work[key] = t.spans_of(side.working_spans(self.search))
         return self._work[key]
 
     def away(self, email: str) -> Spans:
@@ -137,11 +159,11 @@ class _FreeTime:
             )
         return self._away[email]
 
-    def blocked(self, email: str) -> tuple[Spans, list[datetime]]:
+    def blocked(self, email: str) -> tuple[FreeTime, list[int]]:
         """A person's busy time with the buffer around it, and where each piece starts."""
         if email not in self._blocked:
-            spans = normalise(self.inputs.busy.get(email, []), pad=self.inputs.buffer)
-            self._blocked[email] = (spans, [span.start for span in spans])
+            spans = t.normalise(t.spans_of(self.inputs.busy.get(email, [])), self.pad)
+            self._blocked[email] = (spans, [span[0] for span in spans])
         return self._blocked[email]
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
@@ -167,9 +189,9 @@ class _FreeTime:
             )
         return self.day_load[key]
 
-    def is_free(self, pair: PairRequest, free: Spans, start: datetime, minutes: int) -> bool:
-        end = start + timedelta(minutes=minutes)
-        return covers(free, start, end) and not self.cap_reached(pair, start)
+    def is_free(self, pair: PairRequest, free: FreeTime, start: datetime, minutes: int) -> bool:
+        first = tick(start)
+        return covers(free, first, first + minutes * t.MINUTE) and not self.cap_reached(pair, start)
 
     # ------------------------------------------------------------------ reasons
 
@@ -203,7 +225,8 @@ class _FreeTime:
         away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
         if away:
             return say_n("%(names)s is away", "%(names)s are away", len(away), names=listed(away))
-        busy = [p.first_name for p in people if overlaps_any(self.blocked(p.email)[0], start, end)]
+        low, high = tick(start), tick(end)
+        busy = [p.first_name for p in people if t.overlaps_any(self.blocked(p.email)[0], low, high)]
         if busy:
             return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))
         for person in people:
@@ -221,3 +244,7 @@ class _FreeTime:
                 name=pair.manager.person.first_name,
             )
         return say("the time is not free for both")
+
+
+def _start(item: Commitment) -> int:
+    return item.span[0]

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.model.values import Occurrence
-from sync.planner.intervals import Spans
 from sync.planner.one_off import keep_one_off
 from sync.planner.requests import PairRequest, PlanningInput
 from sync.planner.slots import local_instant
 from sync.planner.solver import _Planner
+from sync.planner.ticks import FreeTime
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _movable(planner: _Planner, occurrence: Occurrence) -> bool:
 
 
 def _still_good(
-    planner: _Planner, pair: PairRequest, free: Spans, occurrence: Occurrence, minutes: int
+    planner: _Planner, pair: PairRequest, free: FreeTime, occurrence: Occurrence, minutes: int
 ) -> bool:
     if not occurrence.takes_place:
         return False  # skipped: worth another try

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Day, Said, Weekday, say
 from sync.model.values import CheckinKind, Interval, Occurrence, PlannedSeries
+from sync.planner import ticks as t
 from sync.planner.explain import slot_phrase
-from sync.planner.intervals import Spans, intersect, normalise, subtract
 from sync.planner.requests import GRID_MINUTES, PairRequest, PlanFailure, PlanningInput
 from sync.planner.solver import _Planner
+from sync.planner.ticks import FreeTime, intersect, spans_of, subtract
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,9 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
     free = free_time(planner, pair, window)
     cap = pair.manager.max_checkins_per_day
     manager_zone = ZoneInfo(pair.manager.person.timezone)
-    for span in free:
-        start = _grid_ceil(span.start)
-        while start + length <= span.end:
+    for span_start, span_end in free:
+        start, end = _grid_ceil(t.instant(span_start)), t.instant(span_end)
+        while start + length <= end:
             day = start.astimezone(manager_zone).date()
             if start not in request.avoid and planner.loads(pair.manager.person)[day] < cap:
                 occurrence = Occurrence(start, start, start + length)
@@ -86,17 +87,19 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
     )
 
 
-def free_time(planner: _Planner, pair: PairRequest, window: Interval) -> Spans:
+def free_time(planner: _Planner, pair: PairRequest, window: Interval) -> FreeTime:
     """Inside both working hours, clear of busy time and of every check-in in either agenda,
     the pair's own series included, with the buffer around each."""
     manager, employee = planner.availability(pair)
-    work = intersect(manager.working_spans(window), employee.working_spans(window))
+    work = intersect(
+        spans_of(manager.working_spans(window)), spans_of(employee.working_spans(window))
+    )
     emails = pair.key
     for email in emails:
         busy, starts = planner.blocked(email)
         work = subtract(work, busy, starts)
-    checkins = [c.interval for email in emails for c in planner.agenda.get(email, [])]
-    return subtract(work, normalise(checkins, pad=planner.inputs.buffer))
+    checkins = [c.span for email in emails for c in planner.agenda.get(email, [])]
+    return subtract(work, t.normalise(checkins, planner.pad))
 
 
 def keep_one_off(planner: _Planner, pair: PairRequest, occurrence: Occurrence) -> Occurrence:

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus
-from sync.planner.intervals import Spans
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import Agendas, monday
+from sync.planner.ticks import FreeTime
 
 MOST_DATES = 12
 """Weeks with more of the manager's new dates than this are left as they are."""
@@ -34,10 +34,10 @@ class Week(Agendas, Protocol):
     """What re-arranging needs of the planner besides making room's needs: counting and
     listing a week's free times."""
 
-    def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int: ...
+    def count_in_week(self, pair: PairRequest, free: FreeTime, regular: datetime) -> int: ...
 
     def times_in_week(
-        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+        self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> list[datetime]: ...
 
 

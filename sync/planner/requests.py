@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sync.model.cadence import Cadence
 from sync.model.said import Said
@@ -20,6 +21,7 @@ from sync.model.values import (
     PlannedSeries,
 )
 from sync.planner.refused import RefusedTime
+from sync.planner.ticks import Span, tick
 
 GRID_MINUTES = 15
 PREFERRED_WEIGHT = 2
@@ -68,6 +70,11 @@ class Commitment:
     @property
     def interval(self) -> Interval:
         return Interval(self.start, self.end)
+
+    @cached_property
+    def span(self) -> Span:
+        """[start, end) in ticks: an agenda is read for every free time looked up."""
+        return tick(self.start), tick(self.end)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sync.model.said import Said, say
 from sync.model.values import Interval, Occurrence, OccurrenceStatus
 from sync.planner.intervals import Spans
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
+from sync.planner.ticks import FreeTime
 
 
 class Agendas(Protocol):
@@ -31,9 +32,9 @@ class Agendas(Protocol):
 
     agenda: dict[str, list[Commitment]]
 
-    def free_spans(self, pair: PairRequest) -> Spans: ...
+    def free_spans(self, pair: PairRequest) -> FreeTime: ...
 
-    def free_in_week(self, pair: PairRequest, regular: datetime) -> Spans: ...
+    def free_in_week(self, pair: PairRequest, regular: datetime) -> FreeTime: ...
 
     def unbusy_hours(self, pair: PairRequest) -> Spans: ...
 
@@ -43,11 +44,11 @@ class Agendas(Protocol):
     def inputs(self) -> PlanningInput: ...
 
     def best_in_week(
-        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+        self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> datetime | None: ...
 
     def best_in_period(
-        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+        self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> datetime | None: ...
 
     def commitment(

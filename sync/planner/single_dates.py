@@ -12,10 +12,10 @@ from sync.model.said import say
 from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner import room
 from sync.planner.candidates import _Patterns
-from sync.planner.intervals import Spans
 from sync.planner.rearrange import rearrange
 from sync.planner.requests import Commitment, PairRequest
 from sync.planner.slots import local_instant
+from sync.planner.ticks import FreeTime
 
 
 class _SingleDates(_Patterns):
@@ -53,6 +53,7 @@ class _SingleDates(_Patterns):
 
     def commit(self, pair: PairRequest, occurrence: Occurrence, *, one_off: bool = False) -> None:
         item = self.commitment(pair, occurrence, one_off=one_off)
+        self.longest = max(self.longest, item.span[1] - item.span[0])
         for person in (pair.manager.person, pair.employee.person):
             # counted before the date goes in: a count made now from the agenda must not
             # see it twice
@@ -65,7 +66,7 @@ class _SingleDates(_Patterns):
     def rescue(
         self,
         pair: PairRequest,
-        free: Spans,
+        free: FreeTime,
         start: datetime,
         minutes: int,
         *,
@@ -103,14 +104,14 @@ class _SingleDates(_Patterns):
         )
 
     def best_in_week(
-        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+        self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> datetime | None:
         """The free time in the regular date's week (organiser-local, Monday to Sunday) in
         the employee's preferred windows if possible, else nearest to the regular time."""
         ranked = self.times_in_week(pair, free, regular, minutes, best_only=True)
         return ranked[0] if ranked else None
 
-    def count_in_week(self, pair: PairRequest, free: Spans, regular: datetime) -> int:
+    def count_in_week(self, pair: PairRequest, free: FreeTime, regular: datetime) -> int:
         """How many grid times of the regular date's week are free and under the cap: at
         least as many as `times_in_week` gives (it also leaves out refused times and
         clock times a DST change skips), found without making a single datetime."""
@@ -124,7 +125,7 @@ class _SingleDates(_Patterns):
     def times_in_week(
         self,
         pair: PairRequest,
-        free: Spans,
+        free: FreeTime,
         regular: datetime,
         minutes: int,
         *,
@@ -167,7 +168,7 @@ class _SingleDates(_Patterns):
         return [item[3] for item in sorted(found)]
 
     def best_in_period(
-        self, pair: PairRequest, free: Spans, regular: datetime, minutes: int
+        self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> datetime | None:
         """For a new series of every N ≥ 2 weeks whose date has no time in its own week: the
         best free time in the nearest other week of the date's cadence period, so a

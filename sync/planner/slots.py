@@ -14,14 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sync.model.values import Interval
-from sync.planner.intervals import Spans, covers
-
-MINUTE = timedelta(minutes=1)
+from sync.planner.ticks import MINUTE, FreeTime, covers, tick
 
 
+@lru_cache(maxsize=1 << 17)
 def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a local wall-clock time, or None if the clock skips it (DST gap)."""
+    """The UTC instant of a local wall-clock time, or None if the clock skips it (DST gap).
+    Remembered: the pairs of a zone ask for the same few thousand times again and again."""
     local = datetime.combine(day, clock, zone)
     instant = local.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
@@ -30,18 +29,18 @@ def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
-    """A local day as UTC instants (midnight to midnight), or None on a day the clock
-    changes. Every pair of a zone asks this for the same days, hundreds of times each."""
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[int, int] | None:
+    """A local day in ticks (midnight to midnight), or None on a day the clock changes.
+    Every pair of a zone asks this for the same days, hundreds of times each."""
     midnight = datetime.combine(day, time(0), zone)
     following = datetime.combine(day + timedelta(days=1), time(0), zone)
     if midnight.utcoffset() != following.utcoffset():
         return None
-    return midnight.astimezone(UTC), following.astimezone(UTC)
+    return tick(midnight), tick(following)
 
 
 class FreeSlots:
-    def __init__(self, free: Spans, zone: ZoneInfo, grid: Sequence[int], minutes: int) -> None:
+    def __init__(self, free: FreeTime, zone: ZoneInfo, grid: Sequence[int], minutes: int) -> None:
         self.free = free
         self.zone = zone
         self.grid = list(grid)
@@ -62,16 +61,16 @@ class FreeSlots:
             return self._exact(day)
         start, end = bounds
         spans = self.free
-        index = max(0, bisect_right(spans, Interval(start, start)) - 1)
+        index = max(0, bisect_right(spans, (start, start)) - 1)
         bits = 0
-        while index < len(spans) and spans[index].start < end:
-            span = spans[index]
+        while index < len(spans) and spans[index][0] < end:
+            span_start, span_end = spans[index]
             index += 1
-            if span.end <= start:
+            if span_end <= start:
                 continue
             # the first and last grid minute a check-in may start at inside this span
-            first = -(-(span.start - start) // MINUTE) if span.start > start else 0
-            last = (min(span.end, end) - start) // MINUTE - self.minutes
+            first = -(-(span_start - start) // MINUTE) if span_start > start else 0
+            last = (min(span_end, end) - start) // MINUTE - self.minutes
             low, high = bisect_left(self.grid, first), bisect_right(self.grid, last)
             if low < high:
                 bits |= ((1 << (high - low)) - 1) << low
@@ -79,9 +78,12 @@ class FreeSlots:
 
     def _exact(self, day: date) -> int:
         bits = 0
-        length = timedelta(minutes=self.minutes)
+        length = self.minutes * MINUTE
         for k, minute in enumerate(self.grid):
             instant = local_instant(day, time(minute // 60, minute % 60), self.zone)
-            if instant is not None and covers(self.free, instant, instant + length):
+            if instant is None:
+                continue
+            first = tick(instant)
+            if covers(self.free, first, first + length):
                 bits |= 1 << k
         return bits

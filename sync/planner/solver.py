@@ -19,7 +19,7 @@ from sync.model.said import Day, Said, joined, say
 from sync.model.values import Occurrence, PlannedSeries
 from sync.planner.candidates import _distinct, _Scored, _unmet_preference
 from sync.planner.explain import explain_series
-from sync.planner.intervals import Spans, intersect, total
+from sync.planner.intervals import intersect
 from sync.planner.requests import (
     ALTERNATIVES,
     PairRequest,
@@ -30,6 +30,7 @@ from sync.planner.requests import (
 )
 from sync.planner.single_dates import _SingleDates
 from sync.planner.slots import local_instant
+from sync.planner.ticks import FreeTime, total
 
 
 def plan(
@@ -102,7 +103,7 @@ class _Planner(_SingleDates):
     def build(
         self,
         pair: PairRequest,
-        free: Spans,
+        free: FreeTime,
         scored: _Scored,
         *,
         commit: bool,
@@ -158,7 +159,7 @@ class _Planner(_SingleDates):
             self.planned[pair.employee.person.email] = Planned(pair, series, explain)
         return series
 
-    def why_no_slot(self, pair: PairRequest, free: Spans) -> Said:
+    def why_no_slot(self, pair: PairRequest, free: FreeTime) -> Said:
         manager, employee = pair.manager.person, pair.employee.person
         refused = pair.refused(self.inputs.now)
         if refused and self.scored_patterns(pair, free, keep_refused=True):
