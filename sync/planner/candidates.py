@@ -253,7 +253,7 @@ class _Patterns(_FreeTime):
         refused = [] if keep_refused else pair.refused(self.inputs.now)
         avoided = {
             (weekday, k)
-            for weekday in pair.manager.person.working_days
+            for weekday in (pair.manager.person.working_days if refused else ())
             for k, minute in enumerate(slots.grid)
             if any(r.blocks(weekday, minute, minutes, zone) for r in refused)
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -173,9 +174,15 @@ class _FreeTime:
     def under_cap(self, pair: PairRequest, day: date) -> bool:
         """Whether the manager has room for this pair on their local `day`: other
         check-ins than the pair's own series below the cap."""
+        return self.under_cap_on(pair)(day)
+
+    def under_cap_on(self, pair: PairRequest) -> Callable[[date], bool]:
+        """`under_cap` for many days while the agendas stay as they are."""
         manager = pair.manager
-        others = self.loads(manager.person)[day] - self.loads(manager.person, pair)[day]
-        return others < manager.max_checkins_per_day
+        everyone, ours = self.loads(manager.person), self.loads(manager.person, pair)
+        cap = manager.max_checkins_per_day
+        # .get: a Counter's own lookup of a missing day is a Python call, and most days are
+        return lambda day: everyone.get(day, 0) - ours.get(day, 0) < cap
 
     def loads(self, person: Person, pair: PairRequest | None = None) -> Counter[date]:
         """Check-ins per local day of the person (only those of `pair`, if given)."""
@@ -220,7 +227,6 @@ class _FreeTime:
                 "it is less than %(num)s hours from now",
                 hours,
             )
-        pad = self.inputs.buffer
         people = (pair.manager.person, pair.employee.person)
         away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
         if away:
@@ -229,11 +235,12 @@ class _FreeTime:
         busy = [p.first_name for p in people if t.overlaps_any(self.blocked(p.email)[0], low, high)]
         if busy:
             return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))
+        near = (low - self.pad, high + self.pad)
         for person in people:
-            agenda = normalise(
-                c.interval for c in self.agenda.get(person.email, []) if not c.of_series(pair)
+            agenda = t.normalise(
+                c.span for c in self.agenda_between(person.email, *near) if not c.of_series(pair)
             )
-            if overlaps_any(agenda, start - pad, end + pad):
+            if t.overlaps_any(agenda, *near):
                 return say("%(name)s has another check-in then", name=person.first_name)
         if self.cap_reached(pair, start):
             cap = pair.manager.max_checkins_per_day

@@ -120,7 +120,8 @@ class _SingleDates(_Patterns):
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
         days = (monday + timedelta(days=offset) for offset in range(7))
-        return sum(slots.bits(day).bit_count() for day in days if self.under_cap(pair, day))
+        under_cap = self.under_cap_on(pair)
+        return sum(slots.bits(day).bit_count() for day in days if under_cap(day))
 
     def times_in_week(
         self,
@@ -139,16 +140,17 @@ class _SingleDates(_Patterns):
         monday = local.date() - timedelta(days=local.weekday())
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
         refused = pair.refused(self.inputs.now)
+        under_cap = self.under_cap_on(pair)
         found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            bits = slots.bits(day) if self.under_cap(pair, day) else 0
+            bits = slots.bits(day) if under_cap(day) else 0
             k = 0
             while bits:
                 minute = slots.grid[k]
                 # a single date is not moved onto a time the pair refused lately either
-                if bits & 1 and not any(
-                    r.blocks(day.weekday(), minute, minutes, zone) for r in refused
+                if bits & 1 and not (
+                    refused and any(r.blocks(day.weekday(), minute, minutes, zone) for r in refused)
                 ):
                     clock = time(minute // 60, minute % 60)
                     # distance on the wall clock: exact but for an hour on a DST weekend

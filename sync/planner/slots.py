@@ -60,18 +60,21 @@ class FreeSlots:
         if bounds is None:
             return self._exact(day)
         start, end = bounds
-        spans = self.free
-        index = max(0, bisect_right(spans, (start, start)) - 1)
+        spans, grid, minutes = self.free, self.grid, self.minutes
+        count = len(spans)
+        index = bisect_right(spans, (start, start))
+        if index and spans[index - 1][1] > start:
+            index -= 1  # the one span that may begin before midnight and reach into the day
         bits = 0
-        while index < len(spans) and spans[index][0] < end:
+        while index < count:
             span_start, span_end = spans[index]
+            if span_start >= end:
+                break
             index += 1
-            if span_end <= start:
-                continue
             # the first and last grid minute a check-in may start at inside this span
             first = -(-(span_start - start) // MINUTE) if span_start > start else 0
-            last = (min(span_end, end) - start) // MINUTE - self.minutes
-            low, high = bisect_left(self.grid, first), bisect_right(self.grid, last)
+            last = ((span_end if span_end < end else end) - start) // MINUTE - minutes
+            low, high = bisect_left(grid, first), bisect_right(grid, last)
             if low < high:
                 bits |= ((1 << (high - low)) - 1) << low
         return bits
