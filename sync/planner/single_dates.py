@@ -141,32 +141,29 @@ class _SingleDates(_Patterns):
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
         refused = pair.refused(self.inputs.now)
         under_cap = self.under_cap_on(pair)
+        grid, preferences = slots.grid, pair.employee.preferred
         found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
             bits = slots.bits(day) if under_cap(day) else 0
-            k = 0
             while bits:
-                minute = slots.grid[k]
+                low = bits & -bits  # the set bits only, earliest first
+                bits ^= low
+                minute = grid[low.bit_length() - 1]
                 # a single date is not moved onto a time the pair refused lately either
-                if bits & 1 and not (
-                    refused and any(r.blocks(day.weekday(), minute, minutes, zone) for r in refused)
-                ):
-                    clock = time(minute // 60, minute % 60)
-                    # distance on the wall clock: exact but for an hour on a DST weekend
-                    distance = abs(offset * 1440 + minute - regular_minute)
-                    preferred = False
-                    if pair.employee.preferred:
-                        preferred = self._preferred(pair, day, clock, zone, minutes)
-                    key = (not preferred, distance, offset * 1440 + minute)
-                    if not best_only or not found or key < found[0][:3]:
-                        start = local_instant(day, clock, zone)
-                        if start is not None:
-                            if best_only:
-                                found.clear()
-                            found.append((*key, start))
-                bits >>= 1
-                k += 1
+                if refused and any(r.blocks(day.weekday(), minute, minutes, zone) for r in refused):
+                    continue
+                clock = time(minute // 60, minute % 60)
+                # distance on the wall clock: exact but for an hour on a DST weekend
+                distance = abs(offset * 1440 + minute - regular_minute)
+                preferred = bool(preferences) and self._preferred(pair, day, clock, zone, minutes)
+                key = (not preferred, distance, offset * 1440 + minute)
+                if not best_only or not found or key < found[0][:3]:
+                    start = local_instant(day, clock, zone)
+                    if start is not None:
+                        if best_only:
+                            found.clear()
+                        found.append((*key, start))
         return [item[3] for item in sorted(found)]
 
     def best_in_period(

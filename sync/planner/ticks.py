@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from sync.planner.intervals import HasSpan
 
@@ -32,6 +33,8 @@ FreeTime = list[Span]
 
 def tick(instant: datetime) -> int:
     """An aware instant in microseconds since the epoch, exactly."""
+    # not remembered: hashing a datetime costs as much as this, and two wall-clock times
+    # of a repeated hour are equal as dict keys
     return (instant - EPOCH) // _ONE
 
 
@@ -39,8 +42,10 @@ def ticks(length: timedelta) -> int:
     return length // _ONE
 
 
+@lru_cache(maxsize=1 << 16)
 def instant(value: int) -> datetime:
-    """A tick as a UTC datetime, as the planner's other instants are."""
+    """A tick as a UTC datetime, as the planner's other instants are. Remembered, as the
+    pairs of one manager share most of their free time's ends."""
     return EPOCH + timedelta(microseconds=value)
 
 
