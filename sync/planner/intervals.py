@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sync.model.values import Interval
 
@@ -42,14 +42,27 @@ def _start(item: HasSpan) -> datetime:
 
 
 def intersect(left: Spans, right: Spans) -> Spans:
-    result: Spans = []
+    return [Interval(start, end) for start, end in overlap(left, right)]
+
+
+Instant = TypeVar("Instant", int, datetime)
+
+
+def overlap(
+    left: Sequence[tuple[Instant, Instant]], right: Sequence[tuple[Instant, Instant]]
+) -> list[tuple[Instant, Instant]]:
+    """Where two sorted lists of disjoint spans overlap: of datetimes (Intervals are tuples)
+    or of the planner's ticks (sync/planner/ticks.py)."""
+    result: list[tuple[Instant, Instant]] = []
     i = j = 0
     while i < len(left) and j < len(right):
-        start = max(left[i].start, right[j].start)
-        end = min(left[i].end, right[j].end)
+        a_start, a_end = left[i]
+        b_start, b_end = right[j]
+        start = a_start if a_start >= b_start else b_start
+        end = a_end if a_end <= b_end else b_end
         if start < end:
-            result.append(Interval(start, end))
-        if left[i].end <= right[j].end:
+            result.append((start, end))
+        if a_end <= b_end:
             i += 1
         else:
             j += 1

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sync.planner.intervals import HasSpan
+from sync.planner.intervals import HasSpan, overlap
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE = timedelta(microseconds=1)
@@ -70,20 +70,7 @@ def normalise(spans: Iterable[Span], pad: int = 0) -> FreeTime:
 
 
 def intersect(left: FreeTime, right: FreeTime) -> FreeTime:
-    result: FreeTime = []
-    i = j = 0
-    while i < len(left) and j < len(right):
-        a_start, a_end = left[i]
-        b_start, b_end = right[j]
-        start = a_start if a_start > b_start else b_start
-        end = a_end if a_end < b_end else b_end
-        if start < end:
-            result.append((start, end))
-        if a_end <= b_end:
-            i += 1
-        else:
-            j += 1
-    return result
+    return overlap(left, right)
 
 
 def subtract(base: FreeTime, cut: FreeTime, starts: Sequence[int] | None = None) -> FreeTime:

@@ -61,14 +61,17 @@ def _span(start: datetime, end: datetime) -> tuple[int, int]:
     return tick(start), tick(end)
 
 
+def _starts(slots: FreeSlots, day: date) -> list[int]:
+    """The free grid times of `day`, as minutes after local midnight."""
+    return [minute for k, minute in enumerate(slots.grid) if slots.bits(day) >> k & 1]
+
+
 def test_free_grid_times_of_a_local_day_that_crosses_utc_midnight() -> None:
     day = date(2027, 3, 2)
     local = datetime.combine(day, time(15, 0), LOS_ANGELES)  # 23:00 UTC
     free = [_span(local, local + timedelta(hours=2))]  # 15:00-17:00, across UTC midnight
-    grid = list(range(9 * 60, 17 * 60, 15))
-    slots = FreeSlots(free, LOS_ANGELES, grid, 30)
-    starts = [grid[k] for k in range(len(grid)) if slots.bits(day) >> k & 1]
-    assert starts == list(range(15 * 60, 16 * 60 + 31, 15))  # 15:00 .. 16:30
+    slots = FreeSlots(free, LOS_ANGELES, list(range(9 * 60, 17 * 60, 15)), 30)
+    assert _starts(slots, day) == list(range(15 * 60, 16 * 60 + 31, 15))  # 15:00 .. 16:30
     assert slots.bits(day + timedelta(days=1)) == 0
 
 
@@ -81,34 +84,28 @@ def test_a_free_span_off_the_grid_or_from_the_day_before_gives_only_whole_grid_t
         _span(morning, morning + timedelta(minutes=55)),  # 09:05-10:00
         _span(morning + timedelta(minutes=70, seconds=30), morning + timedelta(minutes=115)),
     ]  # and 10:15:30-11:00
-    grid = list(range(0, 12 * 60, 15))
-    slots = FreeSlots(free, KATHMANDU, grid, 30)
-    starts = [grid[k] for k in range(len(grid)) if slots.bits(day) >> k & 1]
-    assert starts == [0, 15, 30, 9 * 60 + 15, 9 * 60 + 30, 10 * 60 + 30]
+    slots = FreeSlots(free, KATHMANDU, list(range(0, 12 * 60, 15)), 30)
+    assert _starts(slots, day) == [0, 15, 30, 9 * 60 + 15, 9 * 60 + 30, 10 * 60 + 30]
 
 
 def test_free_grid_times_on_the_spring_day_skip_the_hour_the_clock_skips() -> None:
     # 2027-03-28: Stockholm's clocks go from 02:00 to 03:00; 01:00-05:00 local is 00:00-03:00 UTC
     day = date(2027, 3, 28)
     free = [_span(datetime(2027, 3, 28, 0, tzinfo=UTC), datetime(2027, 3, 28, 3, tzinfo=UTC))]
-    grid = list(range(60, 5 * 60, 15))
-    slots = FreeSlots(free, STOCKHOLM, grid, 30)
-    starts = [grid[k] for k in range(len(grid)) if slots.bits(day) >> k & 1]
+    slots = FreeSlots(free, STOCKHOLM, list(range(60, 5 * 60, 15)), 30)
     # 01:00 .. 01:45 (01:45 lasts until 03:15, half an hour later), then 03:00 .. 04:30;
     # 02:xx does not exist
-    assert starts == [60, 75, 90, 105, 180, 195, 210, 225, 240, 255, 270]
+    assert _starts(slots, day) == [60, 75, 90, 105, 180, 195, 210, 225, 240, 255, 270]
 
 
 def test_free_grid_times_on_the_autumn_day_follow_the_wall_clock() -> None:
     # 2027-10-31: 02:00-03:00 happens twice; free 00:00-02:00 UTC is 02:00(first)-03:00 local
     day = date(2027, 10, 31)
     free = [_span(datetime(2027, 10, 31, 0, tzinfo=UTC), datetime(2027, 10, 31, 2, tzinfo=UTC))]
-    grid = list(range(0, 6 * 60, 15))
-    slots = FreeSlots(free, STOCKHOLM, grid, 30)
-    starts = [grid[k] for k in range(len(grid)) if slots.bits(day) >> k & 1]
+    slots = FreeSlots(free, STOCKHOLM, list(range(0, 6 * 60, 15)), 30)
     # a wall-clock time means its first occurrence: 02:00 .. 02:45 (UTC 00:00 .. 00:45), not
     # 00:xx-01:xx local, whatever the UTC hours say, and not 03:00 (UTC 02:00)
-    assert starts == [120, 135, 150, 165]
+    assert _starts(slots, day) == [120, 135, 150, 165]
 
 
 def test_span_arithmetic_at_the_edges() -> None:
