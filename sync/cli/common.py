@@ -71,11 +71,11 @@ def parse_now(text: str | None) -> datetime:
 
 
 def with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int:
-    # imported when used, as everywhere in the CLI: see sync/cli/main.py on start-up
-    from sync.config.settings import load_settings
+    # only data_dir is needed: found without loading the full settings (and pydantic), so
+    # commands that read the store answer at once
+    from sync.config.store_settings import store_settings
 
-    settings = load_settings(config_folder(args))
-    store = Store.open(Paths(settings.data_dir).database)
+    store = Store.open(Paths(store_settings(config_folder(args)).data_dir).database)
     try:
         return action(store)
     finally:

@@ -55,11 +55,11 @@ def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def _proposals(args: argparse.Namespace) -> int:
     # each command imports what it uses when it runs: see sync/cli/main.py on start-up
-    from sync.config.settings import load_settings
+    from sync.config.store_settings import store_settings
     from sync.delivery.render import proposal_json, proposals_table
     from sync.delivery.wording import wording
 
-    words = wording(load_settings(config_folder(args)).language)
+    words = wording(store_settings(config_folder(args)).language)
 
     def show(store: Store) -> int:
         states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
@@ -87,6 +87,8 @@ def _approve(args: argparse.Namespace) -> int:
     from sync.night.on_demand import book_approved_now
 
     roster = roster_of(args)
+    # the whole configuration is checked before anything is approved: booking needs it
+    word = wording(load_settings(config_folder(args)).language).word
 
     approved: list[ProposalRecord] = []
 
@@ -111,7 +113,6 @@ def _approve(args: argparse.Namespace) -> int:
         for record in approved:
             echo(f"Approved #{record.id}: {_pair(record)}; the run in progress books it.")
         return EXIT_OK
-    word = wording(load_settings(config_folder(args)).language).word
     for line in approval_outcomes(approved, report, word):
         echo(line)
     if report.rewritten:

@@ -20,6 +20,11 @@ PRIVATE_DIR = 0o700
 PRIVATE_UMASK = 0o077
 
 
+def under_config_dir(config_dir: Path, path: Path) -> Path:
+    """Paths in settings are relative to the config folder, wherever the command runs."""
+    return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
+
+
 def make_private_dir(path: Path) -> None:
     """`path` and any missing parents, readable by this user only (an existing folder is
     left as the operator made it)."""

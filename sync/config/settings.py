@@ -20,7 +20,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from sync.config.environment import PREFIX as ENV_PREFIX
 from sync.config.environment import unknown_variables
+from sync.config.paths import under_config_dir
 from sync.config.provider_settings import (
     CalDavSettings,
     GoogleSettings,
@@ -33,9 +35,6 @@ from sync.model.errors import ConfigError
 from sync.plumbing.i18n import available_languages
 
 log = logging.getLogger(__name__)
-
-ENV_PREFIX = "CHECKIN_SYNC_"
-
 
 SECRET_MIN_LENGTH = 16
 SECRET_MIN_DISTINCT = 8
@@ -239,26 +238,23 @@ def load_settings(config_dir: Path) -> Settings:
         raise ConfigError([_describe(path, item) for item in error.errors()]) from None
     except SettingsError as error:
         raise ConfigError(_unreadable_environment(error)) from None
-    update: dict[str, Any] = {"data_dir": _under(config_dir, settings.data_dir)}
+    update: dict[str, Any] = {"data_dir": under_config_dir(config_dir, settings.data_dir)}
     if settings.invitation_template is not None:
-        update["invitation_template"] = _under(config_dir, settings.invitation_template)
+        update["invitation_template"] = under_config_dir(config_dir, settings.invitation_template)
     if settings.google.credentials_file is not None:
         update["google"] = settings.google.model_copy(
-            update={"credentials_file": _under(config_dir, settings.google.credentials_file)}
+            update={
+                "credentials_file": under_config_dir(config_dir, settings.google.credentials_file)
+            }
         )
     outlook_paths = {
-        key: _under(config_dir, value)
+        key: under_config_dir(config_dir, value)
         for key in ("certificate_file", "ca_bundle")
         if (value := getattr(settings.outlook, key)) is not None
     }
     if outlook_paths:
         update["outlook"] = settings.outlook.model_copy(update=outlook_paths)
     return settings.model_copy(update=update)
-
-
-def _under(config_dir: Path, path: Path) -> Path:
-    """Paths in settings are relative to the config folder, wherever the command runs."""
-    return Path(os.path.normpath(path if path.is_absolute() else config_dir / path))
 
 
 def _unreadable_environment(error: SettingsError) -> list[str]:

@@ -93,6 +93,17 @@ def test_proposals_loads_no_calendar_library(config: ConfigDir) -> None:
     assert loaded & (PROVIDERS | WEB | FILES | {"google", "requests"}) == set()
 
 
+def test_proposals_finds_the_store_without_the_settings_schema(config: ConfigDir) -> None:
+    """pydantic and pydantic-settings take a quarter of a second to load: listing the
+    store needs only data_dir and the language (sync/config/store_settings.py)."""
+    config.people(EVERY_KIND)
+    (config.root / "settings.toml").write_text('data_dir = "elsewhere"\nlanguage = "sv"\n')
+    code, loaded = loaded_by("--config", str(config.root), "proposals")
+    assert code == 0
+    assert loaded & SCHEMAS == set()
+    assert (config.root / "elsewhere" / "state.sqlite").exists()
+
+
 def test_config_check_reads_caldav_addresses_without_the_caldav_library(
     config: ConfigDir,
 ) -> None:
