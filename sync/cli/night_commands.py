@@ -52,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     # the night's code, and through it the calendars' libraries, loads when a run starts
     from sync.night.nightly import run_nightly
     from sync.night.tonight import RunOptions
+    from sync.plumbing.collector import collect_less_often
 
     now = parse_now(args.now)
     _refuse_far_now(args, now)
@@ -62,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         report_json=args.report_json,
         progress=False if args.quiet else None,
     )
+    collect_less_often()  # the night's large heap: see sync/plumbing/collector.py
     report = run_nightly(config_folder(args), options)
     echo(report.render(program(args)))
     return report.exit_code
