@@ -10,8 +10,9 @@ from enum import StrEnum
 from typing import Any
 
 from sync.model.said import Said
-from sync.store.records import now_text
+from sync.store.records import ProposalRecord, SeriesRecord, now_text
 from sync.store.revocation_file import RevocationFile
+from sync.store.row_memo import RowMemo
 
 
 class StoreBase:
@@ -24,6 +25,9 @@ class StoreBase:
     """Where the database lives, for error messages."""
     revocations: RevocationFile
     """Revocations a lost database must not undo, in a file beside it."""
+    proposal_memo: RowMemo[ProposalRecord]
+    series_memo: RowMemo[SeriesRecord]
+    """Records decoded from rows that have not changed since (row_memo.py)."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -24,6 +24,7 @@ from sync.store.requests import RequestsMixin
 from sync.store.restore import RestoreMixin
 from sync.store.revocation_file import NAME as REVOCATIONS
 from sync.store.revocation_file import RevocationFile
+from sync.store.row_memo import RowMemo
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 from sync.store.sessions import SessionsMixin
@@ -49,6 +50,8 @@ class Store(
         self.label = label
         self.revocations = RevocationFile(Path(label).parent / REVOCATIONS)
         self.replaced_tonight: dict[str, list[str]] = {}
+        self.proposal_memo = RowMemo()
+        self.series_memo = RowMemo()
         self._migrate()
 
     @classmethod

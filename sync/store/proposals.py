@@ -4,6 +4,7 @@ and the moves between states that approving, rejecting and booking make (each on
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sync.model.said import Said
 from sync.model.values import Occurrence
 from sync.store.base import StoreBase
 from sync.store.records import (
+    LIVE_STATES,
     NewProposal,
     ProposalRecord,
     State,
@@ -22,6 +24,8 @@ from sync.store.records import (
     occurrences_to_json,
     proposal_from_row,
 )
+
+LIVE = frozenset(state.value for state in LIVE_STATES)
 
 
 class ProposalsMixin(StoreBase):
@@ -45,7 +49,7 @@ class ProposalsMixin(StoreBase):
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
             args += wanted
         sql += " ORDER BY manager, employee, id"
-        return [proposal_from_row(row) for row in self.db.execute(sql, args)]
+        return [self._proposal(row) for row in self.db.execute(sql, args)]
 
     def _proposals_by_id(self, ids: Sequence[int]) -> dict[int, ProposalRecord]:
         found: dict[int, ProposalRecord] = {}
@@ -54,12 +58,18 @@ class ProposalsMixin(StoreBase):
             part = wanted[chunk : chunk + 500]
             sql = f"SELECT * FROM proposals WHERE id IN ({','.join('?' * len(part))})"
             for row in self.db.execute(sql, part):
-                found[row["id"]] = proposal_from_row(row)
+                found[row["id"]] = self._proposal(row)
         return found
 
     def proposal(self, proposal_id: int) -> ProposalRecord | None:
         row = self.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
-        return None if row is None else proposal_from_row(row)
+        return None if row is None else self._proposal(row)
+
+    def _proposal(self, row: sqlite3.Row) -> ProposalRecord:
+        """Decoded once while the row stays the same (row_memo.py)."""
+        return self.proposal_memo.record(
+            row["id"], tuple(row), lambda: proposal_from_row(row), keep=row["state"] in LIVE
+        )
 
     def add_proposal(self, run_id: int | None, new: NewProposal, actor: str) -> int:
         """Store a pending proposal under the next generation of its pair."""

@@ -23,6 +23,8 @@ from sync.store.records import (
     series_from_row,
 )
 
+LIVE_SERIES = frozenset({SeriesState.BOOKING.value, SeriesState.BOOKED.value})
+
 
 class SeriesMixin(ProposalsMixin):
     """Builds on the proposals: a series record carries its proposal, and booking or ending a
@@ -269,9 +271,18 @@ class SeriesMixin(ProposalsMixin):
     def _many(self, rows: Sequence[sqlite3.Row]) -> list[SeriesRecord]:
         """Series rows with their proposals, fetched together rather than one by one."""
         proposals = self._proposals_by_id([row["proposal_id"] for row in rows])
-        return [series_from_row(row, proposals[row["proposal_id"]]) for row in rows]
+        return [self._decoded(row, proposals[row["proposal_id"]]) for row in rows]
 
     def _series(self, row: sqlite3.Row) -> SeriesRecord:
         proposal = self.proposal(row["proposal_id"])
         assert proposal is not None
-        return series_from_row(row, proposal)
+        return self._decoded(row, proposal)
+
+    def _decoded(self, row: sqlite3.Row, proposal: ProposalRecord) -> SeriesRecord:
+        """Decoded once while the row and its proposal's record stay the same (row_memo.py)."""
+        return self.series_memo.record(
+            row["uid"],
+            (*tuple(row), proposal),
+            lambda: series_from_row(row, proposal),
+            keep=row["state"] in LIVE_SERIES,
+        )
