@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir
 
@@ -61,16 +62,23 @@ print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.m
 """
 
 
-def loaded_by(*argv: str) -> tuple[int, set[str]]:
+def probed(probe: str, *argv: str) -> dict[str, Any]:
+    """What `probe` (a program ending in one line of JSON) found after running the command
+    `argv` in a fresh interpreter."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv],
+        [sys.executable, "-c", probe, *argv],
         capture_output=True,
         text=True,
         check=False,
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
+    found: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return found
+
+
+def loaded_by(*argv: str) -> tuple[int, set[str]]:
+    found = probed(PROBE, *argv)
     return found["code"], set(found["loaded"])
 
 
@@ -117,11 +125,17 @@ def test_config_check_reads_caldav_addresses_without_the_caldav_library(
     assert loaded & (PROVIDERS | WEB | {"icalendar"}) == set()
 
 
-def test_a_night_of_ics_calendars_loads_no_provider_library(config: ConfigDir) -> None:
+def night_of_ics_calendars(config: ConfigDir, probe: str = PROBE) -> dict[str, Any]:
+    """What `probe` found after a dry run of two people on .ics calendars."""
     config.people(MANAGER_KARIN + EMPLOYEE_LENA)
     config.calendar("karin.ics")
     config.calendar("lena.ics")
-    code, loaded = loaded_by("--config", str(config.root), "run", "--dry-run")
+    return probed(probe, "--config", str(config.root), "run", "--dry-run")
+
+
+def test_a_night_of_ics_calendars_loads_no_provider_library(config: ConfigDir) -> None:
+    found = night_of_ics_calendars(config)
+    code, loaded = found["code"], set(found["loaded"])
     assert code == 0
     assert loaded & (PROVIDERS | WEB | {"google", "requests"}) == set()
     assert "icalendar" in loaded  # the probe sees what a command does load
