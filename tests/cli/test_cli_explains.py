@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -107,11 +108,14 @@ def test_sentences_are_wrapped_to_the_terminal_and_whole_lines_when_piped(
     unplanned: Path,
 ) -> None:
     demo = unplanned
-    seen = _on_a_terminal(demo, "run", "--dry-run")
+    # One instant for both runs: the report's header names it, and two runs either side of a
+    # minute would otherwise differ in more than their wrapping.
+    night = ("run", "--dry-run", "--now", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M"))
+    seen = _on_a_terminal(demo, *night)
     assert "Proposed:" in seen
     too_wide = [line for line in seen.splitlines() if len(line) > WIDTH and " " in line.strip()]
     assert not too_wide
-    piped = sync(demo, "run", "--dry-run", env={"COLUMNS": str(WIDTH)}).stdout
+    piped = sync(demo, *night, env={"COLUMNS": str(WIDTH)}).stdout
     assert any(len(line) > 2 * WIDTH for line in piped.splitlines()), "piped: one line each"
     assert _words(seen) == _words(piped), "the same words either way"
 
