@@ -106,6 +106,10 @@ class RemoteSeries:
     declined as a whole shows here on every one of its dates too."""
     single: Interval | None = None
     """For a one-off (an event without a rule): where it is now."""
+    held: object = None
+    """What the provider listed of the series, in its own terms, for its writer: a series
+    written the same night is compared with this rather than read again (see
+    CalendarWriter.write_many)."""
 
 
 @dataclass
@@ -115,6 +119,19 @@ class Observation:
     series: dict[str, RemoteSeries] = field(default_factory=dict)
     error: str | None = None
     requests: int = 0
+
+
+@dataclass
+class Written:
+    """What writing one series came to: `error` None if the calendar holds it now."""
+
+    requests: int = 0
+    error: Exception | None = None
+    """WriteFailed, or GaveUpTonight for a quota that lasts hours."""
+
+
+ToWrite = tuple[BookedSeries, RemoteSeries | None]
+"""A series to write, and what tonight's read-back saw of it (None: not seen, or not there)."""
 
 
 class CalendarWriter(Protocol):
@@ -128,6 +145,12 @@ class CalendarWriter(Protocol):
         series written twice is one event), move or cancel single occurrences, end it at its
         UNTIL, or delete it when cancelled. Returns the number of requests made; raises
         WriteFailed, or GaveUpTonight for a quota that lasts hours."""
+        ...
+
+    def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+        """`write_series` for many series, in as few round trips as the provider allows, one
+        outcome per series in order. A series tonight's read-back saw present is compared
+        with what it saw, not read again: nothing is sent for one that already matches."""
         ...
 
     def observe(

@@ -11,16 +11,14 @@ puts it into every participant's .ics file.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import Connectors, WriteFailed
+from sync.connectors.base import Connectors, RemoteSeries
 from sync.connectors.retry import GaveUpTonight
 from sync.delivery.export.series import to_booked
 from sync.delivery.report import PairLine, RunReport
@@ -32,9 +30,6 @@ from sync.plumbing.progress import Progress
 from sync.store import EXPORT_ONLY, ProposalRecord, SeriesRecord, SeriesState, State, Store
 
 EXPORT_KINDS = ("ics", "none", EXPORT_ONLY)
-WRITE_PARALLEL = 8
-"""Organisers' calendars written at once. Each provider client bounds its own concurrency
-(Graph's 4 requests per mailbox); one organiser's series are always written one by one."""
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +42,6 @@ class Outcome:
     why: str | None = None
     over_quota: bool = False
     dry_run: bool = False
-    error: BaseException | None = None
 
 
 class Booker:
@@ -62,8 +56,12 @@ class Booker:
         deadline: Deadline | None = None,
         progress: Progress | None = None,
         language: str = SOURCE_LANGUAGE,
+        seen: Mapping[str, RemoteSeries] | None = None,
     ) -> None:
         self.store = store
+        self.seen = seen or {}
+        """What tonight's read-back saw of the booked series, by UID: a write compares with
+        it instead of reading the calendar again."""
         self.language = language
         """What a calendar event says beyond its description (why a date moved) is in it."""
         self.now = now
@@ -139,50 +137,36 @@ class Booker:
         label: str,
         written: Callable[[SeriesRecord], None] | None = None,
     ) -> None:
-        """Organisers' calendars are written side by side, each one's series in order; the
-        store is only touched here, on this thread, as each write comes back. A write is
-        recorded as done only after the calendar answered, as when writing one at a time."""
-        by_organiser: dict[str, list[SeriesRecord]] = defaultdict(list)
+        """Each provider writes its series together (in as few round trips as it can), the
+        providers side by side; the store is only touched here, on this thread, as each
+        provider's writes come back. A write is recorded as done only after the calendar
+        answered it."""
+        ready: dict[str, list[SeriesRecord]] = defaultdict(list)
+        done = 0
+
+        def take(series: SeriesRecord, outcome: Outcome) -> None:
+            nonlocal done
+            done += 1
+            self.progress.show(label, done, len(items))
+            if self.record(series, outcome, report) and written is not None:
+                written(series)
+
         for series in items:
-            by_organiser[series.proposal.manager].append(series)
-        outcomes: queue.SimpleQueue[tuple[SeriesRecord, Outcome]] = queue.SimpleQueue()
-        stop = threading.Event()
+            held_back = self.held_back(series)
+            if held_back is None:
+                ready[series.calendar].append(series)
+            else:
+                take(series, held_back)
+        with ThreadPoolExecutor(max_workers=len(ready) or 1) as pool:
+            sent = {kind: pool.submit(self.attempt, kind, batch) for kind, batch in ready.items()}
+            for kind, outcomes in sent.items():
+                for series, outcome in zip(ready[kind], outcomes.result(), strict=True):
+                    take(series, outcome)
 
-        def write_calendar(organiser: list[SeriesRecord]) -> None:
-            over_quota = False
-            for series in organiser:
-                if stop.is_set():
-                    outcome = Outcome(why="the run stopped before this write; retried next run")
-                elif over_quota:
-                    outcome = Outcome(why=_waits_for_quota(series.proposal.manager))
-                else:
-                    try:
-                        outcome = self.attempt(series)
-                    except BaseException as error:  # handed to the main thread to raise
-                        stop.set()
-                        outcomes.put((series, Outcome(error=error)))
-                        return
-                    over_quota = outcome.over_quota
-                outcomes.put((series, outcome))
-
-        workers = min(WRITE_PARALLEL, len(by_organiser)) or 1
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for organiser in by_organiser.values():
-                pool.submit(write_calendar, organiser)
-            for done in range(1, len(items) + 1):
-                series, outcome = outcomes.get()
-                if outcome.error is not None:
-                    stop.set()
-                    raise outcome.error
-                self.progress.show(label, done, len(items))
-                if self.record(series, outcome, report) and written is not None:
-                    written(series)
-
-    def attempt(self, series: SeriesRecord) -> Outcome:
-        """Write one series to its calendar, or say why not (runs on a writer thread)."""
-        writer = self.connectors.writers.get(series.calendar)
+    def held_back(self, series: SeriesRecord) -> Outcome | None:
+        """Why the series is not written now, or None if it is to be."""
         manager = series.proposal.manager
-        if writer is None:
+        if series.calendar not in self.connectors.writers:
             return Outcome(why=f'calendar "{series.calendar}" is not set up; the change waits')
         if self.deadline is not None and self.deadline.passed():
             return Outcome(
@@ -192,15 +176,25 @@ class Booker:
             return Outcome(why=_waits_for_quota(manager))
         if self.dry_run:
             return Outcome(dry_run=True)
-        try:
-            return Outcome(
-                requests=writer.write_series(to_booked(series, self.language)), written=True
-            )
-        except GaveUpTonight as error:
-            why = f"{manager}'s calendar is over its quota ({error}); retried next run"
-            return Outcome(why=why, over_quota=True)
-        except WriteFailed as error:
-            return Outcome(why=str(error))
+        return None
+
+    def attempt(self, kind: str, batch: Sequence[SeriesRecord]) -> list[Outcome]:
+        """Write one provider's series to their calendars (runs on a writer thread)."""
+        writer = self.connectors.writers[kind]
+        results = writer.write_many(
+            [(to_booked(s, self.language), self.seen.get(s.uid)) for s in batch]
+        )
+        outcomes = []
+        for series, result in zip(batch, results, strict=True):
+            if isinstance(result.error, GaveUpTonight):
+                manager = series.proposal.manager
+                why = f"{manager}'s calendar is over its quota ({result.error}); retried next run"
+                outcomes.append(Outcome(requests=result.requests, why=why, over_quota=True))
+            elif result.error is not None:
+                outcomes.append(Outcome(requests=result.requests, why=str(result.error)))
+            else:
+                outcomes.append(Outcome(requests=result.requests, written=True))
+        return outcomes
 
     def record(self, series: SeriesRecord, outcome: Outcome, report: RunReport) -> bool:
         """Take one write's outcome into the store and the report; True if it was written."""

@@ -35,7 +35,9 @@ def observe_calendars(
     actor: str,
     *,
     accept_deletions: bool = False,
-) -> None:
+) -> dict[str, RemoteSeries]:
+    """Take in what each calendar shows; returns the series seen present, by UID, for the
+    booking step to compare its writes with rather than read them again."""
     groups: dict[tuple[str, str], list[SeriesRecord]] = defaultdict(list)
     for series in store.series(states=[SeriesState.BOOKED]):
         if series.calendar in connectors.writers and not _past_one_off(series, window):
@@ -62,11 +64,13 @@ def observe_calendars(
     with ThreadPoolExecutor(max_workers=max(len(kinds), 1)) as pool:
         seen = dict(zip(kinds, pool.map(look, kinds), strict=True))
     observations = [seen[kind][organiser] for (kind, organiser), _ in ordered]
+    present: dict[str, RemoteSeries] = {}
     for ((kind, organiser), items), observation in zip(ordered, observations, strict=True):
         report.requests[kind] = report.requests.get(kind, 0) + observation.requests
         if observation.error:
             report.read_errors[organiser] = observation.error
             continue
+        present.update((uid, s) for uid, s in observation.series.items() if s.exists)
         missing = [s for s in items if not observation.series[s.uid].exists]
         if (
             missing
@@ -82,6 +86,7 @@ def observe_calendars(
             continue
         for series in items:
             _take_in(store, series, observation.series[series.uid], window, report, actor)
+    return present
 
 
 def _past_one_off(series: SeriesRecord, window: Interval) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sync.connectors.base import RemoteSeries
 from sync.delivery.digest import notify_managers
 from sync.delivery.invitations import queue_invitations
 from sync.delivery.mail import deliver_and_report
@@ -38,6 +39,8 @@ class _Night(_Tonight):
         self.run_id = self.store.begin_run(self.now)
         self.busy: dict[str, list[BusyBlock]] = {}
         self.to_plan: list[PairToPlan] = []
+        self.seen: dict[str, RemoteSeries] = {}
+        """The series tonight's read-back saw present: the writes compare with it."""
         if self.fresh:
             # not subject to the deadline: once the database exists, it would never happen
             self.step("rebuild from calendars", self.rebuild)
@@ -95,7 +98,7 @@ class _Night(_Tonight):
         self.report.read_errors.update(rebuilt.errors)
 
     def observe(self) -> None:
-        observe_calendars(
+        self.seen = observe_calendars(
             self.store,
             self.connectors,
             Interval(self.now - timedelta(days=1), self.window.end),
@@ -163,6 +166,7 @@ class _Night(_Tonight):
             deadline=self.deadline,
             progress=self.progress,
             language=self.settings.language,
+            seen=self.seen,
         ).book_approved(self.report)
 
     def export(self) -> None:

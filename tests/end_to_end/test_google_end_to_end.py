@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,9 +11,8 @@ import pytest
 
 from sync.config.roster import load_roster
 from sync.config.settings import load_settings
-from sync.connectors.base import Connectors
+from sync.connectors.base import Connectors, ToWrite, Written
 from sync.connectors.registry import connectors_for
-from sync.model.values import BookedSeries
 from sync.night.lock import RunLock
 from sync.night.nightly import run_nightly
 from sync.night.tonight import RunOptions
@@ -265,8 +264,8 @@ def test_a_crash_between_the_calendar_write_and_the_store_leaves_no_duplicate(
     class DiesAfterWriting:
         name = "google"
 
-        def write_series(self, series: BookedSeries) -> int:
-            real.writers["google"].write_series(series)
+        def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+            real.writers["google"].write_many(items[:1])
             raise KeyboardInterrupt  # the process stops before the store hears of it
 
         def observe(self, *args: Any) -> Any:
@@ -327,12 +326,14 @@ def test_a_quota_answer_leaves_the_proposal_approved_for_the_next_run(
     cli: CLI, org: ConfigDir, google_emulator: GoogleCalendarEmulator
 ) -> None:
     assert run(cli, org).code == 0
-    google_emulator.inject("events.insert", 403, reason="quotaExceeded")
+    # Karin is over her quota: every write for her answers so (both go in one batch)
+    google_emulator.inject("events.insert", 403, reason="quotaExceeded", times=10)
     approve_all(cli, org)
     states = sorted(p["state"] for items in live(cli, org).values() for p in items)
     # over quota, Karin's calendar takes no more writes tonight: both series wait
     assert states == ["approved", "approved"]
-    assert google_emulator.count("events.insert") == 1, "quota answers are not retried"
+    assert google_emulator.count("events.insert") == 2, "quota answers are not retried"
+    google_emulator.clear_faults()
     result = run(cli, org)
     assert result.code == 0, result.out
     assert {p["state"] for items in live(cli, org).values() for p in items} == {"booked"}

@@ -7,13 +7,21 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sync.config.provider_settings import CalDavSettings
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    Observation,
+    ToWrite,
+    Written,
+)
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword
 from sync.connectors.caldav.address import parse_source
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
 from sync.connectors.observe_each import observe_each
+from sync.connectors.write_each import write_each
 from sync.model.errors import ConfigError
 from sync.model.values import BookedSeries, FoundSeries, Interval
 
@@ -62,6 +70,9 @@ class CalDavConnector:
 
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
+
+    def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+        return write_each(self.writer.write_series, items)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval

@@ -1,11 +1,13 @@
 """Many Calendar v3 calls in one HTTP round trip, through Google's batch endpoint.
 
-Latency is paid per round trip and quota per call: a batch carries up to 50 calls, each as
-its own person (googleapiclient writes each part's Authorization from the credentials of the
-connection the request is given). Google answers every part on its own, so a part that
-answers 429 or 5xx is sent again in the next batch while the others' answers are kept; a
-whole batch that fails (5xx, a timeout) is sent again as a whole. Both follow the same
-retry policy as single calls: the provider's Retry-After, else backoff with jitter.
+Latency is paid per round trip and quota per call: a batch carries up to 50 calls, reads or
+writes, each as its own person (googleapiclient writes each part's Authorization from the
+credentials of the connection the request is given). Google runs a batch's calls in any
+order, so the calls of one batch never depend on each other. Google answers every part on
+its own, so a part that answers 429 or 5xx is sent again in the next batch while the
+others' answers are kept; a whole batch that fails (5xx, a timeout) is sent again as a
+whole. Both follow the same retry policy as single calls: the provider's Retry-After,
+else backoff with jitter.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import google_auth_httplib2
 from googleapiclient.http import BatchHttpRequest
 
 from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
-from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.client import WRITES, GoogleClient, Resource
 from sync.connectors.google.errors import classify
+from sync.plumbing import faults
 from sync.plumbing.logs import event
 
 BATCH_SIZE = 50
@@ -77,6 +80,8 @@ def _send(
             continue
         request = call.request(service)
         request.http = http  # the part is signed with this person's token
+        if call.kind in WRITES:
+            faults.point(f"google {call.kind}")
         pending.attempts += 1
         client.requests.add(call.kind)
         event(log, "google request", logging.DEBUG, kind=call.kind, acting_as=call.email)

@@ -9,7 +9,14 @@ from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
 
 from sync.config.provider_settings import GoogleSettings
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    Observation,
+    ToWrite,
+    Written,
+)
 from sync.connectors.google.auth import (
     SCOPE_EVENTS,
     SCOPE_EVENTS_READ,
@@ -76,6 +83,9 @@ class GoogleConnector:
 
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
+
+    def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+        return self.writer.write_many(items)
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.read_back.list_series(organiser, window)

@@ -21,6 +21,7 @@ from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_EVENTS
 from sync.connectors.google.client import GoogleClient, Resource
 from sync.connectors.google.errors import describe
+from sync.connectors.google.held import GoogleHeld
 from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.google.writing import SERIES_KEY, TAG, event_id
 from sync.connectors.retry import GaveUpTonight
@@ -46,6 +47,8 @@ class Calendar:
 
     masters: dict[str, Item] = field(default_factory=dict)
     dates: dict[str, list[Item]] = field(default_factory=dict)
+    changed: dict[str, list[Item]] = field(default_factory=dict)
+    """Every moved or cancelled date of a series, however far away, by series event id."""
     requests: int = 0
     error: Exception | None = None
 
@@ -94,7 +97,7 @@ class GoogleReadBack:
                 observation.error = f"{organiser}'s Google Calendar: {describe(calendar.error)}"
             else:
                 observation.series = {
-                    uid: _remote(uid, calendar.masters.get(uid), calendar.dates)
+                    uid: _remote(uid, calendar.masters.get(uid), calendar.dates, calendar.changed)
                     for uid in groups[organiser]
                 }
             observations[organiser] = observation
@@ -147,8 +150,9 @@ def _take(calendar: Calendar, listing: str, items: list[Item]) -> None:
             if "recurringEventId" in item:
                 calendar.dates.setdefault(str(item["recurringEventId"]), []).append(item)
             continue
-        if "recurringEventId" in item:
-            continue  # a changed occurrence, which carries the tag too
+        if "recurringEventId" in item:  # a changed occurrence, which carries the tag too
+            calendar.changed.setdefault(str(item["recurringEventId"]), []).append(item)
+            continue
         uid = item.get("extendedProperties", {}).get("private", {}).get(SERIES_KEY)
         if uid:
             calendar.masters[uid] = item
@@ -183,11 +187,32 @@ def _found(
 
 
 def _remote(
-    uid: str, master: dict[str, Any] | None, dates: Mapping[str, list[dict[str, Any]]]
+    uid: str,
+    master: dict[str, Any] | None,
+    dates: Mapping[str, list[dict[str, Any]]],
+    changed: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> RemoteSeries:
     if master is None or master.get("status") == "cancelled":
         return RemoteSeries(uid, exists=False)
     declined = _declined(master)
+    listed = dates.get(event_id(uid), [])
+    moved = {
+        parse_instant(item["originalStartTime"]): item
+        for item in (changed or {}).get(event_id(uid), [])
+        if "originalStartTime" in item
+    }
+    held = GoogleHeld(
+        master,
+        {
+            **{
+                parse_instant(item["originalStartTime"]): item
+                for item in listed
+                if "originalStartTime" in item
+            },
+            **moved,
+        },
+        frozenset(moved),
+    )
     if not master.get("recurrence"):
         start, end = parse_instant(master["start"]), parse_instant(master["end"])
         return RemoteSeries(
@@ -195,10 +220,11 @@ def _remote(
             exists=True,
             declined_by=declined,
             single=Interval(start, end),
+            held=held,
         )
     exceptions: dict[datetime, Interval | None] = {}
     declined_dates: dict[datetime, frozenset[str]] = {}
-    for item in dates.get(event_id(uid), []):
+    for item in listed:
         if "originalStartTime" not in item:
             continue
         original = parse_instant(item["originalStartTime"])
@@ -216,6 +242,7 @@ def _remote(
         declined_by=declined,
         exceptions=exceptions,
         declined_dates=declined_dates,
+        held=held,
     )
 
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
 from sync.connectors.outlook.client import MAILBOX_CONCURRENCY, GraphClient, GraphError, classify
+from sync.plumbing import faults
 from sync.plumbing.logs import event
 
 BATCH_SIZE = 20
@@ -83,6 +84,8 @@ def _send(
     """One round trip for `group`; returns the requests to send again."""
     for pending in group:
         item = calls[pending.index]
+        if item.method != "GET" and item.kind != "getSchedule":  # a read, though a POST
+            faults.point(f"graph {item.kind}")
         pending.attempts += 1
         client.requests.add(item.kind)
         event(log, "graph request", logging.DEBUG, kind=item.kind, mailbox=item.mailbox)

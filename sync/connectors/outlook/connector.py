@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sync.config.provider_settings import OutlookSettings
-from sync.connectors.base import BusyReading, CalendarRef, Capabilities, Observation
+from sync.connectors.base import (
+    BusyReading,
+    CalendarRef,
+    Capabilities,
+    Observation,
+    ToWrite,
+    Written,
+)
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.client import CALL_FAILURES, GraphClient, describe
 from sync.connectors.outlook.reading import GraphReader
@@ -57,6 +64,9 @@ class OutlookConnector:
 
     def write_series(self, series: BookedSeries) -> int:
         return self.writer.write_series(series)
+
+    def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+        return self.writer.write_many(items)
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.writer.list_series(organiser, window)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sync.connectors.base import RemoteSeries
 from sync.connectors.outlook.client import GraphClient, GraphError
+from sync.connectors.outlook.held import GraphHeld
 from sync.connectors.outlook.reading import graph_time
 from sync.model.values import Interval
 
@@ -96,10 +97,14 @@ class CalendarReadBack:
             if not event.get("recurrence"):
                 start, end = graph_time(event["start"]), graph_time(event["end"])
                 found[uid] = RemoteSeries(
-                    uid, exists=True, declined_by=declined, single=Interval(start, end)
+                    uid,
+                    exists=True,
+                    declined_by=declined,
+                    single=Interval(start, end),
+                    held=GraphHeld(event, {}, window),
                 )
                 continue
-            items = self.dates_of(str(event["id"]), window, dates)
+            items = list(self.dates_of(str(event["id"]), window, dates))
             exceptions, declined_dates = changed_dates(items, starts)
             found[uid] = RemoteSeries(
                 uid,
@@ -107,6 +112,7 @@ class CalendarReadBack:
                 declined_by=declined,
                 exceptions=exceptions,
                 declined_dates=declined_dates,
+                held=GraphHeld(event, by_original(items), window),
             )
         return found
 
@@ -166,6 +172,15 @@ def take_event(events: dict[str, Item], item: Item, prop: str) -> None:
 def take_date(by_master: dict[str, list[Item]], item: Item) -> None:
     if item.get("seriesMasterId"):
         by_master[str(item["seriesMasterId"])].append(item)
+
+
+def by_original(items: Iterable[Item]) -> dict[datetime, Item]:
+    """Occurrences by their rule start (UTC)."""
+    return {
+        graph_time({"dateTime": item["originalStart"], "timeZone": "UTC"}): item
+        for item in items
+        if "originalStart" in item
+    }
 
 
 def changed_dates(

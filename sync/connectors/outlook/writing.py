@@ -4,150 +4,60 @@ and reading back what people did to them.
 Graph chooses event ids itself, so a series is found by its extended property (the series
 UID) before anything is created, and creation carries a `transactionId` so that a retried
 POST does not make a second event. Every write compares first and changes only what differs.
+
+Series are written together through JSON batching (write_rounds.py): each round carries the
+next requests of every series, 20 to a round trip and at most four per mailbox. A series
+tonight's read-back saw is compared with what it saw (its event, its dates in the window),
+so nothing is looked for again and nothing is sent for one that already matches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import Observation, WriteFailed
+from sync.connectors.base import Observation, ToWrite, WriteFailed, Written
+from sync.connectors.batch_rounds import Outcome
+from sync.connectors.outlook import batching
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
+from sync.connectors.outlook.event_shape import (
+    SERIES_PROPERTY,
+    differs,
+    event_body,
+    local_time,
+    rule_from,
+)
+from sync.connectors.outlook.held import GraphHeld
 from sync.connectors.outlook.observing import (
     CalendarReadBack,
+    Item,
+    by_original,
     changed_dates,
     pages,
     utc_window,
 )
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.outlook.reading_back import observe_many
-from sync.connectors.retry import RetriesExhausted
+from sync.connectors.retry import GaveUpTonight, RetriesExhausted
+from sync.connectors.write_rounds import Program, drive
 from sync.model.series_end import dates_to_bring_in_line
-from sync.model.values import BookedSeries, FoundSeries, Interval, OccurrenceStatus, SeriesStatus
+from sync.model.values import (
+    BookedSeries,
+    FoundSeries,
+    Interval,
+    Occurrence,
+    OccurrenceStatus,
+    SeriesStatus,
+)
 
-# PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties
-SERIES_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name checkinSeries"
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-INDEX = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
 CANCEL_COMMENT = "This check-in series has ended."
+CANCEL = {"comment": CANCEL_COMMENT}
+Steps = Generator[list[batching.Call], list[Outcome], Any]
 PROVIDER_ERRORS = (GraphError, TokenRefused, TokenUnavailable, RetriesExhausted, OSError)
-
-
-def recurrence(series: BookedSeries) -> dict[str, Any]:
-    """The series' RRULE as Graph's patternedRecurrence."""
-    parts = dict(part.split("=", 1) for part in series.rrule.split(";"))
-    byday = parts["BYDAY"]
-    day = DAY_NAMES[RRULE_DAYS.index(byday[-2:])]
-    pattern: dict[str, Any]
-    if parts["FREQ"] == "MONTHLY":
-        pattern = {
-            "type": "relativeMonthly",
-            "interval": 1,
-            "daysOfWeek": [day],
-            "index": INDEX[byday[:-2]],
-        }
-    else:
-        pattern = {
-            "type": "weekly",
-            "interval": int(parts.get("INTERVAL", "1")),
-            "daysOfWeek": [day],
-            "firstDayOfWeek": "monday",
-        }
-    zone = ZoneInfo(series.timezone)
-    start = series.first_start.astimezone(zone).date().isoformat()
-    span: dict[str, Any] = {"type": "noEnd", "startDate": start}
-    if series.until is not None:
-        # `until` is the start of the last date kept; endDate is that local date (inclusive)
-        last = series.until.astimezone(zone).date().isoformat()
-        span = {"type": "endDate", "startDate": start, "endDate": last}
-    span["recurrenceTimeZone"] = series.timezone
-    return {"pattern": pattern, "range": span}
-
-
-def rule_from(value: dict[str, Any], zone: str) -> tuple[str, datetime | None]:
-    """Graph's patternedRecurrence back to the RRULE this service wrote (the inverse of
-    `recurrence`), and the instant the series ends, if it has an end date."""
-    pattern, span = value.get("pattern", {}), value.get("range", {})
-    day = RRULE_DAYS[DAY_NAMES.index(str(pattern["daysOfWeek"][0]).lower())]
-    if pattern.get("type") == "relativeMonthly":
-        nth = {name: number for number, name in INDEX.items()}[pattern.get("index", "first")]
-        rule = f"FREQ=MONTHLY;BYDAY={nth}{day}"
-    else:
-        interval = int(pattern.get("interval", 1))
-        rule = f"FREQ=WEEKLY;BYDAY={day}" if interval == 1 else (
-            f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={day}"
-        )  # fmt: skip
-    until = None
-    if span.get("type") == "endDate" and span.get("endDate"):
-        # endDate is the last local day that may hold an occurrence: the rule is read as
-        # ending at that day's last moment (rebuild turns it into the last date's start)
-        after = datetime.fromisoformat(span["endDate"]).date() + timedelta(days=1)
-        until = datetime.combine(after, datetime.min.time(), ZoneInfo(zone))
-        until -= timedelta(microseconds=1)
-    return rule, until
-
-
-def _local(instant: datetime, zone: str) -> dict[str, str]:
-    local = instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-    return {"dateTime": local.isoformat(timespec="seconds"), "timeZone": zone}
-
-
-def event_body(series: BookedSeries) -> dict[str, Any]:
-    """The event as it should be: a recurring one, or for a one-off a single event at its
-    date as it stands now."""
-    start = series.first_start
-    end = start + timedelta(minutes=series.duration)
-    if series.one_off and series.occurrences:
-        start, end = series.occurrences[0].start, series.occurrences[0].end
-    body: dict[str, Any] = {
-        "subject": series.summary,
-        "body": {"contentType": "text", "content": series.description},
-        "start": _local(start, series.timezone),
-        "end": _local(end, series.timezone),
-        "attendees": [
-            {
-                "emailAddress": {"address": series.attendee.email, "name": series.attendee.name},
-                "type": "required",
-            }
-        ],
-        "showAs": "busy",
-        "singleValueExtendedProperties": [{"id": SERIES_PROPERTY, "value": series.uid}],
-    }
-    if not series.one_off:
-        body["recurrence"] = recurrence(series)
-    return body
-
-
-def _differs(existing: dict[str, Any], body: dict[str, Any]) -> bool:
-    def instant(value: dict[str, str] | None) -> datetime | None:
-        return graph_time(value) if value else None
-
-    def text(value: dict[str, Any] | None) -> str:
-        return str((value or {}).get("content", "")).strip()
-
-    existing_attendees = {
-        str(a.get("emailAddress", {}).get("address", "")).lower()
-        for a in existing.get("attendees", [])
-    }
-    return (
-        existing.get("subject") != body["subject"]
-        or text(existing.get("body")) != text(body["body"])
-        or instant(existing.get("start")) != instant(body["start"])
-        or instant(existing.get("end")) != instant(body["end"])
-        or _range(existing.get("recurrence")) != _range(body.get("recurrence"))
-        or (existing.get("recurrence") or {}).get("pattern", {}).get("interval")
-        != (body.get("recurrence") or {}).get("pattern", {}).get("interval")
-        or existing_attendees != {a["emailAddress"]["address"].lower() for a in body["attendees"]}
-    )
-
-
-def _range(value: dict[str, Any] | None) -> tuple[str, str]:
-    span = (value or {}).get("range", {})
-    return str(span.get("type", "")), str(span.get("endDate", ""))
 
 
 class GraphWriter:
@@ -155,114 +65,22 @@ class GraphWriter:
         self.client = client
 
     def write_series(self, series: BookedSeries) -> int:
-        before = self.client.requests_by_this_thread()
-        try:
-            self._write(series)
-        except PROVIDER_ERRORS as error:
-            raise WriteFailed(
-                f"writing to {series.organiser.email}'s Outlook calendar failed: {describe(error)}"
-            ) from error
-        return self.client.requests_by_this_thread() - before
+        (written,) = self.write_many([(series, None)])
+        if written.error is not None:
+            raise written.error
+        return written.requests
 
-    def _write(self, series: BookedSeries) -> None:
-        organiser = series.organiser.email
-        existing = self.find(organiser, series.uid)
-        if series.status is SeriesStatus.CANCELLED or (
-            series.one_off and not any(o.takes_place for o in series.occurrences)
-        ):
-            if existing is not None and not existing.get("isCancelled"):
-                self.client.call(
-                    "events.cancel",
-                    organiser,
-                    "POST",
-                    self.client.url(organiser, f"/events/{existing['id']}/cancel"),
-                    body={"comment": CANCEL_COMMENT},
-                )
-            return
-        body = event_body(series)
-        if existing is None:
-            created = self.client.call(
-                "events.create",
-                organiser,
-                "POST",
-                self.client.url(organiser, "/events"),
-                body={**body, "transactionId": series.uid.split("@", 1)[0]},
+    def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
+        programs = [
+            _program(
+                self.client,
+                series,
+                seen.held if seen and isinstance(seen.held, GraphHeld) else None,
             )
-            event = str(created["id"])
-        else:
-            event = str(existing["id"])
-            if existing.get("isCancelled"):
-                raise WriteFailed(
-                    f"the series was cancelled in {organiser}'s calendar; it is not re-created"
-                )
-            if _differs(existing, body):
-                self.client.call(
-                    "events.patch",
-                    organiser,
-                    "PATCH",
-                    self.client.url(organiser, f"/events/{event}"),
-                    body={k: v for k, v in body.items() if k != "singleValueExtendedProperties"},
-                )
-        self._write_exceptions(series, event, created=existing is None)
-
-    def find(self, organiser: str, uid: str) -> dict[str, Any] | None:
-        """The series' event in the organiser's calendar, found by its tag."""
-        answer = self.client.call(
-            "events.list",
-            organiser,
-            "GET",
-            self.client.url(organiser, "/events"),
-            params={
-                "$filter": (
-                    "singleValueExtendedProperties/Any(ep: ep/id eq "
-                    f"'{SERIES_PROPERTY}' and ep/value eq '{uid}')"
-                ),
-                "$expand": f"singleValueExtendedProperties($filter=id eq '{SERIES_PROPERTY}')",
-            },
-        )
-        for item in answer.get("value", []):
-            if item.get("type", "seriesMaster") in ("seriesMaster", "singleInstance"):
-                return dict(item)
-        return None
-
-    def _write_exceptions(self, series: BookedSeries, event: str, *, created: bool) -> None:
-        if series.one_off:
-            return  # its one date is the event itself
-        changes = dates_to_bring_in_line(series, created=created)
-        if not changes:
-            return
-        organiser = series.organiser.email
-        first = min(o.original_start for o in changes) - timedelta(days=1)
-        last = max(max(o.original_start, o.start) for o in changes) + timedelta(days=8)
-        current = {
-            graph_time(_utc(item["originalStart"])): item
-            for item in self.instances(organiser, event, Interval(first, last))
-            if "originalStart" in item
-        }
-        for occurrence in changes:
-            item = current.get(occurrence.original_start)
-            if item is None:
-                continue  # cancelled already (Graph leaves cancelled occurrences out)
-            if occurrence.status is OccurrenceStatus.SKIPPED:
-                self.client.call(
-                    "events.delete",
-                    organiser,
-                    "DELETE",
-                    self.client.url(organiser, f"/events/{item['id']}"),
-                )
-                continue
-            if graph_time(item["start"]) == occurrence.start:
-                continue
-            self.client.call(
-                "events.patch",
-                organiser,
-                "PATCH",
-                self.client.url(organiser, f"/events/{item['id']}"),
-                body={
-                    "start": _local(occurrence.start, series.timezone),
-                    "end": _local(occurrence.end, series.timezone),
-                },
-            )
+            for series, seen in items
+        ]
+        organisers = [series.organiser.email for series, _ in items]
+        return drive(programs, lambda calls: batching.run(self.client, calls), organisers)
 
     def instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
         path = f"/events/{event}/instances"
@@ -305,9 +123,148 @@ class GraphWriter:
             raise WriteFailed(f"{organiser}'s Outlook calendar: {describe(error)}") from error
 
 
-def _utc(value: str) -> dict[str, str]:
-    """`originalStart` is a bare instant ("2027-02-02T14:00:00Z"), unlike start and end."""
-    return {"dateTime": value, "timeZone": "UTC"}
+def _program(
+    client: GraphClient, series: BookedSeries, held: GraphHeld | None
+) -> Program[batching.Call]:
+    """Graph chooses event ids itself: a series not seen tonight is looked for by its tag
+    before anything is created, and created with a `transactionId` so that a POST sent again
+    (a batch that timed out) does not make a second event."""
+    organiser = series.organiser.email
+    calls = _Calls(organiser)
+    if held is not None:
+        existing: Item | None = held.master
+    else:
+        (answer,) = yield [calls.find(series.uid)]
+        _check(series, [answer])
+        existing = next(
+            (
+                dict(item)
+                for item in answer.get("value", [])
+                if item.get("type", "seriesMaster") in ("seriesMaster", "singleInstance")
+            ),
+            None,
+        )
+    if series.status is SeriesStatus.CANCELLED or (
+        series.one_off and not any(o.takes_place for o in series.occurrences)
+    ):
+        if existing is not None and not existing.get("isCancelled"):
+            path = f"/events/{existing['id']}/cancel"
+            _check(series, (yield [calls.write("events.cancel", "POST", path, CANCEL)]))
+        return
+    body = event_body(series)
+    if existing is None:
+        create = {**body, "transactionId": series.uid.split("@", 1)[0]}
+        (created,) = yield [calls.write("events.create", "POST", "/events", create)]
+        _check(series, [created])
+        event = str(created["id"])
+    else:
+        event = str(existing["id"])
+        if existing.get("isCancelled"):
+            raise WriteFailed(
+                f"the series was cancelled in {organiser}'s calendar; it is not re-created"
+            )
+        if differs(existing, body):
+            patch = {k: v for k, v in body.items() if k != "singleValueExtendedProperties"}
+            _check(
+                series, (yield [calls.write("events.patch", "PATCH", f"/events/{event}", patch)])
+            )
+    if series.one_off:
+        return  # its one date is the event itself
+    yield from _exceptions(client, series, event, existing is None, held)
+
+
+def _exceptions(
+    client: GraphClient, series: BookedSeries, event: str, created: bool, held: GraphHeld | None
+) -> Steps:
+    """Bring each changed date in line, in one round. The dates tonight's read-back saw are
+    taken as it saw them; others are listed first (Graph's occurrence ids are its own). A
+    date that was over before the read-back's window is left as the calendar shows it."""
+    changes = dates_to_bring_in_line(series, created=created)
+    current: dict[datetime, Item] = {}
+    if held is not None:
+        changes = [o for o in changes if o.end > held.window.start]
+        current = held.dates
+        unseen = [o for o in changes if not _inside(o, held.window)]
+    else:
+        unseen = changes
+    if unseen:
+        first = min(o.original_start for o in unseen) - timedelta(days=1)
+        last = max(max(o.original_start, o.start) for o in unseen) + timedelta(days=8)
+        current = {**current, **(yield from _listed(client, series, event, Interval(first, last)))}
+    calls = _Calls(series.organiser.email)
+    writes = []
+    for occurrence in changes:
+        item = current.get(occurrence.original_start)
+        if item is None:
+            continue  # cancelled already (Graph leaves cancelled occurrences out)
+        if occurrence.status is OccurrenceStatus.SKIPPED:
+            writes.append(calls.write("events.delete", "DELETE", f"/events/{item['id']}"))
+            continue
+        if graph_time(item["start"]) == occurrence.start:
+            continue
+        moved = {
+            "start": local_time(occurrence.start, series.timezone),
+            "end": local_time(occurrence.end, series.timezone),
+        }
+        writes.append(calls.write("events.patch", "PATCH", f"/events/{item['id']}", moved))
+    if writes:
+        _check(series, (yield writes))
+
+
+def _inside(occurrence: Occurrence, window: Interval) -> bool:
+    return all(
+        window.start <= t < window.end for t in (occurrence.original_start, occurrence.start)
+    )
+
+
+def _listed(client: GraphClient, series: BookedSeries, event: str, window: Interval) -> Steps:
+    """The series' occurrences in `window`, by rule start, page after page."""
+    organiser = series.organiser.email
+    found: dict[datetime, Item] = {}
+    url = batching.call(
+        "events.instances", organiser, f"/events/{event}/instances", utc_window(window)
+    ).url
+    while url:
+        (answer,) = yield [batching.Call("events.instances", organiser, url)]
+        _check(series, [answer])
+        found.update(by_original(answer.get("value", [])))
+        link = answer.get("@odata.nextLink")
+        url = batching.relative(client, link) if link else ""
+    return found
+
+
+class _Calls:
+    """Requests on one organiser's mailbox, as a batch takes them (relative URLs)."""
+
+    def __init__(self, organiser: str) -> None:
+        self.organiser = organiser
+
+    def find(self, uid: str) -> batching.Call:
+        """The series' event, found by its tag."""
+        params = {
+            "$filter": (
+                "singleValueExtendedProperties/Any(ep: ep/id eq "
+                f"'{SERIES_PROPERTY}' and ep/value eq '{uid}')"
+            ),
+            "$expand": f"singleValueExtendedProperties($filter=id eq '{SERIES_PROPERTY}')",
+        }
+        return batching.call("events.list", self.organiser, "/events", params)
+
+    def write(self, kind: str, method: str, path: str, body: Any = None) -> batching.Call:
+        url = f"/users/{quote(self.organiser)}{path}"
+        return batching.Call(kind, self.organiser, url, method, body)
+
+
+def _check(series: BookedSeries, outcomes: Sequence[Outcome]) -> None:
+    """Every request answered; else the series is not written, and the report says why."""
+    for outcome in outcomes:
+        if isinstance(outcome, GaveUpTonight):
+            raise outcome
+        if isinstance(outcome, Exception):
+            raise WriteFailed(
+                f"writing to {series.organiser.email}'s Outlook calendar failed: "
+                f"{describe(outcome)}"
+            ) from outcome
 
 
 def _found(
