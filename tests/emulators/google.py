@@ -595,13 +595,16 @@ class GoogleCalendarEmulator:
                     raise ApiError(fault.status, fault.reason, fault.message)
                 response = _Response(200, self.auth.sign_blob(calendar_id or "", token, parsed))
             else:
+                lowered = {k.lower(): v for k, v in headers.items()}
+                if in_batch and body and "json" not in lowered.get("content-type", ""):
+                    # a part is a whole HTTP request: its body says what it is, or is not read
+                    raise ApiError(400, "parseError", "Parse Error")
                 parsed = self._json(body)
                 if fault is not None and fault.status is not None:
                     extra = {}
                     if fault.retry_after is not None:
                         extra["Retry-After"] = f"{fault.retry_after:g}"
                     raise ApiError(fault.status, fault.reason, fault.message, headers=extra)
-                lowered = {k.lower(): v for k, v in headers.items()}
                 token = self.auth.authenticate(lowered.get("authorization", ""))
                 subject = token.subject
                 response = self._api(kind, calendar_id or "", event_id or "", query, parsed, token)
