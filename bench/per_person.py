@@ -9,21 +9,27 @@ from __future__ import annotations
 from typing import Any
 
 
-def per_person(night: dict[str, Any], people: int) -> dict[str, float]:
-    """CPU, provider calls, round trips and peak memory of one night, per person."""
+def per_person(night: dict[str, Any], people: int) -> dict[str, float | None]:
+    """CPU, provider calls, round trips and peak memory of one night, per person (round
+    trips None in results from before they were counted)."""
     n = max(people, 1)
+    trips = night.get("round_trips")
     return {
         "cpu_ms": round(night["cpu_seconds"] * 1000 / n, 2),
         "api_calls": round(night["api_requests"] / n, 3),
-        "round_trips": round(night["round_trips"] / n, 3),
+        "round_trips": None if trips is None else round(trips / n, 3),
         "peak_rss_kb": round(night["peak_rss_mb"] * 1024 / n, 1),
     }
 
 
-def per_person_line(cost: dict[str, float]) -> str:
+def _shown(value: float | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def per_person_line(cost: dict[str, float | None]) -> str:
     return (
         f"   per person: CPU {cost['cpu_ms']} ms, {cost['api_calls']} API calls, "
-        f"{cost['round_trips']} round trips, peak RSS {cost['peak_rss_kb']} kB"
+        f"{_shown(cost['round_trips'])} round trips, peak RSS {cost['peak_rss_kb']} kB"
     )
 
 
@@ -39,6 +45,6 @@ def growth_table(results: list[dict[str, Any]]) -> str:
             cost = per_person(night, result["size"])
             lines.append(
                 f"   {result['size']:>7} {name:8} {cost['cpu_ms']:>8} {cost['api_calls']:>10} "
-                f"{cost['round_trips']:>12} {cost['peak_rss_kb']:>12}"
+                f"{_shown(cost['round_trips']):>12} {cost['peak_rss_kb']:>12}"
             )
     return "\n".join(lines)
