@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sync.model.values import Attendee, BookedSeries, SeriesStatus
+from sync.model.values import Attendee, BookedSeries, Occurrence, OccurrenceStatus, SeriesStatus
 
 LENA = "lena@example.com"
 FIRST = datetime(2027, 2, 2, 15, tzinfo=ZoneInfo("Europe/Stockholm"))
+SECOND = FIRST + timedelta(weeks=1)
 
 
 def organisers(count: int) -> list[str]:
@@ -37,3 +39,12 @@ def booked(organiser: str) -> BookedSeries:
         description="A regular check-in.",
         stamp=datetime(2027, 1, 1, tzinfo=UTC),
     )
+
+
+def moved(organiser: str) -> BookedSeries:
+    """`booked`, with its second date (Tuesday 9 February) an hour later."""
+    later = SECOND + timedelta(hours=1)
+    occurrence = Occurrence(
+        SECOND, later, later + timedelta(minutes=30), OccurrenceStatus.MOVED, fixed=True
+    )
+    return replace(booked(organiser), occurrences=(occurrence,))

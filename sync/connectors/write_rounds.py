@@ -18,9 +18,10 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sync.connectors.base import WriteFailed, Written
+from sync.connectors.base import ToWrite, WriteFailed, Written
 from sync.connectors.batch_rounds import Outcome
 from sync.connectors.retry import GaveUpTonight
+from sync.model.values import BookedSeries
 
 C = TypeVar("C")
 Program = Generator[list[C], list[Outcome], None]
@@ -84,3 +85,13 @@ def _advance(item: _Running[C], answered: list[Outcome] | None, running: list[_R
             running.append(item)
             return
         answered = []  # nothing to send: it goes on at once
+
+
+def write_one(
+    write_many: Callable[[Sequence[ToWrite]], list[Written]], series: BookedSeries
+) -> int:
+    """One series written as part of many: its requests, or the error it ended with."""
+    (written,) = write_many([(series, None)])
+    if written.error is not None:
+        raise written.error
+    return written.requests

@@ -7,7 +7,6 @@ a write part Google refuses."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,14 +16,12 @@ import pytest
 
 from sync.connectors.base import WriteFailed
 from sync.connectors.google.auth import SCOPE_EVENTS
-from sync.model.values import BookedSeries, Occurrence, OccurrenceStatus
-from tests.batch_helpers import FIRST, LENA, booked, organisers, uid
+from tests.batch_helpers import LENA, SECOND, booked, moved, organisers, uid
 from tests.connectors.test_google_batch import multipart, post
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import connector
 
 ORGANISERS = organisers(30)
-SECOND = FIRST + timedelta(weeks=1)
 
 
 @pytest.fixture
@@ -32,15 +29,6 @@ def emulator(google_emulator: GoogleCalendarEmulator) -> GoogleCalendarEmulator:
     for email in [LENA, *ORGANISERS]:
         google_emulator.add_user(email, timezone="Europe/Stockholm")
     return google_emulator
-
-
-def moved(organiser: str) -> BookedSeries:
-    """The series with its second date an hour later."""
-    later = SECOND + timedelta(hours=1)
-    occurrence = Occurrence(
-        SECOND, later, later + timedelta(minutes=30), OccurrenceStatus.MOVED, fixed=True
-    )
-    return replace(booked(organiser), occurrences=(occurrence,))
 
 
 def events(emulator: GoogleCalendarEmulator, organiser: str) -> list[str]:

@@ -7,7 +7,6 @@ being looked for; and the emulator refusing write requests Graph refuses."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,13 +15,12 @@ import pytest
 import requests
 
 from sync.connectors.base import WriteFailed
-from sync.model.values import BookedSeries, Interval, Occurrence, OccurrenceStatus
-from tests.batch_helpers import FIRST, LENA, booked, organisers, uid
+from sync.model.values import Interval
+from tests.batch_helpers import LENA, SECOND, booked, moved, organisers, uid
 from tests.emulators import CALENDARS_READWRITE, GRAPH_DEFAULT_SCOPE, GraphEmulator
 from tests.outlook_helpers import CLIENT_ID, SECRET, connector
 
 ORGANISERS = organisers(25)
-SECOND = FIRST + timedelta(weeks=1)
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
 
 
@@ -31,14 +29,6 @@ def graph(graph_emulator: GraphEmulator) -> GraphEmulator:
     for email in [LENA, *ORGANISERS]:
         graph_emulator.add_user(email)
     return graph_emulator
-
-
-def moved(organiser: str) -> BookedSeries:
-    later = SECOND + timedelta(hours=1)
-    occurrence = Occurrence(
-        SECOND, later, later + timedelta(minutes=30), OccurrenceStatus.MOVED, fixed=True
-    )
-    return replace(booked(organiser), occurrences=(occurrence,))
 
 
 def masters(graph: GraphEmulator, organiser: str) -> int:

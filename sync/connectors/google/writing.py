@@ -28,7 +28,7 @@ from sync.connectors.google.errors import describe, status_of
 from sync.connectors.google.held import GoogleHeld
 from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.retry import GaveUpTonight
-from sync.connectors.write_rounds import Program, drive
+from sync.connectors.write_rounds import Program, drive, write_one
 from sync.model.series_end import dates_to_bring_in_line
 from sync.model.values import (
     BookedSeries,
@@ -110,10 +110,7 @@ class GoogleWriter:
         self.client = client
 
     def write_series(self, series: BookedSeries) -> int:
-        (written,) = self.write_many([(series, None)])
-        if written.error is not None:
-            raise written.error
-        return written.requests
+        return write_one(self.write_many, series)
 
     def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
         programs = [

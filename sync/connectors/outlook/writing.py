@@ -43,7 +43,7 @@ from sync.connectors.outlook.observing import (
 from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.outlook.reading_back import observe_many
 from sync.connectors.retry import GaveUpTonight, RetriesExhausted
-from sync.connectors.write_rounds import Program, drive
+from sync.connectors.write_rounds import Program, drive, write_one
 from sync.model.series_end import dates_to_bring_in_line
 from sync.model.values import (
     BookedSeries,
@@ -65,10 +65,7 @@ class GraphWriter:
         self.client = client
 
     def write_series(self, series: BookedSeries) -> int:
-        (written,) = self.write_many([(series, None)])
-        if written.error is not None:
-            raise written.error
-        return written.requests
+        return write_one(self.write_many, series)
 
     def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
         programs = [
