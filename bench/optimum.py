@@ -11,7 +11,9 @@ team's due periods can hold a check-in at once, when
   upper bound);
 - a due period holds at most one check-in;
 - no two check-ins of one person are closer than the buffer;
-- a manager has at most `max_checkins_per_day` check-ins (as the manager) on a local day.
+- a manager has at most `max_checkins_per_day` check-ins on a local day of their own zone,
+  counting those with their own manager too (the product's rule: the cap is about the
+  manager's day, and a check-in with one's own manager is part of it).
 
 Up to `WHOLE_UP_TO` pairs the whole organisation is one program, and its optimum is exact.
 Above, it is solved per team: a middle manager's check-in with their own manager is then in
@@ -151,21 +153,28 @@ def _rows(
     by_person: dict[str, list[int]] = defaultdict(list)
     by_day: dict[tuple[str, str], list[int]] = defaultdict(list)
     zones: dict[str, ZoneInfo] = {}
+    caps = cap_of(terms)
     for index, item in enumerate(found):
         periods[(item.pair, item.period)].append(index)
         for email in item.pair:
             by_person[email].append(index)
-        manager = item.pair[0]
-        zone = zones.setdefault(manager, ZoneInfo(calendars.person(manager).zone))
-        by_day[(manager, datetime.fromtimestamp(item.start, zone).date().isoformat())].append(index)
+            if email not in caps:
+                continue  # not a manager: no cap
+            zone = zones.setdefault(email, ZoneInfo(calendars.person(email).zone))
+            day = datetime.fromtimestamp(item.start, zone).date().isoformat()
+            by_day[(email, day)].append(index)
     rows += [(1, members) for members in periods.values() if len(members) > 1]
     for members in by_person.values():
         rows += _cliques(found, members, calendars.buffer)
-    caps = {pair[0]: term.cap for pair, term in terms.items()}
     for (manager, _), members in by_day.items():
         if len(members) > caps[manager]:
             rows.append((caps[manager], members))
     return rows
+
+
+def cap_of(terms: Mapping[Pair, PairTerms]) -> dict[str, int]:
+    """Each manager's daily cap, by email (a pair's cap is its manager's)."""
+    return {pair[0]: term.cap for pair, term in terms.items()}
 
 
 def _cliques(found: list[Candidate], members: list[int], buffer: float) -> list[Row]:

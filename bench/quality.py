@@ -16,7 +16,8 @@ Definitions (see bench/README.md):
 - regular: such a check-in at its series' rule time (for plans without a rule: at the
   weekday and local time of the pair's first check-in);
 - collisions: check-ins overlapping busy time (or time off) of either person;
-- cap days: (manager, local day) with more check-ins than the manager's daily cap;
+- cap days: (manager, local day in their zone) with more check-ins than the manager's daily
+  cap, counting a middle manager's check-ins with their own manager too;
 - upper bound: due periods in which some 15-minute-grid slot of the pair's length was
   inside both working hours, clear of both people's busy time by the buffer, and after the
   notice; other check-ins and caps are ignored, which is what makes it an upper bound.
@@ -286,8 +287,9 @@ def evaluate(
                 continue
             quality.checkins += 1
             manager = pair[0]
-            day = datetime.fromtimestamp(start, zones[manager]).date().isoformat()
-            per_day[(manager, day)] += 1
+            for email in pair:  # a middle manager's check-in with their manager counts too
+                day = datetime.fromtimestamp(start, zones[email]).date().isoformat()
+                per_day[(email, day)] += 1
             busy = any(overlaps(calendars.busy(e), start, end) for e in pair)
             hours = all(inside(calendars.work(e), start, end) for e in pair)
             double = any(_clashes(agenda[e], start, end, pair) for e in pair)
@@ -304,7 +306,7 @@ def evaluate(
                         quality.regular += 1
                     break
     caps = {pair[0]: term.cap for pair, term in terms.items()}
-    quality.cap_days = sum(1 for (m, _), n in per_day.items() if n > caps.get(m, 99))
+    quality.cap_days = sum(1 for (m, _), n in per_day.items() if m in caps and n > caps[m])
     return quality
 
 

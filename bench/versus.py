@@ -37,7 +37,10 @@ def pair_terms(roster: Roster) -> dict[Pair, PairTerms]:
         manager = roster.managers[employee.manager]
         days = period_days(employee.cadence.weeks, employee.cadence.monthly)
         terms[(employee.manager, email)] = PairTerms(
-            days, employee.duration, manager.max_checkins_per_day, manager.person.timezone
+            days,
+            employee.duration,
+            manager.max_checkins_per_day,
+            manager.person.timezone,
         )
     return terms
 
@@ -90,6 +93,7 @@ def run_planner(org: Org, roster: Roster, now: datetime) -> PlannerRun:
         min_notice=timedelta(hours=org.min_notice_hours),
         buffer=timedelta(minutes=org.buffer_minutes),
         busy=busy,
+        caps={email: m.max_checkins_per_day for email, m in roster.managers.items()},
     )
     started, cpu = time.perf_counter(), time.process_time()
     outcomes = plan(pairs, inputs)

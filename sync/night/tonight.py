@@ -178,6 +178,7 @@ class _Tonight:
             buffer=timedelta(minutes=self.settings.buffer_minutes),
             busy=busy,
             checkins=self.commitments(),
+            caps={email: m.max_checkins_per_day for email, m in self.roster.managers.items()},
         )
 
     def commitments(self) -> dict[str, list[Commitment]]:

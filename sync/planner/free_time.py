@@ -14,6 +14,7 @@ from sync.model.values import BusyKind, Interval, Person
 from sync.planner import ticks as t
 from sync.planner.availability import Availability
 from sync.planner.intervals import Spans, normalise, overlaps_any
+from sync.planner.own_cap import full_days
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
 from sync.planner.ticks import FreeTime, covers, intersect, subtract, tick
@@ -51,6 +52,7 @@ class _FreeTime:
         self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
         # series proposed in this run, by employee: a later pair may move one of their dates
         self.planned: dict[str, Planned] = {}
+        self.caps = dict(inputs.caps)
 
     # ------------------------------------------------------------------ free time
 
@@ -70,7 +72,8 @@ class _FreeTime:
             for c in self.agenda.get(email, [])
             if not c.of_series(pair)
         ]
-        return subtract(free, t.normalise(checkins, self.pad))
+        free = subtract(free, t.normalise(checkins, self.pad))
+        return subtract(free, self.employee_full_days(pair))
 
     def free_in_week(self, pair: PairRequest, regular: datetime) -> FreeTime:
         """`free_spans` around the organiser-local week of `regular` only: enough to choose a
@@ -92,7 +95,16 @@ class _FreeTime:
             for start, end in [c.span]
             if end + pad > low and start - pad < high and not c.of_series(pair)
         ]
-        return subtract([s for s in window if s[0] < s[1]], t.normalise(checkins, pad))
+        free = subtract([s for s in window if s[0] < s[1]], t.normalise(checkins, pad))
+        return subtract(free, self.employee_full_days(pair))
+
+    def employee_full_days(self, pair: PairRequest) -> FreeTime:
+        """The days a middle manager (as this pair's employee) is already at their cap."""
+        person = pair.employee.person
+        cap = self.caps.get(person.email)
+        if cap is None:
+            return []
+        return full_days(person.timezone, cap, self.loads(person), self.loads(person, pair))
 
     def agenda_between(self, email: str, low: int, high: int) -> list[Commitment]:
         """The person's check-ins that may overlap [low, high): those starting before `high`

@@ -86,6 +86,10 @@ class PlanningInput:
     busy: Mapping[str, Sequence[BusyBlock]]
     checkins: Mapping[str, Sequence[Commitment]] = field(default_factory=dict)
     """Check-ins already booked or proposed, per person; new ones must not overlap them."""
+    caps: Mapping[str, int] = field(default_factory=dict)
+    """`max_checkins_per_day` of everyone who manages someone, by email: a middle manager's
+    check-in with their own manager counts toward their own cap too. The managers of the
+    pairs being planned need not be here."""
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ class _Planner(_SingleDates):
         self, pairs: Sequence[PairRequest], tick: Callable[[int, int], None] | None = None
     ) -> list[PlanOutcome]:
         unique = {pair.key: pair for pair in pairs}
+        for pair in unique.values():  # a middle manager's cap holds their own check-ins too
+            self.caps.setdefault(pair.manager.person.email, pair.manager.max_checkins_per_day)
         if tick is not None:
             tick(0, len(unique))  # the pace, and so the time left, is counted from here
         order = sorted(unique.values(), key=lambda p: (total(self.free_spans(p)), p.key))

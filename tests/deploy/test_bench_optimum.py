@@ -7,6 +7,7 @@ import itertools
 import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,11 @@ def as_plan(best: Optimum, terms: dict[tuple[str, str], PairTerms]) -> Plan:
 def judged(plan: Plan, org: Org, terms: dict[tuple[str, str], PairTerms]) -> dict[str, float]:
     calendars = Calendars(org)
     return evaluate(plan, calendars, terms, upper_bounds(calendars, terms)).as_dict()
+
+
+def at(day: int, hour: int, minute: int = 0) -> float:
+    """A Stockholm time in March 2027, as the checker's seconds."""
+    return datetime(2027, 3, day, hour, minute, tzinfo=ZoneInfo("Europe/Stockholm")).timestamp()
 
 
 def week(day: int) -> datetime:
@@ -189,6 +195,36 @@ def test_a_middle_managers_one_free_hour_counts_once_for_the_organisation() -> N
     quality = judged(as_plan(exact, terms), org, terms)
     assert quality["placed_free"] == 1 and quality["double_booked"] == 0
     assert judged(planned(org), org, terms)["placed_free"] == 1
+
+
+def test_a_middle_managers_own_check_in_counts_toward_her_cap_in_optimum_and_planner() -> None:
+    """The product's cap is about a manager's day: Mia (cap 1) is free only on Monday, at
+    10–11 and at 14–15; Ole is busy at 10. Her check-in with Ole (planned first: it has
+    the least free time) and hers with Karin would both fit, but her day holds one."""
+    mia, ole = person("mia@example.com"), person("ole@example.com")
+    org = team([mia])
+    mia.max_per_day = 1
+    ole.manager, ole.cadence = mia.email, "weekly"
+    mia.reports.append(ole.email)
+    org.people[ole.email] = ole
+    mia.blocks = busy_day(week(8), (10, 11), (14, 15)) + [
+        b for d in (9, 10, 11, 12) for b in busy_day(week(d))
+    ]
+    ole.blocks = [Block(week(8).replace(hour=10), 60)]
+    terms = terms_of(org)
+    exact = best(Calendars(org), terms)
+    assert exact.placed == 1 and exact.scope == "organisation" and exact.proven
+    ours = judged(planned(org), org, terms)
+    assert ours["placed_free"] == 1 and ours["manager_days_over_cap"] == 0
+    # the checker counts her day the same way: both check-ins on Monday are over her cap
+    both = Plan(
+        "both",
+        {
+            (BOSS, mia.email): [Checkin(None, at(8, 10, 15), 30)],
+            (mia.email, ole.email): [Checkin(None, at(8, 14, 15), 30)],
+        },
+    )
+    assert judged(both, org, terms)["manager_days_over_cap"] == 1
 
 
 # ----------------------------------------------------------------------------- properties
