@@ -7,9 +7,11 @@ hundreds of thousands of checks stay cheap.
 
 Definitions (see bench/README.md):
 - due check-ins: per pair, the cadence's periods (N calendar weeks, Monday to Monday in the
-  manager's zone; monthly counts as 4 weeks) from the first Monday after the notice, each
-  wholly inside the horizon. Periods follow calendar weeks because that is where a moved
-  date stays: a check-in moved from Monday to Tuesday of its week is still that week's;
+  manager's zone) from the first Monday after the notice, each wholly inside the horizon;
+  for a monthly cadence, calendar months in the manager's zone with at least four weeks of
+  them after the notice and inside the horizon. Periods follow calendar weeks because that
+  is where a moved date stays: a check-in moved from Monday to Tuesday of its week is still
+  that week's;
 - placed free: a due period holding one of the pair's check-ins that lies inside both
   people's working hours on a working day, overlaps nobody's busy time or time off nor
   another check-in of either person, and respects the notice;
@@ -36,6 +38,9 @@ from zoneinfo import ZoneInfo
 from bench.org import Org, Person, spans, working_spans
 
 GRID = 15 * 60
+MONTH_KEPT = timedelta(weeks=4)
+"""A month whose part between the notice and the horizon's end is shorter than this is not
+due: too little of it is left for the rule's date to be expected there."""
 Pair = tuple[str, str]
 
 
@@ -57,7 +62,10 @@ class PairTerms:
     minutes: int
     cap: int
     zone: str = "UTC"
-    """The manager's: due periods follow their calendar weeks."""
+    """The manager's: due periods follow their calendar weeks (or months)."""
+    monthly: bool = False
+    """Due periods are calendar months, as the product's monthly rule (the nth weekday of
+    each month) puts one date in each."""
 
 
 @dataclass
@@ -170,6 +178,8 @@ class Calendars:
         return subtract(work, merged(self.padded(manager) + self.padded(employee)))
 
     def periods(self, terms: PairTerms) -> list[tuple[float, float]]:
+        if terms.monthly:
+            return self.months(terms)
         zone = ZoneInfo(terms.zone)
         local = datetime.fromtimestamp(self.earliest, zone)
         monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(), zone)
@@ -184,6 +194,23 @@ class Calendars:
                 return out
             out.append((monday.timestamp(), end.timestamp()))
             monday = end
+
+    def months(self, terms: PairTerms) -> list[tuple[float, float]]:
+        """Calendar months in the manager's zone, each cut to the part after the notice
+        and inside the horizon, that keep at least four weeks of it."""
+        zone = ZoneInfo(terms.zone)
+        earliest = datetime.fromtimestamp(self.earliest, zone)
+        horizon_end = datetime.fromtimestamp(self.horizon_end, zone)
+        day = earliest.date().replace(day=1)
+        out: list[tuple[float, float]] = []
+        while datetime.combine(day, time(), zone) < horizon_end:
+            following = (day + timedelta(days=31)).replace(day=1)
+            lo = max(datetime.combine(day, time(), zone), earliest)
+            hi = min(datetime.combine(following, time(), zone), horizon_end)
+            if hi - lo >= MONTH_KEPT:  # wall-clock difference: same zone on both sides
+                out.append((lo.timestamp(), hi.timestamp()))
+            day = following
+        return out
 
 
 def first_grid(moment: float) -> float:

@@ -41,6 +41,7 @@ def pair_terms(roster: Roster) -> dict[Pair, PairTerms]:
             employee.duration,
             manager.max_checkins_per_day,
             manager.person.timezone,
+            employee.cadence.monthly,
         )
     return terms
 

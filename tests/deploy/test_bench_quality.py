@@ -43,6 +43,21 @@ def test_due_periods_and_the_upper_bound() -> None:
     assert upper_bounds(calendars, terms) == {PAIR: [True, True]}
 
 
+def test_a_monthly_pairs_due_periods_are_the_calendar_months_its_rule_follows() -> None:
+    """Monthly means the nth weekday of each month: a check-in on the last Tuesday of March
+    (the 30th) is March's, though it is more than four weeks after the notice. April is
+    cut by the horizon to less than four weeks, so it is not due."""
+    built, terms = org()
+    built.horizon_weeks = 8
+    terms[PAIR] = PairTerms(28, 30, 4, "Europe/Stockholm", monthly=True)
+    calendars = Calendars(built)
+    april = datetime(2027, 4, 1, tzinfo=ZONE).timestamp()
+    assert calendars.periods(terms[PAIR]) == [(at(1, 0), april)]
+    plan = Plan("monthly", {PAIR: [Checkin(at(30, 13), at(30, 13), 30)]})
+    result = evaluate(plan, calendars, terms, upper_bounds(calendars, terms)).as_dict()
+    assert result["due"] == 1 and result["placed_free"] == 1
+
+
 def test_a_plan_at_free_regular_times_scores_fully() -> None:
     built, terms = org()
     calendars = Calendars(built)
