@@ -174,9 +174,18 @@ class _SingleDates(_Patterns):
         biweekly pair still meets that fortnight when one of them is away for a week.
         Periods are N weeks counted from the first whole week after the notice; a series
         has one date in each, so a moved date stays between its neighbours."""
+        for week in self.other_weeks(pair, regular):
+            moved = self.best_in_week(pair, free, regular + timedelta(weeks=week), minutes)
+            if moved is not None:
+                return moved
+        return None
+
+    def other_weeks(self, pair: PairRequest, regular: datetime) -> list[int]:
+        """The other weeks of the regular date's cadence period, as offsets in weeks from
+        its own, nearest first; none for a weekly or monthly series (see `best_in_period`)."""
         weeks = pair.cadence.weeks
         if pair.cadence.monthly or weeks < 2:
-            return None
+            return []
         zone = ZoneInfo(pair.manager.person.timezone)
         earliest = self.earliest.astimezone(zone)
         first = earliest.date() - timedelta(days=earliest.weekday())
@@ -185,17 +194,13 @@ class _SingleDates(_Patterns):
         local = regular.astimezone(zone).date()
         index = (local - timedelta(days=local.weekday()) - first).days // 7
         if index < 0:
-            return None  # the week of the notice belongs to no period
+            return []  # the week of the notice belongs to no period
         start = index - index % weeks
         others = sorted(
             (w for w in range(start, start + weeks) if w != index),
             key=lambda w: (abs(w - index), w),
         )
-        for week in others:
-            moved = self.best_in_week(pair, free, regular + timedelta(weeks=week - index), minutes)
-            if moved is not None:
-                return moved
-        return None
+        return [w - index for w in others]
 
 
 def _uncount(load: Counter[date], day: date) -> None:

@@ -30,6 +30,7 @@ from sync.planner.requests import (
 )
 from sync.planner.single_dates import _SingleDates
 from sync.planner.slots import local_instant
+from sync.planner.team_weeks import fill_empty_weeks
 from sync.planner.ticks import FreeTime, total
 
 
@@ -75,6 +76,7 @@ class _Planner(_SingleDates):
             outcomes[pair.key] = self.plan_pair(pair)
             if tick is not None:
                 tick(done, len(order))
+        fill_empty_weeks(self)
         # a series may have had a date moved since, to make room for a later pair
         for planned in self.planned.values():
             outcomes[planned.pair.key] = planned.series

@@ -1,0 +1,330 @@
+"""Filling a week the planner left empty: the hard weeks of a team solved together.
+
+Pairs are planned one after another, and moving dates one or a few at a time (room.py,
+rearrange.py) cannot see every chain: a biweekly date that moves to the other week of its
+fortnight so that a weekly one fits, a middle manager's check-in with their own manager
+that gives up the hour their team needs. Once every pair is planned, each date still
+skipped although the pair alone had time that week is tried once more: the new dates of
+the manager and the employee in the weeks of its period are placed again all at once, by
+an integer program (HiGHS) that keeps every one of them (in its week, or its period) and
+places as many skipped ones as it can, moving as few dates as it may.
+
+The program keeps the rules of the rest of the planner: each date in its own week or
+period, clear of busy time, hours, other check-ins and the buffer, every manager's day
+under their cap. HiGHS runs on one thread with a fixed seed and a limit on its branch-and-
+bound nodes rather than on time, so the same input gives the same plan on every machine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from heapq import heappop, heappush
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sync.model.said import Said, say
+from sync.model.values import Occurrence, OccurrenceStatus, Person
+from sync.planner.rearrange import Week
+from sync.planner.requests import PairRequest, Planned
+from sync.planner.room import monday
+from sync.planner.ticks import spans_of
+
+MOST_DATES = 40
+"""Neighbourhoods with more dates than this are left as they are: the program stays small."""
+NODES = 500
+"""Branch-and-bound nodes per program: a work limit, the same on every machine."""
+PLACED = 100_000
+"""What a date placed is worth: more than every preference below over a whole program, so
+the program first places as many dates as it can."""
+STAY = 100
+"""A date kept at its time: moved dates are calendar changes, so as few as may be."""
+REGULAR = 10
+"""A date at its rule's time."""
+BETTER = 9
+"""A time earlier in the planner's own order for the date (preferred time, then nearest to
+the regular one), scaled from this down to nothing."""
+
+
+class Team(Week, Protocol):
+    """What solving a team's weeks needs of the planner besides re-arranging's needs."""
+
+    planned: dict[str, Planned]
+    caps: dict[str, int]
+
+    def loads(self, person: Person, pair: PairRequest | None = None) -> Counter[date]: ...
+
+    def other_weeks(self, pair: PairRequest, regular: datetime) -> list[int]: ...
+
+    def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> Said: ...
+
+
+@dataclass
+class _Date:
+    """One date of the program: a placed date that may move, or a skipped one to fill."""
+
+    planned: Planned
+    index: int
+    why: Said | None = None
+    """Why a skipped date's regular time is not free, said when it is filled elsewhere."""
+    times: list[datetime] = field(default_factory=list)
+    """Where it may go, best first."""
+
+    @property
+    def occurrence(self) -> Occurrence:
+        return self.planned.series.occurrences[self.index]
+
+    @property
+    def pair(self) -> PairRequest:
+        return self.planned.pair
+
+
+def fill_empty_weeks(planner: Team) -> None:
+    """Every skipped date of the series proposed in this run that the pair alone could have
+    held, tried once, in a fixed order."""
+    involved: dict[str, list[Planned]] = defaultdict(list)
+    for email in sorted(planner.planned):
+        for person in planner.planned[email].pair.people:
+            involved[person.email].append(planner.planned[email])
+    targets = [
+        (planned, index)
+        for email in sorted(planner.planned)
+        for planned in [planner.planned[email]]
+        for index, occurrence in enumerate(planned.series.occurrences)
+        if not occurrence.takes_place
+    ]
+    for planned, index in targets:
+        if not planned.series.occurrences[index].takes_place and _worth_trying(
+            planner, planned, index
+        ):
+            _solve(planner, _neighbourhood(planner, involved, planned, index), planned)
+
+
+def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
+    """Whether the pair alone has a grid time in the date's week or period (other check-ins
+    and caps aside): most skipped dates are of someone away, and then nothing is built."""
+    pair, regular = planned.pair, planned.series.occurrences[index].original_start
+    paused = pair.employee.paused
+    local_day = regular.astimezone(ZoneInfo(pair.employee.person.timezone)).date()
+    if paused and paused.contains(local_day):
+        return False
+    unbusy = spans_of(planner.unbusy_hours(pair))
+    return any(planner.count_in_week(pair, unbusy, w) for w in _weeks_of(planner, pair, regular))
+
+
+def _weeks_of(planner: Team, pair: PairRequest, regular: datetime) -> list[datetime]:
+    """The regular date moved to each week it may take place in, its own first."""
+    offsets = [0, *planner.other_weeks(pair, regular)]
+    return [regular + timedelta(weeks=offset) for offset in offsets]
+
+
+def _neighbourhood(
+    planner: Team, involved: dict[str, list[Planned]], target: Planned, index: int
+) -> list[_Date]:
+    """The target date first, then the new dates of its manager and employee in the weeks
+    of its period: of every series proposed in this run that either of them is in."""
+    pair = target.pair
+    zone = ZoneInfo(pair.manager.person.timezone)
+    regular = target.series.occurrences[index].original_start
+    weeks = {monday(w.astimezone(zone).date()) for w in _weeks_of(planner, pair, regular)}
+    dates = [_Date(target, index)]
+    seen = {(id(target), index)}
+    for planned in [p for person in pair.people for p in involved[person.email]]:
+        for position, occurrence in enumerate(planned.series.occurrences):
+            moment = occurrence.start if occurrence.takes_place else occurrence.original_start
+            if (id(planned), position) not in seen and monday(
+                moment.astimezone(zone).date()
+            ) in weeks:
+                seen.add((id(planned), position))
+                dates.append(_Date(planned, position))
+    return dates
+
+
+def _solve(planner: Team, dates: list[_Date], target: Planned) -> None:
+    """Place the dates again together if that places more of them; else leave them."""
+    if len(dates) > MOST_DATES:
+        return
+    for entry in dates:
+        occurrence = entry.occurrence
+        if occurrence.takes_place:
+            planner.remove(entry.pair, planner.commitment(entry.pair, occurrence))
+        else:
+            end = occurrence.original_start + timedelta(minutes=entry.pair.employee.duration)
+            entry.why = planner.why_not(entry.pair, occurrence.original_start, end)
+    for entry in dates:
+        minutes = entry.pair.employee.duration
+        entry.times = [
+            start
+            for week in _weeks_of(planner, entry.pair, entry.occurrence.original_start)
+            for start in planner.times_in_week(
+                entry.pair, planner.free_in_week(entry.pair, week), week, minutes
+            )
+        ]
+        current = entry.occurrence
+        if current.takes_place and current.start not in entry.times:
+            entry.times.append(current.start)  # where it is now stays possible
+        if not dates[0].times:
+            break  # the target has no time even with every other new date out of the way
+    chosen = _program(planner, dates) if dates[0].times else None
+    placed_before = sum(entry.occurrence.takes_place for entry in dates)
+    if chosen is None or sum(t is not None for t in chosen) <= placed_before:
+        for entry in dates:
+            if entry.occurrence.takes_place:
+                planner.commit(entry.pair, entry.occurrence)
+        return
+    moved_why = say(
+        "%(employee)s had no other time with %(manager)s that week",
+        employee=target.pair.employee.person.first_name,
+        manager=target.pair.manager.person.first_name,
+    )
+    for entry, start in zip(dates, chosen, strict=True):
+        _record(planner, entry, start, entry.why or moved_why)
+
+
+def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
+    """The time of each date, None where it stays skipped; None if HiGHS found no plan."""
+    # only a run with a week to fill loads the solver; the bare binding, because the
+    # wrapper class prints its banner on stdout however it is set up
+    import highspy
+    import numpy as np
+    from highspy._core import _Highs
+
+    columns: list[tuple[int, datetime]] = []
+    weights: list[float] = []
+    for number, entry in enumerate(dates):
+        occurrence = entry.occurrence
+        for rank, start in enumerate(entry.times):
+            columns.append((number, start))
+            kept = occurrence.takes_place and start == occurrence.start
+            weights.append(
+                PLACED
+                + (STAY if kept else 0)
+                + (REGULAR if start == occurrence.original_start else 0)
+                + BETTER * (1 - rank / len(entry.times))
+            )
+    rows = list(_rows(planner, dates, columns))
+    highs = _Highs()
+    for name, value in (
+        ("output_flag", False),
+        ("threads", 1),
+        ("random_seed", 0),
+        ("mip_max_nodes", NODES),
+    ):
+        highs.setOptionValue(name, value)
+    count = len(columns)
+    no_entries = np.zeros(count, dtype=np.int32)
+    highs.addCols(
+        count,
+        np.array(weights),
+        np.zeros(count),
+        np.ones(count),
+        0,
+        no_entries,
+        no_entries[:0],
+        np.zeros(0),
+    )
+    highs.changeColsIntegrality(
+        count,
+        np.arange(count, dtype=np.int32),
+        np.array([highspy.HighsVarType.kInteger] * count),
+    )
+    if rows:
+        starts = np.cumsum([0] + [len(m) for _, _, m in rows[:-1]], dtype=np.int32)
+        indices = np.array([i for _, _, m in rows for i in m], dtype=np.int32)
+        highs.addRows(
+            len(rows),
+            np.array([float(low) for low, _, _ in rows]),
+            np.array([float(high) for _, high, _ in rows]),
+            len(indices),
+            starts,
+            indices,
+            np.ones(len(indices)),
+        )
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    highs.run()
+    if highs.getInfo().primal_solution_status != 2:  # 2: a feasible solution
+        return None
+    values = highs.getSolution().col_value
+    chosen: list[datetime | None] = [None] * len(dates)
+    for column, (number, start) in enumerate(columns):
+        if values[column] > 0.5:
+            chosen[number] = start
+    return chosen
+
+
+Row = tuple[int, int, list[int]]
+"""At least, at most, of these columns."""
+
+
+def _rows(planner: Team, dates: list[_Date], columns: list[tuple[int, datetime]]) -> Iterator[Row]:
+    by_date: dict[int, list[int]] = defaultdict(list)
+    by_person: dict[str, list[int]] = defaultdict(list)
+    by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
+    people: dict[str, Person] = {}
+    for column, (number, start) in enumerate(columns):
+        by_date[number].append(column)
+        for person in dates[number].pair.people:
+            people[person.email] = person
+            by_person[person.email].append(column)
+            if person.email in planner.caps:
+                day = start.astimezone(ZoneInfo(person.timezone)).date()
+                by_day[(person.email, day)].append(column)
+    for number, members in sorted(by_date.items()):
+        # a date that had a time keeps one: the program only ever adds check-ins
+        yield (1 if dates[number].occurrence.takes_place else 0), 1, members
+    for _, members in sorted(by_person.items()):
+        yield from _overlaps(planner, dates, columns, members)
+    for (email, day), members in sorted(by_day.items()):
+        room = planner.caps[email] - planner.loads(people[email])[day]
+        if len(members) > room:
+            yield 0, max(room, 0), members
+
+
+def _overlaps(
+    planner: Team, dates: list[_Date], columns: list[tuple[int, datetime]], members: list[int]
+) -> Iterator[Row]:
+    """At most one of one person's times that come closer than the buffer. Stretched by
+    the buffer, two times conflict when they overlap; the largest sets that all overlap are
+    the ones running just before one of them ends, after a new one began."""
+    pad = planner.inputs.buffer
+    starting = sorted((columns[c][1], c) for c in members)
+    running: list[tuple[datetime, int]] = []  # (end, column), a heap
+    grew = False
+    for start, column in starting:
+        while running and running[0][0] <= start:
+            if grew and len(running) > 1:
+                yield 0, 1, sorted(c for _, c in running)
+            grew = False
+            heappop(running)
+        minutes = dates[columns[column][0]].pair.employee.duration
+        heappush(running, (start + timedelta(minutes=minutes) + pad, column))
+        grew = True
+    if grew and len(running) > 1:
+        yield 0, 1, sorted(c for _, c in running)
+
+
+def _record(planner: Team, entry: _Date, start: datetime | None, why: Said) -> None:
+    """The date at its new time into its series and both agendas."""
+    occurrence = entry.occurrence
+    if start is None:
+        return  # still skipped, as it was: the program keeps every placed date
+    length = timedelta(minutes=entry.pair.employee.duration)
+    if occurrence.takes_place and start == occurrence.start:
+        planner.commit(entry.pair, occurrence)
+        return
+    if start == occurrence.original_start:
+        new = Occurrence(start, start, start + length)
+    else:
+        new = Occurrence(
+            occurrence.original_start, start, start + length, OccurrenceStatus.MOVED, why
+        )
+    planner.commit(entry.pair, new)
+    series = entry.planned.series
+    occurrences = list(series.occurrences)
+    occurrences[entry.index] = new
+    updated = tuple(occurrences)
+    entry.planned.series = replace(
+        series, occurrences=updated, explanation=entry.planned.explain(updated)
+    )
