@@ -34,9 +34,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import highspy
-import numpy as np
 
 from bench.quality import Calendars, Pair, PairTerms, grid_starts
+from sync.planner.zero_one import solved
 
 SECONDS_PER_TEAM = 120.0
 """A team whose program is not solved by then counts with HiGHS's proven bound instead."""
@@ -200,38 +200,9 @@ def _cliques(found: list[Candidate], members: list[int], buffer: float) -> list[
 
 
 def _run(columns: int, rows: list[Row], seconds: float) -> tuple[list[int], int, bool]:
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # its stub leaves __init__ bare
-    for name, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("random_seed", 0),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.0),
-        ("time_limit", seconds),
-    ):
-        highs.setOptionValue(name, value)
-    ones, zeros = np.ones(columns), np.zeros(columns)
-    no_entries = np.zeros(columns, dtype=np.int32)  # the rows below carry the coefficients
-    highs.addCols(columns, ones, zeros, ones, 0, no_entries, no_entries[:0], np.zeros(0))
-    highs.changeColsIntegrality(
-        columns,
-        np.arange(columns, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * columns),
-    )
-    if rows:
-        starts = np.cumsum([0] + [len(m) for _, m in rows[:-1]], dtype=np.int32)
-        indices = np.array([i for _, m in rows for i in m], dtype=np.int32)
-        highs.addRows(
-            len(rows),
-            np.full(len(rows), -highspy.kHighsInf),
-            np.array([float(bound) for bound, _ in rows]),
-            len(indices),
-            starts,
-            indices,
-            np.ones(len(indices)),
-        )
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    highs.run()
+    options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "time_limit": seconds}
+    program = [(-highspy.kHighsInf, float(bound), members) for bound, members in rows]
+    highs = solved([1.0] * columns, program, options)
     values = highs.getSolution().col_value
     chosen = [i for i in range(columns) if values[i] > 0.5]
     proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal

@@ -31,6 +31,7 @@ from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
 from sync.planner.ticks import spans_of
+from sync.planner.zero_one import Row, solved
 
 MOST_DATES = 40
 """Neighbourhoods with more dates than this are left as they are: the program stays small."""
@@ -185,12 +186,6 @@ def _solve(planner: Team, dates: list[_Date], target: Planned) -> None:
 
 def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
     """The time of each date, None where it stays skipped; None if HiGHS found no plan."""
-    # only a run with a week to fill loads the solver; the bare binding, because the
-    # wrapper class prints its banner on stdout however it is set up
-    import highspy
-    import numpy as np
-    from highspy._core import _Highs
-
     columns: list[tuple[int, datetime]] = []
     weights: list[float] = []
     for number, entry in enumerate(dates):
@@ -205,45 +200,7 @@ def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
                 + BETTER * (1 - rank / len(entry.times))
             )
     rows = list(_rows(planner, dates, columns))
-    highs = _Highs()
-    for name, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("random_seed", 0),
-        ("mip_max_nodes", NODES),
-    ):
-        highs.setOptionValue(name, value)
-    count = len(columns)
-    no_entries = np.zeros(count, dtype=np.int32)
-    highs.addCols(
-        count,
-        np.array(weights),
-        np.zeros(count),
-        np.ones(count),
-        0,
-        no_entries,
-        no_entries[:0],
-        np.zeros(0),
-    )
-    highs.changeColsIntegrality(
-        count,
-        np.arange(count, dtype=np.int32),
-        np.array([highspy.HighsVarType.kInteger] * count),
-    )
-    if rows:
-        starts = np.cumsum([0] + [len(m) for _, _, m in rows[:-1]], dtype=np.int32)
-        indices = np.array([i for _, _, m in rows for i in m], dtype=np.int32)
-        highs.addRows(
-            len(rows),
-            np.array([float(low) for low, _, _ in rows]),
-            np.array([float(high) for _, high, _ in rows]),
-            len(indices),
-            starts,
-            indices,
-            np.ones(len(indices)),
-        )
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    highs.run()
+    highs = solved(weights, rows, {"mip_max_nodes": NODES})
     if highs.getInfo().primal_solution_status != 2:  # 2: a feasible solution
         return None
     values = highs.getSolution().col_value
@@ -252,10 +209,6 @@ def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
         if values[column] > 0.5:
             chosen[number] = start
     return chosen
-
-
-Row = tuple[int, int, list[int]]
-"""At least, at most, of these columns."""
 
 
 def _rows(planner: Team, dates: list[_Date], columns: list[tuple[int, datetime]]) -> Iterator[Row]:
