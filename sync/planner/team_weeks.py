@@ -17,20 +17,20 @@ bound nodes rather than on time, so the same input gives the same plan on every 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from heapq import heappop, heappush
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
-from sync.model.values import Occurrence, OccurrenceStatus, Person
+from sync.model.values import Interval, Occurrence, OccurrenceStatus, Person
 from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
-from sync.planner.ticks import spans_of
 from sync.planner.zero_one import Row, solved
 
 MOST_DATES = 40
@@ -111,8 +111,20 @@ def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
     local_day = regular.astimezone(ZoneInfo(pair.employee.person.timezone)).date()
     if paused and paused.contains(local_day):
         return False
-    unbusy = spans_of(planner.unbusy_hours(pair))
-    return any(planner.count_in_week(pair, unbusy, w) for w in _weeks_of(planner, pair, regular))
+    unbusy = planner.unbusy_hours(pair)
+    zone = ZoneInfo(pair.manager.person.timezone)
+    length = timedelta(minutes=pair.employee.duration)
+    for week in _weeks_of(planner, pair, regular):
+        # a span long enough in the week will do: the program looks at the grid and the caps
+        low = datetime.combine(monday(week.astimezone(zone).date()), time(0), zone)
+        high = low + timedelta(days=7)
+        index = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
+        while index < len(unbusy) and unbusy[index].start < high:
+            span = unbusy[index]
+            if min(span.end, high) - max(span.start, low) >= length:
+                return True
+            index += 1
+    return False
 
 
 def _weeks_of(planner: Team, pair: PairRequest, regular: datetime) -> list[datetime]:
