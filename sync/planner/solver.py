@@ -129,6 +129,9 @@ class _Planner(_SingleDates):
                 occurrence = Occurrence(start, start, start + length)
             else:
                 occurrence = self.rescue(pair, free, start, minutes, make_room=commit)
+                if commit:
+                    # making room moves other series' dates, maybe into this pair's free time
+                    free = self.free_spans(pair)
             occurrences.append(occurrence)
             if commit and occurrence.takes_place:
                 self.commit(pair, occurrence)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bench.config import write_config
 from bench.optimum import Optimum, best, candidates, per_team, solve
-from bench.org import Block, Org, Person
+from bench.org import Block, Org, Person, generate
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 from bench.versus import pair_terms, run_planner
 from sync.config.roster import load_roster
@@ -225,6 +225,19 @@ def test_a_middle_managers_own_check_in_counts_toward_her_cap_in_optimum_and_pla
         },
     )
     assert judged(both, org, terms)["manager_days_over_cap"] == 1
+
+
+def test_a_generated_organisation_is_planned_without_a_double_booking() -> None:
+    """60 people (seed 3): making room moves another series' date into a week where the
+    pair being planned later places a date of its own. The pair's free time must be read
+    again after such a move, or both dates end up at the same time."""
+    org = generate(60, 3, NOW)
+    with tempfile.TemporaryDirectory() as folder:
+        write_config(org, Path(folder))
+        roster = load_roster(Path(folder) / "people.toml")
+    terms = pair_terms(roster)
+    quality = judged(run_planner(org, roster, NOW).plan(), org, terms)
+    assert quality["double_booked"] == 0 and quality["collisions_with_busy"] == 0
 
 
 # ----------------------------------------------------------------------------- properties
