@@ -115,9 +115,7 @@ def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
     """Whether the pair alone has a grid time in the date's week or period (other check-ins
     and caps aside): most skipped dates are of someone away, and then nothing is built."""
     pair, regular = planned.pair, planned.series.occurrences[index].original_start
-    paused = pair.employee.paused
-    local_day = regular.astimezone(ZoneInfo(pair.employee.person.timezone)).date()
-    if paused and paused.contains(local_day):
+    if _paused(pair, regular):
         return False
     unbusy = planner.unbusy_hours(pair)
     zone = ZoneInfo(pair.manager.person.timezone)
@@ -133,6 +131,16 @@ def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
                 return True
             index += 1
     return False
+
+
+def _paused(pair: PairRequest, regular: datetime) -> bool:
+    """Whether the employee is paused on the date's day: such a date is skipped on purpose
+    (see `rescue`), never moved."""
+    paused = pair.employee.paused
+    return bool(
+        paused
+        and paused.contains(regular.astimezone(ZoneInfo(pair.employee.person.timezone)).date())
+    )
 
 
 def _weeks_of(planner: Team, pair: PairRequest, regular: datetime) -> list[datetime]:
@@ -154,6 +162,8 @@ def _neighbourhood(
     seen = {(id(target), index)}
     for planned in [p for person in pair.people for p in involved[person.email]]:
         for position, occurrence in enumerate(planned.series.occurrences):
+            if not occurrence.takes_place and _paused(planned.pair, occurrence.original_start):
+                continue
             moment = occurrence.start if occurrence.takes_place else occurrence.original_start
             if (id(planned), position) not in seen and monday(
                 moment.astimezone(zone).date()
@@ -167,13 +177,14 @@ def _solve(planner: Team, dates: list[_Date], target: Planned) -> None:
     """Place the dates again together if that places more of them; else leave them."""
     if len(dates) > MOST_DATES:
         return
-    for entry in dates:
+    for entry in dates:  # why each skipped date's time is not free, before anything moves
         occurrence = entry.occurrence
-        if occurrence.takes_place:
-            planner.remove(entry.pair, planner.commitment(entry.pair, occurrence))
-        else:
+        if not occurrence.takes_place:
             end = occurrence.original_start + timedelta(minutes=entry.pair.employee.duration)
             entry.why = planner.why_not(entry.pair, occurrence.original_start, end)
+    for entry in dates:
+        if entry.occurrence.takes_place:
+            planner.remove(entry.pair, planner.commitment(entry.pair, entry.occurrence))
     for entry in dates:
         minutes = entry.pair.employee.duration
         entry.times = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sync.model.values import BusyBlock, PlannedSeries
+from sync.model.values import BusyBlock, DateSpan, PlannedSeries
 from sync.planner import PairRequest, PlanningInput, plan
 from tests.planner_helpers import inputs, manager, pair, utc
 
@@ -86,3 +86,56 @@ def test_the_same_input_gives_the_same_plan() -> None:
     first = plan(pairs, given)
     again = plan(list(reversed(pairs)), given)
     assert first == again
+
+
+def test_a_date_on_a_paused_day_stays_skipped_when_its_week_is_solved_again() -> None:
+    """Ole is paused on Thursday 4 March, his series' day: that date is skipped on purpose.
+    Ann's own first-week date is left out too, so her week is solved again, and Ole's
+    Friday would have room; a paused date still is not moved there."""
+    karin = manager(cap=1, zone="UTC", holidays="")
+    ann_as_manager = manager("ann@example.com", cap=1, zone="UTC", holidays="")
+    paused = DateSpan(date(2027, 3, 4), date(2027, 3, 4))
+    pairs = [
+        pair(karin, "ann@example.com", zone="UTC", holidays=""),
+        pair(karin, "bo@example.com", zone="UTC", holidays=""),
+        pair(ann_as_manager, "ole@example.com", zone="UTC", holidays="", paused=paused),
+    ]
+    busy = {
+        "karin@example.com": busy_but(1, (14, 15))
+        + busy_but(2)
+        + busy_but(3)
+        + busy_but(4, (13, 14))
+        + busy_but(5, (10, 11))
+        + busy_but(8, (11, 12))
+        + busy_but(10, (10, 11))
+        + busy_but(11, (11, 12)),
+        "ann@example.com": busy_but(1, (11, 12))
+        + busy_but(2, (13, 14))
+        + busy_but(3, (9, 10))
+        + busy_but(4, (10, 11))
+        + busy_but(8)
+        + busy_but(9, (11, 12))
+        + busy_but(10)
+        + busy_but(12, (11, 12)),
+        "bo@example.com": busy_but(1, (11, 12))
+        + busy_but(2, (11, 12))
+        + busy_but(3)
+        + busy_but(4)
+        + busy_but(8)
+        + busy_but(9)
+        + busy_but(10)
+        + busy_but(11)
+        + busy_but(12, (14, 15)),
+        "ole@example.com": busy_but(1)
+        + busy_but(3, (11, 12))
+        + busy_but(4, (13, 14))
+        + busy_but(8)
+        + busy_but(9, (10, 11))
+        + busy_but(10, (13, 14))
+        + busy_but(11, (10, 11))
+        + busy_but(12, (10, 11)),
+    }
+    outcomes = plan(pairs, inputs(utc(2027, 2, 28, 7), busy, weeks=2, buffer_minutes=0))
+    (ole,) = [s for s in outcomes if isinstance(s, PlannedSeries) and s.employee.startswith("ole")]
+    on_paused_day = [o for o in ole.occurrences if paused.contains(o.original_start.date())]
+    assert on_paused_day and not any(o.takes_place for o in on_paused_day)
