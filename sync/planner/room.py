@@ -13,15 +13,14 @@ nobody asked for.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
-from sync.model.values import Interval, Occurrence, OccurrenceStatus
-from sync.planner.intervals import Spans
+from sync.model.values import Occurrence, OccurrenceStatus
+from sync.planner.intervals import Spans, room_for
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.ticks import FreeTime
 
@@ -164,11 +163,4 @@ def _may_free(
         return True
     length = timedelta(minutes=minutes)
     reach = planner.inputs.buffer + length
-    low, high = item.start - reach, item.end + reach
-    index = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
-    while index < len(unbusy) and unbusy[index].start < high:
-        span = unbusy[index]
-        if min(span.end, high) - max(span.start, low) >= length:
-            return True
-        index += 1
-    return False
+    return room_for(unbusy, item.start - reach, item.end + reach, length)

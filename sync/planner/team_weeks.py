@@ -17,7 +17,6 @@ bound nodes rather than on time, so the same input gives the same plan on every 
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,8 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
-from sync.model.values import Interval, Occurrence, OccurrenceStatus, Person
+from sync.model.values import Occurrence, OccurrenceStatus, Person
+from sync.planner.intervals import room_for
 from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
@@ -123,13 +123,8 @@ def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
     for week in _weeks_of(planner, pair, regular):
         # a span long enough in the week will do: the program looks at the grid and the caps
         low = datetime.combine(monday(week.astimezone(zone).date()), time(0), zone)
-        high = low + timedelta(days=7)
-        index = max(0, bisect_right(unbusy, Interval(low, low)) - 1)
-        while index < len(unbusy) and unbusy[index].start < high:
-            span = unbusy[index]
-            if min(span.end, high) - max(span.start, low) >= length:
-                return True
-            index += 1
+        if room_for(unbusy, low, low + timedelta(days=7), length):
+            return True
     return False
 
 
