@@ -64,12 +64,10 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
         )
     free = free_time(planner, pair, window)
     cap = pair.manager.max_checkins_per_day
-    manager_zone = ZoneInfo(pair.manager.person.timezone)
     for span_start, span_end in free:
         start, end = _grid_ceil(t.instant(span_start)), t.instant(span_end)
         while start + length <= end:
-            day = start.astimezone(manager_zone).date()
-            if start not in request.avoid and planner.loads(pair.manager.person)[day] < cap:
+            if start not in request.avoid and _under_caps(planner, pair, start):
                 occurrence = Occurrence(start, start, start + length)
                 planner.commit(pair, occurrence, one_off=True)
                 return _planned(request, occurrence, planner.inputs.horizon_weeks)
@@ -84,6 +82,22 @@ def _place(planner: _Planner, request: OneOffRequest) -> PlannedSeries | PlanFai
             name=pair.manager.person.first_name,
             cap=cap,
         ),
+    )
+
+
+def _under_caps(planner: _Planner, pair: PairRequest, start: datetime) -> bool:
+    """Whether the day of `start` is under the manager's cap and, when the employee manages
+    a team too, under the employee's own cap: a check-in with one's own manager is one more
+    check-in in one's day (README, `max_checkins_per_day`)."""
+    employee = pair.employee.person
+    limits = [
+        (pair.manager.person, pair.manager.max_checkins_per_day),
+        (employee, planner.caps.get(employee.email)),
+    ]
+    return all(
+        planner.loads(person)[start.astimezone(ZoneInfo(person.timezone)).date()] < cap
+        for person, cap in limits
+        if cap is not None
     )
 
 

@@ -122,6 +122,28 @@ def test_the_earliest_free_time_wins_and_a_full_day_is_passed_over() -> None:
     assert outcome.first_start.date() == date(2027, 2, 4), "Wednesday is at Karin's cap"
 
 
+def test_a_middle_managers_own_full_day_is_passed_over() -> None:
+    boss = manager()
+    lena = pair(boss, "lena@example.com")
+    monday = utc(2027, 2, 1, 7)
+    busy: dict[str, list[BusyBlock]] = {"karin@example.com": [], "lena@example.com": []}
+    # Lena manages a team of her own, with a cap of one check-in a day; Tuesday has hers
+    own_team = Commitment(utc(2027, 2, 2, 14), utc(2027, 2, 2, 14, 30), "omar@example.com")
+    inputs = PlanningInput(
+        monday,
+        8,
+        NOTICE,
+        BUFFER,
+        busy,
+        {"lena@example.com": [own_team]},
+        caps={"lena@example.com": 1},
+    )
+    request = OneOffRequest(lena, CheckinKind.REQUESTED, date(2027, 2, 2), date(2027, 2, 4), "")
+    ((_, outcome),) = plan_one_offs([request], inputs)
+    assert isinstance(outcome, PlannedSeries)
+    assert outcome.first_start.date() == date(2027, 2, 3), "Tuesday is at Lena's own cap"
+
+
 def test_returns_count_working_days_away_and_ignore_weekends_and_holidays() -> None:
     lena = pair(manager(), "lena@example.com").employee
     window = Interval(utc(2026, 12, 14), utc(2027, 2, 1))
