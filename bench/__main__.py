@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.nights import Bench
 from bench.output import render
-from bench.per_person import growth_table, per_person
+from bench.per_person import growth_table, memory_growth_line, per_person
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render(result))
         print(f"results: {path}\n", flush=True)
     print(growth_table(done))
+    print(memory_growth_line(done))
     return 0
 
 

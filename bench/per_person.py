@@ -48,3 +48,32 @@ def growth_table(results: list[dict[str, Any]]) -> str:
                 f"{_shown(cost['round_trips']):>12} {cost['peak_rss_kb']:>12}"
             )
     return "\n".join(lines)
+
+
+FLAT_FROM, FLAT_TO = 10_000, 30_000
+FLAT_TOLERANCE = 1.10  # "flat": three times the people, at most a tenth more memory
+
+
+def _peak_mb(result: dict[str, Any]) -> float:
+    return float(max(night["peak_rss_mb"] for night in result["nights"].values()))
+
+
+def memory_growth_line(results: list[dict[str, Any]]) -> str:
+    """The target that memory stops growing with the organisation: MET only when both
+    N = 10,000 and N = 30,000 ran and the larger peak is within a tenth of the smaller;
+    otherwise the growth between the sizes that did run, so the slope is still visible."""
+    peaks = {result["size"]: _peak_mb(result) for result in results}
+    label = f"peak RSS flat from N = {FLAT_FROM:,} to N = {FLAT_TO:,}"
+    if FLAT_FROM in peaks and FLAT_TO in peaks:
+        ok = peaks[FLAT_TO] <= peaks[FLAT_FROM] * FLAT_TOLERANCE
+        shown = f"{peaks[FLAT_FROM]:.0f} → {peaks[FLAT_TO]:.0f} MB"
+        return f"   {'MET' if ok else 'MISSED':7} {label}: {shown}"
+    sizes = sorted(peaks)
+    if len(sizes) < 2:
+        return f"   MISSED  {label}: not measured (one size run: {sizes[0]:,})"
+    low, high = sizes[0], sizes[-1]
+    slope = (peaks[high] - peaks[low]) * 1000 / (high - low)
+    return (
+        f"   MISSED  {label}: not measured; from N = {low:,} to {high:,} "
+        f"{peaks[low]:.0f} → {peaks[high]:.0f} MB, {slope:.0f} MB per 1,000 more people"
+    )

@@ -22,3 +22,9 @@ def test_an_old_results_file_renders_with_what_it_lacks_said() -> None:
     assert "MET     steady requests ≤ 1.2 × minimum: 705 vs 800" in text
     rows = growth_table([result]).splitlines()[2:]
     assert rows[1].split() == ["1000", "steady", "36.84", "0.705", "–", "674.9"]
+
+
+def test_the_steady_night_is_judged_by_the_issues_targets() -> None:
+    text = render(json.loads(OLD.read_text()))
+    assert "MISSED  steady night CPU ≤ 2 ms per person: 36.8 ms" in text
+    assert "steady night ≤ 10 s (the target is for N = 10,000)" in text
