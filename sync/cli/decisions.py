@@ -64,12 +64,13 @@ def _proposals(args: argparse.Namespace) -> int:
     def show(store: Store) -> int:
         states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
         manager = args.manager.lower() if args.manager else None
-        records = store.proposals(manager=manager, states=states)
         if args.json:
+            records = store.proposals(manager=manager, states=states)
             data = [proposal_json(r, store.series_of(r.id), words) for r in records]
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            print(proposals_table(records, words))
+            # the table shows a few columns: only those are read (sync/store/listing.py)
+            print(proposals_table(store.proposal_lines(manager=manager, states=states), words))
         return EXIT_OK
 
     return with_store(args, show)

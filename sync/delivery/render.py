@@ -13,6 +13,7 @@ from sync.model.values import Occurrence, PlannedSeries
 from sync.model.weekdays import WEEKDAY_TITLES
 from sync.model.words import ENGLISH_WORDING, Wording
 from sync.store import ProposalRecord, SeriesRecord
+from sync.store.listing import ProposalLine
 from sync.store.records import alternative_explanation
 
 
@@ -112,7 +113,7 @@ def proposal_json(
     return data
 
 
-def proposals_table(records: Sequence[ProposalRecord], wording: Wording = ENGLISH_WORDING) -> str:
+def proposals_table(records: Sequence[ProposalLine], wording: Wording = ENGLISH_WORDING) -> str:
     if not records:
         return "No proposals match."
     headers = ("ID", "STATE", "MANAGER", "EMPLOYEE", "CADENCE", "FIRST CHECK-IN")
@@ -141,6 +142,6 @@ def proposals_table(records: Sequence[ProposalRecord], wording: Wording = ENGLIS
     return "\n".join(lines)
 
 
-def _first(record: ProposalRecord) -> str:
+def _first(record: ProposalLine) -> str:
     local = record.first_start.astimezone(ZoneInfo(record.timezone))
     return f"{WEEKDAY_TITLES[local.weekday()]} {local:%Y-%m-%d %H:%M} {record.timezone}"

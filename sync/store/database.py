@@ -18,6 +18,7 @@ from sync.model.failures import describe_os_error, store_failure
 from sync.plumbing import faults
 from sync.store.health import HealthMixin
 from sync.store.invitations import InvitationsMixin
+from sync.store.listing import ListingMixin
 from sync.store.proposals import ProposalsMixin
 from sync.store.records import now_text
 from sync.store.requests import RequestsMixin
@@ -36,6 +37,7 @@ class Store(
     RestoreMixin,
     SeriesMixin,
     ProposalsMixin,
+    ListingMixin,
     InvitationsMixin,
     RequestsMixin,
     HealthMixin,

@@ -7,13 +7,13 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sync.model.errors import TransitionError
 from sync.model.identity import series_uid
 from sync.model.said import Said
 from sync.model.values import Occurrence
 from sync.store.base import StoreBase
+from sync.store.listing import proposal_filter
 from sync.store.records import (
     LIVE_STATES,
     NewProposal,
@@ -36,19 +36,8 @@ class ProposalsMixin(StoreBase):
         employee: str | None = None,
         states: Iterable[State] | None = None,
     ) -> list[ProposalRecord]:
-        sql = "SELECT * FROM proposals WHERE 1=1"
-        args: list[Any] = []
-        if manager is not None:
-            sql += " AND manager = ?"
-            args.append(manager)
-        if employee is not None:
-            sql += " AND employee = ?"
-            args.append(employee)
-        if states is not None:
-            wanted = [s.value for s in states]
-            sql += f" AND state IN ({','.join('?' * len(wanted))})"
-            args += wanted
-        sql += " ORDER BY manager, employee, id"
+        where, args = proposal_filter(manager, employee, states)
+        sql = f"SELECT * FROM proposals {where}"
         return [self._proposal(row) for row in self.db.execute(sql, args)]
 
     def _proposals_by_id(self, ids: Sequence[int]) -> dict[int, ProposalRecord]:
