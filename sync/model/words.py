@@ -12,8 +12,8 @@ write them as they write every other date (sync/model/timefmt.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date
 
 from babel.dates import get_day_names
@@ -34,6 +34,11 @@ explain.py), said without it where the date's own pattern names the weekday: "Tu
 2027", not "Tue Tue 2 Feb 2027"."""
 
 
+WORDED_LIMIT = 4096
+"""Values a Wording keeps worded: bounded, as one wording may serve a long-running process
+(the web app, a night) whose sentences never repeat."""
+
+
 def kept_name(holiday: Holiday, _language: str) -> str:
     """The holiday's name as the planner kept it (in English)."""
     return holiday.name
@@ -46,6 +51,14 @@ class Wording:
     """The name of a holiday in a language (a catalogue code)."""
     day_pattern: str = ""
     """The CLDR pattern of a date in a sentence; empty: the catalogue's."""
+    _worded: dict[Hashable, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """Dates, weekdays, holidays and lists worded before: a listing of a thousand proposals
+    names the same ones again and again, and each wording of one asks Babel (locale data,
+    date patterns) or the holidays package anew. Sentences are worded each time: most are
+    said once, and a sentence's hash is that of everything in it, which costs more than
+    wording it."""
 
     def word(self, said: Said) -> str:
         if said.plain or not said.msgid:  # gettext("") is the catalogue's header
@@ -65,6 +78,14 @@ class Wording:
             return value
         if isinstance(value, Said):
             return self.word(value)
+        if isinstance(value, Listed):
+            return self._listed(value)
+        worded = self._worded.get(value)
+        if worded is None:
+            worded = self._remember(value, self._leaf(value))
+        return worded
+
+    def _leaf(self, value: Day | Weekday | Holiday) -> str:
         if isinstance(value, Day):
             # each catalogue says its own pattern (English: ISO dates, which operators grep)
             pattern = self.day_pattern or self.language.pgettext(
@@ -73,9 +94,13 @@ class Wording:
             return self.language.date(date.fromisoformat(value.iso), pattern)
         if isinstance(value, Weekday):
             return self._weekday(value)
-        if isinstance(value, Holiday):
-            return self.name_holiday(value, self.language.code)
-        return self._listed(value)
+        return self.name_holiday(value, self.language.code)
+
+    def _remember(self, key: Hashable, worded: str) -> str:
+        if len(self._worded) >= WORDED_LIMIT:
+            self._worded.clear()
+        self._worded[key] = worded
+        return worded
 
     def _weekday(self, value: Weekday) -> str:
         if value.form == "plural":
@@ -85,10 +110,14 @@ class Wording:
         return str(get_day_names("abbreviated", locale=self.language.code)[value.number])
 
     def _listed(self, value: Listed) -> str:
-        items = [str(self._value(item)) for item in value.items]
-        if value.joiner == "and":
-            return format_list(items, locale=self.language.code)
-        return value.joiner.join(items)
+        items = tuple(str(self._value(item)) for item in value.items)
+        if value.joiner != "and":
+            return value.joiner.join(items)
+        key = ("and", items)
+        worded = self._worded.get(key)
+        if worded is None:
+            worded = self._remember(key, format_list(list(items), locale=self.language.code))
+        return worded
 
 
 ENGLISH_WORDING = Wording()
