@@ -55,11 +55,14 @@ def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def _proposals(args: argparse.Namespace) -> int:
     # each command imports what it uses when it runs: see sync/cli/main.py on start-up
+    from sync.config.paths import Paths
     from sync.config.store_settings import store_settings
     from sync.delivery.render import proposal_json, proposals_table
-    from sync.delivery.wording import wording
+    from sync.delivery.wording import kept_names, wording
 
-    words = wording(store_settings(config_folder(args)).language)
+    settings = store_settings(config_folder(args))
+    names = kept_names(Paths(settings.data_dir).holiday_names)
+    words = wording(settings.language, names)
 
     def show(store: Store) -> int:
         states = None if args.state == "all" else [State(args.state)] if args.state else LIVE_STATES
@@ -71,6 +74,7 @@ def _proposals(args: argparse.Namespace) -> int:
         else:
             # the table shows a few columns: only those are read (sync/store/listing.py)
             print(proposals_table(store.proposal_lines(manager=manager, states=states), words))
+        names.save()
         return EXIT_OK
 
     return with_store(args, show)

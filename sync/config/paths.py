@@ -69,6 +69,11 @@ class Paths:
         return self.data_dir / "cache" / "export.json"
 
     @property
+    def holiday_names(self) -> Path:
+        """Holidays' names in readers' languages, so listings need not load every country."""
+        return self.data_dir / "cache" / "holiday-names.json"
+
+    @property
     def outbox(self) -> Path:
         """Emails as .eml files, where no [smtp] host is set."""
         return self.data_dir / "outbox"

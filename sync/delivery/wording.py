@@ -4,17 +4,25 @@ the holidays package names them there (sync/config/days_off.py)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from sync.delivery.holiday_names import HolidayNames
 from sync.model.said import Holiday
 from sync.model.timefmt import DAY
 from sync.model.words import Wording
 from sync.plumbing.i18n import Language
 
 
-def wording(code: str) -> Wording:
+def wording(code: str, names: HolidayNames | None = None) -> Wording:
     """How readers of the language `code` ("sv") read what the planner said; dates as the
-    catalogue writes them in a sentence (ISO in English), for operators."""
-    return Wording(Language(code), _holiday_in)
+    catalogue writes them in a sentence (ISO in English), for operators. Holidays are named
+    from `names` where it has them (`kept_names`)."""
+    return Wording(Language(code), names.name if names else _holiday_in)
+
+
+def kept_names(path: Path) -> HolidayNames:
+    """Holidays' names kept in `path` between commands (sync/delivery/holiday_names.py)."""
+    return HolidayNames(path, _holiday_in)
 
 
 def managers_wording(code: str) -> Wording:

@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sync.model.said import Holiday, say
+from sync.store import Store
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir
+from tests.night.test_workflow import new
 
 PROVIDERS = {
     "googleapiclient",  # Google Calendar's API client
@@ -59,6 +63,18 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
     except SystemExit as done:  # --help
         code = done.code
 print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+# As PROBE, with what the command printed.
+PROBE_OUTPUT = """
+import contextlib, io, json, sys
+from sync.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+    code = main(sys.argv[1:])
+loaded = sorted({m.split(".")[0] for m in sys.modules})
+print(json.dumps({"code": code, "out": out.getvalue(), "loaded": loaded}))
 """
 
 
@@ -139,3 +155,22 @@ def test_a_night_of_ics_calendars_loads_no_provider_library(config: ConfigDir) -
     assert code == 0
     assert loaded & (PROVIDERS | WEB | {"google", "requests"}) == set()
     assert "icalendar" in loaded  # the probe sees what a command does load
+
+
+def test_a_later_listing_names_holidays_without_the_holidays_package(config: ConfigDir) -> None:
+    """The holidays package loads every country it knows before it names one holiday;
+    the names found are kept in data_dir/cache (sync/delivery/holiday_names.py)."""
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    config.settings('language = "sv"\n')
+    christmas = Holiday("SE", (), "2026-12-25", "Christmas Day")
+    why = say("it is a holiday for %(name)s (%(holiday)s)", name="Lena", holiday=christmas)
+    store = Store.open(config.data / "state.sqlite")
+    store.add_proposal(None, replace(new(), explanation=why), "nightly run")
+    store.close()
+    first = probed(PROBE_OUTPUT, "--config", str(config.root), "proposals")
+    later = probed(PROBE_OUTPUT, "--config", str(config.root), "proposals")
+    assert first["code"] == later["code"] == 0
+    assert "Juldagen" in first["out"]
+    assert later["out"] == first["out"]
+    assert "holidays" in first["loaded"]
+    assert "holidays" not in later["loaded"]
