@@ -34,14 +34,25 @@ class SeriesMixin(ProposalsMixin):
     """The series each booking confirmed through this store ended, by the new series' uid,
     for the run report (the audit log keeps it for good)."""
 
-    def series(self, states: Iterable[SeriesState] | None = None) -> list[SeriesRecord]:
-        sql = "SELECT * FROM series"
+    def series(
+        self, states: Iterable[SeriesState] | None = None, *, manager: str | None = None
+    ) -> list[SeriesRecord]:
+        """Every series (in `states`), or one manager's: a page for one manager decodes
+        that manager's series, not the organisation's."""
+        sql = "SELECT series.* FROM series"
+        conditions: list[str] = []
         args: list[str] = []
+        if manager is not None:
+            sql += " JOIN proposals ON proposals.id = series.proposal_id"
+            conditions.append("proposals.manager = ?")
+            args.append(manager)
         if states is not None:
             wanted = [s.value for s in states]
-            sql += f" WHERE state IN ({','.join('?' * len(wanted))})"
-            args = wanted
-        sql += " ORDER BY uid"
+            conditions.append(f"series.state IN ({','.join('?' * len(wanted))})")
+            args += wanted
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        sql += " ORDER BY series.uid"
         return self._many(self.db.execute(sql, args).fetchall())
 
     def series_of(self, proposal_id: int) -> SeriesRecord | None:

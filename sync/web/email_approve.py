@@ -41,7 +41,7 @@ def _actor(claim: ApproveClaim) -> str:
 
 def _presenter(claim: ApproveClaim) -> Presenter:
     context = web_context()
-    zones = timezones(context.config_dir)
+    zones = timezones(request_roster)
     return Presenter(claim.email, zones, context.clock(), page_language())
 
 

@@ -4,13 +4,12 @@ zone with the other person's alongside. Plain values, so templates only lay them
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sync.config.roster import load_roster
+from sync.config.roster import Roster
 from sync.delivery.date_changes import chips, reason_of
 from sync.delivery.rule_line import dated, first_date, rule_line, why_only
 from sync.delivery.week_picture import WeekPicture, proposal_picture
@@ -96,11 +95,12 @@ class HistoryView:
     note: str
 
 
-def timezones(config_dir: Path) -> dict[str, str]:
-    """Everyone's zone from people.toml. While the roster cannot be read (being edited, say),
-    the page still works: callers fall back to the series' zone."""
+def timezones(current: Callable[[], Roster]) -> dict[str, str]:
+    """Everyone's zone from people.toml (as `current` reads it: the app parses it again
+    only when it changes). While the roster cannot be read (being edited, say), the page
+    still works: callers fall back to the series' zone."""
     try:
-        roster = load_roster(config_dir / "people.toml")
+        roster = current()
     except ConfigError as error:
         log.warning("people.toml unreadable, showing series zones: %s", error)
         return {}

@@ -60,7 +60,7 @@ def web_actor() -> str:
 def page_presenter() -> Presenter:
     context = web_context()
     return Presenter(
-        signed_in_viewer(), timezones(context.config_dir), context.clock(), page_language()
+        signed_in_viewer(), timezones(request_roster), context.clock(), page_language()
     )
 
 
@@ -75,8 +75,7 @@ def home() -> str:
     pending = [presenter.proposal(r) for r in waiting]
     team = [
         presenter.series(s, _("booked") if s.state is SeriesState.BOOKED else _("being booked"))
-        for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED])
-        if s.proposal.manager == viewer
+        for s in store.series(states=[SeriesState.BOOKING, SeriesState.BOOKED], manager=viewer)
     ]
     team += [
         presenter.approved(r, _("approved; the next run books it"))
@@ -110,7 +109,9 @@ def home() -> str:
 
 def _team_health(store: Store, viewer: str, now: datetime) -> list[PairHealth]:
     """How the viewer's check-ins are going."""
-    return team_health(store.series(), store.declines(), request_roster(), now, viewer)
+    # the viewer's series are all a pair of the viewer's can have
+    series = store.series(manager=viewer)
+    return team_health(series, store.declines(), request_roster(), now, viewer)
 
 
 @bp.post("/proposals/<id:proposal_id>/approve")
