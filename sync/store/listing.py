@@ -19,10 +19,9 @@ from sync.model.said import Said
 from sync.store.base import StoreBase
 from sync.store.records import State, instant
 
-LINE_COLUMNS = (
-    "id, state, manager, employee, cadence, duration, timezone, first_start, "
-    "explanation, explanation_said"
-)
+AS_STORED = ("id", "manager", "employee", "cadence", "duration", "timezone")
+"""The columns a line holds as they are; the others are decoded."""
+LINE_COLUMNS = ", ".join((*AS_STORED, "state", "first_start", "explanation", "explanation_said"))
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,8 @@ def proposal_filter(
 
 def line_from_row(row: sqlite3.Row) -> ProposalLine:
     return ProposalLine(
-        id=row["id"],
+        **{name: row[name] for name in AS_STORED},
         state=State(row["state"]),
-        manager=row["manager"],
-        employee=row["employee"],
-        cadence=row["cadence"],
-        duration=row["duration"],
-        timezone=row["timezone"],
         first_start=instant(row["first_start"]),
         explanation=Said.loads(row["explanation_said"], row["explanation"]),
     )
