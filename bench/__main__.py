@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.nights import Bench
-from bench.output import render
+from bench.output import render, render_nights
 from bench.per_person import growth_table, memory_growth_line, per_person
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="run the service under cProfile (slower)"
     )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="measure only the cold night (plan + approve + book) and stop there",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -41,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         def say(text: str, started: float = started) -> None:
             print(f"[{time.perf_counter() - started:7.1f} s] {text}", file=sys.stderr, flush=True)
 
-        result = Bench(size, args.seed, args.latency, work, args.profile, say).run()
+        bench = Bench(size, args.seed, args.latency, work, args.profile, say)
+        result = bench.run(cold_only=args.cold_only)
         result["bench_seconds"] = round(time.perf_counter() - started, 1)
         result["profiled"] = args.profile
         result["per_person"] = {
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         done.append(result)
         path = args.out / f"{stamp}-N{size}.json"
         path.write_text(json.dumps(result, indent=2) + "\n")
-        print(render(result))
+        print(render(result) if not args.cold_only else render_nights(result))
         print(f"results: {path}\n", flush=True)
     print(growth_table(done))
     print(memory_growth_line(done))

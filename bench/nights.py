@@ -95,7 +95,7 @@ class Bench:
 
     # ------------------------------------------------------------------ set-up
 
-    def run(self) -> dict[str, Any]:
+    def run(self, cold_only: bool = False) -> dict[str, Any]:
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir(parents=True)
@@ -138,6 +138,8 @@ class Bench:
             result["nights"] = {}
             result["nights"]["cold"] = self.cold_night()
             self.keep(result)
+            if cold_only:
+                return result
             self.say(f"N={self.size}: steady night ({_brief(result['nights']['cold'])})")
             result["nights"]["steady"] = self.night("steady", NOW + timedelta(days=1))
             self.keep(result)
@@ -209,6 +211,8 @@ class Bench:
         approve = self.approve_all()
         book = self.service_part("book", NOW, "cold")
         self.snapshot = self.cold = proposals(self.config, self.log)
+        # what the night booked, kept to compare runs of the service (see README)
+        (self.folder / "cold-proposals.json").write_text(json.dumps(self.cold, indent=1) + "\n")
         shutil.copy(self.config / "people.toml", self.config / "people.toml.cold")
         parts = [plan, approve, book]
         minimum = minimums.night(self.org, before, self.snapshot, fresh=True, booked_before=[])

@@ -22,7 +22,8 @@ def _verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
 
-def render(result: dict[str, Any]) -> str:
+def render_nights(result: dict[str, Any]) -> str:
+    """The heading and the nights measured (all of `render` for a `--cold-only` run)."""
     size = result["size"]
     profiled = ", PROFILED: times include cProfile's overhead" if result.get("profiled") else ""
     lines = [
@@ -32,6 +33,12 @@ def render(result: dict[str, Any]) -> str:
         f"generate {result['generate_seconds']} s, seed emulators {result['seed_seconds']} s",
         "",
     ]
+    return "\n".join(lines + night_lines(result))
+
+
+def night_lines(result: dict[str, Any]) -> list[str]:
+    size = result["size"]
+    lines: list[str] = []
     for name, night in result["nights"].items():
         lines.append(
             f"-- {name} night: wall {night['wall_seconds']} s, CPU {night['cpu_seconds']} s, "
@@ -74,6 +81,11 @@ def render(result: dict[str, Any]) -> str:
         if "changes" in night:
             lines.append(f"   churn applied: {night['changes']}")
         lines.append("")
+    return lines
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = render_nights(result).split("\n")
     planner = result["planner"]
     lines.append(
         f"-- planner alone: {planner['pairs']} pairs in {planner['wall_seconds']} s "
