@@ -174,6 +174,13 @@ class CalendarWriter(Protocol):
         their changed occurrences inside `window`. Raises WriteFailed if it cannot be read."""
         ...
 
+    def list_series_many(
+        self, organisers: Sequence[str], window: Interval
+    ) -> dict[str, list[FoundSeries] | WriteFailed]:
+        """`list_series` for many organisers (by organiser), in as few round trips as the
+        provider allows; a calendar that cannot be read has its WriteFailed in its place."""
+        ...
+
 
 @dataclass(frozen=True)
 class Connectors:

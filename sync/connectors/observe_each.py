@@ -1,5 +1,6 @@
 """Reading back many organisers' calendars one calendar at a time, side by side: for
-providers without a batch endpoint that carries the listings (CalDAV), or until one is used."""
+providers without a batch endpoint that carries the listings (CalDAV), or until one is used.
+The same for listing every series of many organisers (a rebuild of a lost database)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from sync.connectors.base import Observation
-from sync.model.values import Interval
+from sync.connectors.base import Observation, WriteFailed
+from sync.model.values import FoundSeries, Interval
 
 PARALLEL = 8
 """Calendars read at once; each connector bounds its own concurrency per mailbox."""
@@ -25,3 +26,20 @@ def observe_each(
             pool.map(lambda organiser: observe(organiser, groups[organiser], window), organisers)
         )
     return dict(zip(organisers, seen, strict=True))
+
+
+def list_each(
+    list_series: Callable[[str, Interval], list[FoundSeries]],
+    organisers: Sequence[str],
+    window: Interval,
+) -> dict[str, list[FoundSeries] | WriteFailed]:
+    def listed(organiser: str) -> list[FoundSeries] | WriteFailed:
+        try:
+            return list_series(organiser, window)
+        except WriteFailed as error:
+            return error
+
+    ordered = sorted(set(organisers))
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        found = list(pool.map(listed, ordered))
+    return dict(zip(ordered, found, strict=True))

@@ -6,6 +6,8 @@ proposed or written again."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,7 +27,6 @@ from sync.planner.slots import local_instant
 from sync.store import EXPORT_ONLY, NewProposal, SeriesState, Store
 
 ACTOR = "rebuild"
-LIST_PARALLEL = 8
 MAX_GENERATION = 10_000
 
 
@@ -47,30 +48,39 @@ def rebuild(
     result = Rebuilt()
     window = Interval(now - timedelta(days=1), now + timedelta(weeks=horizon_weeks, days=7))
 
-    def listed(email: str) -> tuple[str, list[FoundSeries] | str]:
-        kind = kind_of(roster.managers[email].person.calendar)
-        writer = connectors.writers.get(kind)
-        try:
-            if writer is None:
-                return EXPORT_ONLY, found_in_export(paths.export / f"{email}.ics", email)
-            return kind, writer.list_series(email, window)
-        except WriteFailed as error:
-            return kind, str(error)
-
-    # calendars are listed side by side; what they hold is restored one after another
+    # each provider lists all of its organisers at once, in as few round trips as its batch
+    # endpoint allows, the providers side by side; what they hold is restored one by one
     managers = sorted(roster.managers)
-    with ThreadPoolExecutor(max_workers=LIST_PARALLEL) as pool:
-        listings = list(pool.map(listed, managers))
-    for email, (kind, found) in zip(managers, listings, strict=True):
-        if isinstance(found, str):
-            result.errors[email] = found
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for email in managers:
+        by_kind[kind_of(roster.managers[email].person.calendar)].append(email)
+
+    def listed(kind: str) -> Mapping[str, list[FoundSeries] | WriteFailed]:
+        writer = connectors.writers.get(kind)
+        if writer is None:
+            return {email: _exported(paths, email) for email in by_kind[kind]}
+        return writer.list_series_many(by_kind[kind], window)
+
+    kinds = sorted(by_kind)
+    with ThreadPoolExecutor(max_workers=max(len(kinds), 1)) as pool:
+        lists = dict(zip(kinds, pool.map(listed, kinds), strict=True))
+    for email in managers:
+        kind = kind_of(roster.managers[email].person.calendar)
+        found = lists[kind][email]
+        if isinstance(found, WriteFailed):
+            result.errors[email] = str(found)
             continue
+        source = kind if kind in connectors.writers else EXPORT_ONLY
         for series in found:
             if store.has_series(series.uid):
                 continue
-            ended = _restore(store, roster, series, kind, now, window.end)
+            ended = _restore(store, roster, series, source, now, window.end)
             (result.ended if ended else result.booked).append(series.uid)
     return result
+
+
+def _exported(paths: Paths, email: str) -> list[FoundSeries]:
+    return found_in_export(paths.export / f"{email}.ics", email)
 
 
 def _restore(

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sync.config.paths import Paths
+from sync.config.roster import load_roster
+from sync.connectors.base import Connectors
 from sync.model.values import Interval
+from sync.night.rebuild import rebuild
+from sync.store import Store
+from tests.batch_helpers import booked, uid
 from tests.conftest import ConfigDir, Result
 from tests.connectors.test_google_connector import series as google_series
 from tests.emulators import GoogleCalendarEmulator, GraphEmulator
 from tests.end_to_end.test_google_end_to_end import KARIN, LENA, book, google_org, live
 from tests.end_to_end.test_google_end_to_end import run as google_run
+from tests.google_helpers import FAST
 from tests.google_helpers import connector as google_connector
 from tests.outlook_helpers import connector as outlook_connector
 
@@ -131,3 +139,51 @@ def test_a_one_off_check_in_in_the_calendar_does_not_stop_a_rebuild(
     result = cli("--config", str(org.root), "rebuild")
     assert result.code == 0, result.err
     assert "Recovered from the calendars: 2 booked and 0 ended series." in result.out
+
+
+def test_many_organisers_are_listed_together_and_one_unreadable_is_named(
+    tmp_path: Path, google_emulator: GoogleCalendarEmulator, graph_emulator: GraphEmulator
+) -> None:
+    """30 managers on Google and 30 on Outlook: each provider's listings go out through its
+    batch endpoint (2 and 3 round trips), not one calendar after another (60 each), and a
+    calendar that cannot be read is the error of its manager alone."""
+    google_managers = [f"g{i:02d}@example.com" for i in range(30)]
+    outlook_managers = [f"m{i:02d}@example.com" for i in range(30)]
+    entries = []
+    google_emulator.add_user(LENA, timezone="Europe/Stockholm")
+    graph_emulator.add_user(LENA)
+    for i, manager in enumerate(google_managers + outlook_managers):
+        calendar = "google" if manager in google_managers else "outlook"
+        entries.append(f'[[managers]]\nemail = "{manager}"\ncalendar = "{calendar}"\n')
+        entries.append(f'[[employees]]\nemail = "e{i:02d}@example.com"\nmanager = "{manager}"\n')
+    (tmp_path / "people.toml").write_text("\n".join(entries))
+    google = google_connector(google_emulator, tmp_path)
+    outlook = outlook_connector(graph_emulator)
+    for manager in google_managers:
+        google_emulator.add_user(manager, timezone="Europe/Stockholm")
+        google.write_series(booked(manager))
+    for manager in outlook_managers:
+        graph_emulator.add_user(manager)
+        outlook.write_series(booked(manager))
+    google_emulator.clear_log()
+    graph_emulator.clear_log()
+    graph_emulator.inject(r"/users/m07@example\.com/", 500, times=100)
+    store = Store.open(tmp_path / "state.sqlite")
+    try:
+        rebuilt = rebuild(
+            store,
+            load_roster(tmp_path / "people.toml"),
+            Connectors(readers={}, writers={"google": google, "outlook": outlook}),
+            Paths(tmp_path / "data"),
+            datetime(2027, 2, 1, tzinfo=UTC),
+            horizon_weeks=8,
+        )
+        assert list(rebuilt.errors) == ["m07@example.com"]
+        assert "500" in rebuilt.errors["m07@example.com"]
+        restored = google_managers + [m for m in outlook_managers if m != "m07@example.com"]
+        assert sorted(rebuilt.booked) == sorted({uid(m) for m in restored})
+        assert all(store.has_series(uid(m)) for m in restored)
+    finally:
+        store.close()
+    assert google_emulator.round_trips() == 2
+    assert graph_emulator.round_trips() <= 3 + FAST.attempts

@@ -13,6 +13,7 @@ from sync.connectors.base import (
     Capabilities,
     Observation,
     ToWrite,
+    WriteFailed,
     Written,
 )
 from sync.connectors.caldav.account import HostNotAllowed, NoPassword
@@ -20,7 +21,7 @@ from sync.connectors.caldav.address import parse_source
 from sync.connectors.caldav.client import CalDavClient
 from sync.connectors.caldav.reading import CalDavReader
 from sync.connectors.caldav.writing import CalDavWriter
-from sync.connectors.observe_each import observe_each
+from sync.connectors.observe_each import list_each, observe_each
 from sync.connectors.write_each import write_each
 from sync.model.errors import ConfigError
 from sync.model.values import BookedSeries, FoundSeries, Interval
@@ -86,3 +87,8 @@ class CalDavConnector:
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.writer.list_series(organiser, window)
+
+    def list_series_many(
+        self, organisers: Sequence[str], window: Interval
+    ) -> dict[str, list[FoundSeries] | WriteFailed]:
+        return list_each(self.writer.list_series, organisers, window)

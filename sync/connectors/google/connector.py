@@ -15,6 +15,7 @@ from sync.connectors.base import (
     Capabilities,
     Observation,
     ToWrite,
+    WriteFailed,
     Written,
 )
 from sync.connectors.google.auth import (
@@ -89,6 +90,11 @@ class GoogleConnector:
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.read_back.list_series(organiser, window)
+
+    def list_series_many(
+        self, organisers: Sequence[str], window: Interval
+    ) -> dict[str, list[FoundSeries] | WriteFailed]:
+        return self.read_back.list_series_many(organisers, window)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval

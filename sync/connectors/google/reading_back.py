@@ -104,17 +104,31 @@ class GoogleReadBack:
         return observations
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
-        calendar = self.calendars([organiser], window)[organiser]
-        if calendar.error is not None:
-            message = f"{organiser}'s Google Calendar: {describe(calendar.error)}"
-            raise WriteFailed(message) from calendar.error
-        # a one-off check-in (a single event) is not rebuilt: it is one date, soon past,
-        # and the Outlook and export readers leave them out alike
-        return [
-            _found(organiser, uid, item, calendar.dates)
-            for uid, item in calendar.masters.items()
-            if item.get("recurrence")
-        ]
+        found = self.list_series_many([organiser], window)[organiser]
+        if isinstance(found, WriteFailed):
+            raise found
+        return found
+
+    def list_series_many(
+        self, organisers: Sequence[str], window: Interval
+    ) -> dict[str, list[FoundSeries] | WriteFailed]:
+        """Every organiser's series, their listings carried 50 to a round trip."""
+        listed: dict[str, list[FoundSeries] | WriteFailed] = {}
+        for organiser, calendar in self.calendars(sorted(set(organisers)), window).items():
+            if calendar.error is not None:
+                message = f"{organiser}'s Google Calendar: {describe(calendar.error)}"
+                failed = WriteFailed(message)
+                failed.__cause__ = calendar.error
+                listed[organiser] = failed
+                continue
+            # a one-off check-in (a single event) is not rebuilt: it is one date, soon past,
+            # and the Outlook and export readers leave them out alike
+            listed[organiser] = [
+                _found(organiser, uid, item, calendar.dates)
+                for uid, item in calendar.masters.items()
+                if item.get("recurrence")
+            ]
+        return listed
 
 
 def _call(organiser: str, listing: str, window: Interval, token: str | None) -> batching.Call:

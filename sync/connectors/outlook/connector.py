@@ -12,6 +12,7 @@ from sync.connectors.base import (
     Capabilities,
     Observation,
     ToWrite,
+    WriteFailed,
     Written,
 )
 from sync.connectors.outlook.auth import OutlookAuth, http_session
@@ -70,6 +71,11 @@ class OutlookConnector:
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
         return self.writer.list_series(organiser, window)
+
+    def list_series_many(
+        self, organisers: Sequence[str], window: Interval
+    ) -> dict[str, list[FoundSeries] | WriteFailed]:
+        return self.writer.list_series_many(organisers, window)
 
     def observe(
         self, organiser: str, expected: Mapping[str, Sequence[datetime]], window: Interval
