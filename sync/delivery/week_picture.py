@@ -17,6 +17,7 @@ from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord
 
 STEP = timedelta(minutes=15)
+DAY_MARGIN = timedelta(hours=3)
 FIRST_HOUR, LAST_HOUR = 8, 18
 """The hours always shown; a slot outside them widens the picture."""
 
@@ -70,8 +71,13 @@ def week_picture(
         quarters = [
             Interval(start + STEP * n, start + STEP * (n + 1)) for n in range(4 * (last - first))
         ]
+        # a cell is judged against the busy spans near its day, not the whole week's: the
+        # same answer, as a span that overlaps a quarter overlaps the day's quarters; the
+        # margin covers a day whose clock changes, where wall-clock and UTC order differ
+        near_day = Interval(quarters[0].start - DAY_MARGIN, quarters[-1].end + DAY_MARGIN)
         for who, busy in ((you, week.manager), (name, week.employee)):
-            cells = tuple(_kind(q, busy, proposed, alternatives) for q in quarters)
+            near = [span for span in busy if span.overlaps(near_day)]
+            cells = tuple(_kind(q, near, proposed, alternatives) for q in quarters)
             rows.append(PictureRow(label if who == you else "", who, cells))
     summary = language.gettext(
         "Busy time of you and %(name)s in the week of %(day)s, in your zone; the proposed "
