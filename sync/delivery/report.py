@@ -6,7 +6,7 @@ import json
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -89,10 +89,9 @@ class RunReport:
         self.seconds = round(time.monotonic() - self.started, 3)
 
     def summary(self) -> dict[str, Any]:
-        data = asdict(self)
-        for name, value in vars(self).items():  # what was said, in English words
-            if isinstance(value, list) and value and isinstance(value[0], PairLine):
-                data[name] = [asdict(line) | {"text": str(line.text)} for line in value]
+        # field by field rather than dataclasses.asdict, which deep-copies every line's
+        # sentence and its values only for them to be replaced by their words
+        data = {item.name: _plain(getattr(self, item.name)) for item in fields(self)}
         data["now"] = self.now.isoformat()
         data["exit_code"] = self.exit_code
         del data["started"]
@@ -233,3 +232,22 @@ class RunReport:
 
     def export_dir(self) -> str:
         return str(Path(self.exported[0]).parent) if self.exported else ""
+
+
+def _plain(value: Any) -> Any:
+    """A field as JSON takes it: a line's sentence in English words (the operator's)."""
+    if isinstance(value, list):
+        return [
+            {
+                "manager": item.manager,
+                "employee": item.employee,
+                "text": str(item.text),
+                "proposal_id": item.proposal_id,
+            }
+            if isinstance(item, PairLine)
+            else item
+            for item in value
+        ]
+    if isinstance(value, dict):
+        return dict(value)
+    return value
