@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -177,5 +177,11 @@ _MIGRATIONS: dict[int, str] = {
     # the week picture on the approval page and in the digest
     8: """
     ALTER TABLE proposals ADD COLUMN week_busy TEXT NOT NULL DEFAULT '';
+    """,
+    # a pair's series are found by employee when a booking is confirmed (it ends the series
+    # it replaces): without an index each confirmation read every series, and a cold night
+    # confirms one per pair
+    9: """
+    CREATE INDEX IF NOT EXISTS proposals_by_employee ON proposals (employee);
     """,
 }
