@@ -2,4 +2,6 @@
 
 from sync.cli.main import main
 
-raise SystemExit(main())
+# guarded: a worker process started with "spawn" imports this module again (as __mp_main__)
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 from sync.connectors.base import BusyReading, CalendarRef, Capabilities
 from sync.connectors.feed_opener import AddressRefused, feed_opener
-from sync.connectors.ics_busy import IcsError, expand_events, parse_calendars, person_busy
+from sync.connectors.ics_busy import IcsError
 from sync.connectors.ics_cache import IcsBusyCache, PersonBusy, digest, person_key
+from sync.connectors.ics_parsing import Parsed, ParseJob, Unexpected, parse_all
 from sync.model.errors import CalendarError
 from sync.model.values import Interval
 from sync.plumbing.deadline import Deadline
@@ -104,43 +105,37 @@ class IcsConnector:
         for person in people:
             source = locate(person.source, self._config_dir)
             groups.setdefault(source.key, (source, []))[1].append(person)
+        # each file is read and looked up in the cache first; those that must be parsed are
+        # parsed together (on every core when there are many), then taken in in order
+        ready: list[tuple[IcsSource, list[CalendarRef], _Found | _ToParse]] = []
         for source, refs in groups.values():
             reading.requests += 1
             try:
-                self._read_source(source, refs, window, reading)
+                found: _Found | _ToParse = self._cached(source, refs, window)
             except Exception as exc:  # why: one odd calendar must not stop everyone's planning
-                message = f"{source.label}: cannot be read ({type(exc).__name__})"
-                for ref in refs:
-                    reading.busy.pop(ref.email, None)
-                    reading.own_events.pop(ref.email, None)
-                    reading.errors[ref.email] = message
+                found = exc
+            ready.append((source, refs, found))
+        to_parse = [found for _, _, found in ready if isinstance(found, _ToParse)]
+        parsed = iter(parse_all([item.job for item in to_parse], self._deadline))
+        for source, refs, found in ready:
+            if isinstance(found, _ToParse):
+                answer = next(parsed)
+                try:
+                    found = self._keep(found, answer)
+                except Exception as exc:  # why: as above; a cache that cannot be written
+                    found = exc
+            _take(source, refs, window, found, reading)
         return reading
 
-    def _read_source(
-        self, source: IcsSource, refs: list[CalendarRef], window: Interval, reading: BusyReading
-    ) -> None:
-        try:
-            found = self._busy(source, refs, window)
-        except CalendarError as exc:
-            for ref in refs:
-                reading.errors[ref.email] = str(exc)
-            return
-        for ref in refs:
-            busy = found[ref.email]
-            if isinstance(busy, CalendarError):
-                reading.errors[ref.email] = str(busy)
-                continue
-            blocks, own = busy.within(window)
-            reading.busy[ref.email] = blocks
-            if own:
-                reading.own_events.setdefault(ref.email, set()).update(own)
-
-    def _busy(
+    def _cached(
         self, source: IcsSource, refs: list[CalendarRef], window: Interval
-    ) -> dict[str, PersonBusy | CalendarError]:
-        """Each person's busy time in the source: from the cache while the bytes are the
-        same, else parsed (over the wider range the cache keeps, when there is one)."""
-        data = self._fetch(source)
+    ) -> _Found | _ToParse:
+        """Each person's busy time in the source from the cache while the bytes are the
+        same; else what parsing it takes (over the wider range the cache keeps, if any)."""
+        try:
+            data = self._fetch(source)
+        except CalendarError as exc:
+            return exc
         keys = {ref.email: person_key(ref.email, ref.timezone) for ref in refs}
         data_digest = digest(data) if self._cache is not None else ""
         if self._cache is not None:
@@ -148,24 +143,19 @@ class IcsConnector:
             if kept is not None:
                 return {email: kept[key] for email, key in keys.items()}
         span = self._cache.wide(window) if self._cache is not None else window
-        calendars = parse_calendars(data, source.label)
-        events = expand_events(calendars, span, source.label, self._deadline)
-        found: dict[str, PersonBusy | CalendarError] = {}
-        for ref in refs:
-            try:
-                found[ref.email] = person_busy(
-                    events,
-                    person_email=ref.email,
-                    person_timezone=ref.timezone,
-                    window=span,
-                    source_label=source.label,
-                )
-            except CalendarError as exc:
-                found[ref.email] = exc
-        readable = {keys[e]: b for e, b in found.items() if isinstance(b, PersonBusy)}
-        if self._cache is not None and len(readable) == len(found):
-            self._cache.store(source.key, data_digest, span, readable)
-        return found
+        people = tuple((ref.email, ref.timezone) for ref in refs)
+        return _ToParse(ParseJob(data, source.label, span, people), source.key, data_digest, keys)
+
+    def _keep(self, asked: _ToParse, parsed: Parsed) -> _Found:
+        """What parsing found, kept in the cache when every person's busy time was read."""
+        if isinstance(parsed, Unexpected):
+            return _Unexpected(parsed.name)
+        if isinstance(parsed, CalendarError):
+            return parsed
+        readable = {asked.keys[e]: b for e, b in parsed.items() if isinstance(b, PersonBusy)}
+        if self._cache is not None and len(readable) == len(parsed):
+            self._cache.store(asked.source_key, asked.digest, asked.job.span, readable)
+        return parsed
 
     def _fetch(self, source: IcsSource) -> bytes:
         if source.path is not None:
@@ -199,6 +189,50 @@ class IcsConnector:
             raise timed_out from None
         except (OSError, http.client.HTTPException) as exc:
             raise IcsError(f"{label}: the download broke off ({_describe(exc)})") from None
+
+
+@dataclass(frozen=True)
+class _ToParse:
+    job: ParseJob
+    source_key: str
+    digest: str
+    keys: dict[str, str]
+    """Each person's cache key, by email."""
+
+
+class _Unexpected(Exception):
+    """Reading a file failed in a way nothing names: the error's type, for the report."""
+
+
+_Found = dict[str, PersonBusy | CalendarError] | CalendarError | Exception
+"""Each person's busy time (or why not), or why the whole file could not be read."""
+
+
+def _take(
+    source: IcsSource,
+    refs: list[CalendarRef],
+    window: Interval,
+    found: _Found,
+    reading: BusyReading,
+) -> None:
+    if isinstance(found, CalendarError):
+        for ref in refs:
+            reading.errors[ref.email] = str(found)
+        return
+    if isinstance(found, Exception):
+        name = str(found) if isinstance(found, _Unexpected) else type(found).__name__
+        for ref in refs:
+            reading.errors[ref.email] = f"{source.label}: cannot be read ({name})"
+        return
+    for ref in refs:
+        busy = found[ref.email]
+        if isinstance(busy, CalendarError):
+            reading.errors[ref.email] = str(busy)
+            continue
+        blocks, own = busy.within(window)
+        reading.busy[ref.email] = blocks
+        if own:
+            reading.own_events.setdefault(ref.email, set()).update(own)
 
 
 def _refused(label: str, refused: AddressRefused) -> IcsError:

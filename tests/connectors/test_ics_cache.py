@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.connectors import ics as ics_module
+from sync.connectors import ics_parsing
 from sync.connectors.base import BusyReading, CalendarRef
 from sync.connectors.ics import IcsConnector
 from sync.connectors.ics_cache import AHEAD, IcsBusyCache
@@ -54,13 +54,13 @@ def answer(reading: BusyReading) -> tuple[object, ...]:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources the connector parsed."""
     seen: list[str] = []
-    real = ics_module.parse_calendars
+    real = ics_parsing.parse_calendars
 
     def counting(data: bytes, label: str) -> object:
         seen.append(Path(label).name)
         return real(data, label)
 
-    monkeypatch.setattr(ics_module, "parse_calendars", counting)
+    monkeypatch.setattr(ics_parsing, "parse_calendars", counting)
     return seen
 
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from sync.connectors import ics, ics_busy
+from sync.connectors import ics, ics_busy, ics_parsing
 from sync.connectors.base import CalendarRef
 from sync.connectors.ics import IcsConnector, locate
 from sync.connectors.ics_busy import IcsError, busy_from_ics
@@ -474,7 +474,7 @@ def test_shared_file_is_read_and_parsed_once_but_interpreted_per_person(
         return real_parse(data, source_label)
 
     monkeypatch.setattr(ics, "_read_file", counting_read_file)
-    monkeypatch.setattr(ics, "parse_calendars", counting_parse)
+    monkeypatch.setattr(ics_parsing, "parse_calendars", counting_parse)
     people = [
         ref(KARIN, "ics:team.ics"),
         ref("olle@example.com", "ics:./team.ics"),
@@ -514,7 +514,7 @@ def test_an_unexpected_failure_stays_with_its_own_source(
             raise RecursionError("a bug somewhere below us")
         return real_parse(data, source_label)
 
-    monkeypatch.setattr(ics, "parse_calendars", parse_failing_on_odd)
+    monkeypatch.setattr(ics_parsing, "parse_calendars", parse_failing_on_odd)
     people = [ref(KARIN, "ics:karin.ics"), ref(OLLE, "ics:odd.ics")]
     reading = IcsConnector(config_dir).read_busy(people, MARCH)
     assert reading.errors == {OLLE: "config/demo/odd.ics: cannot be read (RecursionError)"}
