@@ -1,6 +1,7 @@
 """Reading back many organisers' calendars one calendar at a time, side by side: for
 providers without a batch endpoint that carries the listings (CalDAV), or until one is used.
-The same for listing every series of many organisers (a rebuild of a lost database)."""
+The same for listing every series of many organisers (a rebuild of a lost database), and
+one organiser's through a provider's listing of many."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ def list_each(
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         found = list(pool.map(listed, ordered))
     return dict(zip(ordered, found, strict=True))
+
+
+def list_one(
+    list_series_many: Callable[
+        [Sequence[str], Interval], Mapping[str, list[FoundSeries] | WriteFailed]
+    ],
+    organiser: str,
+    window: Interval,
+) -> list[FoundSeries]:
+    """`list_series` of one organiser through a provider's `list_series_many`."""
+    found = list_series_many([organiser], window)[organiser]
+    if isinstance(found, WriteFailed):
+        raise found
+    return found

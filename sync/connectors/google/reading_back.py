@@ -24,6 +24,7 @@ from sync.connectors.google.errors import describe
 from sync.connectors.google.held import GoogleHeld
 from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.google.writing import SERIES_KEY, TAG, event_id
+from sync.connectors.observe_each import list_one
 from sync.connectors.retry import GaveUpTonight
 from sync.model.values import FoundSeries, Interval
 
@@ -104,10 +105,7 @@ class GoogleReadBack:
         return observations
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
-        found = self.list_series_many([organiser], window)[organiser]
-        if isinstance(found, WriteFailed):
-            raise found
-        return found
+        return list_one(self.list_series_many, organiser, window)
 
     def list_series_many(
         self, organisers: Sequence[str], window: Interval

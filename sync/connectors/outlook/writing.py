@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sync.connectors.base import Observation, ToWrite, WriteFailed, Written
 from sync.connectors.batch_rounds import Outcome
+from sync.connectors.observe_each import list_one
 from sync.connectors.outlook import batching
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
@@ -107,10 +108,7 @@ class GraphWriter:
         )
 
     def list_series(self, organiser: str, window: Interval) -> list[FoundSeries]:
-        found = self.list_series_many([organiser], window)[organiser]
-        if isinstance(found, WriteFailed):
-            raise found
-        return found
+        return list_one(self.list_series_many, organiser, window)
 
     def list_series_many(
         self, organisers: Sequence[str], window: Interval
