@@ -13,8 +13,9 @@ run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,8 @@ from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import Agendas, monday
-from sync.planner.ticks import FreeTime
+from sync.planner.ticks import FreeTime, Span, tick
+from sync.planner.week_slots import WeekSlots
 
 MOST_DATES = 12
 """Weeks with more of the manager's new dates than this are left as they are."""
@@ -34,11 +36,23 @@ class Week(Agendas, Protocol):
     """What re-arranging needs of the planner besides making room's needs: counting and
     listing a week's free times."""
 
+    pad: int
+
     def count_in_week(self, pair: PairRequest, free: FreeTime, regular: datetime) -> int: ...
+
+    def under_cap_on(self, pair: PairRequest) -> Callable[[date], bool]: ...
 
     def times_in_week(
         self, pair: PairRequest, free: FreeTime, regular: datetime, minutes: int
     ) -> list[datetime]: ...
+
+    def times_in_bits(
+        self, pair: PairRequest, bits: Callable[[date], int], regular: datetime, minutes: int
+    ) -> list[datetime]: ...
+
+    def week_slots(self, pair: PairRequest, regular: datetime) -> WeekSlots: ...
+
+    def employee_full_days(self, pair: PairRequest) -> FreeTime: ...
 
 
 @dataclass
@@ -54,6 +68,8 @@ class _Date:
     """Where it goes."""
     planned: Planned | None = None
     index: int = -1
+    week: WeekSlots | None = None
+    """Its free grid times with every date of the search out of the week."""
 
 
 def rearrange(
@@ -71,10 +87,13 @@ def rearrange(
         return None  # with one date to move, room.py has already tried everything
     for entry in moving:
         planner.remove(entry.pair, planner.commitment(entry.pair, _occurrence(entry, entry.was)))
-    ours = _Date(pair, regular, minutes)
+    ours = _Date(pair, regular, minutes, week=planner.week_slots(pair, regular))
+    assert ours.week is not None
     # most full weeks are full of busy time, not of check-ins: then nothing is searched
-    possible = planner.times_in_week(pair, planner.free_in_week(pair, regular), regular, minutes)
-    if not possible or not _place(planner, [ours, *moving], [TRIES]):
+    possible = planner.times_in_bits(pair, ours.week.base.__getitem__, regular, minutes)
+    for entry in moving if possible else []:
+        entry.week = planner.week_slots(entry.pair, entry.regular)
+    if not possible or not _place(planner, [ours, *moving], [TRIES], []):
         for entry in moving:
             planner.commit(entry.pair, _occurrence(entry, entry.was))
         return None
@@ -122,33 +141,54 @@ def _movable(
     return out
 
 
-def _place(planner: Week, waiting: list[_Date], budget: list[int]) -> bool:
+def _place(planner: Week, waiting: list[_Date], budget: list[int], placed: list[_Taken]) -> bool:
     """Depth first: a time for the date with the fewest free times, then the rest; every
-    placed date stays committed when it succeeds."""
+    placed date stays committed when it succeeds. `placed`: the dates the search has put
+    in so far, which each waiting date's week has to leave out."""
     if not waiting:
         return True
     options = []
     for position, entry in enumerate(waiting):
-        free = planner.free_in_week(entry.pair, entry.regular)
-        count = planner.count_in_week(entry.pair, free, entry.regular)
+        assert entry.week is not None
+        bits = entry.week.bits_without(_cuts(planner, entry.pair, placed))
+        # as `count_in_week` counts: free grid times on days under the manager's cap
+        under_cap = planner.under_cap_on(entry.pair)
+        count = sum(free.bit_count() for day, free in bits.items() if free and under_cap(day))
         if not count:
             return False
-        options.append((count, position, free))
-    _, position, free = min(options, key=lambda o: (o[0], o[1]))
+        options.append((count, position, bits))
+    _, position, bits = min(options, key=lambda o: (o[0], o[1]))
     entry = waiting[position]
-    times = planner.times_in_week(entry.pair, free, entry.regular, entry.minutes)
+    times = planner.times_in_bits(entry.pair, bits.__getitem__, entry.regular, entry.minutes)
     rest = waiting[:position] + waiting[position + 1 :]
+    people = {person.email for person in entry.pair.people}
     for start in times:
         if budget[0] <= 0:
             return False
         budget[0] -= 1
         occurrence = _occurrence(entry, start)
         planner.commit(entry.pair, occurrence)
-        if _place(planner, rest, budget):
+        placed.append((people, (tick(occurrence.start), tick(occurrence.end))))
+        if _place(planner, rest, budget, placed):
             entry.start = start
             return True
+        placed.pop()
         planner.remove(entry.pair, planner.commitment(entry.pair, occurrence))
     return False
+
+
+_Taken = tuple[set[str], Span]
+"""A date the search placed: whose agendas it is in, and when."""
+
+
+def _cuts(planner: Week, pair: PairRequest, placed: list[_Taken]) -> FreeTime:
+    """What the placed dates take from `pair`'s free time: each in the agenda of one of
+    the pair, with the buffer around it, and the employee's days that are now full (see
+    `free_in_week`)."""
+    emails = {person.email for person in pair.people}
+    pad = planner.pad
+    taken = [(start - pad, end + pad) for people, (start, end) in placed if people & emails]
+    return taken + planner.employee_full_days(pair) if taken else taken
 
 
 def _occurrence(entry: _Date, start: datetime | None) -> Occurrence:

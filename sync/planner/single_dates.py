@@ -3,8 +3,9 @@ date whose time is taken, and finding the best other time in the same week."""
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from sync.planner.rearrange import rearrange
 from sync.planner.requests import Commitment, PairRequest
 from sync.planner.slots import local_instant
 from sync.planner.ticks import FreeTime
+from sync.planner.week_slots import WeekSlots
 
 
 class _SingleDates(_Patterns):
@@ -36,9 +38,11 @@ class _SingleDates(_Patterns):
         """Take one check-in of `pair` out of both agendas."""
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
-            if item not in items:
+            # agendas are sorted: found by halving, not by comparing with every item
+            index = bisect_left(items, item)
+            if index == len(items) or items[index] != item:
                 continue
-            items.remove(item)
+            del items[index]
             # the counts are kept up to date rather than counted again: making room takes
             # dates out and back in many times a run
             day = item.start.astimezone(ZoneInfo(person.timezone)).date()
@@ -123,6 +127,12 @@ class _SingleDates(_Patterns):
         under_cap = self.under_cap_on(pair)
         return sum(slots.bits(day).bit_count() for day in days if under_cap(day))
 
+    def week_slots(self, pair: PairRequest, regular: datetime) -> WeekSlots:
+        """The pair's free grid times in the regular date's week, as they are now."""
+        local = regular.astimezone(ZoneInfo(pair.manager.person.timezone)).date()
+        slots = self.slots(pair, self.free_in_week(pair, regular))
+        return WeekSlots(slots, local - timedelta(days=local.weekday()))
+
     def times_in_week(
         self,
         pair: PairRequest,
@@ -134,21 +144,33 @@ class _SingleDates(_Patterns):
     ) -> list[datetime]:
         """Every free time in the regular date's week, best first (see `best_in_week`);
         `best_only`: just the first."""
+        bits = self.slots(pair, free).bits
+        return self.times_in_bits(pair, bits, regular, minutes, best_only=best_only)
+
+    def times_in_bits(
+        self,
+        pair: PairRequest,
+        bits: Callable[[date], int],
+        regular: datetime,
+        minutes: int,
+        *,
+        best_only: bool = False,
+    ) -> list[datetime]:
+        """`times_in_week` on free grid times given as `bits` per day."""
         zone = ZoneInfo(pair.manager.person.timezone)
-        slots = self.slots(pair, free)
         local = regular.astimezone(zone)
         monday = local.date() - timedelta(days=local.weekday())
         regular_minute = local.weekday() * 1440 + local.hour * 60 + local.minute
         refused = pair.refused(self.inputs.now)
         under_cap = self.under_cap_on(pair)
-        grid, preferences = slots.grid, pair.employee.preferred
+        grid, preferences = self.grid(pair), pair.employee.preferred
         found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            bits = slots.bits(day) if under_cap(day) else 0
-            while bits:
-                low = bits & -bits  # the set bits only, earliest first
-                bits ^= low
+            free = bits(day) if under_cap(day) else 0
+            while free:
+                low = free & -free  # the set bits only, earliest first
+                free ^= low
                 minute = grid[low.bit_length() - 1]
                 # a single date is not moved onto a time the pair refused lately either
                 if refused and any(r.blocks(day.weekday(), minute, minutes, zone) for r in refused):
