@@ -212,11 +212,16 @@ class _Patterns(_FreeTime):
         return list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
 
     def slots(self, pair: PairRequest, free: FreeTime) -> FreeSlots:
-        cached = self._slots.get(pair.key)
-        if cached is None or cached.free is not free:
-            zone = ZoneInfo(pair.manager.person.timezone)
-            cached = FreeSlots(free, zone, self.grid(pair), pair.employee.duration)
-            self._slots[pair.key] = cached
+        """The grid times of `free`, day by day. The last two kept per pair: a pair's whole
+        free time, which it is scored and its alternatives are built on, stays while making
+        room asks about single weeks in between."""
+        kept = self._slots.setdefault(pair.key, [])
+        for cached in kept:
+            if cached.free is free:
+                return cached
+        zone = ZoneInfo(pair.manager.person.timezone)
+        cached = FreeSlots(free, zone, self.grid(pair), pair.employee.duration)
+        kept[:] = [cached, *kept[:1]]
         return cached
 
     def scored_patterns(

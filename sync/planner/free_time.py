@@ -43,7 +43,7 @@ class _FreeTime:
         that reach into a span. Kept up by `commit`."""
         # check-ins per (person, pair) and local day, for the daily cap
         self.day_load: dict[tuple[str, str], Counter[date]] = {}
-        self._slots: dict[tuple[str, str], FreeSlots] = {}
+        self._slots: dict[tuple[str, str], list[FreeSlots]] = {}
         self._shared: dict[tuple[object, ...], FreeTime] = {}
         self._unbusy: dict[tuple[object, ...], FreeTime] = {}
         self._unbusy_spans: dict[tuple[object, ...], Spans] = {}
