@@ -15,7 +15,7 @@ from sync.planner import room
 from sync.planner.candidates import _Patterns
 from sync.planner.rearrange import rearrange
 from sync.planner.requests import Commitment, PairRequest
-from sync.planner.slots import local_instant
+from sync.planner.slots import local_instant, nearest
 from sync.planner.ticks import FreeTime
 from sync.planner.week_slots import WeekSlots
 
@@ -164,6 +164,18 @@ class _SingleDates(_Patterns):
         refused = pair.refused(self.inputs.now)
         under_cap = self.under_cap_on(pair)
         grid, preferences = self.grid(pair), pair.employee.preferred
+        if best_only and not refused and not preferences:
+            # then the best is simply the nearest free time (most of the questions asked)
+            week = [bits(day) if under_cap(day) else 0 for day in _week_of(monday)]
+            best = nearest(grid, week, regular_minute)
+            if best is None:
+                return []
+            offset, minute = best
+            day = monday + timedelta(days=offset)
+            start = local_instant(day, time(minute // 60, minute % 60), zone)
+            if start is not None:
+                return [start]
+            # a time the clock skips: the walk below finds the nearest one that exists
         found: list[tuple[bool, int, int, datetime]] = []
         for offset in range(7):
             day = monday + timedelta(days=offset)
@@ -223,6 +235,10 @@ class _SingleDates(_Patterns):
             key=lambda w: (abs(w - index), w),
         )
         return [w - index for w in others]
+
+
+def _week_of(monday: date) -> list[date]:
+    return [monday + timedelta(days=offset) for offset in range(7)]
 
 
 def _uncount(load: Counter[date], day: date) -> None:

@@ -90,3 +90,29 @@ class FreeSlots:
             if covers(self.free, first, first + length):
                 bits |= 1 << k
         return bits
+
+
+def nearest(grid: Sequence[int], week: Sequence[int], target: int) -> tuple[int, int] | None:
+    """Of the set bits of a week's days (`week[offset]`, bit k for `grid[k]`), the
+    (offset, minute) whose minute of the week (offset * 1440 + minute) is nearest to
+    `target`, the earlier one of two as near; None if no bit is set. On each day only the
+    last bit at or before the target and the first after it can be nearest, so a day is
+    two bit operations rather than a walk over its free times."""
+    best: tuple[int, int, int] | None = None
+    for offset, bits in enumerate(week):
+        if not bits:
+            continue
+        split = bisect_right(grid, target - offset * 1440)
+        before, after = bits & ((1 << split) - 1), bits >> split
+        for k in (before.bit_length() - 1 if before else -1, split + _lowest(after)):
+            if 0 <= k < len(grid):
+                moment = offset * 1440 + grid[k]
+                key = (abs(moment - target), moment, offset)
+                if best is None or key < best:
+                    best = key
+    return None if best is None else (best[2], best[1] - best[2] * 1440)
+
+
+def _lowest(bits: int) -> int:
+    """The index of the lowest set bit; far past any grid if none is."""
+    return (bits & -bits).bit_length() - 1 if bits else 1 << 30
