@@ -199,6 +199,10 @@ def _far_apart(a: _Scored, b: _Scored) -> bool:
     return minutes >= 120
 
 
+_KEPT = 4
+"""Free times whose grid bits are kept per pair."""
+
+
 class _Patterns(_FreeTime):
     """Candidate series of a pair, scored and ranked."""
 
@@ -212,7 +216,7 @@ class _Patterns(_FreeTime):
         return list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
 
     def slots(self, pair: PairRequest, free: FreeTime) -> FreeSlots:
-        """The grid times of `free`, day by day. The last two kept per pair: a pair's whole
+        """The grid times of `free`, day by day. The last few kept per pair: a pair's whole
         free time, which it is scored and its alternatives are built on, stays while making
         room asks about single weeks in between."""
         kept = self._slots.setdefault(pair.key, [])
@@ -221,7 +225,7 @@ class _Patterns(_FreeTime):
                 return cached
         zone = ZoneInfo(pair.manager.person.timezone)
         cached = FreeSlots(free, zone, self.grid(pair), pair.employee.duration)
-        kept[:] = [cached, *kept[:1]]
+        kept[:] = [cached, *kept[: _KEPT - 1]]
         return cached
 
     def scored_patterns(
