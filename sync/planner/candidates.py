@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import overload
 from zoneinfo import ZoneInfo
 
@@ -46,25 +47,22 @@ class _Scored:
         return (-self.value, self.load, self.dates[0], minutes)
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    rank: tuple[int, int, date, int]
-    slot: int
-    clock: time
-    dates: list[date]
-    masks: list[int]
-    preferred: bool
+_Candidate = tuple[tuple[int, int, date, int], int, list[date], list[int], bool]
+"""A candidate as it is ranked: (rank, slot, dates, the dates' slot bits, preferred). Plain
+tuples: a night ranks tens of thousands and looks at a few of each pair's."""
 
-    def scored(self) -> _Scored:
-        ok = [(m >> self.slot) & 1 == 1 for m in self.masks]
-        return _Scored(
-            pattern=_Pattern(self.dates[0], self.clock),
-            dates=self.dates,
-            ok=ok,
-            preferred=self.preferred,
-            value=-self.rank[0],
-            load=self.rank[1],
-        )
+
+def _scored(candidate: _Candidate) -> _Scored:
+    rank, slot, dates, masks, preferred = candidate
+    minute = rank[3]
+    return _Scored(
+        pattern=_Pattern(dates[0], time(minute // 60, minute % 60)),
+        dates=dates,
+        ok=[(m >> slot) & 1 == 1 for m in masks],
+        preferred=preferred,
+        value=-rank[0],
+        load=rank[1],
+    )
 
 
 class _Ranked(Sequence[_Scored]):
@@ -85,11 +83,11 @@ class _Ranked(Sequence[_Scored]):
     def __getitem__(self, index: int | slice) -> _Scored | Sequence[_Scored]:
         if isinstance(index, slice):
             return _Ranked(self._candidates[index])
-        return self._candidates[index].scored()
+        return _scored(self._candidates[index])
 
     def best_preferred(self) -> _Scored | None:
         """The best candidate inside the employee's preferred time, if any is free at all."""
-        return next((c.scored() for c in self._candidates if c.preferred), None)
+        return next((_scored(c) for c in self._candidates if c[4]), None)
 
 
 def _grid_ceil(clock: time) -> int:
@@ -279,15 +277,14 @@ class _Patterns(_FreeTime):
                         if not counts[k] or (weekday, k) in avoided:
                             continue
                         minute = slots.grid[k]
-                        clock = time(minute // 60, minute % 60)
                         preferred = bool(pair.employee.preferred) and self._preferred(
-                            pair, first, clock, zone, minutes
+                            pair, first, time(minute // 60, minute % 60), zone, minutes
                         )
                         weight = PREFERRED_WEIGHT if preferred else 1
                         value = counts[k] * weight
                         rank = (-value, weekday_load[weekday], first, minute)
-                        candidates.append(_Candidate(rank, k, clock, dates, day_masks, preferred))
-        candidates.sort(key=lambda c: c.rank)
+                        candidates.append((rank, k, dates, day_masks, preferred))
+        candidates.sort(key=itemgetter(0))
         return _Ranked(candidates)
 
     def _preferred(
