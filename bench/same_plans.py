@@ -9,7 +9,8 @@ after a change and compared:
 - `python -m pytest tests/planner -p bench.same_plans --plans-digest FILE -p no:randomly
   --hypothesis-seed 0` writes, for every planner call the tests make (`plan`, `maintain`,
   `plan_one_offs`), the test, the call's number in it and a digest of its answer, one a
-  line, to FILE; `diff` two such files.
+  line as the calls happen, to FILE; `diff` two such files (of a run cut short, as far as
+  it got).
 
 The digest is of `repr`: the dataclasses print every field, datetimes with their zone,
 and sentences (`Said`) with their message and values.
@@ -76,7 +77,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from sync.planner import maintain, one_off, solver
 
-    lines: list[str] = []
+    # written as the calls happen, so that a run cut short still compares as far as it got
+    Path(target).write_text("")
     counts: dict[str, int] = {}
 
     def recorded(name: str, call: Call) -> Call:
@@ -84,7 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
             answer = call(*args, **kwargs)
             test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
             counts[test] = counts.get(test, 0) + 1
-            lines.append(f"{test}\t{counts[test]}\t{name}\t{digest(answer)}\n")
+            with Path(target).open("a", encoding="utf-8") as out:
+                out.write(f"{test}\t{counts[test]}\t{name}\t{digest(answer)}\n")
             return answer
 
         return wrapper  # type: ignore[return-value]
@@ -94,11 +97,6 @@ def pytest_configure(config: pytest.Config) -> None:
     maintain._maintain_one = recorded("maintain", maintain._maintain_one)
     maintain.keep_one_off = recorded("keep_one_off", one_off.keep_one_off)  # type: ignore[attr-defined]
     one_off._place = recorded("one_off", one_off._place)
-
-    def write() -> None:
-        Path(target).write_text("".join(sorted(lines)))
-
-    config.add_cleanup(write)
 
 
 if __name__ == "__main__":
