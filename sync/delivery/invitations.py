@@ -26,24 +26,25 @@ from sync.connectors.base import CalendarWriter
 from sync.delivery.export.series import to_booked
 from sync.delivery.invitation_email import Invitation, calendar_method, subject, to_email
 from sync.ical.itip import CANCEL, itip_calendar, method_for, organiser_copy
-from sync.model.values import Attendee, BookedSeries
+from sync.model.values import Attendee
 from sync.plumbing.i18n import Language
-from sync.store import EXPORT_ONLY, SeriesRecord, SeriesState, Store
+from sync.store import EXPORT_ONLY, SentInvitation, SeriesRecord, SeriesState, Store
 
 
 def recipients(
-    series: BookedSeries, calendar: str, writers: Mapping[str, CalendarWriter]
+    organiser: Attendee, attendee: Attendee, calendar: str, writers: Mapping[str, CalendarWriter]
 ) -> list[Attendee] | None:
-    """Who must be emailed about `series`, which lives in `calendar` (a connector kind or
-    "export"); None while that calendar is not set up, so nothing is decided yet."""
+    """Who must be emailed about a series between `organiser` and `attendee` that lives in
+    `calendar` (a connector kind or "export"); None while that calendar is not set up, so
+    nothing is decided yet."""
     if calendar == EXPORT_ONLY:
-        return [series.organiser, series.attendee]
+        return [organiser, attendee]
     writer = writers.get(calendar)
     if writer is None:
         return None
     if writer.capabilities.sends_invitations:
         return []
-    return [series.attendee]
+    return [attendee]
 
 
 def queue_invitations(
@@ -57,52 +58,79 @@ def queue_invitations(
     if not settings.invitations.send:
         return 0
     queued = 0
+    everyone_sent = store.invitations_sent()
     for record in store.series():
         if record.state is SeriesState.BOOKING:
             continue  # not in any calendar yet
-        series = to_booked(record, settings.language)
-        people = recipients(series, record.calendar, writers)
-        if not people:
-            continue
-        sent = store.invitations_sent(record.uid)
-        method = method_for(series)
-        for person in people:
-            email = person.email.lower()
-            own = email == series.organiser.email.lower()
-            calendar = organiser_copy(series) if own else itip_calendar(series)
-            digest = content_digest(calendar)
-            last = sent.get(email)
-            if last is not None and last.sequence >= series.sequence:
-                continue
-            if (last is None and _nothing_to_tell(record, method)) or (
-                last is not None and last.digest == digest
-            ):
-                # e.g. a date entering the horizon as the rule has it: nothing to show
-                store.queue_invitation(
-                    record.uid, email, series.sequence, calendar_method(calendar), "", None, digest
-                )
-                continue
-            invitation = Invitation(
-                recipient=person,
-                series=series,
-                cadence=record.proposal.cadence,
-                method=method,
-                update=last is not None,
-                zone=zones.get(email, series.timezone),
-                calendar=calendar,
-                language=Language(settings.language),
+        proposal = record.proposal
+        organiser = Attendee(proposal.manager, proposal.manager_name)
+        attendee = Attendee(proposal.employee, proposal.employee_name)
+        sent = everyone_sent.get(record.uid, {})
+        # Most nights nobody lacks the current version: that is known from the record alone,
+        # before anything is built (an invitation's calendar is its costly part).
+        due = [
+            person
+            for person in recipients(organiser, attendee, record.calendar, writers) or []
+            if not _has_version(sent.get(person.email.lower()), record.sequence)
+        ]
+        if due:
+            queued += _queue_for(store, settings, record, due, sent, zones, now)
+    return queued
+
+
+def _has_version(last: SentInvitation | None, sequence: int) -> bool:
+    return last is not None and last.sequence >= sequence
+
+
+def _queue_for(
+    store: Store,
+    settings: Settings,
+    record: SeriesRecord,
+    people: list[Attendee],
+    sent: Mapping[str, SentInvitation],
+    zones: Mapping[str, str],
+    now: datetime,
+) -> int:
+    """Queue the current version of `record` for `people`, who lack it; returns how many
+    emails."""
+    queued = 0
+    series = to_booked(record, settings.language)
+    method = method_for(series)
+    for person in people:
+        email = person.email.lower()
+        own = email == series.organiser.email.lower()
+        calendar = organiser_copy(series) if own else itip_calendar(series)
+        digest = content_digest(calendar)
+        last = sent.get(email)
+        if (last is None and _nothing_to_tell(record, method)) or (
+            last is not None and last.digest == digest
+        ):
+            # e.g. a date entering the horizon as the rule has it: nothing to show
+            store.queue_invitation(
+                record.uid, email, series.sequence, calendar_method(calendar), "", None, digest
             )
-            message = to_email(invitation, settings, now)
-            if store.queue_invitation(
-                record.uid,
-                email,
-                series.sequence,
-                calendar_method(calendar),
-                subject(invitation),
-                message,
-                digest,
-            ):
-                queued += 1
+            continue
+        invitation = Invitation(
+            recipient=person,
+            series=series,
+            cadence=record.proposal.cadence,
+            method=method,
+            update=last is not None,
+            zone=zones.get(email, series.timezone),
+            calendar=calendar,
+            language=Language(settings.language),
+        )
+        message = to_email(invitation, settings, now)
+        if store.queue_invitation(
+            record.uid,
+            email,
+            series.sequence,
+            calendar_method(calendar),
+            subject(invitation),
+            message,
+            digest,
+        ):
+            queued += 1
     return queued
 
 

@@ -15,6 +15,7 @@ by a newer checkin-sync is refused rather than damaged.
 """
 
 from sync.store.database import Store
+from sync.store.invitations import SentInvitation
 from sync.store.records import (
     DIGEST,
     EXPORT_ONLY,
@@ -50,6 +51,7 @@ __all__ = [
     "ProposalRecord",
     "RequestRecord",
     "RequestState",
+    "SentInvitation",
     "SeriesRecord",
     "SeriesState",
     "State",

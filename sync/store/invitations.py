@@ -23,12 +23,15 @@ class SentInvitation:
 class InvitationsMixin(OutboxMixin):
     """Builds on the outbox: an invitation is an outbox message plus this record."""
 
-    def invitations_sent(self, uid: str) -> dict[str, SentInvitation]:
-        """Recipient → what they were last sent of series `uid`."""
-        rows = self.db.execute(
-            "SELECT recipient, sequence, digest FROM invitations WHERE uid = ?", (uid,)
-        ).fetchall()
-        return {row["recipient"]: SentInvitation(row["sequence"], row["digest"]) for row in rows}
+    def invitations_sent(self) -> dict[str, dict[str, SentInvitation]]:
+        """Series UID → recipient → what they were last sent: the whole record in one read,
+        for a night that looks at every series."""
+        sent: dict[str, dict[str, SentInvitation]] = {}
+        for row in self.db.execute("SELECT uid, recipient, sequence, digest FROM invitations"):
+            sent.setdefault(row["uid"], {})[row["recipient"]] = SentInvitation(
+                row["sequence"], row["digest"]
+            )
+        return sent
 
     def queue_invitation(
         self,
