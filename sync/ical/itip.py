@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sync.ical.ics_writer import PUBLISH, Style, build_calendar
+from sync.ical.events import Style
+from sync.ical.ics_writer import PUBLISH, build_calendar
 from sync.model.values import BookedSeries, SeriesStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"

@@ -11,6 +11,7 @@ import pytest
 from sync.delivery.export import files, memo
 from sync.delivery.export.files import write_exports
 from sync.delivery.export.memo import ExportMemo
+from sync.ical.event_texts import EventTexts
 from sync.model.values import BookedSeries
 from tests.delivery.test_ics_export import make_series
 
@@ -21,9 +22,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = files.calendar_for
 
-    def counting(email: str, series: list[BookedSeries]) -> bytes:
+    def counting(email: str, series: list[BookedSeries], texts: EventTexts | None) -> bytes:
         seen.append(email)
-        return real(email, series)
+        return real(email, series, texts=texts)
 
     monkeypatch.setattr(files, "calendar_for", counting)
     return seen

@@ -73,7 +73,7 @@ def write_exports(
         if tick is not None:
             tick(done, len(by_person))
     if memo is not None:
-        memo.save()
+        memo.save(item.uid for item in series)
     exported.paths.sort()
     exported.rewritten.sort()
     return exported
@@ -89,7 +89,8 @@ def _export_one(
     path = export_dir / f"{_safe_file_stem(email)}.ics"
     digest = inputs_digest(email, series) if memo is not None else ""
     if memo is None or not memo.current(path, digest):
-        if write_if_changed(path, calendar_for(email, series)):
+        texts = memo.kept.texts if memo is not None else None
+        if write_if_changed(path, calendar_for(email, series, texts=texts)):
             exported.rewritten.append(path)
         if memo is not None:
             memo.note(path, digest)

@@ -5,16 +5,19 @@ check-ins do not change from one night to the next. After an export, each file's
 (a digest of the person's series) and the file's size and mtime are noted in
 `data_dir/cache/export.json`; the next export builds only the files whose inputs changed or
 whose file is not the one it left (deleted, or touched by someone else). A lost or damaged
-note only means every file is built again.
+note only means every file is built again. The texts of the events it built are kept beside
+it (`export-events.json`, see kept_texts.py), so a file that is built again renders only the
+events that changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sync.delivery.export.kept_texts import KeptTexts
 from sync.model.values import BookedSeries
 from sync.plumbing.cache_file import write_json
 
@@ -36,6 +39,7 @@ class ExportMemo:
             self.files: dict[str, list[object]] = dict(loaded) if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             self.files = {}
+        self.kept = KeptTexts(path.with_name("export-events.json"))
 
     def current(self, file: Path, digest: str) -> bool:
         """Whether `file` is the one written last time from the same inputs."""
@@ -49,5 +53,7 @@ class ExportMemo:
         found = file.stat()
         self.files[file.name] = [digest, found.st_size, found.st_mtime_ns]
 
-    def save(self) -> None:
+    def save(self, live: Iterable[str]) -> None:
+        """Note the files; keep the events' texts of the series `live` (UIDs)."""
         write_json(self.path, self.files)
+        self.kept.save(live)

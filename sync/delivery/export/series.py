@@ -9,7 +9,7 @@ from sync.config.purpose import CheckinFacts, Invitation, default_purpose
 from sync.delivery.export.files import Exported, write_exports
 from sync.delivery.export.memo import ExportMemo
 from sync.delivery.wording import wording
-from sync.ical.ics_writer import moved_note
+from sync.ical.events import moved_note
 from sync.model.cadence import Cadence
 from sync.model.series_end import keeps
 from sync.model.values import Attendee, BookedSeries, OccurrenceStatus, SeriesStatus
