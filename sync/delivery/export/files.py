@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.config.paths import PRIVATE_FILE, make_private_dir
-from sync.delivery.export.memo import ExportMemo, inputs_digest
+from sync.delivery.export.memo import ExportMemo, inputs_digest, series_digest
 from sync.ical.ics_writer import calendar_for
 from sync.model.values import BookedSeries
 from sync.plumbing import faults
@@ -58,14 +58,17 @@ def write_exports(
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
     # each person's own series, found in one pass rather than one pass per person
-    by_person: dict[str, list[BookedSeries]] = defaultdict(list)
-    for item in series:
+    by_person: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(series):
         for person in {item.organiser.email.lower(), item.attendee.email.lower()}:
-            by_person[person].append(item)
+            by_person[person].append(index)
+    digests = [series_digest(item) for item in series] if memo is not None else []
     exported = Exported()
     for done, email in enumerate(sorted(by_person), 1):
+        mine = by_person[email]
+        inputs = inputs_digest(email, [digests[i] for i in mine]) if memo is not None else ""
         try:
-            _export_one(export_dir, email, by_person[email], memo, exported)
+            _export_one(export_dir, email, [series[i] for i in mine], inputs, memo, exported)
         except OSError:
             raise  # the folder itself is unusable (full, read-only): nobody's file is written
         except Exception as error:  # why: one person's odd data must not stop the others
@@ -83,11 +86,11 @@ def _export_one(
     export_dir: Path,
     email: str,
     series: Sequence[BookedSeries],
+    digest: str,
     memo: ExportMemo | None,
     exported: Exported,
 ) -> None:
     path = export_dir / f"{_safe_file_stem(email)}.ics"
-    digest = inputs_digest(email, series) if memo is not None else ""
     if memo is None or not memo.current(path, digest):
         texts = memo.kept.texts if memo is not None else None
         if write_if_changed(path, calendar_for(email, series, texts=texts)):

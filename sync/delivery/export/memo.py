@@ -26,8 +26,15 @@ FORMAT = 2
 yearly rules, no RSVP in published calendars), so an upgrade rewrites every file."""
 
 
-def inputs_digest(email: str, series: Sequence[BookedSeries]) -> str:
-    # the file is a function of these alone (frozen dataclasses with a stable repr)
+def series_digest(series: BookedSeries) -> str:
+    """What a series is, to the files that hold it (a frozen dataclass with a stable repr);
+    made once a night for each series, not once for each file that holds it."""
+    return hashlib.sha256(repr(series).encode()).hexdigest()
+
+
+def inputs_digest(email: str, series: Sequence[str]) -> str:
+    """The inputs of `email`'s file: the file is a function of its owner and its series
+    (their `series_digest`s, in the file's order) alone."""
     return hashlib.sha256(repr((FORMAT, email, tuple(series))).encode()).hexdigest()
 
 
