@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,9 +28,18 @@ FULL_DAYS = {name: WEEKDAY_NAMES.index(name[:3]) for name in (
 
 def graph_time(value: dict[str, str]) -> datetime:
     """Graph's {dateTime, timeZone}: seven fractional digits, and a Windows or IANA zone."""
-    text = value["dateTime"].split(".")[0].rstrip("Z")
-    zone = iana_zone(value.get("timeZone", "UTC"))
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return _instant(value["dateTime"], value.get("timeZone", "UTC"))
+
+
+@lru_cache(maxsize=16384)
+def _instant(text: str, zone_name: str) -> datetime:
+    """Each distinct time is parsed once: a night's getSchedule answers repeat the same few
+    thousand (meetings start on the quarter hour), some hundred thousand times at N = 1,000."""
+    local = datetime.fromisoformat(text.split(".")[0].rstrip("Z"))
+    zone = iana_zone(zone_name)
+    if zone == "UTC":
+        return local.replace(tzinfo=UTC)
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def iana_zone(name: str) -> str:
