@@ -11,6 +11,7 @@ excused: it neither counts against the pair nor lengthens its gap.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -216,6 +217,11 @@ def team_health(
     manager: str | None = None,
 ) -> list[PairHealth]:
     """Every pair in the roster (or one manager's), by manager and employee."""
+    # each pair's series looked up, not searched for: the organisation's series once, not
+    # once per pair
+    by_pair: dict[tuple[str, str], list[SeriesRecord]] = defaultdict(list)
+    for record in series:
+        by_pair[(record.proposal.manager, record.proposal.employee)].append(record)
     result = []
     for email, employee in sorted(roster.employees.items()):
         if manager is not None and employee.manager != manager:
@@ -225,7 +231,7 @@ def team_health(
                 employee.manager,
                 email,
                 employee.person.name,
-                series,
+                by_pair.get((employee.manager, email), []),
                 declines,
                 now,
                 employee.cadence,
