@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Protocol
 
 from sync.model.values import (
@@ -192,9 +193,17 @@ class Connectors:
 
 def clip(blocks: Sequence[BusyBlock], window: Interval) -> list[BusyBlock]:
     """Blocks cut to the window, empty ones dropped, sorted."""
-    clipped = (
-        BusyBlock(max(b.start, window.start), min(b.end, window.end), b.kind)
-        for b in blocks
-        if b.start < window.end and window.start < b.end
-    )
-    return sorted(b for b in clipped if b.start < b.end)
+    low, high = window.start, window.end
+    kept = []
+    for block in blocks:
+        if not (block.start < block.end and block.start < high and low < block.end):
+            continue
+        if block.start < low or high < block.end:  # only a block across an edge is cut
+            block = BusyBlock(max(block.start, low), min(block.end, high), block.kind)
+        kept.append(block)
+    # the blocks' own order, compared as plain tuples: a night clips some 100,000 blocks
+    kept.sort(key=_BLOCK_ORDER)
+    return kept
+
+
+_BLOCK_ORDER = attrgetter("start", "end", "kind")

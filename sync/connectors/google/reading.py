@@ -17,7 +17,7 @@ from sync.connectors.google.auth import SCOPE_FREEBUSY
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import calendar_errors, describe
 from sync.connectors.google.out_of_office import OutOfOffice, may_be_away
-from sync.connectors.google.times import parse_instant, rfc3339
+from sync.connectors.google.times import rfc3339, utc_instant
 from sync.model.values import BusyBlock, Interval
 
 FREEBUSY_BATCH = 50
@@ -104,10 +104,7 @@ class GoogleReader:
                 result.errors[person.email] = calendar_errors(reasons)
             else:
                 result.busy[person.email] = [
-                    BusyBlock(
-                        parse_instant({"dateTime": b["start"]}),
-                        parse_instant({"dateTime": b["end"]}),
-                    )
+                    BusyBlock(utc_instant(b["start"]), utc_instant(b["end"]))
                     for b in entry.get("busy", [])
                 ]
         return result
