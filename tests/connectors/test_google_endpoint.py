@@ -4,6 +4,7 @@ refused when the settings are read, not by a 404 from Google in the night."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,23 @@ GOOGLE = "https://www.googleapis.com/"
 CALENDAR_V3 = "https://www.googleapis.com/calendar/v3/"
 MOVED = OccurrenceStatus.MOVED
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 3, 1, tzinfo=UTC))
+
+
+def test_each_thread_builds_its_calendar_collections_once(tmp_path: Path) -> None:
+    """The library makes a collection's every method anew on each `events()`: a thread's
+    client hands out the ones it made, whoever the call acts as."""
+    with GoogleCalendarEmulator() as emulator:  # only for a well-formed key file
+        settings = GoogleSettings(credentials_file=key_file(emulator, tmp_path))
+    client = GoogleClient(GoogleAuth(settings.credentials_file), settings)
+    calendar = client.service()
+    assert client.service() is calendar
+    assert calendar.events() is calendar.events()
+    assert calendar.freebusy() is calendar.freebusy()
+    other: list[object] = []
+    thread = threading.Thread(target=lambda: other.append(client.service().events()))
+    thread.start()
+    thread.join()
+    assert other[0] is not calendar.events()  # httplib2 is not thread-safe: one per thread
 
 
 def test_default_settings_build_the_documented_calendar_v3_uris(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import google_auth_httplib2
 from googleapiclient.http import BatchHttpRequest
 
 from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
-from sync.connectors.google.client import WRITES, GoogleClient, Resource
+from sync.connectors.google.client import WRITES, CalendarApi, GoogleClient
 from sync.connectors.google.errors import classify
 from sync.plumbing import faults
 from sync.plumbing.logs import event
@@ -38,7 +38,7 @@ class Call:
     email: str
     """Whom the call acts as."""
     scopes: tuple[str, ...]
-    request: Callable[[Resource], Any]
+    request: Callable[[CalendarApi], Any]
     """Builds the library's request on a client: ``lambda cal: cal.events().list(...)``."""
 
 

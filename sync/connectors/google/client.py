@@ -41,6 +41,22 @@ Resource = Any
 """googleapiclient builds its resource classes at run time; there is nothing to name."""
 
 
+class CalendarApi:
+    """A built Calendar v3 client whose collections are made once. The library makes a
+    collection anew, every method of it from the discovery document, on each
+    `calendar.events()`: some 2 ms, forty times what the request itself takes to build."""
+
+    def __init__(self, built: Resource) -> None:
+        self._events = built.events()
+        self._freebusy = built.freebusy()
+
+    def events(self) -> Resource:
+        return self._events
+
+    def freebusy(self) -> Resource:
+        return self._freebusy
+
+
 class GoogleClient:
     def __init__(
         self,
@@ -74,11 +90,11 @@ class GoogleClient:
         base = self.settings.api_endpoint.rstrip("/")
         return base.removesuffix(SERVICE_PATH) + "/" + BATCH_PATH
 
-    def service(self) -> Resource:
+    def service(self) -> CalendarApi:
         """This thread's built client; it carries no credentials of its own."""
-        service: Resource | None = getattr(self._local, "service", None)
+        service: CalendarApi | None = getattr(self._local, "service", None)
         if service is None:
-            service = build(
+            built = build(
                 "calendar",
                 "v3",
                 http=self.connection(),
@@ -86,7 +102,7 @@ class GoogleClient:
                 cache_discovery=False,
                 client_options={"api_endpoint": self.settings.api_endpoint},
             )
-            self._local.service = service
+            service = self._local.service = CalendarApi(built)
         return service
 
     def connection(self) -> httplib2.Http:
@@ -119,7 +135,7 @@ class GoogleClient:
         kind: str,
         email: str,
         scopes: Sequence[str],
-        request: Callable[[Resource], Any],
+        request: Callable[[CalendarApi], Any],
     ) -> Any:
         """Execute `request(calendar)` as `email`, retrying what Google calls transient."""
 

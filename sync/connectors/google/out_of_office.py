@@ -24,7 +24,7 @@ from googleapiclient.errors import HttpError
 from sync.connectors.base import CalendarRef
 from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_EVENTS_READ
-from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.client import CalendarApi, GoogleClient
 from sync.connectors.google.errors import reason_of, status_of
 from sync.connectors.google.times import parse_instant, rfc3339
 from sync.model.values import BusyBlock, BusyKind, Interval
@@ -90,7 +90,7 @@ class OutOfOffice:
         return found
 
     def _call(self, email: str, window: Interval, token: str | None) -> batching.Call:
-        def request(cal: Resource) -> Any:
+        def request(cal: CalendarApi) -> Any:
             return cal.events().list(
                 calendarId=email,
                 eventTypes=["outOfOffice"],

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sync.connectors.base import Observation, RemoteSeries, WriteFailed
 from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_EVENTS
-from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.client import CalendarApi, GoogleClient
 from sync.connectors.google.errors import describe
 from sync.connectors.google.held import GoogleHeld
 from sync.connectors.google.times import parse_instant, rfc3339
@@ -130,7 +130,7 @@ class GoogleReadBack:
 
 
 def _call(organiser: str, listing: str, window: Interval, token: str | None) -> batching.Call:
-    def masters(cal: Resource) -> Any:
+    def masters(cal: CalendarApi) -> Any:
         return cal.events().list(
             calendarId=organiser,
             privateExtendedProperty=f"{TAG}=1",
@@ -139,7 +139,7 @@ def _call(organiser: str, listing: str, window: Interval, token: str | None) -> 
             pageToken=token,
         )
 
-    def dates(cal: Resource) -> Any:
+    def dates(cal: CalendarApi) -> Any:
         return cal.events().list(
             calendarId=organiser,
             privateExtendedProperty=f"{TAG}=1",

@@ -23,7 +23,7 @@ from sync.connectors.base import ToWrite, WriteFailed, Written
 from sync.connectors.batch_rounds import Outcome
 from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_EVENTS
-from sync.connectors.google.client import GoogleClient, Resource
+from sync.connectors.google.client import CalendarApi, GoogleClient
 from sync.connectors.google.errors import describe, status_of
 from sync.connectors.google.held import GoogleHeld
 from sync.connectors.google.times import parse_instant, rfc3339
@@ -233,7 +233,7 @@ class GoogleWriter:
         token: str | None = None
         while True:
 
-            def page(cal: Resource, token: str | None = token) -> Any:
+            def page(cal: CalendarApi, token: str | None = token) -> Any:
                 return cal.events().instances(
                     calendarId=organiser,
                     eventId=event,
@@ -262,7 +262,7 @@ class _Calls:
     def __init__(self, organiser: str) -> None:
         self.organiser = organiser
 
-    def _call(self, kind: str, request: Callable[[Resource], Any]) -> batching.Call:
+    def _call(self, kind: str, request: Callable[[CalendarApi], Any]) -> batching.Call:
         return batching.Call(kind, self.organiser, SCOPES, request)
 
     def insert(self, body: Item) -> batching.Call:
