@@ -29,6 +29,7 @@ from sync.night.tonight import ACTOR, _Tonight, export_and_note
 from sync.night.workflow import confirm_approved
 from sync.planner.refused import RefusedTime
 from sync.plumbing.logs import event
+from sync.plumbing.memory import give_back
 from sync.store import LIVE_STATES, SeriesState, State
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ class _Night(_Tonight):
             action()
         finally:
             self.progress.done()  # the step's progress line, if it drew one
+            # what the step freed goes back to the system, not only to this process's
+            # allocator: the next steps would not reuse most of it (plumbing/memory.py)
+            give_back()
         event(log, "step done", step=name, seconds=round(time.monotonic() - started, 3))
 
     # ------------------------------------------------------------------ steps
