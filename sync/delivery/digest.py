@@ -11,7 +11,7 @@ next run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -114,13 +114,14 @@ def notify_managers(
 
 def compose(
     store: Store, settings: Settings, roster: Roster, report: RunReport, issued_at: datetime
-) -> list[Digest]:
+) -> Iterator[Digest]:
+    """Each manager's digest in turn, made as it is queued: all of them at once would hold
+    every manager's mail in memory together (about 100 MB at N = 1,000)."""
     language = Language(settings.language)
     tonight = _tonight_by_manager(report, roster, language)
     pending: dict[str, list[ProposalRecord]] = {}
     for record in store.proposals(states=[State.PENDING]):
         pending.setdefault(record.manager, []).append(record)
-    digests = []
     for manager in sorted(set(pending) | set(tonight)):
         waiting = pending.get(manager, [])
         told = store.proposals_told(manager)
@@ -129,11 +130,9 @@ def compose(
         at_risk = [
             _at_risk(line, roster, language) for line in report.at_risk if line.manager == manager
         ]
-        digest = _digest(
+        yield _digest(
             manager, waiting, told, tonight.get(manager, []), settings, roster, issued_at, at_risk
         )
-        digests.append(digest)
-    return digests
 
 
 def _digest(
