@@ -19,6 +19,9 @@ from sync.connectors.retry import Action, GaveUpTonight, RetriesExhausted, Retry
 
 Outcome = Any
 """A call's answer (the parsed JSON), or the exception it ended with."""
+Take = Callable[[int, Any], Any]
+"""What to keep of the answer to the call at an index, made on the thread that received it:
+a reader keeps busy time, not the provider's whole answer until every call is answered."""
 
 
 @dataclass

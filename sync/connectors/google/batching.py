@@ -20,7 +20,7 @@ from typing import Any
 import google_auth_httplib2
 from googleapiclient.http import BatchHttpRequest
 
-from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
+from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.google.client import WRITES, CalendarApi, GoogleClient
 from sync.connectors.google.errors import classify
 from sync.plumbing import faults
@@ -42,21 +42,26 @@ class Call:
     """Builds the library's request on a client: ``lambda cal: cal.events().list(...)``."""
 
 
-def run(client: GoogleClient, calls: Sequence[Call]) -> list[Outcome]:
+def run(client: GoogleClient, calls: Sequence[Call], take: Take | None = None) -> list[Outcome]:
     """Every call's answer, in order; an exception in place of the answer for a call that
-    failed for good (RetriesExhausted, GaveUpTonight, or the provider's own error)."""
+    failed for good (RetriesExhausted, GaveUpTonight, or the provider's own error). With
+    `take`, what it makes of each answer in its place, as the answer arrives."""
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         groups = [waiting[i : i + BATCH_SIZE] for i in range(0, len(waiting), BATCH_SIZE)]
         # each group's outcomes land at its own indexes: the batches can go side by side
-        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
+        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes, take), groups)
         return [pending for retry in sent for pending in retry]
 
     return run_rounds(len(calls), send, client.policy, client.sleep)
 
 
 def _send(
-    client: GoogleClient, calls: Sequence[Call], group: list[Pending], outcomes: list[Outcome]
+    client: GoogleClient,
+    calls: Sequence[Call],
+    group: list[Pending],
+    outcomes: list[Outcome],
+    take: Take | None,
 ) -> list[Pending]:
     """One round trip for `group`; returns the calls to send again."""
     again: list[Pending] = []
@@ -97,7 +102,7 @@ def _send(
     for request_id, pending in by_id.items():
         response, exception = answered[request_id]
         if exception is None:
-            outcomes[pending.index] = response
+            outcomes[pending.index] = response if take is None else take(pending.index, response)
         elif settle(pending, exception, classify(exception), outcomes):
             again.append(pending)
     return again

@@ -57,9 +57,17 @@ class GoogleReader:
         reading = BusyReading()
         before = self.client.requests.total()
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
-        # every freeBusy request of the night in one batch round trip per 50
-        outcomes = batching.run(self.client, [self.freebusy(*job) for job in jobs])
-        results = [self.take(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
+        # every freeBusy request of the night in one batch round trip per 50, each answer
+        # made busy time as it arrives: the answers of the whole organisation are not held
+        outcomes = batching.run(
+            self.client,
+            [self.freebusy(*job) for job in jobs],
+            lambda index, answer: self.take(jobs[index][0], answer),
+        )
+        results = [
+            outcome if isinstance(outcome, BusyReading) else self.take(job[0], outcome)
+            for job, outcome in zip(jobs, outcomes, strict=True)
+        ]
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():

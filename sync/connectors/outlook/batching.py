@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sync.connectors.batch_rounds import Outcome, Pending, run_rounds, settle
+from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.outlook.client import MAILBOX_CONCURRENCY, GraphClient, GraphError, classify
 from sync.plumbing import faults
 from sync.plumbing.logs import event
@@ -46,14 +46,15 @@ def relative(client: GraphClient, link: str) -> str:
     return link.removeprefix(client.base) if link.startswith(client.base) else link
 
 
-def run(client: GraphClient, calls: Sequence[Call]) -> list[Outcome]:
+def run(client: GraphClient, calls: Sequence[Call], take: Take | None = None) -> list[Outcome]:
     """Every request's answer, in order; an exception in place of the answer for a request
-    that failed for good (RetriesExhausted, or Graph's own error)."""
+    that failed for good (RetriesExhausted, or Graph's own error). With `take`, what it
+    makes of each answer in its place, as the answer arrives."""
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         # each group's outcomes land at its own indexes: the batches can go side by side
         groups = _packed(calls, waiting)
-        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes), groups)
+        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes, take), groups)
         return [pending for retry in sent for pending in retry]
 
     return run_rounds(len(calls), send, client.policy, client.sleep)
@@ -79,7 +80,11 @@ def _packed(calls: Sequence[Call], waiting: list[Pending]) -> list[list[Pending]
 
 
 def _send(
-    client: GraphClient, calls: Sequence[Call], group: list[Pending], outcomes: list[Outcome]
+    client: GraphClient,
+    calls: Sequence[Call],
+    group: list[Pending],
+    outcomes: list[Outcome],
+    take: Take | None,
 ) -> list[Pending]:
     """One round trip for `group`; returns the requests to send again."""
     for pending in group:
@@ -106,7 +111,8 @@ def _send(
         if response is None:
             error: Exception = GraphError(502, "BatchResponseMissing", "", None)
         elif int(response.get("status", 500)) < 400:
-            outcomes[pending.index] = response.get("body")
+            body = response.get("body")
+            outcomes[pending.index] = body if take is None else take(pending.index, body)
             continue
         else:
             error = _error(response)

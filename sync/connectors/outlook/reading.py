@@ -78,9 +78,17 @@ class GraphReader:
         ordered = sorted(people, key=lambda p: p.email)
         batches = [ordered[i : i + SCHEDULE_BATCH] for i in range(0, len(ordered), SCHEDULE_BATCH)]
         jobs = [(batch, chunk) for batch in batches for chunk in chunks(window)]
-        # through JSON batching: 20 requests per round trip, four per mailbox
-        outcomes = batching.run(self.client, [self.schedule(*job) for job in jobs])
-        results = [self.take(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
+        # through JSON batching: 20 requests per round trip, four per mailbox; each answer
+        # made busy time as it arrives, so the whole organisation's answers are not held
+        outcomes = batching.run(
+            self.client,
+            [self.schedule(*job) for job in jobs],
+            lambda index, answer: self.take(jobs[index][0], answer),
+        )
+        results = [
+            outcome if isinstance(outcome, BusyReading) else self.take(job[0], outcome)
+            for job, outcome in zip(jobs, outcomes, strict=True)
+        ]
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             reading.errors.update(result.errors)
