@@ -53,6 +53,7 @@ def _run(args: argparse.Namespace) -> int:
     from sync.night.nightly import run_nightly
     from sync.night.tonight import RunOptions
     from sync.plumbing.collector import collect_less_often
+    from sync.plumbing.memory import share_arenas
 
     now = parse_now(args.now)
     _refuse_far_now(args, now)
@@ -64,6 +65,7 @@ def _run(args: argparse.Namespace) -> int:
         progress=False if args.quiet else None,
     )
     collect_less_often()  # the night's large heap: see sync/plumbing/collector.py
+    share_arenas()  # before the night's threads start: see sync/plumbing/memory.py
     report = run_nightly(config_folder(args), options)
     echo(report.render(program(args)))
     return report.exit_code

@@ -11,7 +11,13 @@ later step's peak came on top of it. `malloc_trim` returns every whole free page
 arena to the system (glibc 2.8 and later); it takes milliseconds, so the night calls it
 after each step.
 
-Elsewhere (musl, macOS, Windows) there is no such call, and nothing is done.
+Within a step, each of the providers' worker threads (eight per provider by default) kept
+its own arena, so what one thread freed after parsing an answer waited for that thread's
+next answer instead of serving the others'. Python's lock lets one thread run at a time,
+so the threads gain nothing from arenas of their own: the nightly job shares two among
+them all (`M_ARENA_MAX`, which `MALLOC_ARENA_MAX` in the environment still overrides).
+
+Elsewhere (musl, macOS, Windows) there are no such calls, and nothing is done.
 """
 
 from __future__ import annotations
@@ -19,26 +25,41 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 from collections.abc import Callable
+
+M_ARENA_MAX = -8
+"""mallopt's parameter for the most arenas (glibc's malloc.h)."""
+NIGHT_ARENAS = 2
+ARENAS_VARIABLE = "MALLOC_ARENA_MAX"
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, or None where the C library has none."""
+def _glibc(function: str) -> Callable[..., int] | None:
+    """A function of glibc's allocator, or None where the C library has none."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+        found: Callable[..., int] = getattr(ctypes.CDLL(name), function)
     except (OSError, AttributeError):
         return None
-    return trim
+    return found
 
 
 def give_back() -> bool:
     """Return the memory freed so far to the system; True if the C library could."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is None:
         return False
     trim(0)  # 0: keep no spare room at the top of the heap
     return True
+
+
+def share_arenas() -> bool:
+    """For the nightly job, before its threads start: all threads allocate from two
+    arenas. True if the C library took it (or the operator set MALLOC_ARENA_MAX)."""
+    if os.environ.get(ARENAS_VARIABLE):
+        return True  # the operator's choice
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and mallopt(M_ARENA_MAX, NIGHT_ARENAS) == 1

@@ -11,8 +11,9 @@ import pytest
 
 from sync.cli.main import main
 from sync.night import steps
+from sync.plumbing import memory
 from sync.plumbing.logs import event as told
-from tests.cli.test_startup import probed
+from tests.cli.test_startup import night_of_ics_calendars, probed
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir
 
 # Memory allocated and freed by worker threads, as a night's reads do: 4 kB pieces (too big
@@ -44,7 +45,43 @@ print(json.dumps({"freed": freed, "after": resident_mb(), "gave": gave}))
 """
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+# Sixteen threads, as a night's two providers have, each in turn parsing an answer into
+# pieces and dropping all but one: the highest the process grew.
+THREADS = """
+import json, sys, threading
+from concurrent.futures import ThreadPoolExecutor
+from sync.plumbing.memory import share_arenas
+
+shared = share_arenas() if sys.argv[1] == "shared" else False
+kept = []
+def parse(answer):
+    body = bytes(2_000_000)
+    pieces = [bytes(1500) for _ in range(3000)]
+    kept.append(pieces[0])
+with ThreadPoolExecutor(16) as pool:
+    for _ in range(5):
+        list(pool.map(parse, range(64)))
+with open("/proc/self/status") as status:
+    peak = next(int(l.split()[1]) / 1024 for l in status if l.startswith("VmHWM:"))
+print(json.dumps({"shared": shared, "peak": peak}))
+"""
+# A night, with the allocator's settings recorded instead of made.
+NIGHT = """
+import contextlib, io, json, os, sys
+os.environ.pop("MALLOC_ARENA_MAX", None)
+from sync.plumbing import memory
+from sync.cli.main import main
+shared = []
+memory._glibc.cache_clear()
+memory._glibc = lambda name: (lambda *args: shared.append(args) or 1)
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "shared": [a for a in shared if len(a) == 2]}))
+"""
+GLIBC = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator")
+
+
+@GLIBC
 def test_memory_freed_by_threads_goes_back_to_the_system() -> None:
     found = probed(PROBE)
     assert found["gave"] is True
@@ -75,3 +112,21 @@ def test_each_step_of_a_night_gives_memory_back(
     ran = happened[::2]
     assert "read calendars" in ran and "propose" in ran
     assert happened == [item for name in ran for item in (name, "give back")]
+
+
+@GLIBC
+def test_threads_that_share_arenas_reuse_what_the_others_freed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    own = probed(THREADS, "own")
+    shared = probed(THREADS, "shared")
+    assert shared["shared"] is True
+    # each thread's answer of 2 MB and 4.5 MB of pieces, held in sixteen arenas or in two
+    assert shared["peak"] < own["peak"] - 20, (own, shared)
+
+
+def test_the_nightly_job_shares_arenas(config: ConfigDir) -> None:
+    found = night_of_ics_calendars(config, NIGHT)
+    assert found["code"] == 0
+    assert found["shared"] == [[memory.M_ARENA_MAX, memory.NIGHT_ARENAS]]
