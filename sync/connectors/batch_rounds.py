@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sync.connectors.retry import Action, GaveUpTonight, RetriesExhausted, RetryPolicy, Verdict
 
@@ -22,6 +22,24 @@ Outcome = Any
 Take = Callable[[int, Any], Any]
 """What to keep of the answer to the call at an index, made on the thread that received it:
 a reader keeps busy time, not the provider's whole answer until every call is answered."""
+Job = TypeVar("Job")
+Kept = TypeVar("Kept")
+
+
+def answers_taken(
+    jobs: Sequence[Job],
+    send: Callable[[Take], list[Outcome]],
+    take: Callable[[Job, Any], Kept],
+    kept: type[Kept],
+) -> list[Kept]:
+    """What `take` makes of each job's answer, in order. `send(taking)` runs the jobs' calls
+    with `taking` applied to each answer as it arrives; a call that failed comes back as its
+    error, which `take` is given here."""
+    outcomes = send(lambda index, answer: take(jobs[index], answer))
+    return [
+        outcome if isinstance(outcome, kept) else take(job, outcome)
+        for job, outcome in zip(jobs, outcomes, strict=True)
+    ]
 
 
 @dataclass

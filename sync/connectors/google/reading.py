@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
+from sync.connectors.batch_rounds import answers_taken
 from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_FREEBUSY
 from sync.connectors.google.client import GoogleClient
@@ -59,15 +61,8 @@ class GoogleReader:
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
         # every freeBusy request of the night in one batch round trip per 50, each answer
         # made busy time as it arrives: the answers of the whole organisation are not held
-        outcomes = batching.run(
-            self.client,
-            [self.freebusy(*job) for job in jobs],
-            lambda index, answer: self.take(jobs[index][0], answer),
-        )
-        results = [
-            outcome if isinstance(outcome, BusyReading) else self.take(job[0], outcome)
-            for job, outcome in zip(jobs, outcomes, strict=True)
-        ]
+        send = partial(batching.run, self.client, [self.freebusy(*job) for job in jobs])
+        results = answers_taken([batch for batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():

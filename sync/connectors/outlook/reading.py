@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
+from sync.connectors.batch_rounds import answers_taken
 from sync.connectors.outlook import batching
 from sync.connectors.outlook.client import GraphClient, describe
 from sync.model.values import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
@@ -80,15 +81,8 @@ class GraphReader:
         jobs = [(batch, chunk) for batch in batches for chunk in chunks(window)]
         # through JSON batching: 20 requests per round trip, four per mailbox; each answer
         # made busy time as it arrives, so the whole organisation's answers are not held
-        outcomes = batching.run(
-            self.client,
-            [self.schedule(*job) for job in jobs],
-            lambda index, answer: self.take(jobs[index][0], answer),
-        )
-        results = [
-            outcome if isinstance(outcome, BusyReading) else self.take(job[0], outcome)
-            for job, outcome in zip(jobs, outcomes, strict=True)
-        ]
+        send = partial(batching.run, self.client, [self.schedule(*job) for job in jobs])
+        results = answers_taken([batch for batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             reading.errors.update(result.errors)
