@@ -3,13 +3,13 @@
 Python frees a step's objects as soon as the step lets go of them, but glibc's allocator
 keeps the freed memory for the next allocation of the same thread, and every thread that
 allocates gets an arena of its own. A night's reads and writes parse every answer on the
-providers' worker threads, and the digest builds each manager's mail on the main thread:
-measured at N = 1,000 (bench/README.md, "Peak memory of a night"), glibc still held 135 MB
-freed by the reads and 210 MB freed by the digest, which no later step of the main thread
-could reuse, so the process stayed that much larger for the rest of the night and every
-later step's peak came on top of it. `malloc_trim` returns every whole free page of every
-arena to the system (glibc 2.8 and later); it takes milliseconds, so the night calls it
-after each step.
+providers' worker threads, whose arenas the later steps on the main thread never use:
+measured (bench/README.md, "Peak memory of a night"), glibc still held 135 MB that the
+reads had freed at N = 1,000 and 141 MB at N = 3,000, and the process stayed that much
+larger for the rest of the night, every later step's peak on top of it. `malloc_trim`
+returns every whole free page of every arena to the system (glibc 2.8 and later); it took
+about a tenth of a second for 400 MB freed by four threads, so the night calls it after
+each step.
 
 Within a step, each of the providers' worker threads (eight per provider by default) kept
 its own arena, so what one thread freed after parsing an answer waited for that thread's
