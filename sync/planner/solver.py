@@ -136,6 +136,10 @@ class _Planner(_SingleDates):
             if commit and occurrence.takes_place:
                 self.commit(pair, occurrence)
         first = starts[0].astimezone(zone)
+        # `explain` is kept in `self.planned`: were it to hold `self`, planner and plan would
+        # form a cycle, and a finished plan would wait for the cyclic collector to be freed
+        horizon_weeks = self.inputs.horizon_weeks
+        avoiding = tuple(r.phrase() for r in pair.refused(self.inputs.now))
 
         def explain(dates: tuple[Occurrence, ...]) -> Said:
             return explain_series(
@@ -146,8 +150,8 @@ class _Planner(_SingleDates):
                 employee_zone=pair.employee.person.timezone,
                 occurrences=list(dates),
                 preferred_by=pair.employee.person.first_name if scored.preferred else None,
-                horizon_weeks=self.inputs.horizon_weeks,
-                avoiding=[r.phrase() for r in pair.refused(self.inputs.now)],
+                horizon_weeks=horizon_weeks,
+                avoiding=avoiding,
                 preference=preference,
             )
 
