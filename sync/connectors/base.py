@@ -92,6 +92,10 @@ class WriteFailed(Exception):
     The store keeps the series as not yet written, so the next run tries again."""
 
 
+NEVER_WRITTEN = object()
+"""`RemoteSeries.held` of a series no write was ever sent for."""
+
+
 @dataclass(frozen=True)
 class RemoteSeries:
     """What the organiser's calendar shows of one series this service booked."""
@@ -111,6 +115,14 @@ class RemoteSeries:
     """What the provider listed of the series, in its own terms, for its writer: a series
     written the same night is compared with this rather than read again (see
     CalendarWriter.write_many)."""
+
+    @classmethod
+    def never_written(cls, uid: str) -> RemoteSeries:
+        """A series the store recorded as being booked by this very run, not yet handed to
+        a writer: no write of it was ever sent, so no calendar can hold it. A writer that
+        must otherwise look for an unseen series before creating it (Graph chooses event
+        ids) creates it at once."""
+        return cls(uid, exists=False, held=NEVER_WRITTEN)
 
 
 @dataclass

@@ -68,6 +68,9 @@ class Booker:
         self.actor = actor
         self.connectors = connectors
         self.given_up: set[str] = set()
+        self.never_written: set[str] = set()
+        """Series this run recorded as booking, not yet handed to a writer: the store had
+        no row of them before, so no earlier run can have sent a write of them."""
         self.dry_run = dry_run
         self.deadline = deadline
         self.progress = progress or Progress(enabled=False)
@@ -111,6 +114,8 @@ class Booker:
             return
         first_start = upcoming[0].original_start.astimezone(ZoneInfo(proposal.timezone))
         series = self.store.book(proposal, first_start, upcoming, self.actor, calendar=calendar)
+        if series.state is SeriesState.BOOKING:
+            self.never_written.add(series.uid)
         if series.state is SeriesState.BOOKED:
             self.report_booked(series, report)
 
@@ -142,6 +147,7 @@ class Booker:
         provider's writes come back. A write is recorded as done only after the calendar
         answered it."""
         ready: dict[str, list[SeriesRecord]] = defaultdict(list)
+        known: dict[str, RemoteSeries | None] = {}
         done = 0
 
         def take(series: SeriesRecord, outcome: Outcome) -> None:
@@ -155,10 +161,13 @@ class Booker:
             held_back = self.held_back(series)
             if held_back is None:
                 ready[series.calendar].append(series)
+                known[series.uid] = self.seen_or_never_written(series.uid)
             else:
                 take(series, held_back)
         with ThreadPoolExecutor(max_workers=len(ready) or 1) as pool:
-            sent = {kind: pool.submit(self.attempt, kind, batch) for kind, batch in ready.items()}
+            sent = {
+                kind: pool.submit(self.attempt, kind, batch, known) for kind, batch in ready.items()
+            }
             for kind, outcomes in sent.items():
                 for series, outcome in zip(ready[kind], outcomes.result(), strict=True):
                     take(series, outcome)
@@ -178,12 +187,16 @@ class Booker:
             return Outcome(dry_run=True)
         return None
 
-    def attempt(self, kind: str, batch: Sequence[SeriesRecord]) -> list[Outcome]:
-        """Write one provider's series to their calendars (runs on a writer thread)."""
+    def attempt(
+        self,
+        kind: str,
+        batch: Sequence[SeriesRecord],
+        known: Mapping[str, RemoteSeries | None],
+    ) -> list[Outcome]:
+        """Write one provider's series to their calendars (runs on a writer thread); `known`:
+        what each series' calendar holds of it, where that is known without looking."""
         writer = self.connectors.writers[kind]
-        results = writer.write_many(
-            [(to_booked(s, self.language), self.seen.get(s.uid)) for s in batch]
-        )
+        results = writer.write_many([(to_booked(s, self.language), known[s.uid]) for s in batch])
         outcomes = []
         for series, result in zip(batch, results, strict=True):
             if isinstance(result.error, GaveUpTonight):
@@ -195,6 +208,15 @@ class Booker:
             else:
                 outcomes.append(Outcome(requests=result.requests, written=True))
         return outcomes
+
+    def seen_or_never_written(self, uid: str) -> RemoteSeries | None:
+        """What the writer may take as the calendar's state of the series without looking:
+        what tonight's read-back saw, or, for a series this run just recorded, nothing. Once
+        handed to a writer a write may have been sent, so that holds only once."""
+        if uid in self.never_written:
+            self.never_written.discard(uid)
+            return RemoteSeries.never_written(uid)
+        return self.seen.get(uid)
 
     def record(self, series: SeriesRecord, outcome: Outcome, report: RunReport) -> bool:
         """Take one write's outcome into the store and the report; True if it was written."""

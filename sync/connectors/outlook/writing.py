@@ -2,8 +2,9 @@
 and reading back what people did to them.
 
 Graph chooses event ids itself, so a series is found by its extended property (the series
-UID) before anything is created, and creation carries a `transactionId` so that a retried
-POST does not make a second event. Every write compares first and changes only what differs.
+UID) before anything is created, unless the store shows no write of it was ever sent; and
+creation carries a `transactionId` so that a retried POST does not make a second event.
+Every write compares first and changes only what differs.
 
 Series are written together through JSON batching (write_rounds.py): each round carries the
 next requests of every series, 20 to a round trip and at most four per mailbox. A series
@@ -19,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from sync.connectors.base import Observation, ToWrite, WriteFailed, Written
+from sync.connectors.base import NEVER_WRITTEN, Observation, ToWrite, WriteFailed, Written
 from sync.connectors.batch_rounds import Outcome
 from sync.connectors.observe_each import list_one
 from sync.connectors.outlook import batching
@@ -74,6 +75,7 @@ class GraphWriter:
                 self.client,
                 series,
                 seen.held if seen and isinstance(seen.held, GraphHeld) else None,
+                never_written=seen is not None and seen.held is NEVER_WRITTEN,
             )
             for series, seen in items
         ]
@@ -136,16 +138,18 @@ class GraphWriter:
 
 
 def _program(
-    client: GraphClient, series: BookedSeries, held: GraphHeld | None
+    client: GraphClient, series: BookedSeries, held: GraphHeld | None, *, never_written: bool
 ) -> Program[batching.Call]:
     """Graph chooses event ids itself: a series not seen tonight is looked for by its tag
-    before anything is created, and created with a `transactionId` so that a POST sent again
-    (a batch that timed out) does not make a second event."""
+    before anything is created, unless no write of it was ever sent (`never_written`), and
+    created with a `transactionId` so that a POST sent again (a batch that timed out) does
+    not make a second event."""
     organiser = series.organiser.email
     calls = _Calls(organiser)
+    existing: Item | None = None
     if held is not None:
-        existing: Item | None = held.master
-    else:
+        existing = held.master
+    elif not never_written:
         (answer,) = yield [calls.find(series.uid)]
         _check(series, [answer])
         existing = next(
