@@ -72,6 +72,7 @@ def connectors_for(
 
         outlook = OutlookConnector(settings.outlook)
         outlook.verify(users["outlook"][0])
+        outlook.ask_through_teams(_team_mailboxes(roster, "outlook"))
         readers["outlook"] = writers["outlook"] = outlook
     if "caldav" in users:
         from sync.connectors.caldav.connector import CalDavConnector
@@ -91,6 +92,19 @@ def _users_by_kind(roster: Roster) -> dict[str, list[str]]:
     for person in roster.people():
         users[kind_of(person.calendar)].append(person.email)
     return dict(users)
+
+
+def _team_mailboxes(roster: Roster, kind: str) -> dict[str, str]:
+    """For each person on `kind` whose team's manager is on it too, that manager's email (a
+    manager's own team is the one they lead). Managers are the organisers the service
+    writes to, so their mailboxes are ones the app may use."""
+    managers = {e for e, m in roster.managers.items() if kind_of(m.person.calendar) == kind}
+    teams = {email: email for email in managers}
+    for employee in [*roster.employees.values(), *roster.kept_as_booked.values()]:
+        email = employee.person.email
+        if kind_of(employee.person.calendar) == kind and employee.manager in managers:
+            teams.setdefault(email, employee.manager)
+    return teams
 
 
 def read_busy(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -71,18 +71,30 @@ class GraphReader:
         self.client = client
         self.tentative_is_busy = tentative_is_busy
         self.requester: str | None = None
-        """The mailbox getSchedule is asked through (a verified manager)."""
+        """The mailbox getSchedule is asked through for people of no team below (a verified
+        manager)."""
+        self.teams: Mapping[str, str] = {}
+        """Each person's team's mailbox, by email: the manager's, an organiser the app writes
+        to. A person's schedule is asked through it."""
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
         before = self.client.requests.total()
         ordered = sorted(people, key=lambda p: p.email)
-        batches = [ordered[i : i + SCHEDULE_BATCH] for i in range(0, len(ordered), SCHEDULE_BATCH)]
-        jobs = [(batch, chunk) for batch in batches for chunk in chunks(window)]
+        # each request asks through the mailbox of its own people's team, so the requests
+        # go through many mailboxes and a $batch carries 20 of them, not four
+        by_team = sorted(ordered, key=self.through)
+        batches = [
+            (self.through(batch[0]), batch)
+            for batch in (
+                by_team[i : i + SCHEDULE_BATCH] for i in range(0, len(by_team), SCHEDULE_BATCH)
+            )
+        ]
+        jobs = [(mailbox, batch, chunk) for mailbox, batch in batches for chunk in chunks(window)]
         # through JSON batching: 20 requests per round trip, four per mailbox; each answer
         # made busy time as it arrives, so the whole organisation's answers are not held
         send = partial(batching.run, self.client, [self.schedule(*job) for job in jobs])
-        results = answers_taken([batch for batch, _ in jobs], send, self.take, BusyReading)
+        results = answers_taken([batch for _, batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             reading.errors.update(result.errors)
@@ -98,8 +110,11 @@ class GraphReader:
         reading.requests = self.client.requests.total() - before
         return reading
 
-    def schedule(self, batch: list[CalendarRef], chunk: Interval) -> batching.Call:
-        requester = self.requester or batch[0].email
+    def through(self, person: CalendarRef) -> str:
+        """The mailbox `person`'s schedule is asked through."""
+        return self.teams.get(person.email) or self.requester or person.email
+
+    def schedule(self, requester: str, batch: list[CalendarRef], chunk: Interval) -> batching.Call:
         body = {
             "schedules": [person.email for person in batch],
             "startTime": graph_request_time(chunk.start),
