@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sync.model.said import Said, listed, say, say_n
 from sync.model.values import BusyKind, Interval, Person
 from sync.planner import ticks as t
+from sync.planner.agenda_changes import AgendaChanges
 from sync.planner.availability import Availability
 from sync.planner.intervals import Spans, normalise, overlaps_any
 from sync.planner.own_cap import full_days
@@ -41,6 +42,8 @@ class _FreeTime:
         )
         """No check-in in any agenda is longer (in ticks): where to start looking for those
         that reach into a span. Kept up by `commit`."""
+        self.changes = AgendaChanges()
+        """Kept up by `commit`, `remove` and `retract`."""
         # check-ins per (person, pair) and local day, for the daily cap
         self.day_load: dict[tuple[str, str], Counter[date]] = {}
         self._slots: dict[tuple[str, str], list[FreeSlots]] = {}

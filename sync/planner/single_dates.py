@@ -26,6 +26,9 @@ class _SingleDates(_Patterns):
         for person in (pair.manager.person, pair.employee.person):
             items = self.agenda.get(person.email, [])
             self.agenda[person.email] = [c for c in items if not c.of_series(pair)]
+            for item in items:
+                if item.of_series(pair):
+                    self.changes.note(person.email, item)
             # only these two counts held the pair's dates; they are counted again when asked
             self.day_load.pop((person.email, ""), None)
             self.day_load.pop((person.email, pair.employee.person.email), None)
@@ -43,6 +46,7 @@ class _SingleDates(_Patterns):
             if index == len(items) or items[index] != item:
                 continue
             del items[index]
+            self.changes.note(person.email, item)
             # the counts are kept up to date rather than counted again: making room takes
             # dates out and back in many times a run
             day = item.start.astimezone(ZoneInfo(person.timezone)).date()
@@ -66,6 +70,7 @@ class _SingleDates(_Patterns):
             if not one_off:
                 self.loads(person, pair)[day] += 1
             insort(self.agenda.setdefault(person.email, []), item)
+            self.changes.note(person.email, item)
 
     def rescue(
         self,

@@ -124,14 +124,15 @@ class _Planner(_SingleDates):
             if start is not None
         ]
         occurrences = []
+        seen = self.changes.by_others(pair)
         for start in starts:
             if self.is_free(pair, free, start, minutes):
                 occurrence = Occurrence(start, start, start + length)
             else:
                 occurrence = self.rescue(pair, free, start, minutes, make_room=commit)
-                if commit:
-                    # making room moves other series' dates, maybe into this pair's free time
-                    free = self.free_spans(pair)
+                if commit and self.changes.by_others(pair) != seen:
+                    # making room moved other series' dates, maybe into this pair's free time
+                    free, seen = self.free_spans(pair), self.changes.by_others(pair)
             occurrences.append(occurrence)
             if commit and occurrence.takes_place:
                 self.commit(pair, occurrence)
