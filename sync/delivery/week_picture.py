@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sync.delivery.week_cells import BUSY, FREE, OTHER, SLOT, DayGrid, SortedSpans
 from sync.model.timefmt import in_week, on_day
 from sync.model.values import Interval, first_name
 from sync.model.week_busy import WORKING_DAYS, WeekBusy
@@ -17,13 +18,8 @@ from sync.plumbing.i18n import ENGLISH, Language
 from sync.store import ProposalRecord
 
 STEP = timedelta(minutes=15)
-DAY_MARGIN = timedelta(hours=3)
 FIRST_HOUR, LAST_HOUR = 8, 18
 """The hours always shown; a slot outside them widens the picture."""
-
-FREE, BUSY, SLOT, OTHER = "free", "busy", "slot", "other"
-"""What a quarter hour is, for one person: the proposed time and other times are shown in
-both people's rows, over their busy time."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +60,13 @@ def week_picture(
     you = language.gettext("You")
     name = first_name(employee_name, employee_name)
     rows = []
+    busy = ((you, SortedSpans.of(week.manager)), (name, SortedSpans.of(week.employee)))
     for number in range(WORKING_DAYS):
         day = monday + timedelta(days=number)
         label = in_week(day.date(), language)
-        start = _local(day, first, tz)
-        quarters = [
-            Interval(start + STEP * n, start + STEP * (n + 1)) for n in range(4 * (last - first))
-        ]
-        # a cell is judged against the busy spans near its day, not the whole week's: the
-        # same answer, as a span that overlaps a quarter overlaps the day's quarters; the
-        # margin covers a day whose clock changes, where wall-clock and UTC order differ
-        near_day = Interval(quarters[0].start - DAY_MARGIN, quarters[-1].end + DAY_MARGIN)
-        for who, busy in ((you, week.manager), (name, week.employee)):
-            near = [span for span in busy if span.overlaps(near_day)]
-            cells = tuple(_kind(q, near, proposed, alternatives) for q in quarters)
+        grid = DayGrid.of(_local(day, first, tz), 4 * (last - first), STEP)
+        for who, spans in busy:
+            cells = grid.cells(spans, proposed, alternatives)
             rows.append(PictureRow(label if who == you else "", who, cells))
     summary = language.gettext(
         "Busy time of you and %(name)s in the week of %(day)s, in your zone; the proposed "
@@ -124,18 +113,6 @@ def _hours(monday: datetime, tz: ZoneInfo, marked: Sequence[Interval]) -> tuple[
         first = min(first, start.hour)
         last = max(last, end.hour + (1 if end.minute else 0))
     return first, min(last, 24)
-
-
-def _kind(
-    quarter: Interval, busy: Sequence[Interval], slot: Interval, others: Sequence[Interval]
-) -> str:
-    if quarter.overlaps(slot):
-        return SLOT
-    if any(quarter.overlaps(other) for other in others):
-        return OTHER
-    if any(quarter.overlaps(span) for span in busy):
-        return BUSY
-    return FREE
 
 
 def proposal_picture(
