@@ -7,6 +7,11 @@ there is no build step to forget, an editable install (`pip install -e .`) works
 and the committed .po stays the only source of a translation.
 
 Dates and weekday names come from Babel's CLDR data for the same language.
+
+Babel's catalogue reader is imported where a catalogue is read, and its dates module (which
+finds the machine's time zone as it loads) where a date is formatted: English needs no
+catalogue, `--help` formats no date, and both answer sooner without them
+(tests/cli/test_startup.py).
 """
 
 from __future__ import annotations
@@ -17,11 +22,6 @@ from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -45,6 +45,10 @@ def translations(code: str) -> gettext_module.NullTranslations:
     """The compiled catalogue of `code`; English is the text in the code itself."""
     if code == SOURCE_LANGUAGE:
         return gettext_module.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with catalogue_path(code).open("rb") as handle:
         catalog = read_po(handle, locale=code, domain=DOMAIN)
     compiled = BytesIO()
@@ -80,6 +84,8 @@ class Language:
 
     def date(self, day: date, pattern: str) -> str:
         """`day` in a CLDR pattern, with this language's names of days and months."""
+        from babel.dates import format_date
+
         return format_date(day, pattern, locale=self.code)
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sync.model.said import Holiday, say
+from sync.model.said import Day, Holiday, listed, say
 from sync.store import Store
 from tests.conftest import EMPLOYEE_LENA, MANAGER_KARIN, ConfigDir
 from tests.night.test_workflow import new
@@ -78,6 +78,11 @@ print(json.dumps({"code": code, "out": out.getvalue(), "loaded": loaded}))
 """
 
 
+# As PROBE, with every module's full name.
+TOP_LEVEL = 'sorted({m.split(".")[0] for m in sys.modules})'
+PROBE_MODULES = PROBE.replace(TOP_LEVEL, "sorted(sys.modules)")
+
+
 def probed(probe: str, *argv: str) -> dict[str, Any]:
     """What `probe` (a program ending in one line of JSON) found after running the command
     `argv` in a fresh interpreter."""
@@ -102,6 +107,31 @@ def test_help_loads_none_of_the_libraries() -> None:
     code, loaded = loaded_by("--help")
     assert code == 0
     assert loaded & (PROVIDERS | WEB | SCHEMAS | FILES | {"google", "requests"}) == set()
+
+
+def test_help_loads_no_babel() -> None:
+    """Babel's dates module finds the machine's time zone as it loads, and `--help` formats
+    no date (sync/plumbing/i18n.py imports it where a date is formatted)."""
+    code, loaded = loaded_by("--help")
+    assert code == 0
+    assert "babel" not in loaded
+
+
+def test_an_english_listing_reads_no_catalogue(config: ConfigDir) -> None:
+    """English is the text in the code: Babel's catalogue reader loads only for a language
+    that has a catalogue, and does load for one (the probe sees it)."""
+    config.people(MANAGER_KARIN + EMPLOYEE_LENA)
+    why = say("%(day)s skipped because %(who)s", day=Day("2027-03-02"), who=listed(["Lena"]))
+    store = Store.open(config.data / "state.sqlite")
+    store.add_proposal(None, replace(new(), explanation=why), "nightly run")
+    store.close()
+    english = probed(PROBE_MODULES, "--config", str(config.root), "proposals")
+    config.settings('language = "sv"\n')
+    swedish = probed(PROBE_MODULES, "--config", str(config.root), "proposals")
+    assert english["code"] == swedish["code"] == 0
+    catalogue_reader = {"babel.messages", "babel.messages.pofile", "babel.support"}
+    assert catalogue_reader & set(english["loaded"]) == set()
+    assert catalogue_reader <= set(swedish["loaded"])
 
 
 def test_a_command_help_loads_none_of_the_libraries() -> None:
