@@ -137,11 +137,11 @@ def _base32(data: bytes) -> str:
     return base64.b32encode(data).decode().lower()
 
 
-def people_with_feeds(config_dir: Path, series: Iterable[SeriesRecord]) -> set[str]:
+def people_with_feeds(config_dir: Path, in_series: Iterable[str]) -> set[str]:
     """Everyone whose address may be asked for: the people in people.toml, who can have one
-    before anything is booked, and everyone in a series, which a broken or edited
-    people.toml must not take from them."""
-    found = {e for s in series for e in (s.proposal.manager, s.proposal.employee)}
+    before anything is booked, and everyone in a series (`in_series`), which a broken or
+    edited people.toml must not take from them."""
+    found = set(in_series)
     with contextlib.suppress(SyncError, OSError):
         found |= _roster_emails(config_dir / "people.toml")
     return {e.lower() for e in found}
@@ -185,8 +185,8 @@ class Feed:
 def feed_for(
     email: str, series: list[SeriesRecord], refresh: timedelta, language: str = SOURCE_LANGUAGE
 ) -> Feed:
-    """`email`'s check-ins, and when any of them last changed (cancelled ones included: their
-    disappearance is a change too)."""
+    """`email`'s check-ins among `series` (the store's `series_with(email)`), and when any of
+    them last changed (cancelled ones included: their disappearance is a change too)."""
     own = [
         s
         for s in series

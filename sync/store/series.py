@@ -24,6 +24,8 @@ from sync.store.records import (
 )
 
 LIVE_SERIES = frozenset({SeriesState.BOOKING.value, SeriesState.BOOKED.value})
+_UIDS_PER_QUERY = 500
+"""Below SQLite's oldest limit on a statement's parameters (999)."""
 
 
 class SeriesMixin(ProposalsMixin):
@@ -54,6 +56,34 @@ class SeriesMixin(ProposalsMixin):
             sql += " WHERE " + " AND ".join(conditions)
         sql += " ORDER BY series.uid"
         return self._many(self.db.execute(sql, args).fetchall())
+
+    def series_with(self, email: str) -> list[SeriesRecord]:
+        """The series `email` is in, as manager or employee (whatever the case of either), in
+        the order of `series()`: a person's calendar feed decodes theirs, not everyone's."""
+        wanted = email.lower()
+        pairs = (
+            "SELECT series.uid, proposals.manager, proposals.employee FROM series"
+            " JOIN proposals ON proposals.id = series.proposal_id ORDER BY series.uid"
+        )
+        uids = [
+            uid
+            for uid, manager, employee in self.db.execute(pairs)
+            if wanted in (manager.lower(), employee.lower())
+        ]
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(uids), _UIDS_PER_QUERY):
+            chunk = uids[start : start + _UIDS_PER_QUERY]
+            sql = f"SELECT * FROM series WHERE uid IN ({','.join('?' * len(chunk))}) ORDER BY uid"
+            rows += self.db.execute(sql, chunk).fetchall()
+        return self._many(rows)
+
+    def series_people(self) -> set[str]:
+        """Everyone in some series, as manager or employee, as stored; no series decoded."""
+        sql = (
+            "SELECT DISTINCT proposals.manager, proposals.employee FROM series"
+            " JOIN proposals ON proposals.id = series.proposal_id"
+        )
+        return {email for row in self.db.execute(sql) for email in row}
 
     def series_of(self, proposal_id: int) -> SeriesRecord | None:
         row = self.db.execute(

@@ -18,9 +18,10 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 from itsdangerous import URLSafeSerializer
 
+import sync.store.series
 from sync.delivery.feeds import make_token
 from sync.model.values import Occurrence
-from sync.store import Store
+from sync.store import ProposalRecord, SeriesRecord, Store
 from sync.web import create_app
 from tests.caldav_server import RadicaleServer
 from tests.cli.test_cli_end_to_end import KARIN_CALENDAR, PEOPLE, by_employee, proposals, run
@@ -274,3 +275,41 @@ name = "Nils Ek"
 manager = "karin@example.com"
 calendar = "none"
 """
+
+
+def test_a_feed_decodes_only_its_owners_series(
+    booked: ConfigDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decoding every series of the organisation to keep one person's took most of a feed's
+    time at a thousand people: the store is asked for the owner's."""
+    decoded: list[tuple[str, str]] = []
+    series_from_row = sync.store.series.series_from_row
+
+    def noted(row: object, proposal: ProposalRecord) -> SeriesRecord:
+        decoded.append((proposal.manager, proposal.employee))
+        return series_from_row(row, proposal)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync.store.series, "series_from_row", noted)
+    answer = client(booked).get(feed_path("lena@example.com"))
+    assert answer.status_code == 200
+    assert b"mailto:lena@example.com" in answer.data
+    assert decoded and set(decoded) == {("karin@example.com", "lena@example.com")}
+
+
+def test_the_series_with_someone_are_theirs_among_all(booked: ConfigDir) -> None:
+    store = Store.open(booked.data / "state.sqlite")
+    try:
+        everyone = store.series()
+        assert len(everyone) == 2
+        for email in ("lena@example.com", "Karin@Example.com", "nobody@example.com"):
+            theirs = [
+                s
+                for s in everyone
+                if email.lower() in (s.proposal.manager.lower(), s.proposal.employee.lower())
+            ]
+            assert store.series_with(email) == theirs
+        assert store.series_people() == {
+            e for s in everyone for e in (s.proposal.manager, s.proposal.employee)
+        }
+    finally:
+        store.close()
