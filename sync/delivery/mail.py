@@ -45,11 +45,8 @@ class Deliveries(dict[str, Delivery]):
 def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Deliveries:
     deliveries = Deliveries()
     store.forget_delivered_messages()
-    messages = store.undelivered_messages()
-    if not messages:
-        return deliveries
     if not smtp.configured:
-        for message in messages:
+        for message in store.undelivered_messages():
             faults.point(f"mail {message.kind}")
             try:
                 # named after the message, so writing it again after a crash replaces it
@@ -61,24 +58,29 @@ def deliver_outbox(store: Store, smtp: SmtpSettings, outbox_dir: Path) -> Delive
                 store.mark_delivered(message.id, str(path))
                 deliveries.of(message.kind).written.append(path)
         return deliveries
+    queued = store.undelivered_messages()
+    sending = next(queued, None)
+    if sending is None:
+        return deliveries  # no connection to a mail server with nothing to send
     done: set[int] = set()
     try:
         with _connect(smtp) as client:
-            for message in messages:
-                delivery = deliveries.of(message.kind)
-                faults.point(f"mail {message.kind}")
+            while sending is not None:
+                delivery = deliveries.of(sending.kind)
+                faults.point(f"mail {sending.kind}")
                 try:
-                    client.sendmail(_envelope_sender(smtp), [message.recipient], message.message)
+                    client.sendmail(_envelope_sender(smtp), [sending.recipient], sending.message)
                 except smtplib.SMTPException as error:
                     # this recipient or message was refused; the others may still go through
-                    _failed(store, delivery, message, _describe(error))
+                    _failed(store, delivery, sending, _describe(error))
                 else:
-                    store.mark_delivered(message.id, f"smtp:{smtp.host}")
-                    delivery.sent.append(message.recipient)
-                done.add(message.id)
+                    store.mark_delivered(sending.id, f"smtp:{smtp.host}")
+                    delivery.sent.append(sending.recipient)
+                done.add(sending.id)
+                sending = next(queued, None)
     except (OSError, smtplib.SMTPException) as error:
         why = f"{smtp.host}:{smtp.effective_port}: {_describe(error)}"
-        for message in messages:
+        for message in store.undelivered_messages():
             if message.id not in done:
                 _failed(store, deliveries.of(message.kind), message, why)
     return deliveries

@@ -4,7 +4,7 @@ each person works, and the emails waiting in the outbox until they are delivered
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sync.store.base import StoreBase
@@ -77,9 +77,21 @@ class OutboxMixin(StoreBase):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def undelivered_messages(self) -> list[OutboxMessage]:
-        rows = self.db.execute("SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id")
-        return [message_from_row(row) for row in rows]
+    def undelivered_messages(self) -> Iterator[OutboxMessage]:
+        """The queued emails in the order they were queued, read one at a time: a night's
+        outbox holds every manager's digest and every invitation, and delivering needs only
+        the one it sends. Each is read by its own statement, so marking one delivered never
+        writes to the table under a cursor that is still reading it."""
+        after = 0
+        while True:
+            row = self.db.execute(
+                "SELECT * FROM outbox WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT 1",
+                (after,),
+            ).fetchone()
+            if row is None:
+                return
+            after = row["id"]
+            yield message_from_row(row)
 
     def mark_delivered(self, message_id: int, where: str) -> None:
         """Once delivered, only the record that it was is kept: the email itself holds a
