@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from sync.model.said import say
-from sync.store import SeriesState, State, Store
+from sync.store import ProposalRecord, SeriesState, State, Store, proposals
+from sync.store.records import proposal_from_row
 from tests.night.test_workflow import START, new
 
 
@@ -86,3 +87,25 @@ def test_only_live_records_are_kept(store: Store) -> None:
     store.transition(first, State.REJECTED, "karin (cli)", "not then")
     store.proposals()
     assert len(store.proposal_memo) == 0
+
+
+def test_a_change_of_state_alone_is_not_decoded_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Approving takes the record it checked into its new state rather than decoding the
+    row again, and keeps it: exactly what decoding the changed row gives."""
+    proposal_id = store.add_proposal(None, new(), "nightly run")
+    assert store.proposal(proposal_id) is not None
+    decoded: list[int] = []
+
+    def counted(row: sqlite3.Row) -> ProposalRecord:
+        decoded.append(row["id"])
+        return proposal_from_row(row)
+
+    monkeypatch.setattr(proposals, "proposal_from_row", counted)
+    (approved,) = store.transition_all([proposal_id], State.APPROVED, "karin (cli)")
+    assert store.proposal(proposal_id) is approved
+    assert store.proposals(states=[State.APPROVED]) == [approved]
+    assert decoded == []
+    row = store.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    assert approved == proposal_from_row(row) and approved.state is State.APPROVED
