@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import google_auth_httplib2
 from googleapiclient.http import BatchHttpRequest
 
 from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.google.client import WRITES, CalendarApi, GoogleClient
 from sync.connectors.google.errors import classify
+from sync.connectors.google.tokens import fresh_tokens
 from sync.plumbing import faults
 from sync.plumbing.logs import event
 
@@ -73,12 +73,14 @@ def _send(
         answered[request_id] = (response, exception)
 
     batch = BatchHttpRequest(callback=keep, batch_uri=client.batch_uri)
+    # a token before the batch is sent: a part without one would come back 401 and cost a
+    # second round trip
+    no_token = fresh_tokens(client, [(calls[p.index].email, calls[p.index].scopes) for p in group])
     for pending in group:
         call = calls[pending.index]
         http = client.as_person(call.email, call.scopes)
-        try:
-            _fresh(http.credentials, client)
-        except Exception as error:  # this person's token; the others go on
+        error = no_token.get((call.email, call.scopes))
+        if error is not None:  # this person's token; the others go on
             if settle(pending, error, classify(error), outcomes):
                 pending.attempts += 1
                 again.append(pending)
@@ -106,10 +108,3 @@ def _send(
         elif settle(pending, exception, classify(exception), outcomes):
             again.append(pending)
     return again
-
-
-def _fresh(credentials: Any, client: GoogleClient) -> None:
-    """A token before the batch is sent: a part without one would come back 401 and cost
-    a second round trip."""
-    if not credentials.valid:
-        credentials.refresh(google_auth_httplib2.Request(client.connection()))

@@ -74,6 +74,7 @@ class GoogleClient:
         self._credentials: dict[tuple[str, tuple[str, ...]], Credentials] = {}
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
+        self._token_pool: ThreadPoolExecutor | None = None
 
     def pool(self) -> ThreadPoolExecutor:
         """`parallel_requests` threads that send batches side by side; they live as long as
@@ -82,6 +83,14 @@ class GoogleClient:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "google")
             return self._pool
+
+    def token_pool(self) -> ThreadPoolExecutor:
+        """`parallel_requests` threads that fetch people's tokens side by side (tokens.py);
+        apart from `pool`, whose threads wait for them."""
+        with self._lock:
+            if self._token_pool is None:
+                self._token_pool = ThreadPoolExecutor(self.settings.parallel_requests, "token")
+            return self._token_pool
 
     @property
     def batch_uri(self) -> str:

@@ -1,0 +1,60 @@
+"""The tokens of the people a Google batch acts as are fetched side by side before it is
+sent, not one after another: each is a round trip to the token endpoint."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.connectors.test_google_batch import WINDOW, away_day, ref, time_off
+from tests.emulators import GoogleCalendarEmulator
+from tests.google_helpers import connector
+
+PEOPLE = [f"p{i:02d}@example.com" for i in range(20)]
+
+
+@pytest.fixture
+def emulator(google_emulator: GoogleCalendarEmulator) -> GoogleCalendarEmulator:
+    for email in PEOPLE:
+        google_emulator.add_user(email, timezone="UTC")
+        away_day(google_emulator, email)
+    return google_emulator
+
+
+class TokensInFlight:
+    """The most token requests the emulator was answering at once."""
+
+    def __init__(self, emulator: GoogleCalendarEmulator) -> None:
+        self.handle = emulator.handle
+        self.lock = threading.Lock()
+        self.now = self.peak = 0
+
+    def __call__(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Any:
+        token = raw_path.split("?")[0] == "/token"
+        if token:
+            with self.lock:
+                self.now += 1
+                self.peak = max(self.peak, self.now)
+        try:
+            return self.handle(method, raw_path, headers, body)
+        finally:
+            if token:
+                with self.lock:
+                    self.now -= 1
+
+
+def test_a_batch_s_tokens_are_fetched_side_by_side(
+    emulator: GoogleCalendarEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_flight = TokensInFlight(emulator)
+    monkeypatch.setattr(emulator, "handle", in_flight)
+    emulator.inject("token", None, times=100, delay=0.05)  # a distant token endpoint
+    reading = connector(emulator, tmp_path).read_busy([ref(p) for p in PEOPLE], WINDOW)
+    assert reading.errors == {}
+    assert all(time_off(reading.busy[p]) == 1 for p in PEOPLE)
+    assert emulator.count("token") >= len(PEOPLE)  # each out-of-office listing acts as its person
+    assert emulator.count("batch") == 2  # free/busy, then the 20 listings
+    assert in_flight.peak > 1
