@@ -14,7 +14,7 @@ from sync.model.values import BusyKind, Interval, Person
 from sync.planner import ticks as t
 from sync.planner.agenda_changes import AgendaChanges
 from sync.planner.availability import Availability
-from sync.planner.intervals import Spans, normalise, overlaps_any
+from sync.planner.intervals import Spans
 from sync.planner.own_cap import full_days
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
@@ -33,7 +33,7 @@ class _FreeTime:
         self.search = Interval(self.earliest, self.horizon_end + timedelta(days=7))
         self.pad = t.ticks(inputs.buffer)
         """The buffer, in ticks."""
-        self._away: dict[str, Spans] = {}
+        self._away: dict[str, FreeTime] = {}
         self.agenda: dict[str, list[Commitment]] = {
             email: sorted(items) for email, items in inputs.checkins.items()
         }
@@ -165,13 +165,14 @@ class _FreeTime:
             self._work[key] = t.spans_of(side.working_spans(self.search))
         return self._work[key]
 
-    def away(self, email: str) -> Spans:
-        """When a person is away (time off), as the calendars say."""
+    def away(self, email: str) -> FreeTime:
+        """When a person is away (time off), as the calendars say, in ticks: asked for most
+        dates that are not free."""
         if email not in self._away:
-            self._away[email] = normalise(
-                Interval(b.start, b.end)
-                for b in self.inputs.busy.get(email, [])
-                if b.kind is BusyKind.TIME_OFF
+            self._away[email] = t.normalise(
+                t.spans_of(
+                    b for b in self.inputs.busy.get(email, []) if b.kind is BusyKind.TIME_OFF
+                )
             )
         return self._away[email]
 
@@ -226,7 +227,8 @@ class _FreeTime:
                 return True
             if side.holiday(day):
                 return True
-        return any(overlaps_any(self.away(p.email), start, end) for p in pair.people)
+        low, high = tick(start), tick(end)
+        return any(t.overlaps_any(self.away(p.email), low, high) for p in pair.people)
 
     def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> Said:
         """The first thing that rules out [start, end), for the manager."""
@@ -243,10 +245,10 @@ class _FreeTime:
                 hours,
             )
         people = (pair.manager.person, pair.employee.person)
-        away = [p.first_name for p in people if overlaps_any(self.away(p.email), start, end)]
+        low, high = tick(start), tick(end)
+        away = [p.first_name for p in people if t.overlaps_any(self.away(p.email), low, high)]
         if away:
             return say_n("%(names)s is away", "%(names)s are away", len(away), names=listed(away))
-        low, high = tick(start), tick(end)
         busy = [p.first_name for p in people if t.overlaps_any(self.blocked(p.email)[0], low, high)]
         if busy:
             return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))

@@ -87,7 +87,6 @@ class _SingleDates(_Patterns):
         reason = self.why_not(pair, start, end)
         employee = pair.employee
         local_day = start.astimezone(ZoneInfo(employee.person.timezone)).date()
-        away = self.is_away(pair, start, end)
         if employee.paused and employee.paused.contains(local_day):
             return Occurrence(start, start, end, OccurrenceStatus.SKIPPED, reason, away=True)
         moved = self.best_in_week(pair, free, start, minutes)
@@ -106,7 +105,8 @@ class _SingleDates(_Patterns):
                 end,
                 OccurrenceStatus.SKIPPED,
                 say("%(why)s, and there is no other free time for both that week", why=reason),
-                away=away,
+                # asked only here: three dates in four that are not free move instead
+                away=self.is_away(pair, start, end),
             )
         return Occurrence(
             start, moved, moved + timedelta(minutes=minutes), OccurrenceStatus.MOVED, reason
