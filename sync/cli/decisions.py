@@ -59,7 +59,10 @@ def _proposals(args: argparse.Namespace) -> int:
     from sync.config.store_settings import store_settings
     from sync.delivery.render import proposal_json, proposals_table
     from sync.delivery.wording import kept_names, wording
+    from sync.plumbing.collector import collect_less_often
 
+    # an organisation's listing builds a few hundred thousand small objects, none in a cycle
+    collect_less_often()
     settings = store_settings(config_folder(args))
     names = kept_names(Paths(settings.data_dir).holiday_names)
     words = wording(settings.language, names)

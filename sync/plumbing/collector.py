@@ -21,5 +21,7 @@ at most every 100 of those (and, as always, only once enough has survived since 
 
 
 def collect_less_often() -> None:
-    """For a long run over a large heap (the nightly job), not for short commands."""
+    """For a long run over a large heap (the nightly job), and for a command that builds
+    as many objects (`proposals`: a few hundred thousand for a thousand proposals, where the
+    collector took a tenth of its CPU); not for short commands."""
     gc.set_threshold(*NIGHT_THRESHOLDS)
