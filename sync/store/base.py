@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sync.model.said import Said
+from sync.store.query_memo import QueryMemo
 from sync.store.records import ProposalRecord, SeriesRecord, now_text
 from sync.store.revocation_file import RevocationFile
 from sync.store.row_memo import RowMemo
@@ -28,6 +29,10 @@ class StoreBase:
     proposal_memo: RowMemo[ProposalRecord]
     series_memo: RowMemo[SeriesRecord]
     """Records decoded from rows that have not changed since (row_memo.py)."""
+    proposal_reads: QueryMemo[ProposalRecord]
+    series_reads: QueryMemo[SeriesRecord]
+    """Reads of many records answered again while their tables are unchanged
+    (query_memo.py)."""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

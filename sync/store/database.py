@@ -20,6 +20,7 @@ from sync.store.health import HealthMixin
 from sync.store.invitations import InvitationsMixin
 from sync.store.listing import ListingMixin
 from sync.store.proposals import ProposalsMixin
+from sync.store.query_memo import QueryMemo
 from sync.store.records import now_text
 from sync.store.requests import RequestsMixin
 from sync.store.restore import RestoreMixin
@@ -29,6 +30,7 @@ from sync.store.row_memo import RowMemo
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 from sync.store.sessions import SessionsMixin
+from sync.store.table_watch import TableWatch
 
 
 # SeriesMixin builds on ProposalsMixin and InvitationsMixin on OutboxMixin, so they come
@@ -55,6 +57,11 @@ class Store(
         self.proposal_memo = RowMemo()
         self.series_memo = RowMemo()
         self._migrate()
+        # after the migrations, which may rebuild the tables the triggers watch
+        watch = TableWatch(connection, ("proposals", "series"))
+        self.proposal_reads = QueryMemo(watch, ("proposals",))
+        # a series record carries its proposal's record
+        self.series_reads = QueryMemo(watch, ("series", "proposals"))
 
     @classmethod
     def open(cls, path: Path) -> Store:

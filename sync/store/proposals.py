@@ -40,7 +40,9 @@ class ProposalsMixin(StoreBase):
     ) -> list[ProposalRecord]:
         where, args = proposal_filter(manager, employee, states)
         sql = f"SELECT * FROM proposals {where}"
-        return [self._proposal(row) for row in self.db.execute(sql, args)]
+        return self.proposal_reads.records(
+            (sql, *args), lambda: [self._proposal(row) for row in self.db.execute(sql, args)]
+        )
 
     def _proposals_by_id(self, ids: Sequence[int]) -> dict[int, ProposalRecord]:
         found: dict[int, ProposalRecord] = {}

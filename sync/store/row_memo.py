@@ -3,8 +3,9 @@
 A night reads the live proposals and series some thirty times (reconcile, keep up,
 propose, book, export, health, …), and each read decoded every row again: the stored
 sentences, dates and week pictures are JSON, and decoding them was most of a steady
-night's own work. The rows are still read from the database each time, so nothing is
-ever stale: a record is handed out again only when its whole row (and, for a series, the
+night's own work. Whenever a read reaches the database (query_memo.py answers it without
+the database while the tables are unchanged), the rows are read, so nothing is ever
+stale: a record is handed out again only when its whole row (and, for a series, the
 proposal record it carries) is exactly what it was decoded from; a change anywhere, by this
 store or another process, decodes it again. Records are shared between readers, so they
 are read-only, as their frozen dataclasses say.

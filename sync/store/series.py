@@ -55,7 +55,9 @@ class SeriesMixin(ProposalsMixin):
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         sql += " ORDER BY series.uid"
-        return self._many(self.db.execute(sql, args).fetchall())
+        return self.series_reads.records(
+            (sql, *args), lambda: self._many(self.db.execute(sql, args).fetchall())
+        )
 
     def series_with(self, email: str) -> list[SeriesRecord]:
         """The series `email` is in, as manager or employee (whatever the case of either), in
