@@ -36,14 +36,18 @@ def returns(employee: Employee, blocks: Sequence[BusyBlock], window: Interval) -
     threshold = employee.return_after_days
     if threshold <= 0:
         return []
+    time_off = normalise(Interval(b.start, b.end) for b in blocks if b.kind is BusyKind.TIME_OFF)
+    paused = employee.paused
+    if not time_off and paused is None:
+        # no day can be away: so for most people, every night, and walking their window's
+        # days to find that out was most of a steady night's extra check-ins
+        return []
     person = employee.person
     # without the pause: days in a paused span are working days spent away
     calendar = Availability(person)
-    with_pause = Availability(person, employee.paused)
-    time_off = normalise(Interval(b.start, b.end) for b in blocks if b.kind is BusyKind.TIME_OFF)
+    with_pause = Availability(person, paused)
     first = window.start.astimezone(calendar.zone).date()
     last = window.end.astimezone(calendar.zone).date()
-    paused = employee.paused
     if paused is not None and paused.start < first <= paused.end + timedelta(days=1):
         first = paused.start  # a pause is known in full, not only from tonight on
     found = []

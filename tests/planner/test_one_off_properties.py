@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.model.values import BusyBlock, BusyKind, CheckinKind, Interval, PlannedSeries
-from sync.planner import Commitment, PairRequest, PlanningInput, plan
+from sync.model.values import (
+    BusyBlock,
+    BusyKind,
+    CheckinKind,
+    DateSpan,
+    Interval,
+    PlannedSeries,
+)
+from sync.planner import Commitment, PairRequest, PlanningInput, plan, time_off
+from sync.planner.availability import Availability
 from sync.planner.one_off import OneOffRequest, plan_one_offs, window_of
 from sync.planner.time_off import returns
 from tests.planner.test_planner_properties import BUFFER, NOTICE, _working, organisations
@@ -160,3 +170,22 @@ def test_returns_count_working_days_away_and_ignore_weekends_and_holidays() -> N
         for day in range(11, 16)
     ]
     assert returns(lena, half_days, window) == [], "mornings off are not days away"
+
+
+def test_returns_look_at_no_day_of_someone_with_no_time_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Most people, every night: their window's days are not walked one by one."""
+    lena = pair(manager(), "lena@example.com").employee
+    window = Interval(utc(2026, 12, 14), utc(2027, 2, 1))
+    busy = [BusyBlock(utc(2026, 12, 20, 23), utc(2027, 1, 8, 23))]
+
+    def walked(*args: object) -> bool:
+        raise AssertionError("a day was looked at")
+
+    monkeypatch.setattr(time_off, "_mostly_off", walked)
+    monkeypatch.setattr(Availability, "is_workday", walked)
+    assert returns(lena, busy, window) == []
+    paused = replace(lena, paused=DateSpan(date(2026, 12, 21), date(2027, 1, 8)))
+    with pytest.raises(AssertionError, match="a day was looked at"):
+        returns(paused, busy, window)
