@@ -1,19 +1,23 @@
 """The tokens of the people a Google batch acts as are fetched side by side before it is
-sent, not one after another: each is a round trip to the token endpoint."""
+sent, not one after another: each is a round trip to the token endpoint; and batches sent
+side by side as the same person wait for one fetch of their token."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.batch_helpers import LENA, booked
 from tests.connectors.test_google_batch import WINDOW, away_day, ref, time_off
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import connector
 
 PEOPLE = [f"p{i:02d}@example.com" for i in range(20)]
+ORGANISER = "o00@example.com"
 
 
 @pytest.fixture
@@ -58,3 +62,18 @@ def test_a_batch_s_tokens_are_fetched_side_by_side(
     assert emulator.count("token") >= len(PEOPLE)  # each out-of-office listing acts as its person
     assert emulator.count("batch") == 2  # free/busy, then the 20 listings
     assert in_flight.peak > 1
+
+
+def test_batches_side_by_side_acting_as_one_person_fetch_one_token(
+    google_emulator: GoogleCalendarEmulator, tmp_path: Path
+) -> None:
+    google_emulator.add_user(ORGANISER, timezone="Europe/Stockholm")
+    google_emulator.add_user(LENA, timezone="Europe/Stockholm")
+    google_emulator.inject("token", None, times=100, delay=0.05)
+    series = [
+        replace(booked(ORGANISER), uid=f"o{n:02d}abcdefghijklmnop@checkin-sync") for n in range(60)
+    ]
+    written = connector(google_emulator, tmp_path).write_many([(s, None) for s in series])
+    assert [w.error for w in written] == [None] * 60
+    assert google_emulator.count("batch") == 2  # 50 and 10 inserts, side by side
+    assert google_emulator.count("token") == 1

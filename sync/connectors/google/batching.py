@@ -22,7 +22,6 @@ from googleapiclient.http import BatchHttpRequest
 from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.google.client import WRITES, CalendarApi, GoogleClient
 from sync.connectors.google.errors import classify
-from sync.connectors.google.tokens import fresh_tokens
 from sync.plumbing import faults
 from sync.plumbing.logs import event
 
@@ -75,7 +74,7 @@ def _send(
     batch = BatchHttpRequest(callback=keep, batch_uri=client.batch_uri)
     # a token before the batch is sent: a part without one would come back 401 and cost a
     # second round trip
-    no_token = fresh_tokens(client, [(calls[p.index].email, calls[p.index].scopes) for p in group])
+    no_token = client.tokens.fresh([(calls[p.index].email, calls[p.index].scopes) for p in group])
     for pending in group:
         call = calls[pending.index]
         http = client.as_person(call.email, call.scopes)

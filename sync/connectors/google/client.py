@@ -26,6 +26,7 @@ from googleapiclient.discovery import build
 from sync.config.provider_settings import GoogleSettings
 from sync.connectors.google.auth import GoogleAuth
 from sync.connectors.google.errors import classify
+from sync.connectors.google.tokens import Tokens
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import RetryPolicy, call_with_retry
 from sync.plumbing import faults
@@ -74,7 +75,7 @@ class GoogleClient:
         self._credentials: dict[tuple[str, tuple[str, ...]], Credentials] = {}
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
-        self._token_pool: ThreadPoolExecutor | None = None
+        self.tokens = Tokens(self.credentials, self.connection, settings.parallel_requests)
 
     def pool(self) -> ThreadPoolExecutor:
         """`parallel_requests` threads that send batches side by side; they live as long as
@@ -83,14 +84,6 @@ class GoogleClient:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "google")
             return self._pool
-
-    def token_pool(self) -> ThreadPoolExecutor:
-        """`parallel_requests` threads that fetch people's tokens side by side (tokens.py);
-        apart from `pool`, whose threads wait for them."""
-        with self._lock:
-            if self._token_pool is None:
-                self._token_pool = ThreadPoolExecutor(self.settings.parallel_requests, "token")
-            return self._token_pool
 
     @property
     def batch_uri(self) -> str:

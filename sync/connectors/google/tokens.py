@@ -9,30 +9,56 @@ person's error alone; the batch goes on without them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import google_auth_httplib2
-
-from sync.connectors.google.client import GoogleClient
+import httplib2
 
 Person = tuple[str, tuple[str, ...]]
 """Whom a call acts as, and with which scopes: what a token is for."""
 
 
-def fresh_tokens(client: GoogleClient, people: Iterable[Person]) -> dict[Person, Exception]:
-    """Fetch a token for everyone in `people` who has no valid one, side by side; why it
-    could not be had, for those whose fetch failed."""
-    stale = [person for person in dict.fromkeys(people) if not client.credentials(*person).valid]
-    fetched = client.token_pool().map(lambda person: _fetch(client, person), stale)
-    return {person: error for person, error in zip(stale, fetched, strict=True) if error}
+class Tokens:
+    """Fetches people's tokens on threads of its own, each person's once at a time: batches
+    sent side by side that act as the same person wait for the same fetch."""
 
+    def __init__(
+        self,
+        credentials: Callable[[str, tuple[str, ...]], Any],
+        connection: Callable[[], httplib2.Http],
+        threads: int,
+    ) -> None:
+        self._credentials = credentials
+        self._connection = connection
+        self._threads = threads
+        self._lock = threading.Lock()
+        self._fetching: dict[Person, Future[Exception | None]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
-def _fetch(client: GoogleClient, person: Person) -> Exception | None:
-    credentials: Any = client.credentials(*person)
-    try:
-        # on this token thread's own connection: httplib2 is not thread-safe
-        credentials.refresh(google_auth_httplib2.Request(client.connection()))
-    except Exception as error:  # this person's token; the others go on
-        return error
-    return None
+    def fresh(self, people: Iterable[Person]) -> dict[Person, Exception]:
+        """A valid token for everyone in `people`; why it could not be had, for those whose
+        fetch failed."""
+        waits: dict[Person, Future[Exception | None]] = {}
+        with self._lock:
+            for person in dict.fromkeys(people):
+                fetch = self._fetching.get(person)
+                if fetch is None or fetch.done():
+                    if self._credentials(*person).valid:
+                        continue
+                    if self._pool is None:
+                        self._pool = ThreadPoolExecutor(self._threads, "token")
+                    fetch = self._fetching[person] = self._pool.submit(self._fetch, person)
+                waits[person] = fetch
+        failed = {person: fetch.result() for person, fetch in waits.items()}
+        return {person: error for person, error in failed.items() if error is not None}
+
+    def _fetch(self, person: Person) -> Exception | None:
+        try:
+            # on this token thread's own connection: httplib2 is not thread-safe
+            self._credentials(*person).refresh(google_auth_httplib2.Request(self._connection()))
+        except Exception as error:  # this person's token; the others go on
+            return error
+        return None
