@@ -26,6 +26,7 @@ from sync.config.roster import Roster
 from sync.config.settings import Settings
 from sync.delivery.approve_link import make_approve_link
 from sync.delivery.date_changes import DateChange, date_changes
+from sync.delivery.digest_cells import row_cells
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
 from sync.delivery.rule_line import first_date, rule_line, why_only
@@ -56,6 +57,7 @@ def _templates(language: str) -> Environment:
     environment.install_gettext_translations(  # type: ignore[attr-defined]
         translations(language), newstyle=True
     )
+    environment.globals["row_cells"] = row_cells
     return environment
 
 
