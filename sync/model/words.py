@@ -8,6 +8,9 @@ kept; sync/delivery/wording.py gives readers of other languages the holidays pac
 Dates follow the catalogue's pattern for a date in a sentence (ISO in English, which operators
 grep in logs and run reports) unless a Wording says its own: the manager's page and emails
 write them as they write every other date (sync/model/timefmt.py).
+
+English weekdays and lists are worded as Babel's English data has them, without loading
+Babel (sync/model/english.py): an English listing loads none of it.
 """
 
 from __future__ import annotations
@@ -16,12 +19,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.dates import get_day_names
-from babel.lists import format_list
-
+from sync.model.english import SHORT_WEEKDAYS, english_list
 from sync.model.said import Day, Holiday, Listed, Said, Value, Weekday
 from sync.model.timefmt import weekday_in_month, weekday_plurals
-from sync.plumbing.i18n import ENGLISH, N_, Language
+from sync.plumbing.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Language
 
 _DATE_NAMES_WEEKDAY = {
     "%(weekday)s %(day)s": "%(day)s",
@@ -107,6 +108,10 @@ class Wording:
             return weekday_plurals(self.language)[value.number]
         if value.form == "nth":
             return weekday_in_month(value.number, self.language)
+        if self.language.code == SOURCE_LANGUAGE:
+            return SHORT_WEEKDAYS[value.number]  # without loading Babel (sync/model/english.py)
+        from babel.dates import get_day_names
+
         return str(get_day_names("abbreviated", locale=self.language.code)[value.number])
 
     def _listed(self, value: Listed) -> str:
@@ -116,8 +121,15 @@ class Wording:
         key = ("and", items)
         worded = self._worded.get(key)
         if worded is None:
-            worded = self._remember(key, format_list(list(items), locale=self.language.code))
+            worded = self._remember(key, self._and(items))
         return worded
+
+    def _and(self, items: tuple[str, ...]) -> str:
+        if self.language.code == SOURCE_LANGUAGE:
+            return english_list(items)  # without loading Babel (sync/model/english.py)
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self.language.code)
 
 
 ENGLISH_WORDING = Wording()

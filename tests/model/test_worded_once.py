@@ -37,18 +37,18 @@ def sentence(day: date, holiday: Holiday, names: list[str]) -> Said:
 def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often Babel and the holidays are asked, by what."""
     asked: Counter[str] = Counter()
-    date_of, list_of = Language.date, words.format_list
+    date_of, list_of = Language.date, Wording._and
 
     def day_in(language: Language, day: date, pattern: str) -> str:
         asked["day"] += 1
         return date_of(language, day, pattern)
 
-    def format_list(items: list[str], locale: str) -> str:
+    def joined_with_and(wording: Wording, items: tuple[str, ...]) -> str:
         asked["list"] += 1
-        return list_of(items, locale=locale)
+        return list_of(wording, items)
 
     monkeypatch.setattr(Language, "date", day_in)
-    monkeypatch.setattr(words, "format_list", format_list)
+    monkeypatch.setattr(Wording, "_and", joined_with_and)
     return asked
 
 
