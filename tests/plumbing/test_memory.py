@@ -46,7 +46,10 @@ print(json.dumps({"freed": freed, "after": resident_mb(), "gave": gave}))
 
 
 # Sixteen threads, as a night's two providers have, each in turn parsing an answer into
-# pieces and dropping all but one: the highest the process grew.
+# pieces and dropping all but one: the highest the process grew. The pool starts all
+# sixteen first (it starts a thread only when none is idle, so on a busy machine it could
+# run with a few, in a few arenas), and one answer is parsed at a time, so that how far
+# the process grows does not depend on how the scheduler interleaved the threads.
 THREADS = """
 import json, sys, threading
 from concurrent.futures import ThreadPoolExecutor
@@ -54,11 +57,15 @@ from sync.plumbing.memory import share_arenas
 
 shared = share_arenas() if sys.argv[1] == "shared" else False
 kept = []
+one_at_a_time = threading.Lock()
 def parse(answer):
-    body = bytes(2_000_000)
-    pieces = [bytes(1500) for _ in range(3000)]
-    kept.append(pieces[0])
+    with one_at_a_time:
+        body = bytes(2_000_000)
+        pieces = [bytes(1500) for _ in range(6000)]
+        kept.append(pieces[0])
+all_started = threading.Barrier(16)
 with ThreadPoolExecutor(16) as pool:
+    list(pool.map(lambda _: all_started.wait(), range(16)))
     for _ in range(5):
         list(pool.map(parse, range(64)))
 with open("/proc/self/status") as status:
@@ -119,11 +126,15 @@ def test_threads_that_share_arenas_reuse_what_the_others_freed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    own = probed(THREADS, "own")
-    shared = probed(THREADS, "shared")
-    assert shared["shared"] is True
-    # each thread's answer of 2 MB and 4.5 MB of pieces, held in sixteen arenas or in two
-    assert shared["peak"] < own["peak"] - 20, (own, shared)
+    # How far the process grows depends on how the threads happened to interleave, which a
+    # busy machine changes from run to run: each way's lowest of three runs is compared.
+    own = [probed(THREADS, "own") for _ in range(3)]
+    shared = [probed(THREADS, "shared") for _ in range(3)]
+    assert all(run["shared"] is True for run in shared)
+    # each thread's answer of 2 MB and 9 MB of pieces, held in sixteen arenas or in two
+    lowest_own = min(run["peak"] for run in own)
+    lowest_shared = min(run["peak"] for run in shared)
+    assert lowest_shared < 0.85 * lowest_own, (own, shared)
 
 
 def test_the_nightly_job_shares_arenas(config: ConfigDir) -> None:
