@@ -3,7 +3,6 @@ and the moves between states that approving, rejecting and booking make (each on
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -14,6 +13,7 @@ from sync.model.identity import series_uid
 from sync.model.said import Said
 from sync.model.values import Occurrence
 from sync.store.base import StoreBase
+from sync.store.json_list import json_text
 from sync.store.listing import proposal_filter
 from sync.store.records import (
     LIVE_STATES,
@@ -99,7 +99,7 @@ class ProposalsMixin(StoreBase):
                     new.first_start.isoformat(),
                     occurrences_to_json(new.occurrences),
                     str(new.explanation),
-                    json.dumps(new.alternatives),
+                    json_text(new.alternatives),
                     str(new.reason),
                     now,
                     now,

@@ -15,6 +15,7 @@ from typing import Any
 from sync.model.said import Said
 from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
 from sync.model.week_busy import WeekBusy
+from sync.store.json_list import JsonList
 
 EXPORT_ONLY = "export"
 """`series.calendar` of a series that lives only in the exported .ics files."""
@@ -70,8 +71,9 @@ class NewProposal:
     first_start: datetime
     occurrences: Sequence[Occurrence]
     explanation: Said
-    alternatives: list[dict[str, Any]]
-    """Other slots, as `sync.delivery.render.alternatives_to_json` writes them."""
+    alternatives: Sequence[dict[str, Any]]
+    """Other slots, as `sync.delivery.render.alternatives_to_json` writes them (read from the
+    store: kept as their text until read, json_list.py)."""
     reason: Said
     organiser_calendar: str = EXPORT_ONLY
     """The connector kind that will hold the series (e.g. "google"), or "export"."""
@@ -237,7 +239,7 @@ def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
         first_start=instant(row["first_start"]),
         occurrences=occurrences_from_json(row["occurrences"]),
         explanation=Said.loads(row["explanation_said"], row["explanation"]),
-        alternatives=json.loads(row["alternatives"]),
+        alternatives=JsonList(row["alternatives"]),
         reason=Said.loads(row["reason_said"], row["reason"]),
         created_at=instant(row["created_at"]),
         updated_at=instant(row["updated_at"]),

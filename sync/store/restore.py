@@ -4,11 +4,11 @@ already sent as an invitation, so nothing is proposed, booked, written or sent a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from sync.model.values import Occurrence
+from sync.store.json_list import json_text
 from sync.store.records import NewProposal, SeriesState, State, now_text, occurrences_to_json
 from sync.store.series import SeriesMixin
 
@@ -60,7 +60,7 @@ class RestoreMixin(SeriesMixin):
                     content.first_start.isoformat(),
                     occurrences_to_json(content.occurrences),
                     str(content.explanation),
-                    json.dumps(content.alternatives),
+                    json_text(content.alternatives),
                     str(content.reason),
                     now,
                     now,
