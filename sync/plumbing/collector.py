@@ -14,6 +14,8 @@ collected, only less often.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 NIGHT_THRESHOLDS = (50_000, 20, 100)
 """A young collection every 50,000 allocations, an older one every 20 of those, a full one
@@ -25,3 +27,15 @@ def collect_less_often() -> None:
     as many objects (`proposals`: a few hundred thousand for a thousand proposals, where the
     collector took a tenth of its CPU); not for short commands."""
     gc.set_threshold(*NIGHT_THRESHOLDS)
+
+
+@contextmanager
+def collected_as_at_night() -> Iterator[None]:
+    """The night's thresholds for a while, then the caller's again: to measure a part of
+    the night (the planner, in the bench) as the nightly job runs it."""
+    before = gc.get_threshold()
+    gc.set_threshold(*NIGHT_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
