@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias, cast
 
+_ENGLISH = "_english"
+"""Where a sentence keeps its English words once worded."""
+
 WeekdayForm = Literal["short", "plural", "nth"]
 """How a weekday is named: "Tue", "Tuesdays", "the second Tuesday" (of a month)."""
 
@@ -82,9 +85,15 @@ class Said:
 
     def __str__(self) -> str:
         """In English: for logs, and for code that has no reader."""
-        from sync.model.words import ENGLISH_WORDING
+        # kept on the sentence, outside its fields (so equality and hashing ignore it): a
+        # night words each proposal's explanation in English for the store, the alternatives
+        # and every save of the run report, and a sentence never changes
+        words = self.__dict__.get(_ENGLISH)
+        if words is None:
+            from sync.model.words import ENGLISH_WORDING
 
-        return ENGLISH_WORDING.word(self)
+            words = self.__dict__[_ENGLISH] = ENGLISH_WORDING.word(self)
+        return words
 
     def to_json(self) -> dict[str, object]:
         if self.plain:

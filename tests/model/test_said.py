@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from sync.delivery.wording import wording
 from sync.model.said import Day, Holiday, Said, Weekday, joined, listed, say, say_n
+from sync.model.words import Wording
 
 HOLIDAY = Holiday("SE", ("public", "de_facto"), "2026-12-24", "Christmas Eve")
 
@@ -63,3 +66,22 @@ def test_words_stored_before_messages_are_shown_as_they_are() -> None:
     assert Said.from_json("an old reason") == Said.text("an old reason")
     # nothing said reads as nothing, not as the catalogue's header
     assert wording("sv").word(Said("")) == ""
+
+
+def test_a_sentence_is_worded_in_english_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A night asks each explanation for its English words several times (the store, the
+    alternatives, every save of the run report); it is worded the first time only, and
+    stays equal to the same sentence not yet worded."""
+    worded: list[Said] = []
+    word = Wording.word
+
+    def counted(wording: Wording, said: Said) -> str:
+        worded.append(said)
+        return word(wording, said)
+
+    monkeypatch.setattr(Wording, "word", counted)
+    said = say("%(day)s moved because %(why)s", day=Day("2027-01-04"), why="the offsite")
+    assert [str(said) for _ in range(3)] == ["2027-01-04 moved because the offsite"] * 3
+    assert worded == [said]
+    fresh = say("%(day)s moved because %(why)s", day=Day("2027-01-04"), why="the offsite")
+    assert fresh == said and hash(fresh) == hash(said) and repr(fresh) == repr(said)
