@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sync.delivery.wrapping import wrap
 from sync.model.said import Said
 from sync.model.values import Occurrence, PlannedSeries
 from sync.model.weekdays import WEEKDAY_TITLES
@@ -133,12 +133,7 @@ def proposals_table(records: Sequence[ProposalLine], wording: Wording = ENGLISH_
     for record, row in zip(records, rows, strict=True):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         indent = " " * (widths[0] + 2)
-        lines += textwrap.wrap(
-            wording.word(record.explanation),
-            width=100,
-            initial_indent=indent,
-            subsequent_indent=indent,
-        )
+        lines += wrap(wording.word(record.explanation), 100, indent)
     return "\n".join(lines)
 
 
