@@ -325,7 +325,8 @@ class SeriesMixin(ProposalsMixin):
         """Decoded once while the row and its proposal's record stay the same (row_memo.py)."""
         return self.series_memo.record(
             row["uid"],
-            (*tuple(row), proposal),
+            tuple(row),
             lambda: series_from_row(row, proposal),
             keep=row["state"] in LIVE_SERIES,
+            carried=proposal,
         )

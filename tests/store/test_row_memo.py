@@ -109,3 +109,14 @@ def test_a_change_of_state_alone_is_not_decoded_again(
     assert decoded == []
     row = store.db.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
     assert approved == proposal_from_row(row) and approved.state is State.APPROVED
+
+
+def test_the_memo_keeps_a_digest_of_each_row_not_its_text(store: Store) -> None:
+    """A live proposal's row is several kilobytes of JSON; the record is what is kept."""
+    proposal_id = store.add_proposal(None, new(), "nightly run")
+    record = store.proposal(proposal_id)
+    (entry,) = store.proposal_memo._kept.values()
+    held = [part for part in entry if part is not record]
+    inside = [item for part in held if isinstance(part, tuple) for item in part]
+    assert not any(isinstance(value, str) for value in held + inside), held
+    assert sum(len(part) for part in held if isinstance(part, bytes)) <= 32
