@@ -5,18 +5,14 @@ first, so an interrupted booking never makes a second event. Counted at the emul
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from sync.store import SeriesState, Store
-from tests.conftest import ConfigDir, Result
+from tests.conftest import ConfigDir
 from tests.emulators import GraphEmulator
+from tests.night.test_steady_writes import CLI, night
 from tests.outlook_helpers import settings_section
 
-CLI = Callable[..., Result]
-NOW = datetime(2027, 2, 1, 7, tzinfo=UTC)
 ADE, PRIYA, SAM = "ade@example.com", "priya@example.com", "sam@example.com"
 PEOPLE = """
 [[managers]]
@@ -43,12 +39,6 @@ def org(config: ConfigDir, graph_emulator: GraphEmulator) -> ConfigDir:
     config.settings(settings_section(graph_emulator))
     config.people(PEOPLE)
     return config
-
-
-def night(cli: CLI, org: ConfigDir, day: int) -> None:
-    now = (NOW + timedelta(days=day)).isoformat()
-    result = cli("--config", str(org.root), "run", "--now", now)
-    assert result.code in (0, 1), result.out + result.err
 
 
 def searches(graph: GraphEmulator) -> int:
