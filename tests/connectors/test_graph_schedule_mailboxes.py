@@ -12,7 +12,7 @@ import pytest
 from sync.connectors.base import CalendarRef
 from sync.model.values import Interval
 from tests.emulators import GraphEmulator
-from tests.outlook_helpers import connector
+from tests.outlook_helpers import CLIENT_ID, connector
 
 WINDOW = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 4, 5, tzinfo=UTC))
 """63 days: two getSchedule windows."""
@@ -64,3 +64,29 @@ def test_people_of_no_team_are_asked_through_the_verified_mailbox(graph: GraphEm
     asked = [r for r in graph.requests if r.kind == "getSchedule"]
     assert {r.mailbox for r in asked} == {"m0@example.com"}
     assert graph.count("batch") == 2  # four requests a round trip through one mailbox
+
+
+def test_people_asked_through_a_mailbox_the_app_may_not_use_are_asked_again(
+    graph: GraphEmulator,
+) -> None:
+    """An access policy leaving a team's manager out fails the requests through that mailbox,
+    with everyone they carry; they are read through the verified mailbox instead."""
+    graph.restrict(CLIENT_ID, [p for p in TEAM_OF if p != "m2@example.com"])
+    outlook = connector(graph)
+    outlook.verify("m0@example.com")
+    outlook.ask_through_teams(TEAM_OF)
+    reading = outlook.read_busy([ref(p) for p in sorted(TEAM_OF)], WINDOW)
+    assert reading.errors == {} and len(reading.busy) == 80
+    asked = [r for r in graph.requests if r.kind == "getSchedule"]
+    refused = [r for r in asked if r.status == 403]
+    assert {r.mailbox for r in refused} == {"m2@example.com"}
+    # the refused requests carried the next team too; all were asked again through m0
+    carried = {s for r in refused for s in r.body["schedules"]}
+    assert {TEAM_OF[s] for s in carried} == {"m2@example.com", "m3@example.com"}
+    again = {
+        s
+        for r in asked
+        if r.status == 200 and r.mailbox == "m0@example.com"
+        for s in r.body["schedules"]
+    }
+    assert carried <= again
