@@ -119,7 +119,8 @@ def proposal_picture(
     record: ProposalRecord, zone: str, language: Language = ENGLISH
 ) -> WeekPicture | None:
     """The picture of a stored proposal; None for one made before its week was kept."""
-    if record.week_busy is None:
+    week = record.week_busy.decoded() if record.week_busy is not None else None
+    if week is None:
         return None
     length = timedelta(minutes=record.duration)
     others = []
@@ -130,4 +131,4 @@ def proposal_picture(
             continue  # an unreadable alternative is not offered, nor drawn
         others.append(Interval(start, start + length))
     slot = Interval(record.first_start, record.first_start + length)
-    return week_picture(record.week_busy, zone, slot, others, record.employee_name, language)
+    return week_picture(week, zone, slot, others, record.employee_name, language)

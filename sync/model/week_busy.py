@@ -1,6 +1,10 @@
 """The pair's busy time in the week of a proposal's first check-in, kept with the proposal
 so the approval page and the digest can draw the week. Only when each person is busy, the
-way a free/busy query answers: never a title, a place or anyone else's time."""
+way a free/busy query answers: never a title, a place or anyone else's time.
+
+A stored proposal keeps it as its JSON text until it is drawn (`StoredWeekBusy`): a night
+keeps every live proposal decoded, and only the digest and the approval page draw the week;
+decoded, each span is an interval and two datetimes (some 34 MB at N = 10,000)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,10 @@ class WeekBusy:
             }
         )
 
+    def decoded(self) -> WeekBusy:
+        """Itself: what a stored week decodes to (see `StoredWeekBusy`)."""
+        return self
+
     @staticmethod
     def from_json(text: str) -> WeekBusy | None:
         """None for proposals made before the week was kept, or an unreadable value."""
@@ -47,6 +55,40 @@ class WeekBusy:
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+
+class StoredWeekBusy:
+    """A week as the store keeps it, decoded each time it is read (nothing reads it twice
+    in a night)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def decoded(self) -> WeekBusy | None:
+        """None for an unreadable value, as `WeekBusy.from_json`."""
+        return WeekBusy.from_json(self.text)
+
+    def to_json(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoredWeekBusy):
+            return self.text == other.text
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"StoredWeekBusy({self.text!r})"
+
+
+def stored_week(text: str) -> StoredWeekBusy | None:
+    """What a stored proposal holds for its `week_busy` column: None for one made before the
+    week was kept."""
+    return StoredWeekBusy(text) if text else None
 
 
 def week_of(

@@ -14,7 +14,7 @@ from typing import Any
 
 from sync.model.said import Said
 from sync.model.values import CheckinKind, Occurrence, OccurrenceStatus
-from sync.model.week_busy import WeekBusy
+from sync.model.week_busy import StoredWeekBusy, WeekBusy, stored_week
 from sync.store.json_list import JsonList
 
 EXPORT_ONLY = "export"
@@ -82,8 +82,9 @@ class NewProposal:
     description: str = ""
     """The invitation's title and text, written when proposed (empty in proposals made before
     they were kept: those get the built-in English text)."""
-    week_busy: WeekBusy | None = None
-    """The pair's busy time in the week of the first check-in; None when not known."""
+    week_busy: WeekBusy | StoredWeekBusy | None = None
+    """The pair's busy time in the week of the first check-in (`decoded()`); None when not
+    known. Read from the store: kept as its text until read (week_busy.py)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -247,7 +248,7 @@ def proposal_from_row(row: sqlite3.Row) -> ProposalRecord:
         kind=CheckinKind(row["kind"]),
         summary=row["summary"],
         description=row["description"],
-        week_busy=WeekBusy.from_json(row["week_busy"]),
+        week_busy=stored_week(row["week_busy"]),
     )
 
 
