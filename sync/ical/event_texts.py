@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import icalendar
 
 from sync.ical.events import EventFacts, render_event
+from sync.ical.folding import ical_bytes
 
 FORMAT = 1
 """Raised whenever `render_event` writes other text for the same facts, so that no text kept
@@ -75,4 +76,4 @@ def _render(facts: EventFacts) -> EventText:
         if hasattr(value, "params")
     }
     tzids = tuple(sorted(t for t in used if t is not None and t != "UTC"))
-    return EventText(facts.uid, event.to_ical(), tzids)
+    return EventText(facts.uid, ical_bytes(event), tzids)

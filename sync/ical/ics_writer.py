@@ -21,6 +21,7 @@ from icalendar import Calendar, vDuration
 
 from sync.ical.event_texts import EventTexts
 from sync.ical.events import Style, render_event, series_events
+from sync.ical.folding import ical_bytes
 from sync.ical.vtimezone import vtimezone
 from sync.model.identity import OWN_UID_SUFFIX
 from sync.model.values import BookedSeries
@@ -56,8 +57,7 @@ def calendar_for(
         return _from_texts(mine, refresh, texts)
     cal = build_calendar(mine, method=PUBLISH)
     _published(cal, refresh)
-    ical: bytes = cal.to_ical()
-    return ical
+    return ical_bytes(cal)
 
 
 def _published(cal: Calendar, refresh: timedelta | None) -> None:
@@ -81,7 +81,7 @@ def _from_texts(
     events = [texts.text(facts) for s in mine for facts in series_events(s, style)]
     header = _calendar(PUBLISH)
     _published(header, refresh)
-    parts = [header.to_ical().removesuffix(_END)]
+    parts = [ical_bytes(header).removesuffix(_END)]
     tzids = sorted({tzid for event in events for tzid in event.tzids})
     if tzids:
         first, last = _timezone_span(mine)
@@ -93,8 +93,7 @@ def _from_texts(
 
 @functools.lru_cache(maxsize=256)
 def _vtimezone_text(tzid: str, first: date, last: date) -> bytes:
-    text: bytes = vtimezone(tzid, first, last).to_ical()
-    return text
+    return ical_bytes(vtimezone(tzid, first, last))
 
 
 def build_calendar(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sync.ical.events import Style
+from sync.ical.folding import ical_bytes
 from sync.ical.ics_writer import PUBLISH, build_calendar
 from sync.model.values import BookedSeries, SeriesStatus
 
@@ -19,8 +20,7 @@ REQUEST, CANCEL = "REQUEST", "CANCEL"
 
 def request_calendar(series: BookedSeries) -> bytes:
     cal = build_calendar([series], method=REQUEST, style=Style(organiser_attends=True))
-    data: bytes = cal.to_ical()
-    return data
+    return ical_bytes(cal)
 
 
 def cancel_calendar(series: BookedSeries) -> bytes:
@@ -28,8 +28,7 @@ def cancel_calendar(series: BookedSeries) -> bytes:
     cal = build_calendar(
         [cancelled], method=CANCEL, style=Style(organiser_attends=True), masters_only=True
     )
-    data: bytes = cal.to_ical()
-    return data
+    return ical_bytes(cal)
 
 
 def method_for(series: BookedSeries) -> str:
@@ -50,8 +49,7 @@ def organiser_copy(series: BookedSeries) -> bytes:
     later version replaces it by UID and SEQUENCE, and an ended one says STATUS:CANCELLED."""
     cancelled = series.status is SeriesStatus.CANCELLED
     cal = build_calendar([series], method=PUBLISH, masters_only=cancelled)
-    data: bytes = cal.to_ical()
-    return data
+    return ical_bytes(cal)
 
 
 def caldav_resource(series: BookedSeries, *, server_invites: bool) -> bytes:
@@ -59,5 +57,4 @@ def caldav_resource(series: BookedSeries, *, server_invites: bool) -> bytes:
     sends invitations itself, attendees are marked SCHEDULE-AGENT=CLIENT: checkin-sync
     emails them, and a scheduling server must not send a second invitation (RFC 6638 7.1)."""
     style = Style(schedule_agent=None if server_invites else "CLIENT")
-    data: bytes = build_calendar([series], method=None, style=style).to_ical()
-    return data
+    return ical_bytes(build_calendar([series], method=None, style=style))
