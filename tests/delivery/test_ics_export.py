@@ -543,8 +543,11 @@ def test_writes_go_through_a_synced_temp_file_and_rename(
     assert all(
         Path(src).parent == tmp_path and Path(src).name.startswith(".") for src, _ in replaced
     )
-    # Each temp file is synced before its rename, and the directory after it.
-    assert [name for name, _ in calls] == ["fsync", "replace", "fsync"] * 2
+    # Each temp file is synced before its rename, and the directory once after them all.
+    assert [name for name, _ in calls] == ["fsync", "replace"] * 2 + ["fsync"]
+    calls.clear()
+    write_exports(tmp_path, [make_series()])
+    assert calls == [], "nothing changed: nothing written, nothing synced"
 
 
 def test_failed_write_keeps_old_file_and_leaves_no_temp_file(

@@ -75,6 +75,10 @@ def write_exports(
             exported.failed[email] = str(error) or type(error).__name__
         if tick is not None:
             tick(done, len(by_person))
+    if exported.rewritten:
+        # one sync of the folder makes all of tonight's renames durable, before the memo
+        # notes them: a rename lost to a power cut only means the old file, built again
+        fsync_directory(export_dir)
     if memo is not None:
         memo.save(item.uid for item in series)
     exported.paths.sort()
@@ -101,7 +105,9 @@ def _export_one(
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
-    """Atomically make `path` hold `content`; False, and no write at all, if it already does."""
+    """Atomically make `path` hold `content`; False, and no write at all, if it already does.
+    The rename is durable once `fsync_directory(path.parent)` has run: done once for many
+    files, not once for each."""
     try:
         if path.read_bytes() == content:
             return False
@@ -122,11 +128,10 @@ def write_if_changed(path: Path, content: bytes) -> bool:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_directory(path.parent)
     return True
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     # Makes the rename itself durable; not possible on every platform (e.g. Windows).
     try:
         fd = os.open(directory, os.O_RDONLY)
