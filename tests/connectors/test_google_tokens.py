@@ -77,3 +77,25 @@ def test_batches_side_by_side_acting_as_one_person_fetch_one_token(
     assert [w.error for w in written] == [None] * 60
     assert google_emulator.count("batch") == 2  # 50 and 10 inserts, side by side
     assert google_emulator.count("token") == 1
+
+
+def test_a_night_fetches_one_token_per_person(
+    google_emulator: GoogleCalendarEmulator, tmp_path: Path
+) -> None:
+    """The organiser's calendar is read back first, as a night does; the token that did it
+    also lists their out-of-office events. The person checked at start-up asks for the
+    free/busy with the token checked."""
+    google_emulator.add_user(ORGANISER, timezone="UTC")
+    away_day(google_emulator, ORGANISER)
+    for email in PEOPLE:
+        google_emulator.add_user(email, timezone="UTC")
+        away_day(google_emulator, email)
+    google = connector(google_emulator, tmp_path)
+    google.verify(ORGANISER)
+    assert google.list_series_many([ORGANISER], WINDOW) == {ORGANISER: []}
+    reading = google.read_busy([ref(p) for p in [ORGANISER, *PEOPLE]], WINDOW)
+    assert reading.errors == {}
+    assert all(time_off(reading.busy[p]) == 1 for p in [ORGANISER, *PEOPLE])
+    tokens = [r.subject for r in google_emulator.requests if r.kind == "token"]
+    assert sorted(tokens) == sorted([ORGANISER, ORGANISER, *PEOPLE])  # free/busy, events
+    assert len(google_emulator.granted_scopes()[ORGANISER]) == 2

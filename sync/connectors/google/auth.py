@@ -27,6 +27,16 @@ SCOPE_FREEBUSY = "https://www.googleapis.com/auth/calendar.freebusy"
 SCOPE_EVENTS_READ = "https://www.googleapis.com/auth/calendar.events.owned.readonly"
 SCOPE_EVENTS = "https://www.googleapis.com/auth/calendar.events.owned"
 SCOPES = (SCOPE_FREEBUSY, SCOPE_EVENTS_READ, SCOPE_EVENTS)
+COVERED_BY = {SCOPE_EVENTS_READ: SCOPE_EVENTS}
+"""A scope and the broader one whose token does the same calls: a person's own events may
+be read with the token that books in their calendar."""
+
+
+def covers(held: Sequence[str], asked: Sequence[str]) -> bool:
+    """Whether a token granted `held` may make the calls `asked` is for."""
+    return all(scope in held or COVERED_BY.get(scope) in held for scope in asked)
+
+
 SETTING = "[google] credentials_file (env CHECKIN_SYNC_GOOGLE__CREDENTIALS_FILE)"
 
 

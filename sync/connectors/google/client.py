@@ -24,7 +24,7 @@ from google.auth.credentials import Credentials
 from googleapiclient.discovery import build
 
 from sync.config.provider_settings import GoogleSettings
-from sync.connectors.google.auth import GoogleAuth
+from sync.connectors.google.auth import GoogleAuth, covers
 from sync.connectors.google.errors import classify
 from sync.connectors.google.tokens import Tokens
 from sync.connectors.request_count import RequestCount
@@ -73,6 +73,8 @@ class GoogleClient:
         self.requests = RequestCount()
         self._lock = threading.Lock()
         self._credentials: dict[tuple[str, tuple[str, ...]], Credentials] = {}
+        self._held: dict[str, list[tuple[tuple[str, ...], Credentials]]] = {}
+        """Each person's credentials by the scopes asked for them."""
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
         self.tokens = Tokens(self.credentials, self.connection, settings.parallel_requests)
@@ -116,12 +118,24 @@ class GoogleClient:
         return http
 
     def credentials(self, email: str, scopes: Sequence[str]) -> Credentials:
+        """`email`'s credentials for `scopes`: a valid token this night already holds for
+        them that covers the scopes (an organiser's out-of-office listing goes with the
+        token their calendar was read back with), else one of their own, each token
+        fetched once a night."""
         key = (email, tuple(scopes))
         with self._lock:
             found = self._credentials.get(key)
             if found is None:
-                found = self._credentials[key] = self.auth.for_person(email, scopes)
+                found = self._held_covering(*key) or self.auth.for_person(email, scopes)
+                self._credentials[key] = found
+                self._held.setdefault(email, []).append((key[1], found))
         return found
+
+    def _held_covering(self, email: str, scopes: tuple[str, ...]) -> Credentials | None:
+        for held, credentials in self._held.get(email, []):
+            if credentials.valid and covers(held, scopes):
+                return credentials
+        return None
 
     def as_person(self, email: str, scopes: Sequence[str]) -> google_auth_httplib2.AuthorizedHttp:
         """This thread's connection, signing requests as `email`."""

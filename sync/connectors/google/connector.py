@@ -55,7 +55,8 @@ class GoogleConnector:
     def verify(self, email: str) -> None:
         """Get one token before anything runs, so broken credentials stop the run with a
         configuration error instead of failing every person one by one."""
-        credentials = self.client.auth.for_person(email, [SCOPE_FREEBUSY])
+        # the night's credentials: the free/busy reads acting as this person use this token
+        credentials = self.client.credentials(email, [SCOPE_FREEBUSY])
         try:
             credentials.refresh(Request())
         except SigningRefused as error:
