@@ -610,3 +610,26 @@ def test_person_helpers_make_exceptions_that_sync_and_freebusy_see(
         .execute()
     )
     assert "recurrence" not in replaced and replaced["id"] == sid and "attendees" not in replaced
+
+
+def test_a_partial_response_keeps_only_the_fields_asked_for(emu: GoogleCalendarEmulator) -> None:
+    cal = service(emu)
+    body = timed(
+        "2027-03-01T10:00:00",
+        "2027-03-01T10:30:00",
+        summary="Planning",
+        attendees=[{"email": LENA}],
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=2"],
+    )
+    cal.events().insert(calendarId=KARIN, body=body).execute()
+    fields = "items(id,start/dateTime,attendees(email)),nextPageToken"
+    listed = cal.events().list(calendarId=KARIN, singleEvents=True, fields=fields).execute()
+    assert set(listed) == {"items"}  # one page: no token to keep
+    assert [set(item) for item in listed["items"]] == [{"id", "start", "attendees"}] * 2
+    assert listed["items"][0]["start"] == {"dateTime": "2027-03-01T10:00:00+01:00"}
+    assert listed["items"][0]["attendees"] == [{"email": LENA}]
+    whole = cal.events().list(calendarId=KARIN, singleEvents=True).execute()
+    assert "summary" in whole["items"][0]
+    with pytest.raises(HttpError) as refused:
+        cal.events().list(calendarId=KARIN, fields="items(id").execute()
+    assert refused.value.resp.status == 400

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import google_batch as batching
 from . import google_contract as contract
+from . import google_fields as fields
 from . import google_queries as queries
 from . import google_recurrence as rec
 from .background import Background
@@ -607,7 +608,10 @@ class GoogleCalendarEmulator:
                     raise ApiError(fault.status, fault.reason, fault.message, headers=extra)
                 token = self.auth.authenticate(lowered.get("authorization", ""))
                 subject = token.subject
+                chosen = fields.selection(query["fields"][-1]) if "fields" in query else None
                 response = self._api(kind, calendar_id or "", event_id or "", query, parsed, token)
+                if chosen is not None and response.status < 300 and response.payload is not None:
+                    response.payload = fields.keep(response.payload, chosen)
         except ApiError as error:
             response = _Response(error.status, error.body(), error.headers)
         except OAuthError as error:
