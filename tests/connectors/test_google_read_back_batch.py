@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from sync.connectors.google.connector import GoogleConnector
+from sync.connectors.google.held import GoogleHeld
 from sync.model.values import Interval
-from tests.batch_helpers import FIRST, LENA, booked, organisers, uid
+from tests.batch_helpers import FIRST, LENA, SECOND, booked, organisers, uid
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import FAST, connector
 
@@ -92,3 +93,19 @@ def test_one_calendar_read_back_alone_is_still_one_round_trip(
     assert [s.uid for s in google.list_series(ORGANISERS[0], Interval(later, later))] == [
         uid(ORGANISERS[0])
     ]
+
+
+def test_the_dates_of_a_series_are_read_without_its_texts(
+    google: GoogleConnector, google_emulator: GoogleCalendarEmulator
+) -> None:
+    """Every date in the window is listed every night: only what is read of a date comes
+    back, not the series' summary, description and properties with each of them."""
+    organiser = ORGANISERS[0]
+    event = uid(organiser).split("@")[0]
+    google_emulator.decline(organiser, google_emulator.instance_id(event, FIRST), LENA)
+    seen = google.observe_many(groups(), WINDOW)[organiser].series[uid(organiser)]
+    assert seen.declined_dates == {FIRST.astimezone(UTC): frozenset({LENA})}
+    assert isinstance(seen.held, GoogleHeld) and len(seen.held.dates) == 9
+    second = seen.held.dates[SECOND.astimezone(UTC)]  # where the rule puts it
+    assert {"id", "status", "start", "end", "originalStartTime"} <= set(second)
+    assert not {"summary", "description", "extendedProperties"} & set(second)

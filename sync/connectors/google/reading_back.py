@@ -30,6 +30,13 @@ from sync.model.values import FoundSeries, Interval
 
 Item = dict[str, Any]
 MASTERS, DATES = "masters", "dates"
+DATE_FIELDS = (
+    "items(id,status,recurringEventId,originalStartTime,start,end,"
+    "attendees(email,responseStatus)),nextPageToken"
+)
+"""What is read of a date: its place in the series, its times, who declined it, and the id
+a write of it goes to. Every date of every series in the window is listed each night;
+without a selection each comes with the series' texts, attendees and properties again."""
 
 
 def split_until(line: str) -> tuple[str, datetime | None]:
@@ -149,6 +156,7 @@ def _call(organiser: str, listing: str, window: Interval, token: str | None) -> 
             timeMax=rfc3339(window.end),
             maxResults=2500,
             pageToken=token,
+            fields=DATE_FIELDS,
         )
 
     request = masters if listing == MASTERS else dates
