@@ -14,7 +14,6 @@ from sync.model.values import BusyKind, Interval, Person
 from sync.planner import ticks as t
 from sync.planner.agenda_changes import AgendaChanges
 from sync.planner.availability import Availability
-from sync.planner.intervals import Spans
 from sync.planner.own_cap import full_days
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
@@ -49,7 +48,6 @@ class _FreeTime:
         self._slots: dict[tuple[str, str], list[FreeSlots]] = {}
         self._shared: dict[tuple[object, ...], FreeTime] = {}
         self._unbusy: dict[tuple[object, ...], FreeTime] = {}
-        self._unbusy_spans: dict[tuple[object, ...], Spans] = {}
         self._free: dict[tuple[object, ...], FreeTime] = {}
         self._work: dict[tuple[object, ...], FreeTime] = {}
         self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
@@ -123,15 +121,6 @@ class _FreeTime:
             manager, employee = self.availability(pair)
             self._unbusy[key] = intersect(self._own_free(manager), self._own_free(employee))
         return self._unbusy[key]
-
-    def unbusy_hours(self, pair: PairRequest) -> Spans:
-        """`unbusy_ticks` as UTC intervals, for making room (room.py)."""
-        key = (*pair.key, pair.employee.paused)
-        if key not in self._unbusy_spans:
-            self._unbusy_spans[key] = [
-                Interval(t.instant(start), t.instant(end)) for start, end in self.unbusy_ticks(pair)
-            ]
-        return self._unbusy_spans[key]
 
     def _own_free(self, side: Availability) -> FreeTime:
         """One person's working time when they are not busy: a manager's serves all their

@@ -110,14 +110,3 @@ def overlaps_any(spans: Spans, start: datetime, end: datetime) -> bool:
 
 def total(spans: Spans) -> timedelta:
     return sum((span.end - span.start for span in spans), timedelta(0))
-
-
-def room_for(spans: Spans, low: datetime, high: datetime, length: timedelta) -> bool:
-    """Whether one of the sorted `spans`, cut to [low, high), is at least `length` long."""
-    index = max(0, bisect_right(spans, Interval(low, low)) - 1)
-    while index < len(spans) and spans[index].start < high:
-        span = spans[index]
-        if min(span.end, high) - max(span.start, low) >= length:
-            return True
-        index += 1
-    return False

@@ -20,9 +20,8 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus
-from sync.planner.intervals import Spans, room_for
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
-from sync.planner.ticks import FreeTime
+from sync.planner.ticks import FreeTime, room_for, ticks
 
 
 class Agendas(Protocol):
@@ -35,7 +34,7 @@ class Agendas(Protocol):
 
     def free_in_week(self, pair: PairRequest, regular: datetime) -> FreeTime: ...
 
-    def unbusy_hours(self, pair: PairRequest) -> Spans: ...
+    def unbusy_ticks(self, pair: PairRequest) -> FreeTime: ...
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool: ...
 
@@ -74,7 +73,7 @@ def make_room(
     manager = pair.manager.person
     zone = ZoneInfo(manager.timezone)
     week = monday(regular.astimezone(zone).date())
-    unbusy = planner.unbusy_hours(pair)
+    unbusy = planner.unbusy_ticks(pair)
     for item in list(planner.agenda.get(manager.email, [])):
         other = planned.get(item.employee)
         if (
@@ -153,7 +152,7 @@ def monday(day: date) -> date:
 
 
 def _may_free(
-    planner: Agendas, pair: PairRequest, unbusy: Spans, item: Commitment, minutes: int
+    planner: Agendas, pair: PairRequest, unbusy: FreeTime, item: Commitment, minutes: int
 ) -> bool:
     """Whether taking `item` out could free a time for `pair` at all: a freed time overlaps
     the item and its buffer, inside the pair's shared hours when neither is busy, unless
@@ -161,6 +160,7 @@ def _may_free(
     this cheap test, and then nothing is taken out and put back."""
     if planner.cap_reached(pair, item.start):
         return True
-    length = timedelta(minutes=minutes)
-    reach = planner.inputs.buffer + length
-    return room_for(unbusy, item.start - reach, item.end + reach, length)
+    length = ticks(timedelta(minutes=minutes))
+    reach = ticks(planner.inputs.buffer) + length
+    start, end = item.span
+    return room_for(unbusy, start - reach, end + reach, length)

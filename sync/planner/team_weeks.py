@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus, Person
-from sync.planner.intervals import room_for
 from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
+from sync.planner.ticks import room_for, tick, ticks
 from sync.planner.zero_one import Row, solved
 
 MOST_DATES = 40
@@ -117,13 +117,13 @@ def _worth_trying(planner: Team, planned: Planned, index: int) -> bool:
     pair, regular = planned.pair, planned.series.occurrences[index].original_start
     if _paused(pair, regular):
         return False
-    unbusy = planner.unbusy_hours(pair)
+    unbusy = planner.unbusy_ticks(pair)
     zone = ZoneInfo(pair.manager.person.timezone)
-    length = timedelta(minutes=pair.employee.duration)
+    length = ticks(timedelta(minutes=pair.employee.duration))
     for week in _weeks_of(planner, pair, regular):
         # a span long enough in the week will do: the program looks at the grid and the caps
         low = datetime.combine(monday(week.astimezone(zone).date()), time(0), zone)
-        if room_for(unbusy, low, low + timedelta(days=7), length):
+        if room_for(unbusy, tick(low), tick(low + timedelta(days=7)), length):
             return True
     return False
 

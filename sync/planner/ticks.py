@@ -115,5 +115,17 @@ def overlaps_any(spans: FreeTime, start: int, end: int) -> bool:
     return index < len(spans) and spans[index][0] < end
 
 
+def room_for(spans: FreeTime, low: int, high: int, length: int) -> bool:
+    """Whether one of the sorted `spans`, cut to [low, high), is at least `length` long."""
+    index = max(0, bisect_right(spans, (low, low)) - 1)
+    count = len(spans)
+    while index < count and spans[index][0] < high:
+        start, end = spans[index]
+        if (end if end < high else high) - (start if start > low else low) >= length:
+            return True
+        index += 1
+    return False
+
+
 def total(spans: FreeTime) -> int:
     return sum(end - start for start, end in spans)

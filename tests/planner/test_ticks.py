@@ -125,6 +125,15 @@ def test_span_arithmetic_at_the_edges() -> None:
     assert t.total(spans) == 20
 
 
+def test_room_for_a_length_counts_only_the_part_of_a_span_inside_the_window() -> None:
+    spans = [(0, 10), (20, 50)]
+    assert t.room_for(spans, 25, 60, 25)  # (25, 50): a span reaching in from before
+    assert not t.room_for(spans, 30, 60, 25)  # (30, 50) is 20 long
+    assert t.room_for(spans, 0, 15, 10) and not t.room_for(spans, 1, 15, 10)
+    assert not t.room_for(spans, 10, 20, 1)  # the gap between them
+    assert not t.room_for([], 0, 100, 1)
+
+
 def test_a_long_check_in_from_before_the_week_still_blocks_the_week() -> None:
     """Free time near a week reads only the check-ins that may reach it; one that starts
     long before (a workshop over a weekend, booked as a check-in) still counts, also when it is
