@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 from sync.connectors.base import NEVER_WRITTEN, Observation, ToWrite, WriteFailed, Written
 from sync.connectors.batch_rounds import Outcome
 from sync.connectors.observe_each import list_one
-from sync.connectors.outlook import batching
+from sync.connectors.outlook import batching, dates_listing
 from sync.connectors.outlook.auth import TokenRefused, TokenUnavailable
 from sync.connectors.outlook.client import GraphClient, GraphError, describe
+from sync.connectors.outlook.dates_listing import DatesOf, Request
 from sync.connectors.outlook.event_shape import (
     SERIES_PROPERTY,
     differs,
@@ -58,7 +59,7 @@ from sync.model.values import (
 
 CANCEL_COMMENT = "This check-in series has ended."
 CANCEL = {"comment": CANCEL_COMMENT}
-Steps = Generator[list[batching.Call], list[Outcome], Any]
+Steps = Generator[list[Request], list[Outcome], Any]
 PROVIDER_ERRORS = (GraphError, TokenRefused, TokenUnavailable, RetriesExhausted, OSError)
 
 
@@ -72,7 +73,6 @@ class GraphWriter:
     def write_many(self, items: Sequence[ToWrite]) -> list[Written]:
         programs = [
             _program(
-                self.client,
                 series,
                 seen.held if seen and isinstance(seen.held, GraphHeld) else None,
                 never_written=seen is not None and seen.held is NEVER_WRITTEN,
@@ -80,7 +80,10 @@ class GraphWriter:
             for series, seen in items
         ]
         organisers = [series.organiser.email for series, _ in items]
-        return drive(programs, lambda calls: batching.run(self.client, calls), organisers)
+        return drive(programs, self._send, organisers)
+
+    def _send(self, requests: list[Request]) -> list[Outcome]:
+        return dates_listing.run(self.client, SERIES_PROPERTY, requests)
 
     def instances(self, organiser: str, event: str, window: Interval) -> Iterator[dict[str, Any]]:
         path = f"/events/{event}/instances"
@@ -138,8 +141,8 @@ class GraphWriter:
 
 
 def _program(
-    client: GraphClient, series: BookedSeries, held: GraphHeld | None, *, never_written: bool
-) -> Program[batching.Call]:
+    series: BookedSeries, held: GraphHeld | None, *, never_written: bool
+) -> Program[Request]:
     """Graph chooses event ids itself: a series not seen tonight is looked for by its tag
     before anything is created, unless no write of it was ever sent (`never_written`), and
     created with a `transactionId` so that a POST sent again (a batch that timed out) does
@@ -186,12 +189,10 @@ def _program(
             )
     if series.one_off:
         return  # its one date is the event itself
-    yield from _exceptions(client, series, event, existing is None, held)
+    yield from _exceptions(series, event, existing is None, held)
 
 
-def _exceptions(
-    client: GraphClient, series: BookedSeries, event: str, created: bool, held: GraphHeld | None
-) -> Steps:
+def _exceptions(series: BookedSeries, event: str, created: bool, held: GraphHeld | None) -> Steps:
     """Bring each changed date in line, in one round. The dates tonight's read-back saw are
     taken as it saw them; others are listed first (Graph's occurrence ids are its own). A
     date that was over before the read-back's window is left as the calendar shows it."""
@@ -206,9 +207,9 @@ def _exceptions(
     if unseen:
         first = min(o.original_start for o in unseen) - timedelta(days=1)
         last = max(max(o.original_start, o.start) for o in unseen) + timedelta(days=8)
-        current = {**current, **(yield from _listed(client, series, event, Interval(first, last)))}
+        current = {**current, **(yield from _listed(series, event, Interval(first, last)))}
     calls = _Calls(series.organiser.email)
-    writes = []
+    writes: list[Request] = []
     for occurrence in changes:
         item = current.get(occurrence.original_start)
         if item is None:
@@ -233,20 +234,12 @@ def _inside(occurrence: Occurrence, window: Interval) -> bool:
     )
 
 
-def _listed(client: GraphClient, series: BookedSeries, event: str, window: Interval) -> Steps:
-    """The series' occurrences in `window`, by rule start, page after page."""
-    organiser = series.organiser.email
-    found: dict[datetime, Item] = {}
-    url = batching.call(
-        "events.instances", organiser, f"/events/{event}/instances", utc_window(window)
-    ).url
-    while url:
-        (answer,) = yield [batching.Call("events.instances", organiser, url)]
-        _check(series, [answer])
-        found.update(by_original(answer.get("value", [])))
-        link = answer.get("@odata.nextLink")
-        url = batching.relative(client, link) if link else ""
-    return found
+def _listed(series: BookedSeries, event: str, window: Interval) -> Steps:
+    """The series' occurrences in `window`, by rule start (listed with the other series of
+    its organiser that wait for theirs: dates_listing.py)."""
+    (answer,) = yield [DatesOf(series.organiser.email, event, window)]
+    _check(series, [answer])
+    return by_original(answer.get("value", []))
 
 
 class _Calls:
