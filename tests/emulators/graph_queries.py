@@ -211,6 +211,12 @@ def _field_test(clause: str, text: str) -> Any:
 
 
 def parse_filter(text: str | None) -> list[Any]:
+    return [test for test, _ in _clauses(text)]
+
+
+def _clauses(text: str | None) -> list[tuple[Any, bool]]:
+    """Each clause's test, and whether it tests an extended property (which an occurrence
+    carries as its series master does)."""
     if not text:
         return []
     tests = []
@@ -218,9 +224,10 @@ def parse_filter(text: str | None) -> list[Any]:
         found = re.fullmatch(
             r"singleValueExtendedProperties/any\(\s*(\w+)\s*:(.*)\)", clause, re.I | re.S
         )
-        tests.append(
-            _ext_prop_test(found[1], found[2], text) if found else _field_test(clause, text)
-        )
+        if found:
+            tests.append((_ext_prop_test(found[1], found[2], text), True))
+        else:
+            tests.append((_field_test(clause, text), False))
     return tests
 
 
@@ -291,8 +298,18 @@ def instances(store: GraphStore, box: Mailbox, event_id: str, query: Query) -> l
 
 def calendar_view(store: GraphStore, box: Mailbox, query: Query) -> list[Event]:
     start, end = window(query)
-    tests = parse_filter(one(query, "$filter"))
-    return _order([e for e in store.view(box, start, end) if all(t(e) for t in tests)], query)
+    clauses = _clauses(one(query, "$filter"))
+    tests = [test for test, _ in clauses]
+    tagged = [test for test, on_property in clauses if on_property]
+
+    def worth(stored: Stored) -> bool:
+        """False for an item none of whose occurrences can pass: its extended properties
+        fail, and no exception of it could carry others. Not expanding those keeps the
+        tagged view of a busy mailbox from copying every other meeting in the window."""
+        return bool(stored.exceptions) or all(t(stored.data) for t in tagged)
+
+    found = store.view(box, start, end, worth=worth if tagged else None)
+    return _order([e for e in found if all(t(e) for t in tests)], query)
 
 
 # ----------------------------------------------------------------------------- delta

@@ -18,6 +18,7 @@ import copy
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -261,14 +262,22 @@ class GraphStore:
         return sorted(found, key=lambda e: gt.point(e["start"], "start"))
 
     def view(
-        self, box: Mailbox, lower: datetime, upper: datetime, *, shared: bool = False
+        self,
+        box: Mailbox,
+        lower: datetime,
+        upper: datetime,
+        *,
+        shared: bool = False,
+        worth: Callable[[Stored], bool] | None = None,
     ) -> list[Event]:
         """calendarView: single events and occurrences overlapping ``[lower, upper)``.
-        ``shared``: without copying what is stored, for a caller that only reads it."""
+        ``shared``: without copying what is stored, for a caller that only reads it;
+        ``worth``: the stored items that can be shown at all (the others are skipped)."""
         with self.lock:
             found: list[Event] = []
             for stored in box.events.values():
-                found.extend(self._view_of(stored, lower, upper, shared=shared))
+                if worth is None or worth(stored):
+                    found.extend(self._view_of(stored, lower, upper, shared=shared))
             return sorted(found, key=lambda e: gt.point(e["start"], "start"))
 
     def timed_view(
