@@ -27,6 +27,7 @@ from sync.config.settings import Settings
 from sync.delivery.approve_link import make_approve_link
 from sync.delivery.date_changes import DateChange, date_changes
 from sync.delivery.digest_cells import row_cells
+from sync.delivery.long_text_mail import as_bytes, text_parts
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
 from sync.delivery.rule_line import first_date, rule_line, why_only
@@ -262,10 +263,12 @@ def to_email(digest: Digest, settings: Settings) -> bytes:
     # Exchange and Outlook do not read Auto-Submitted; this keeps their out-of-office
     # replies from answering the digest too
     message["X-Auto-Response-Suppress"] = "All"
-    message.set_content(digest.text)
-    message.add_alternative(digest.html, subtype="html")
+    # the parts are long (the HTML about 160,000 characters): encoded and written out the
+    # quicker way, the bytes the same (sync/delivery/long_text_mail.py)
+    message.set_content(digest.text, content_manager=text_parts)
+    message.add_alternative(digest.html, subtype="html", content_manager=text_parts)
     # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there
-    return message.as_bytes(policy=SMTP)
+    return as_bytes(message, SMTP)
 
 
 def _domain(address: str) -> str:
