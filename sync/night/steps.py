@@ -157,10 +157,12 @@ class _Night(_Tonight):
         note_health(self.store, self.roster, self.now, self.report)
 
     def book(self) -> None:
-        # approvals since the last run are booked against tonight's calendars
-        confirm_approved(
-            self.store, self.roster, self.planning_input(self.busy), ACTOR, self.report
-        )
+        # approvals since the last run are booked against tonight's calendars; most nights
+        # have none, and the planner's input (everyone's check-ins) is not built for nothing
+        if self.store.proposals(states=[State.APPROVED]):
+            confirm_approved(
+                self.store, self.roster, self.planning_input(self.busy), ACTOR, self.report
+            )
         Booker(
             self.store,
             self.now,
