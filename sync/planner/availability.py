@@ -54,13 +54,12 @@ class Availability:
 
     def why_unavailable(self, start: datetime, end: datetime) -> Said | None:
         """Why the person cannot meet in [start, end) regardless of busy time."""
-        name = self.person.first_name
         local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
         day = local_start.date()
         if self.paused and self.paused.contains(day):
             return say(
                 "%(name)s's check-ins are paused from %(first)s to %(last)s",
-                name=name,
+                name=self.person.first_name,
                 first=Day.of(self.paused.start),
                 last=Day.of(self.paused.end),
             )
@@ -68,18 +67,22 @@ class Availability:
         if holiday:
             person = self.person
             named = Holiday(person.holidays, person.holiday_categories, day.isoformat(), holiday)
-            return say("it is a holiday for %(name)s (%(holiday)s)", name=name, holiday=named)
+            return say(
+                "it is a holiday for %(name)s (%(holiday)s)",
+                name=self.person.first_name,
+                holiday=named,
+            )
         if day.weekday() not in self.person.working_days:
             return say(
                 "%(name)s does not work on %(weekdays)s",
-                name=name,
+                name=self.person.first_name,
                 weekdays=Weekday(day.weekday(), "plural"),
             )
         hours = self.person.working_hours
         if local_end.date() != day or not hours.contains(local_start.time(), local_end.time()):
             return say(
                 "it is outside %(name)s's working hours (%(hours)s)",
-                name=name,
+                name=self.person.first_name,
                 hours=f"{hours} {zone_label(self.person.timezone)}",
             )
         return None

@@ -209,9 +209,14 @@ class _Patterns(_FreeTime):
     def grid(self, pair: PairRequest) -> list[int]:
         """Start times a check-in of this pair may have: the 15-minute grid inside the
         manager's working hours, as minutes after local midnight."""
-        hours = pair.manager.person.working_hours
-        last = hours.end.hour * 60 + hours.end.minute - pair.employee.duration
-        return list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
+        hours, minutes = pair.manager.person.working_hours, pair.employee.duration
+        # asked for every date that is not free; most pairs share hours and a length
+        found = self._grids.get((hours, minutes))
+        if found is None:
+            last = hours.end.hour * 60 + hours.end.minute - minutes
+            found = list(range(_grid_ceil(hours.start), last + 1, GRID_MINUTES))
+            self._grids[hours, minutes] = found
+        return found
 
     def slots(self, pair: PairRequest, free: FreeTime) -> FreeSlots:
         """The grid times of `free`, day by day. The last few kept per pair: a pair's whole

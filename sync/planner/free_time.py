@@ -51,6 +51,8 @@ class _FreeTime:
         self._free: dict[tuple[object, ...], FreeTime] = {}
         self._work: dict[tuple[object, ...], FreeTime] = {}
         self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
+        self._sides: dict[tuple[object, ...], tuple[Availability, Availability]] = {}
+        self._grids: dict[tuple[object, ...], list[int]] = {}
         # series proposed in this run, by employee: a later pair may move one of their dates
         self.planned: dict[str, Planned] = {}
         self.caps = dict(inputs.caps)
@@ -58,10 +60,16 @@ class _FreeTime:
     # ------------------------------------------------------------------ free time
 
     def availability(self, pair: PairRequest) -> tuple[Availability, Availability]:
-        return (
-            Availability(pair.manager.person),
-            Availability(pair.employee.person, pair.employee.paused),
-        )
+        """Both people's workable time; made once per pair, as every date that is not free
+        asks it why."""
+        key = (*pair.key, pair.employee.paused)
+        found = self._sides.get(key)
+        if found is None:
+            found = self._sides[key] = (
+                Availability(pair.manager.person),
+                Availability(pair.employee.person, pair.employee.paused),
+            )
+        return found
 
     def free_spans(self, pair: PairRequest) -> FreeTime:
         """Time inside both people's working hours when neither is busy or in a check-in,
