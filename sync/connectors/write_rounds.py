@@ -28,6 +28,16 @@ Program = Generator[list[C], list[Outcome], None]
 """Yields the calls it needs next; is sent their outcomes, in the same order."""
 
 
+@dataclass(frozen=True)
+class Shared:
+    """The answer to a call that `send` answered together with other programs' calls, in
+    fewer requests than calls (one listing for several series): `requests` is this call's
+    part of them, so that the series' counts add up to the requests sent."""
+
+    answer: Outcome
+    requests: int
+
+
 @dataclass
 class _Running(Generic[C]):
     program: Program[C]
@@ -42,7 +52,8 @@ def drive(
     organisers: Sequence[str],
 ) -> list[Written]:
     """Run every program to its end; `send` carries one round of calls (in batches) and
-    answers each in order. `organisers`: whose calendar each program writes; once one of
+    answers each in order (a `Shared` answer counts its part of the requests, any other one
+    request). `organisers`: whose calendar each program writes; once one of
     them is over its quota for the night, their other series stop where they are."""
     results = [Written() for _ in programs]
     running: list[_Running[C]] = []
@@ -55,8 +66,10 @@ def drive(
         for item in waiting:
             answered = outcomes[at : at + len(item.asked)]
             at += len(item.asked)
-            item.result.requests += len(item.asked)
-            _advance(item, answered, running)
+            item.result.requests += sum(
+                a.requests if isinstance(a, Shared) else 1 for a in answered
+            )
+            _advance(item, [a.answer if isinstance(a, Shared) else a for a in answered], running)
         over = {i.organiser: i.result.error for i in waiting if _over_quota(i.result.error)}
         for item in [i for i in running if i.organiser in over]:
             item.program.close()

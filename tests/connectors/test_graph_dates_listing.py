@@ -59,6 +59,7 @@ def test_series_created_together_share_their_organisers_listing(graph: GraphEmul
     assert graph.count("calendarView") == 3  # one per organiser, not one per series
     assert graph.count("events.create") == graph.count("events.patch") == 6
     assert graph.round_trips() == 3  # creates, listings, moves
+    assert sum(w.requests for w in written) == len(graph.requests) - graph.count("batch")
     for organiser in ORGANISERS:
         assert moved_dates(graph, organiser) == [SECOND + timedelta(hours=1)] * 2
 
@@ -73,6 +74,7 @@ def test_the_pages_of_a_long_view_are_followed(
     pages = graph.count("calendarView")
     assert pages > 3  # each organiser's view took more than one page
     assert graph.round_trips() == 2 + pages // 3  # the organisers' pages went out together
+    assert sum(w.requests for w in written) == len(graph.requests) - graph.count("batch")
     for organiser in ORGANISERS:
         assert moved_dates(graph, organiser) == [SECOND + timedelta(hours=1)] * 2
 
@@ -85,6 +87,7 @@ def test_a_view_that_refuses_the_tag_filter_lists_each_series_on_its_own(
     written = connector(graph).write_many(new(items))
     assert [w.error for w in written] == [None] * 6
     assert graph.count("events.instances") == 2  # o01's two series
+    assert sum(w.requests for w in written) == len(graph.requests) - graph.count("batch")
     for organiser in ORGANISERS:
         assert moved_dates(graph, organiser) == [SECOND + timedelta(hours=1)] * 2
 

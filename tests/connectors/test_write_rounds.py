@@ -7,7 +7,7 @@ from __future__ import annotations
 from sync.connectors.base import WriteFailed
 from sync.connectors.batch_rounds import Outcome
 from sync.connectors.retry import GaveUpTonight
-from sync.connectors.write_rounds import Program, drive
+from sync.connectors.write_rounds import Program, Shared, drive
 
 
 def program(name: str, steps: int) -> Program[str]:
@@ -53,3 +53,12 @@ def test_over_quota_the_organisers_other_series_stop_where_they_are() -> None:
     assert sent == ["a0", "b0", "c0", "c1"]  # b's next call is never sent
     assert written[0].error is quota and written[1].error is quota
     assert written[2].error is None
+
+
+def test_a_shared_answer_counts_its_part_of_the_requests() -> None:
+    def send(calls: list[str]) -> list[Outcome]:
+        # a0 and b0 answered by one request, counted with a's series
+        return [Shared({}, 1) if c == "a0" else Shared({}, 0) if c == "b0" else {} for c in calls]
+
+    written = drive([program("a", 2), program("b", 2)], send, ["x", "x"])
+    assert [(w.requests, w.error) for w in written] == [(2, None), (1, None)]

@@ -14,7 +14,7 @@ before. The other calls of the round go out with the first pages.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -29,6 +29,7 @@ from sync.connectors.outlook.observing import (
     utc_window,
     view_query,
 )
+from sync.connectors.write_rounds import Shared
 from sync.model.values import Interval
 
 VIEW, INSTANCES = "calendarView", "events.instances"
@@ -49,8 +50,9 @@ Request = batching.Call | DatesOf
 
 
 def run(client: GraphClient, prop: str, requests: Sequence[Request]) -> list[Outcome]:
-    """Every request's outcome, in order: a call's answer, a DatesOf's dates, or the
-    exception each ended with."""
+    """Every request's outcome, in order: a call's answer or the exception it ended with;
+    for a DatesOf, its dates (or exception) as `Shared`, with its part of the requests
+    that listed them."""
     outcomes: list[Outcome] = [None] * len(requests)
     calls = {i: r for i, r in enumerate(requests) if isinstance(r, batching.Call)}
     asked: dict[str, list[int]] = defaultdict(list)
@@ -61,24 +63,30 @@ def run(client: GraphClient, prop: str, requests: Sequence[Request]) -> list[Out
         organiser: _view(prop, organiser, [_dates_of(requests[i]).window for i in indexes])
         for organiser, indexes in asked.items()
     }
-    viewed = _follow(client, views, calls, outcomes)
+    sent: Counter[Hashable] = Counter()
+    viewed = _follow(client, views, calls, outcomes, sent)
     alone: dict[int, batching.Call] = {}
     for organiser, indexes in asked.items():
         listed = viewed[organiser]
         if isinstance(listed, GraphError) and listed.status in FILTER_REFUSED:
             alone |= {i: _instances(_dates_of(requests[i])) for i in indexes}
-            continue
+            listed = []  # each series' own listing answers it
         by_master = _by_master(listed)
         for index in indexes:
             event = _dates_of(requests[index]).event
-            outcomes[index] = (
-                by_master
-                if isinstance(by_master, Exception)
-                else {"value": by_master.get(event, [])}
-            )
-    for index, items in _follow(client, alone, {}, outcomes).items():
-        outcomes[index] = items if isinstance(items, Exception) else {"value": items}
-    return outcomes
+            dates = by_master if isinstance(by_master, Exception) else by_master.get(event, [])
+            # the view's requests are counted once, with the organiser's first series
+            outcomes[index] = (dates, sent[organiser] if index == indexes[0] else 0)
+    for index, items in _follow(client, alone, {}, outcomes, sent).items():
+        outcomes[index] = (items, outcomes[index][1] + sent[index])
+    return [
+        Shared(_listing(o[0]), o[1]) if isinstance(requests[i], DatesOf) else o
+        for i, o in enumerate(outcomes)
+    ]
+
+
+def _listing(dates: list[Item] | Exception) -> Outcome:
+    return dates if isinstance(dates, Exception) else {"value": dates}
 
 
 def _dates_of(request: Request) -> DatesOf:
@@ -111,9 +119,11 @@ def _follow(
     listings: Mapping[Key, batching.Call],
     calls: Mapping[int, batching.Call],
     outcomes: list[Outcome],
+    sent: Counter[Hashable],
 ) -> dict[Key, list[Item] | Exception]:
-    """Every listing's items, page after page (or the exception it ended with); `calls` go
-    out with the first pages, their outcomes put in `outcomes` at their indexes."""
+    """Every listing's items, page after page (or the exception it ended with), each page
+    counted in `sent`; `calls` go out with the first pages, their outcomes put in
+    `outcomes` at their indexes."""
     found: dict[Key, list[Item] | Exception] = {key: [] for key in listings}
     pending = dict(listings)
     first = list(calls.items())
@@ -124,6 +134,7 @@ def _follow(
             outcomes[index] = answer
         pages, first, pending = answers[len(first) :], [], {}
         for key, page in zip(keys, pages, strict=True):
+            sent[key] += 1
             listed = found[key]
             if isinstance(page, Exception) or isinstance(listed, Exception):
                 found[key] = page
