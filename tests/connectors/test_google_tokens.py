@@ -99,3 +99,16 @@ def test_a_night_fetches_one_token_per_person(
     tokens = [r.subject for r in google_emulator.requests if r.kind == "token"]
     assert sorted(tokens) == sorted([ORGANISER, ORGANISER, *PEOPLE])  # free/busy, events
     assert len(google_emulator.granted_scopes()[ORGANISER]) == 2
+
+
+def test_tokens_and_batches_go_over_connections_kept_alive(
+    emulator: GoogleCalendarEmulator, tmp_path: Path
+) -> None:
+    """Each thread keeps its connection to Google (a TLS handshake there costs more than
+    the request): twenty tokens and three batches do not open twenty-three connections."""
+    reading = connector(emulator, tmp_path).read_busy([ref(p) for p in PEOPLE], WINDOW)
+    assert reading.errors == {}
+    assert emulator.count("token") == len(PEOPLE) + 1  # the free/busy's acting person too
+    assert emulator.count("batch") == 2
+    # three batch threads and three token threads at most (parallel_requests = 3)
+    assert emulator.connections <= 6

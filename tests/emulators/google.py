@@ -189,9 +189,16 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.emulator = emulator
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.emulator.count_connection()
+        super().process_request(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as Google's API and token endpoint do
+    timeout = 30  # an idle kept-alive connection ends after this many seconds
+    wbufsize = -1  # buffer the response; the base class flushes it after each request
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -235,6 +242,8 @@ class GoogleCalendarEmulator:
         self.auth.lifetime = token_lifetime
         self._faults: list[Fault] = []
         self._requests: list[RecordedRequest] = []
+        self.connections = 0
+        """TCP connections accepted: a client that keeps them alive opens few."""
         self._server: _Server | None = None
         self._running: Background | None = None
 
@@ -509,6 +518,11 @@ class GoogleCalendarEmulator:
         with self.lock:
             self._requests.clear()
             self.store.writes.clear()
+            self.connections = 0
+
+    def count_connection(self) -> None:
+        with self.lock:
+            self.connections += 1
 
     # ----------------------------------------------------------------- fault injection
 
