@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +35,9 @@ MAX_BYTES = 50_000_000
 of history stay well below it."""
 
 _CHUNK = 64 * 1024
+FEEDS_AT_ONCE = 8
+"""Feeds downloaded side by side: feed servers are many and mostly slow to answer, and each
+download holds at most MAX_BYTES."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,10 @@ class IcsConnector:
             groups.setdefault(source.key, (source, []))[1].append(person)
         # each file is read and looked up in the cache first; those that must be parsed are
         # parsed together (on every core when there are many), then taken in in order
-        ready: list[tuple[IcsSource, list[CalendarRef], _Found | _ToParse]] = []
-        for source, refs in groups.values():
-            reading.requests += 1
-            try:
-                found: _Found | _ToParse = self._cached(source, refs, window)
-            except Exception as exc:  # why: one odd calendar must not stop everyone's planning
-                found = exc
-            ready.append((source, refs, found))
+        sources = list(groups.values())
+        looked_up = self._look_up_all(sources, window)
+        ready = [(*group, found) for group, found in zip(sources, looked_up, strict=True)]
+        reading.requests += len(ready)
         to_parse = [found for _, _, found in ready if isinstance(found, _ToParse)]
         parsed = iter(parse_all([item.job for item in to_parse], self._deadline))
         for source, refs, found in ready:
@@ -126,6 +126,24 @@ class IcsConnector:
                     found = exc
             _take(source, refs, window, found, reading)
         return reading
+
+    def _look_up_all(
+        self, groups: list[tuple[IcsSource, list[CalendarRef]]], window: Interval
+    ) -> list[_Found | _ToParse]:
+        """`_cached` for each source, in order. Feeds are downloaded FEEDS_AT_ONCE at a
+        time: one after another, a night would wait for every feed server's answer in turn."""
+
+        def look_up(group: tuple[IcsSource, list[CalendarRef]]) -> _Found | _ToParse:
+            try:
+                return self._cached(group[0], group[1], window)
+            except Exception as exc:  # why: one odd calendar must not stop everyone's planning
+                return exc
+
+        feeds = sum(1 for source, _ in groups if source.url is not None)
+        if feeds < 2:
+            return [look_up(group) for group in groups]
+        with ThreadPoolExecutor(min(FEEDS_AT_ONCE, len(groups)), "ics-feed") as pool:
+            return list(pool.map(look_up, groups))
 
     def _cached(
         self, source: IcsSource, refs: list[CalendarRef], window: Interval
