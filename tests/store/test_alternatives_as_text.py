@@ -4,7 +4,6 @@ the digest, the web pages and choosing one read them."""
 
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from sync.store import Store
 from tests.night.test_workflow import START, new
+from tests.store.held_objects import reachable
 
 ALTERNATIVES: list[dict[str, Any]] = [
     {
@@ -50,7 +50,7 @@ def test_a_decoded_proposal_holds_its_alternatives_as_text(store: Store, proposa
     record = store.proposal(proposal_id)
     assert record is not None
 
-    assert _containers(record.alternatives) == []
+    assert reachable(record.alternatives, (dict, list)) == []
 
 
 def test_what_a_reader_does_to_alternatives_it_read_changes_no_kept_record(
@@ -63,20 +63,3 @@ def test_what_a_reader_does_to_alternatives_it_read_changes_no_kept_record(
     again = store.proposal(proposal_id)
     assert again is first  # the row did not change, so the record was not decoded again
     assert again.alternatives[0]["rrule"] == "FREQ=WEEKLY;BYDAY=WE"
-
-
-def _containers(held: object) -> list[object]:
-    """The dicts and lists `held` refers to, directly or through others (types aside)."""
-    found: list[object] = []
-    seen: set[int] = set()
-    waiting = [held]
-    while waiting:
-        item = waiting.pop()
-        for referent in gc.get_referents(item):
-            if id(referent) in seen or isinstance(referent, type):
-                continue
-            seen.add(id(referent))
-            if isinstance(referent, dict | list):
-                found.append(referent)
-            waiting.append(referent)
-    return found

@@ -3,7 +3,6 @@ keeps every live proposal decoded, and only the digest and the approval page dra
 
 from __future__ import annotations
 
-import gc
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from sync.model.values import BusyBlock
 from sync.model.week_busy import WeekBusy, week_of
 from sync.store import Store
 from tests.night.test_workflow import START, new
+from tests.store.held_objects import reachable
 
 WEEK = week_of(
     START,
@@ -42,7 +42,7 @@ def test_a_decoded_proposal_holds_its_week_as_text(store: Store) -> None:
     assert record is not None
 
     assert not isinstance(record.week_busy, WeekBusy)
-    assert _instants(record.week_busy) == []
+    assert reachable(record.week_busy, datetime) == []
 
 
 def test_a_proposal_without_a_week_or_with_an_unreadable_one_has_no_picture(
@@ -58,20 +58,3 @@ def test_a_proposal_without_a_week_or_with_an_unreadable_one_has_no_picture(
     assert record is not None and record.week_busy is not None
     assert record.week_busy.decoded() is None
     assert proposal_picture(record, "Europe/Stockholm") is None
-
-
-def _instants(held: object) -> list[datetime]:
-    """The datetimes `held` refers to, directly or through others (types aside)."""
-    found: list[datetime] = []
-    seen: set[int] = set()
-    waiting = [held]
-    while waiting:
-        item = waiting.pop()
-        for referent in gc.get_referents(item):
-            if id(referent) in seen or isinstance(referent, type):
-                continue
-            seen.add(id(referent))
-            if isinstance(referent, datetime):
-                found.append(referent)
-            waiting.append(referent)
-    return found
