@@ -90,3 +90,15 @@ def test_people_asked_through_a_mailbox_the_app_may_not_use_are_asked_again(
         for s in r.body["schedules"]
     }
     assert carried <= again
+
+
+def test_a_person_listed_twice_is_asked_again_once(graph: GraphEmulator) -> None:
+    """Someone in a read twice (a manager who also reports to another) whose team's mailbox
+    is refused is read through the verified mailbox like everyone else of that team."""
+    graph.restrict(CLIENT_ID, [p for p in TEAM_OF if p != "m2@example.com"])
+    outlook = connector(graph)
+    outlook.verify("m0@example.com")
+    outlook.ask_through_teams(TEAM_OF)
+    people = [ref(p) for p in sorted(TEAM_OF)]
+    reading = outlook.read_busy([*people, ref("m2@example.com")], WINDOW)
+    assert reading.errors == {} and len(reading.busy) == 80

@@ -78,6 +78,9 @@ class GraphReader:
         to. A person's schedule is asked through it."""
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
+        # each person once, however often listed (a manager who also reports to another):
+        # one schedule each is enough, and a person asked again below is taken in once
+        people = list({person.email: person for person in people}.values())
         reading = self._read(people, window, self.through)
         # a team's mailbox an access policy leaves out fails its requests' twenty people,
         # who may be of another team too: they are asked again through the verified mailbox
