@@ -32,7 +32,8 @@ class CalDavReader:
         self.client = client
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
-        before = self.client.requests.total()
+        # every request of this read is sent on this thread, one calendar after another
+        before = self.client.requests_by_this_thread()
         reading = BusyReading()
         for person in people:
             calendar = parse_source(person.source)
@@ -50,7 +51,7 @@ class CalDavReader:
                 reading.errors[person.email] = _why(error, calendar)
             else:
                 reading.busy[person.email] = clip(blocks, window)
-        reading.requests = self.client.requests.total() - before
+        reading.requests = self.client.requests_by_this_thread() - before
         return reading
 
     def _free_busy(self, calendar: CalendarUrl, window: Interval) -> list[BusyBlock] | None:

@@ -22,6 +22,7 @@ from googleapiclient.http import BatchHttpRequest
 from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.google.client import WRITES, CalendarApi, GoogleClient
 from sync.connectors.google.errors import classify
+from sync.connectors.request_count import Tally
 from sync.plumbing import faults
 from sync.plumbing.logs import event
 
@@ -41,15 +42,23 @@ class Call:
     """Builds the library's request on a client: ``lambda cal: cal.events().list(...)``."""
 
 
-def run(client: GoogleClient, calls: Sequence[Call], take: Take | None = None) -> list[Outcome]:
+def run(
+    client: GoogleClient,
+    calls: Sequence[Call],
+    take: Take | None = None,
+    tally: Tally | None = None,
+) -> list[Outcome]:
     """Every call's answer, in order; an exception in place of the answer for a call that
     failed for good (RetriesExhausted, GaveUpTonight, or the provider's own error). With
-    `take`, what it makes of each answer in its place, as the answer arrives."""
+    `take`, what it makes of each answer in its place, as the answer arrives; with `tally`,
+    every call sent (retries too) is also counted there."""
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         groups = [waiting[i : i + BATCH_SIZE] for i in range(0, len(waiting), BATCH_SIZE)]
         # each group's outcomes land at its own indexes: the batches can go side by side
-        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes, take), groups)
+        sent = client.pool().map(
+            lambda group: _send(client, calls, group, outcomes, take, tally), groups
+        )
         return [pending for retry in sent for pending in retry]
 
     return run_rounds(len(calls), send, client.policy, client.sleep)
@@ -61,6 +70,7 @@ def _send(
     group: list[Pending],
     outcomes: list[Outcome],
     take: Take | None,
+    tally: Tally | None,
 ) -> list[Pending]:
     """One round trip for `group`; returns the calls to send again."""
     again: list[Pending] = []
@@ -89,7 +99,7 @@ def _send(
         if call.kind in WRITES:
             faults.point(f"google {call.kind}")
         pending.attempts += 1
-        client.requests.add(call.kind)
+        client.requests.add(call.kind, tally)
         event(log, "google request", logging.DEBUG, kind=call.kind, acting_as=call.email)
         by_id[str(pending.index)] = pending
         batch.add(request, request_id=str(pending.index))

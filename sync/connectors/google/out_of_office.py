@@ -27,6 +27,7 @@ from sync.connectors.google.auth import SCOPE_EVENTS_READ
 from sync.connectors.google.client import CalendarApi, GoogleClient
 from sync.connectors.google.errors import reason_of, status_of
 from sync.connectors.google.times import parse_instant, rfc3339
+from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, BusyKind, Interval
 
 FIELDS = "items(status,eventType,start,end),nextPageToken"
@@ -68,9 +69,11 @@ class OutOfOffice:
         self.denied = False
         self._lock = threading.Lock()
 
-    def read(self, people: Sequence[CalendarRef], window: Interval) -> dict[str, list[BusyBlock]]:
+    def read(
+        self, people: Sequence[CalendarRef], window: Interval, tally: Tally | None = None
+    ) -> dict[str, list[BusyBlock]]:
         """Time off per person (people whose events could not be read are left out: their
-        free/busy already counts the time as busy)."""
+        free/busy already counts the time as busy). The listings sent are counted in `tally`."""
         found: dict[str, list[BusyBlock]] = {}
         pages: dict[str, str | None] = {p.email: None for p in people}
         by_email = {p.email: p for p in people}
@@ -78,7 +81,8 @@ class OutOfOffice:
             asked = sorted(pages)
             calls = [self._call(email, window, pages[email]) for email in asked]
             pages = {}
-            for email, outcome in zip(asked, batching.run(self.client, calls), strict=True):
+            outcomes = batching.run(self.client, calls, tally=tally)
+            for email, outcome in zip(asked, outcomes, strict=True):
                 if isinstance(outcome, Exception):
                     self._failed(outcome)
                     found.pop(email, None)

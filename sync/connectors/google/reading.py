@@ -20,6 +20,7 @@ from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import calendar_errors, describe
 from sync.connectors.google.out_of_office import OutOfOffice, may_be_away
 from sync.connectors.google.times import rfc3339, utc_instant
+from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, Interval
 
 FREEBUSY_BATCH = 50
@@ -57,11 +58,12 @@ class GoogleReader:
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
-        before = self.client.requests.total()
+        tally = Tally()
         jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
         # every freeBusy request of the night in one batch round trip per 50, each answer
         # made busy time as it arrives: the answers of the whole organisation are not held
-        send = partial(batching.run, self.client, [self.freebusy(*job) for job in jobs])
+        calls = [self.freebusy(*job) for job in jobs]
+        send = partial(batching.run, self.client, calls, tally=tally)
         results = answers_taken([batch for batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
@@ -71,11 +73,11 @@ class GoogleReader:
         readable = [p for p in people if p.email not in reading.errors]
         if self.read_out_of_office:
             maybe = [p for p in readable if may_be_away(p, busy.get(p.email, []))]
-            for email, blocks in self.away.read(maybe, window).items():
+            for email, blocks in self.away.read(maybe, window, tally).items():
                 busy.setdefault(email, []).extend(blocks)
         for person in readable:
             reading.busy[person.email] = clip(busy.get(person.email, []), window)
-        reading.requests = self.client.requests.total() - before
+        reading.requests = tally.made
         return reading
 
     def freebusy(self, batch: list[CalendarRef], chunk: Interval) -> batching.Call:

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
 from sync.connectors.outlook.client import MAILBOX_CONCURRENCY, GraphClient, GraphError, classify
+from sync.connectors.request_count import Tally
 from sync.plumbing import faults
 from sync.plumbing.logs import event
 
@@ -46,15 +47,23 @@ def relative(client: GraphClient, link: str) -> str:
     return link.removeprefix(client.base) if link.startswith(client.base) else link
 
 
-def run(client: GraphClient, calls: Sequence[Call], take: Take | None = None) -> list[Outcome]:
+def run(
+    client: GraphClient,
+    calls: Sequence[Call],
+    take: Take | None = None,
+    tally: Tally | None = None,
+) -> list[Outcome]:
     """Every request's answer, in order; an exception in place of the answer for a request
     that failed for good (RetriesExhausted, or Graph's own error). With `take`, what it
-    makes of each answer in its place, as the answer arrives."""
+    makes of each answer in its place, as the answer arrives; with `tally`, every request
+    sent (retries too) is also counted there."""
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         # each group's outcomes land at its own indexes: the batches can go side by side
         groups = _packed(calls, waiting)
-        sent = client.pool().map(lambda group: _send(client, calls, group, outcomes, take), groups)
+        sent = client.pool().map(
+            lambda group: _send(client, calls, group, outcomes, take, tally), groups
+        )
         return [pending for retry in sent for pending in retry]
 
     return run_rounds(len(calls), send, client.policy, client.sleep)
@@ -85,6 +94,7 @@ def _send(
     group: list[Pending],
     outcomes: list[Outcome],
     take: Take | None,
+    tally: Tally | None,
 ) -> list[Pending]:
     """One round trip for `group`; returns the requests to send again."""
     for pending in group:
@@ -92,7 +102,7 @@ def _send(
         if item.method != "GET" and item.kind != "getSchedule":  # a read, though a POST
             faults.point(f"graph {item.kind}")
         pending.attempts += 1
-        client.requests.add(item.kind)
+        client.requests.add(item.kind, tally)
         event(log, "graph request", logging.DEBUG, kind=item.kind, mailbox=item.mailbox)
     body = {"requests": [_request(str(p.index), calls[p.index]) for p in group]}
     mailboxes: dict[str, int] = {}

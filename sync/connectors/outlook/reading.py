@@ -15,6 +15,7 @@ from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.batch_rounds import answers_taken
 from sync.connectors.outlook import batching
 from sync.connectors.outlook.client import GraphClient, describe
+from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
 from sync.model.weekdays import WEEKDAY_NAMES
 
@@ -105,7 +106,7 @@ class GraphReader:
         through: Callable[[CalendarRef], str],
     ) -> BusyReading:
         reading = BusyReading()
-        before = self.client.requests.total()
+        tally = Tally()
         ordered = sorted(people, key=lambda p: p.email)
         # each request asks through the mailbox of its own people's team, so the requests
         # go through many mailboxes and a $batch carries 20 of them, not four
@@ -119,7 +120,8 @@ class GraphReader:
         jobs = [(mailbox, batch, chunk) for mailbox, batch in batches for chunk in chunks(window)]
         # through JSON batching: 20 requests per round trip, four per mailbox; each answer
         # made busy time as it arrives, so the whole organisation's answers are not held
-        send = partial(batching.run, self.client, [self.schedule(*job) for job in jobs])
+        calls = [self.schedule(*job) for job in jobs]
+        send = partial(batching.run, self.client, calls, tally=tally)
         results = answers_taken([batch for _, batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
@@ -133,7 +135,7 @@ class GraphReader:
         reading.working_hours = {
             email: hours for email, hours in reading.working_hours.items() if email in reading.busy
         }
-        reading.requests = self.client.requests.total() - before
+        reading.requests = tally.made
         return reading
 
     def through(self, person: CalendarRef) -> str:
