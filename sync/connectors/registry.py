@@ -6,8 +6,11 @@ commands that read no calendar (and organisations that use one provider) should 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,11 +24,14 @@ from sync.connectors.base import (
 from sync.connectors.none import NoCalendar
 from sync.model.values import Interval
 from sync.plumbing.deadline import Deadline
+from sync.plumbing.logs import FIELDS
 from sync.plumbing.progress import Tick
 
 if TYPE_CHECKING:
     from sync.config.roster import Roster
     from sync.config.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def kind_of(source: str) -> str:
@@ -113,18 +119,17 @@ def read_busy(
     window: Interval,
     tick: Tick | None = None,
 ) -> dict[str, BusyReading]:
-    """Each connector reads all of its people in one call. Keyed by connector kind, so the
-    report can say how many requests each provider took. `tick(people read, people)` after
-    each connector's call."""
+    """Each connector reads all of its people in one call, the kinds of calendar side by
+    side: a read mostly waits on its provider, so the night waits about as long as the
+    slowest provider takes, not as long as all of them in turn. Keyed by connector kind in
+    sorted order, as the report lists how many requests each provider took. `tick(people
+    read, people)` as each connector's call ends."""
     groups: dict[str, list[CalendarRef]] = defaultdict(list)
     for person in people:
         groups[kind_of(person.source)].append(person)
     readings: dict[str, BusyReading] = {}
-    read = 0
-    for kind, group in sorted(groups.items()):
-        if tick is not None:
-            tick(read, len(people))
-        read += len(group)
+    reads: dict[str, Callable[[], BusyReading]] = {}
+    for kind, group in groups.items():
         connector = connectors.get(kind)
         if connector is None:
             readings[kind] = BusyReading(
@@ -134,8 +139,32 @@ def read_busy(
                     for p in group
                 }
             )
-            continue
-        readings[kind] = connector.read_busy(group, window)
+        else:
+            reads[kind] = partial(_read_kind, kind, connector, group, window)
+    done = sum(len(groups[kind]) for kind in readings)
     if tick is not None:
-        tick(read, len(people))
-    return readings
+        tick(done, len(people))
+    if reads:
+        with ThreadPoolExecutor(len(reads), "read") as pool:
+            running = {pool.submit(read): kind for kind, read in sorted(reads.items())}
+            for finished in as_completed(running):
+                readings[running[finished]] = finished.result()
+                done += len(groups[running[finished]])
+                if tick is not None:
+                    tick(done, len(people))
+    return {kind: readings[kind] for kind in sorted(readings)}
+
+
+def _read_kind(
+    kind: str, connector: Connector, group: Sequence[CalendarRef], window: Interval
+) -> BusyReading:
+    """One kind's read. A connector reports each calendar it cannot read as that person's
+    error; should it fail as a whole, its people cannot be read tonight, and the other
+    kinds are still read and their pairs planned."""
+    try:
+        return connector.read_busy(group, window)
+    except Exception as error:  # why: a failure of one provider's code is its people's
+        fields = {FIELDS: {"kind": kind, "people": len(group)}}
+        log.error("reading calendars failed", exc_info=True, extra=fields)
+        why = f"reading {kind} calendars failed ({type(error).__name__}); the log says where"
+        return BusyReading(errors={person.email: why for person in group})
