@@ -83,7 +83,9 @@ class Connector(Protocol):
 
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         """Busy blocks inside `window` for every person; a person whose calendar cannot be
-        read appears in `errors` with a reason a user can act on, never in `busy`."""
+        read appears in `errors` with a reason a user can act on, never in `busy`. Runs on a
+        thread of its own, beside the other kinds' reads: `requests` counts this read's
+        requests alone, whatever else the connector's clients send meanwhile."""
         ...
 
 
