@@ -26,7 +26,7 @@ from sync.config.roster import Roster
 from sync.config.settings import Settings
 from sync.delivery.approve_link import make_approve_link
 from sync.delivery.date_changes import DateChange, date_changes
-from sync.delivery.digest_cells import row_cells
+from sync.delivery.digest_cells import row_cells, row_start
 from sync.delivery.long_text_mail import as_bytes, text_parts
 from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
@@ -59,6 +59,7 @@ def _templates(language: str) -> Environment:
         translations(language), newstyle=True
     )
     environment.globals["row_cells"] = row_cells
+    environment.globals["row_start"] = row_start
     return environment
 
 
@@ -263,8 +264,8 @@ def to_email(digest: Digest, settings: Settings) -> bytes:
     # Exchange and Outlook do not read Auto-Submitted; this keeps their out-of-office
     # replies from answering the digest too
     message["X-Auto-Response-Suppress"] = "All"
-    # the parts are long (the HTML about 160,000 characters): encoded and written out the
-    # quicker way, the bytes the same (sync/delivery/long_text_mail.py)
+    # the parts are long (a large team's HTML some 70,000 characters): encoded and written
+    # out the quicker way, the bytes the same (sync/delivery/long_text_mail.py)
     message.set_content(digest.text, content_manager=text_parts)
     message.add_alternative(digest.html, subtype="html", content_manager=text_parts)
     # CRLF line ends: SMTP sends bytes as they are, and a bare \n is not a line end there

@@ -1,7 +1,7 @@
 """Long text parts of an email, encoded and written out in a fraction of the email library's
 time, byte for byte as the library itself writes them.
 
-A digest's HTML is about 160,000 characters. The library encodes such a part
+A large team's digest is some 70,000 characters of HTML. The library encodes such a part
 quoted-printable by mapping every character through a table (`str.translate` with a table
 of strings, about 20 ns a character) and then writes the encoded part out line by line,
 about 4,500 writes a digest: together about 8 ms of a night's CPU per digest. Here the few
