@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sync.delivery.week_cells import BUSY, FREE, OTHER, SLOT, DayGrid, SortedSpans
@@ -64,7 +65,7 @@ def week_picture(
     for number in range(WORKING_DAYS):
         day = monday + timedelta(days=number)
         label = in_week(day.date(), language)
-        grid = DayGrid.of(_local(day, first, tz), 4 * (last - first), STEP)
+        grid = _day_grid(day.date(), first, last, tz)
         for who, spans in busy:
             cells = grid.cells(spans, proposed, alternatives)
             rows.append(PictureRow(label if who == you else "", who, cells))
@@ -104,6 +105,15 @@ def _in_week(span: Interval, monday: datetime, tz: ZoneInfo) -> Interval:
 def _local(day: datetime, hour: int, tz: ZoneInfo) -> datetime:
     """`hour`:00 on `day`'s date, as the wall clock in `tz` shows it."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=tz)
+
+
+@lru_cache(maxsize=1024)
+def _day_grid(calendar_day: date, first: int, last: int, tz: ZoneInfo) -> DayGrid:
+    """The quarters of `calendar_day` from `first`:00 to `last`:00 in `tz`, made once for
+    every picture that shows that day: a manager's team is mostly proposed the same weeks,
+    in the manager's zone."""
+    start = datetime(calendar_day.year, calendar_day.month, calendar_day.day, first, tzinfo=tz)
+    return DayGrid.of(start, 4 * (last - first), STEP)
 
 
 def _hours(monday: datetime, tz: ZoneInfo, marked: Sequence[Interval]) -> tuple[int, int]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gettext as gettext_module
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -88,9 +88,17 @@ class Language:
         """`day` in a CLDR pattern, with this language's names of days and months."""
         if pattern == ISO_DAY:
             return day.isoformat()  # as Babel writes it (tests/model/test_english.py)
-        from babel.dates import format_date
+        return _formatted_date(day, pattern, self.code)
 
-        return format_date(day, pattern, locale=self.code)
+
+@lru_cache(maxsize=4096)
+def _formatted_date(day: date, pattern: str, code: str) -> str:
+    """Babel's date in words, kept: a night writes the same few dozen dates thousands of
+    times (each week picture names its five days, each digest the same dates), and Babel
+    takes some 50 microseconds a date."""
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=code)
 
 
 ENGLISH = Language()
