@@ -7,7 +7,9 @@ that gives up the hour their team needs. Once every pair is planned, each date s
 skipped although the pair alone had time that week is tried once more: the new dates of
 the manager and the employee in the weeks of its period are placed again all at once, by
 an integer program (HiGHS) that keeps every one of them (in its week, or its period) and
-places as many skipped ones as it can, moving as few dates as it may.
+places as many skipped ones as it can, moving as few dates as it may. Most such programs
+cannot place one more date; a short search shows that first (more_placeable.py), and then
+HiGHS is not asked.
 
 The program keeps the rules of the rest of the planner: each date in its own week or
 period, clear of busy time, hours, other check-ins and the buffer, every manager's day
@@ -27,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus, Person
+from sync.planner.more_placeable import may_place_more
 from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
@@ -211,12 +214,17 @@ def _solve(planner: Team, dates: list[_Date], target: Planned) -> None:
 
 
 def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
-    """The time of each date, None where it stays skipped; None if HiGHS found no plan."""
+    """The time of each date, None where it stays skipped; None if no plan places more
+    dates than now (HiGHS is not asked when a search shows that first) or HiGHS found no
+    plan."""
     columns: list[tuple[int, datetime]] = []
     weights: list[float] = []
+    of_date: list[list[int]] = []
     for number, entry in enumerate(dates):
         occurrence = entry.occurrence
+        of_date.append([])
         for rank, start in enumerate(entry.times):
+            of_date[number].append(len(columns))
             columns.append((number, start))
             kept = occurrence.takes_place and start == occurrence.start
             weights.append(
@@ -226,6 +234,10 @@ def _program(planner: Team, dates: list[_Date]) -> list[datetime | None] | None:
                 + BETTER * (1 - rank / len(entry.times))
             )
     rows = list(_rows(planner, dates, columns))
+    placed = [of_date[n] for n, entry in enumerate(dates) if entry.occurrence.takes_place]
+    skipped = [of_date[n] for n, entry in enumerate(dates) if not entry.occurrence.takes_place]
+    if not may_place_more(rows, placed, skipped):
+        return None
     highs = solved(weights, rows, {"mip_max_nodes": NODES})
     if highs.getInfo().primal_solution_status != 2:  # 2: a feasible solution
         return None
