@@ -41,9 +41,14 @@ def may_place_more(
     any_skipped = [column for columns in skipped for column in columns]
     if not any_skipped:
         return False
-    search = _Search(rows, steps)
+    return may_place_all(rows, [*kept, any_skipped], steps)
+
+
+def may_place_all(rows: Sequence[Row], dates: Sequence[Sequence[int]], steps: int = STEPS) -> bool:
+    """False only if no choice of one column of each of `dates` keeps within every row's
+    upper bound; True if there is one, or the search gave up before it knew."""
     try:
-        return search.places([*kept, any_skipped])
+        return _Search(rows, steps).places(list(dates))
     except _GaveUp:
         return True
 

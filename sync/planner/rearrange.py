@@ -13,6 +13,7 @@ run.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -21,10 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sync.model.said import Said, say
 from sync.model.values import Occurrence, OccurrenceStatus
+from sync.planner.more_placeable import may_place_all
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import Agendas, monday
 from sync.planner.ticks import FreeTime, Span, tick
+from sync.planner.too_close import too_close
 from sync.planner.week_slots import WeekSlots
+from sync.planner.zero_one import Row
 
 MOST_DATES = 12
 """Weeks with more of the manager's new dates than this are left as they are."""
@@ -93,7 +97,8 @@ def rearrange(
     possible = planner.times_in_bits(pair, ours.week.base.__getitem__, regular, minutes)
     for entry in moving if possible else []:
         entry.week = planner.week_slots(entry.pair, entry.regular)
-    if not possible or not _place(planner, [ours, *moving], [TRIES], []):
+    waiting = [ours, *moving]
+    if not possible or not _may_fit(planner, waiting) or not _place(planner, waiting, [TRIES], []):
         for entry in moving:
             planner.commit(entry.pair, _occurrence(entry, entry.was))
         return None
@@ -175,6 +180,32 @@ def _place(planner: Week, waiting: list[_Date], budget: list[int], placed: list[
         placed.pop()
         planner.remove(entry.pair, planner.commitment(entry.pair, occurrence))
     return False
+
+
+def _may_fit(planner: Week, waiting: list[_Date]) -> bool:
+    """False only if the dates cannot all have a time even with the rule of the search
+    loosened to this: each takes one of the times its week has before the search begins,
+    and no two of one person's come closer than the buffer. The search only ever takes
+    times away (other dates placed, days reaching the cap), so then it cannot place them
+    either; most weeks it fails in are settled here, in a few bit operations per step."""
+    pad = planner.inputs.buffer
+    dates: list[list[int]] = []
+    times: dict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
+    count = 0
+    for entry in waiting:
+        assert entry.week is not None
+        dates.append([])
+        for start in planner.times_in_bits(
+            entry.pair, entry.week.base.__getitem__, entry.regular, entry.minutes
+        ):
+            dates[-1].append(count)
+            end = start + timedelta(minutes=entry.minutes) + pad
+            for person in entry.pair.people:
+                times[person.email].append((start, end, count))
+            count += 1
+    rows: list[Row] = [(1, 1, columns) for columns in dates]
+    rows += [(0, 1, close) for email in sorted(times) for close in too_close(times[email])]
+    return may_place_all(rows, dates)
 
 
 _Taken = tuple[set[str], Span]

@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from heapq import heappop, heappush
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -34,6 +33,7 @@ from sync.planner.rearrange import Week
 from sync.planner.requests import PairRequest, Planned
 from sync.planner.room import monday
 from sync.planner.ticks import room_for, tick, ticks
+from sync.planner.too_close import too_close
 from sync.planner.zero_one import Row, solved
 
 MOST_DATES = 40
@@ -276,24 +276,15 @@ def _rows(planner: Team, dates: list[_Date], columns: list[tuple[int, datetime]]
 def _overlaps(
     planner: Team, dates: list[_Date], columns: list[tuple[int, datetime]], members: list[int]
 ) -> Iterator[Row]:
-    """At most one of one person's times that come closer than the buffer. Stretched by
-    the buffer, two times conflict when they overlap; the largest sets that all overlap are
-    the ones running just before one of them ends, after a new one began."""
+    """At most one of one person's times that come closer than the buffer."""
     pad = planner.inputs.buffer
-    starting = sorted((columns[c][1], c) for c in members)
-    running: list[tuple[datetime, int]] = []  # (end, column), a heap
-    grew = False
-    for start, column in starting:
-        while running and running[0][0] <= start:
-            if grew and len(running) > 1:
-                yield 0, 1, sorted(c for _, c in running)
-            grew = False
-            heappop(running)
-        minutes = dates[columns[column][0]].pair.employee.duration
-        heappush(running, (start + timedelta(minutes=minutes) + pad, column))
-        grew = True
-    if grew and len(running) > 1:
-        yield 0, 1, sorted(c for _, c in running)
+    times = []
+    for column in members:
+        number, start = columns[column]
+        minutes = dates[number].pair.employee.duration
+        times.append((start, start + timedelta(minutes=minutes) + pad, column))
+    for close in too_close(times):
+        yield 0, 1, close
 
 
 def _record(planner: Team, entry: _Date, start: datetime | None, why: Said) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from sync.model.values import PlannedSeries
 from sync.planner import plan, team_weeks
-from sync.planner.more_placeable import may_place_more
+from sync.planner.more_placeable import may_place_all, may_place_more
 from sync.planner.zero_one import Row, solved
 from tests.planner.test_team_weeks import busy_but, middle_manager_weeks
 from tests.planner_helpers import inputs, manager, pair, utc
@@ -130,3 +130,12 @@ def test_highs_is_still_asked_where_a_date_can_be_added(monkeypatch: pytest.Monk
     pairs, given = middle_manager_weeks()
     plan(pairs, given)
     assert asked
+
+
+def test_every_date_needs_a_time_of_its_own() -> None:
+    # two dates whose every time overlaps the other's: both cannot be placed
+    rows: list[Row] = [(1, 1, [0, 1]), (1, 1, [2]), (0, 1, [0, 2]), (0, 1, [1, 2])]
+    assert not may_place_all(rows, [[0, 1], [2]])
+    rows = [(1, 1, [0, 1]), (1, 1, [2]), (0, 1, [0, 2])]
+    assert may_place_all(rows, [[0, 1], [2]])
+    assert not may_place_all(rows, [[0, 1], []])

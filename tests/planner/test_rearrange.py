@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
 
 from sync.model.values import BusyBlock, PlannedSeries
-from sync.planner import Commitment, PairRequest, PlanningInput, plan
+from sync.planner import Commitment, PairRequest, PlanningInput, plan, rearrange
 from tests.planner_helpers import inputs, manager, pair, utc
 
 MONDAY = date(2027, 3, 1)
@@ -86,3 +89,53 @@ def test_the_same_input_in_any_order_gives_the_same_re_arranged_week() -> None:
         shuffled = list(pairs)
         random.Random(seed).shuffle(shuffled)
         assert plan(shuffled, given) == first
+
+
+def test_a_week_no_arrangement_can_fill_is_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ann can meet Karin only on Monday 9:00, Bo only on Tuesday 9:00; in week one Cy can
+    meet only at those two times. Moving Ann's and Bo's dates cannot free either, so Cy's
+    date is skipped, and the search through their arrangements is not even begun."""
+    settled: list[bool] = []
+    searched: list[object] = []
+    may_fit, place = rearrange._may_fit, rearrange._place
+
+    def counted_fit(*args: Any) -> bool:
+        settled.append(may_fit(*args))
+        return settled[-1]
+
+    def counted_place(*args: Any) -> bool:
+        searched.append(args)
+        return place(*args)
+
+    monkeypatch.setattr(rearrange, "_may_fit", counted_fit)
+    monkeypatch.setattr(rearrange, "_place", counted_place)
+    karin = manager(zone="UTC", holidays="")
+    ann, bo, cy = (
+        pair(karin, f"{n}@example.com", zone="UTC", holidays="") for n in ("ann", "bo", "cy")
+    )
+
+    def free_only(*times: tuple[int, int]) -> list[BusyBlock]:
+        """Busy 9–17 UTC on both weeks' workdays but at (day of March, hour) for 30 min."""
+        out = []
+        for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12):
+            gaps = sorted(hour for d, hour in times if d == day)
+            clock = utc(2027, 3, day, 9)
+            for hour in gaps:
+                out.append(BusyBlock(clock, utc(2027, 3, day, hour)))
+                clock = utc(2027, 3, day, hour) + timedelta(minutes=30)
+            out.append(BusyBlock(clock, utc(2027, 3, day, 17)))
+        return [b for b in out if b.start < b.end]
+
+    calendars = {
+        "ann@example.com": free_only((1, 9), (8, 9)),
+        "bo@example.com": free_only((2, 9), (9, 9)),
+        "cy@example.com": free_only((1, 9), (2, 9)),
+    }
+    calendars["cy@example.com"] = [b for b in calendars["cy@example.com"] if b.start.day < 8]
+    given = inputs(utc(2027, 2, 28, 7), calendars, weeks=2, buffer_minutes=0)
+    series = {o.employee: o for o in plan([ann, bo, cy], given) if isinstance(o, PlannedSeries)}
+    assert [s.weekday() for s in week_one(series["ann@example.com"])] == [0]
+    assert [s.weekday() for s in week_one(series["bo@example.com"])] == [1]
+    assert week_one(series["cy@example.com"]) == []
+    assert settled == [False]
+    assert searched == []
