@@ -10,7 +10,10 @@ places breaks no row (each row bounds only how many of its columns are chosen, a
 skipped date need not have one), so it is enough to look for a time for every kept date
 and one skipped date. The search takes the date with the fewest times still possible first
 and counts its steps; past a fixed number it says "maybe", and HiGHS decides as before. So
-the plan is HiGHS's whenever HiGHS could change it, on every machine."""
+the plan is HiGHS's whenever HiGHS could change it, on every machine.
+
+Re-arranging a full week (rearrange.py) asks the same of a looser version of its own
+search (`may_place_all`): where no date can be left out, whether every one has a time."""
 
 from __future__ import annotations
 
