@@ -222,7 +222,9 @@ class _Patterns(_FreeTime):
         """The grid times of `free`, day by day. The last few kept per pair: a pair's whole
         free time, which it is scored and its alternatives are built on, stays while making
         room asks about single weeks in between."""
-        kept = self._slots.setdefault(pair.key, [])
+        kept = self._slots.get(pair.key)
+        if kept is None:
+            kept = self._slots.put(pair.key, [])
         for cached in kept:
             if cached.free is free:
                 return cached

@@ -15,6 +15,7 @@ from sync.planner import ticks as t
 from sync.planner.agenda_changes import AgendaChanges
 from sync.planner.availability import Availability
 from sync.planner.own_cap import full_days
+from sync.planner.recent import PAIRS_KEPT, Recent
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
 from sync.planner.ticks import FreeTime, covers, intersect, subtract, tick
@@ -23,7 +24,7 @@ _DAY = 24 * 60 * t.MINUTE
 
 
 class _FreeTime:
-    def __init__(self, inputs: PlanningInput) -> None:
+    def __init__(self, inputs: PlanningInput, pairs_kept: int = PAIRS_KEPT) -> None:
         self.inputs = inputs
         now = inputs.now.astimezone(UTC)
         self.earliest = now + inputs.min_notice
@@ -45,13 +46,15 @@ class _FreeTime:
         """Kept up by `commit`, `remove` and `retract`."""
         # check-ins per (person, pair) and local day, for the daily cap
         self.day_load: dict[tuple[str, str], Counter[date]] = {}
-        self._slots: dict[tuple[str, str], list[FreeSlots]] = {}
-        self._shared: dict[tuple[object, ...], FreeTime] = {}
-        self._unbusy: dict[tuple[object, ...], FreeTime] = {}
+        # per pair: only the pairs asked about lately, so that memory does not grow with them
+        self._slots: Recent[tuple[str, str], list[FreeSlots]] = Recent(pairs_kept)
+        self._unbusy: Recent[tuple[object, ...], FreeTime] = Recent(pairs_kept)
+        self._sides: Recent[tuple[object, ...], tuple[Availability, Availability]] = Recent(
+            pairs_kept
+        )
         self._free: dict[tuple[object, ...], FreeTime] = {}
         self._work: dict[tuple[object, ...], FreeTime] = {}
         self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
-        self._sides: dict[tuple[object, ...], tuple[Availability, Availability]] = {}
         self._grids: dict[tuple[object, ...], list[int]] = {}
         # series proposed in this run, by employee: a later pair may move one of their dates
         self.planned: dict[str, Planned] = {}
@@ -65,9 +68,12 @@ class _FreeTime:
         key = (*pair.key, pair.employee.paused)
         found = self._sides.get(key)
         if found is None:
-            found = self._sides[key] = (
-                Availability(pair.manager.person),
-                Availability(pair.employee.person, pair.employee.paused),
+            found = self._sides.put(
+                key,
+                (
+                    Availability(pair.manager.person),
+                    Availability(pair.employee.person, pair.employee.paused),
+                ),
             )
         return found
 
@@ -125,10 +131,13 @@ class _FreeTime:
     def unbusy_ticks(self, pair: PairRequest) -> FreeTime:
         """Shared working time when neither is busy; only check-ins change it later."""
         key = (*pair.key, pair.employee.paused)
-        if key not in self._unbusy:
+        found = self._unbusy.get(key)
+        if found is None:
             manager, employee = self.availability(pair)
-            self._unbusy[key] = intersect(self._own_free(manager), self._own_free(employee))
-        return self._unbusy[key]
+            found = self._unbusy.put(
+                key, intersect(self._own_free(manager), self._own_free(employee))
+            )
+        return found
 
     def _own_free(self, side: Availability) -> FreeTime:
         """One person's working time when they are not busy: a manager's serves all their
@@ -138,14 +147,6 @@ class _FreeTime:
             blocked, starts = self.blocked(side.person.email)
             self._free[key] = subtract(self._working(side), blocked, starts)
         return self._free[key]
-
-    def shared_hours(self, pair: PairRequest) -> FreeTime:
-        """Both people's working time, which no other pair changes: worked out once."""
-        key = (*pair.key, pair.employee.paused)
-        if key not in self._shared:
-            manager, employee = self.availability(pair)
-            self._shared[key] = intersect(self._working(manager), self._working(employee))
-        return self._shared[key]
 
     def _working(self, side: Availability) -> FreeTime:
         # most people share a zone, hours, days and holidays with many others
