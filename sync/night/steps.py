@@ -61,6 +61,7 @@ class _Night(_Tonight):
                 event(log, "step skipped: run deadline reached", step=name)
                 continue
             self.step(name, action)
+        self.release_calendars()
         if not self.report.dry_run:
             self.step("export", self.export)
         self.step("note health", self.note_health)
@@ -74,6 +75,15 @@ class _Night(_Tonight):
             self.step("send mail", self.send_mail)
         self.report.finish()
         self.store.finish_run(self.run_id, self.report.exit_code, self.report.summary())
+
+    def release_calendars(self) -> None:
+        """Let go of everyone's busy time and of what the read-back saw: planning, keeping
+        up and booking were their last users, and held through the export, invitations,
+        digests and mail they would add the organisation's calendars to those steps' own
+        memory (the next step hands it back to the system)."""
+        self.busy = {}
+        self.to_plan = []
+        self.seen = {}
 
     def step(self, name: str, action: Callable[[], None]) -> None:
         started = time.monotonic()
