@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sync.connectors.base import RemoteSeries, WriteFailed
-from sync.model.values import BookedSeries
-from tests.batch_helpers import LENA, SECOND, moved, organisers
+from sync.connectors.outlook.held import GraphHeld
+from sync.model.values import BookedSeries, Interval
+from tests.batch_helpers import FIRST, LENA, SECOND, booked, moved, organisers, uid
 from tests.emulators import GraphEmulator
 from tests.outlook_helpers import connector
 
@@ -101,3 +102,18 @@ def test_a_view_that_fails_fails_only_its_organisers_series(graph: GraphEmulator
     assert [w.error for w in written[:4]] == [None] * 4
     for organiser in ORGANISERS[:2]:
         assert moved_dates(graph, organiser) == [SECOND + timedelta(hours=1)] * 2
+
+
+def test_the_read_back_holds_of_each_date_what_a_write_reads(graph: GraphEmulator) -> None:
+    """Every date of every booked series is held from the read-back until booking, through
+    the night's reading and planning: of each, its id and where it is, nothing more."""
+    organiser = ORGANISERS[0]
+    outlook = connector(graph)
+    written = outlook.write_many(new([booked(organiser)]))
+    assert [w.error for w in written] == [None]
+    window = Interval(FIRST - timedelta(days=1), FIRST + timedelta(weeks=9))
+    seen = outlook.observe_many({organiser: {uid(organiser): []}}, window)
+    remote = seen[organiser].series[uid(organiser)]
+    assert isinstance(remote.held, GraphHeld) and len(remote.held.dates) >= 8
+    assert all(set(item) == {"id", "start"} for item in remote.held.dates.values())
+    assert outlook.write_many([(booked(organiser), remote)])[0].error is None

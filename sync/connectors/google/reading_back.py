@@ -21,7 +21,7 @@ from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_EVENTS
 from sync.connectors.google.client import CalendarApi, GoogleClient
 from sync.connectors.google.errors import describe
-from sync.connectors.google.held import GoogleHeld
+from sync.connectors.google.held import GoogleHeld, for_the_writer
 from sync.connectors.google.times import parse_instant, rfc3339
 from sync.connectors.google.writing import SERIES_KEY, TAG, event_id
 from sync.connectors.observe_each import list_one
@@ -225,11 +225,11 @@ def _remote(
         master,
         {
             **{
-                parse_instant(item["originalStartTime"]): item
+                parse_instant(item["originalStartTime"]): for_the_writer(item)
                 for item in listed
                 if "originalStartTime" in item
             },
-            **moved,
+            **{original: for_the_writer(item) for original, item in moved.items()},
         },
         frozenset(moved),
     )

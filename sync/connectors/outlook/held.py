@@ -8,6 +8,19 @@ from typing import Any
 
 from sync.model.values import Interval
 
+DATE_FIELDS_WRITTEN = ("id", "start")
+"""What the writer reads of an occurrence: the id a write of it goes to and where it is."""
+
+
+def for_the_writer(dates: dict[datetime, dict[str, Any]]) -> dict[datetime, dict[str, Any]]:
+    """Listed occurrences as the writer reads them. Every occurrence of every booked series
+    is held from the read-back until booking, through the whole night's reading and
+    planning; their other fields (who declined, whether moved) were taken in already."""
+    return {
+        original: {key: item[key] for key in DATE_FIELDS_WRITTEN if key in item}
+        for original, item in dates.items()
+    }
+
 
 @dataclass(frozen=True)
 class GraphHeld:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sync.connectors.base import RemoteSeries
 from sync.connectors.outlook.client import GraphClient, GraphError
-from sync.connectors.outlook.held import GraphHeld
+from sync.connectors.outlook.held import GraphHeld, for_the_writer
 from sync.connectors.outlook.reading import graph_time
 from sync.model.values import Interval
 
@@ -112,7 +112,7 @@ class CalendarReadBack:
                 declined_by=declined,
                 exceptions=exceptions,
                 declined_dates=declined_dates,
-                held=GraphHeld(event, by_original(items), window),
+                held=GraphHeld(event, for_the_writer(by_original(items)), window),
             )
         return found
 
