@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import icalendar
 
-from sync.ical.events import EventFacts, render_event
-from sync.ical.folding import ical_bytes
+from sync.ical.event_lines import event_text
+from sync.ical.events import EventFacts
 
 FORMAT = 1
 """Raised whenever `render_event` writes other text for the same facts, so that no text kept
@@ -68,12 +68,5 @@ class EventTexts:
 
 
 def _render(facts: EventFacts) -> EventText:
-    event = render_event(facts)
-    # the TZIDs icalendar itself would find (Calendar.get_used_tzids), UTC needing none
-    used = {
-        value.params.get("TZID")
-        for _, value in event.property_items(sorted=False)
-        if hasattr(value, "params")
-    }
-    tzids = tuple(sorted(t for t in used if t is not None and t != "UTC"))
-    return EventText(facts.uid, ical_bytes(event), tzids)
+    text, tzids = event_text(facts)
+    return EventText(facts.uid, text, tzids)

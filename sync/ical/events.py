@@ -179,10 +179,10 @@ def render_event(facts: EventFacts) -> Event:
     event.add("dtend", facts.end)
     event.add("summary", facts.summary)
     event.add("description", facts.description)
-    event.add("organizer", _address(facts.organiser))
+    event.add("organizer", address(facts.organiser))
     if style.organiser_attends:
-        event.add("attendee", _address(facts.organiser, chair=True))
-    attendee = _address(facts.attendee, participant=True, asks_reply=style.asks_replies)
+        event.add("attendee", address(facts.organiser, chair=True))
+    attendee = address(facts.attendee, participant=True, asks_reply=style.asks_replies)
     if style.schedule_agent is not None:
         attendee.params["SCHEDULE-AGENT"] = style.schedule_agent
     event.add("attendee", attendee)
@@ -202,7 +202,7 @@ def render_event(facts: EventFacts) -> Event:
     return event
 
 
-def _address(
+def address(
     person: Attendee, *, participant: bool = False, chair: bool = False, asks_reply: bool = True
 ) -> vCalAddress:
     # icalendar quotes CN and applies RFC 6868 (^' for ", ^n for a newline, ^^ for ^).

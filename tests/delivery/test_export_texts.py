@@ -128,14 +128,16 @@ def test_a_changed_event_is_rendered_again_and_the_file_equals_a_full_render(
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The UIDs of the events rendered, on either way of writing a calendar."""
     seen: list[str] = []
-    real = event_texts.render_event
 
-    def counting(facts: EventFacts) -> Any:
-        seen.append(facts.uid)
-        return real(facts)
+    def counting(real: Callable[[EventFacts], Any]) -> Callable[[EventFacts], Any]:
+        def count(facts: EventFacts) -> Any:
+            seen.append(facts.uid)
+            return real(facts)
 
-    monkeypatch.setattr(event_texts, "render_event", counting)
-    monkeypatch.setattr(ics_writer, "render_event", counting)
+        return count
+
+    monkeypatch.setattr(event_texts, "event_text", counting(event_texts.event_text))
+    monkeypatch.setattr(ics_writer, "render_event", counting(ics_writer.render_event))
     return seen
 
 
