@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vDuration
 
+from sync.ical.event_lines import event_text
 from sync.ical.event_texts import EventTexts
 from sync.ical.events import Style, render_event, series_events
 from sync.ical.folding import ical_bytes
@@ -72,23 +73,57 @@ def _published(cal: Calendar, refresh: timedelta | None) -> None:
 def _from_texts(
     series: Sequence[BookedSeries], refresh: timedelta | None, texts: EventTexts
 ) -> bytes:
-    # What build_calendar and Calendar.to_ical make, part by part: a component's text is the
-    # same alone as inside its calendar (each line is folded by itself), so the calendar is
-    # its own properties, its VTIMEZONEs and its events' texts, in that order.
     mine = sorted(series, key=lambda s: s.uid)
     _check_uids(mine)
     style = replace(PLAIN, asks_replies=False)  # as build_calendar makes a PUBLISH
     events = [texts.text(facts) for s in mine for facts in series_events(s, style)]
     header = _calendar(PUBLISH)
     _published(header, refresh)
-    parts = [ical_bytes(header).removesuffix(_END)]
-    tzids = sorted({tzid for event in events for tzid in event.tzids})
+    head = ical_bytes(header).removesuffix(_END)
+    return _assembled(head, mine, [(event.text, event.tzids) for event in events])
+
+
+def calendar_text(
+    series: Sequence[BookedSeries],
+    *,
+    method: str | None,
+    style: Style = PLAIN,
+    masters_only: bool = False,
+) -> bytes:
+    """The text of `build_calendar(series, ...)`, byte for byte, without building its
+    icalendar objects: a series' invitation or CalDAV resource is made several times a night
+    (for each recipient, after each change), its VTIMEZONE and most of its lines the same."""
+    mine = sorted(series, key=lambda s: s.uid)
+    _check_uids(mine)
+    if method == PUBLISH:
+        style = replace(style, asks_replies=False)
+    events = [
+        event_text(facts)
+        for s in mine
+        for facts in series_events(s, style, masters_only=masters_only)
+    ]
+    return _assembled(_header_text(method), mine, events)
+
+
+def _assembled(
+    header: bytes, series: Sequence[BookedSeries], events: Sequence[tuple[bytes, tuple[str, ...]]]
+) -> bytes:
+    # What build_calendar and Calendar.to_ical make, part by part: a component's text is the
+    # same alone as inside its calendar (each line is folded by itself), so the calendar is
+    # its own properties, its VTIMEZONEs and its events' texts, in that order.
+    parts = [header]
+    tzids = sorted({tzid for _, zones in events for tzid in zones})
     if tzids:
-        first, last = _timezone_span(mine)
+        first, last = _timezone_span(series)
         parts += [_vtimezone_text(tzid, first, last) for tzid in tzids]
-    parts += [event.text for event in events]
+    parts += [text for text, _ in events]
     parts.append(_END)
     return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=4)
+def _header_text(method: str | None) -> bytes:
+    return ical_bytes(_calendar(method)).removesuffix(_END)
 
 
 @functools.lru_cache(maxsize=256)

@@ -11,24 +11,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sync.ical.events import Style
-from sync.ical.folding import ical_bytes
-from sync.ical.ics_writer import PUBLISH, build_calendar
+from sync.ical.ics_writer import PUBLISH, calendar_text
 from sync.model.values import BookedSeries, SeriesStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
 
 def request_calendar(series: BookedSeries) -> bytes:
-    cal = build_calendar([series], method=REQUEST, style=Style(organiser_attends=True))
-    return ical_bytes(cal)
+    return calendar_text([series], method=REQUEST, style=Style(organiser_attends=True))
 
 
 def cancel_calendar(series: BookedSeries) -> bytes:
     cancelled = replace(series, status=SeriesStatus.CANCELLED)
-    cal = build_calendar(
+    return calendar_text(
         [cancelled], method=CANCEL, style=Style(organiser_attends=True), masters_only=True
     )
-    return ical_bytes(cal)
 
 
 def method_for(series: BookedSeries) -> str:
@@ -48,8 +45,7 @@ def organiser_copy(series: BookedSeries) -> bytes:
     (there is nobody to answer). A PUBLISH is an event to add as it is (RFC 5546 3.2.1); a
     later version replaces it by UID and SEQUENCE, and an ended one says STATUS:CANCELLED."""
     cancelled = series.status is SeriesStatus.CANCELLED
-    cal = build_calendar([series], method=PUBLISH, masters_only=cancelled)
-    return ical_bytes(cal)
+    return calendar_text([series], method=PUBLISH, masters_only=cancelled)
 
 
 def caldav_resource(series: BookedSeries, *, server_invites: bool) -> bytes:
@@ -57,4 +53,4 @@ def caldav_resource(series: BookedSeries, *, server_invites: bool) -> bytes:
     sends invitations itself, attendees are marked SCHEDULE-AGENT=CLIENT: checkin-sync
     emails them, and a scheduling server must not send a second invitation (RFC 6638 7.1)."""
     style = Style(schedule_agent=None if server_invites else "CLIENT")
-    return ical_bytes(build_calendar([series], method=None, style=style))
+    return calendar_text([series], method=None, style=style)
