@@ -18,7 +18,7 @@ from icalendar import Event, vRecur
 from icalendar.caselessdict import canonsort_keys
 
 from sync.ical.events import EventFacts, address
-from sync.ical.folding import ical_bytes
+from sync.ical.folding import fold, ical_bytes
 from sync.model.values import Attendee
 
 Line = tuple[bytes, tuple[str, ...]]
@@ -108,8 +108,47 @@ def _integer(name: str, value: int) -> Line:
     return _alone(lambda event: event.add(name, value))
 
 
-@functools.lru_cache(maxsize=_CACHED_LINES)
 def _moment(name: str, key: Moment) -> Line:
+    """A date-time line: its name and TZID made by icalendar once per zone, its value
+    written here (most of an event's lines that are not already known are its times)."""
+    wall, _, zone, zone_name = key
+    head = _HEADS.get((name, zone, zone_name))
+    if head is None:
+        head = _HEADS[name, zone, zone_name] = _head(name, key)
+    if not head:
+        return _alone_moment(name, key)
+    prefix, suffix, tzids = head
+    value = (
+        f"{wall.year:04}{wall.month:02}{wall.day:02}T{wall.hour:02}{wall.minute:02}{wall.second:02}"
+    )
+    return fold(f"{prefix}{value}{suffix}") + b"\r\n", tzids
+
+
+_HEADS: dict[
+    tuple[str, tzinfo | None, str | None], tuple[str, str, tuple[str, ...]] | tuple[()]
+] = {}
+"""By property name and zone: what comes before a date-time line's value (name and
+parameters) and after it ("Z" in UTC), and the zones the line names; () where icalendar's
+line is not that shape, so the line is always made by icalendar."""
+
+
+def _head(name: str, key: Moment) -> tuple[str, str, tuple[str, ...]] | tuple[()]:
+    event = Event()
+    event.add(name, _datetime(key))
+    (line,) = [str(line) for line in event.content_lines()[1:-2]]
+    _, tzids = _alone_moment(name, key)
+    wall = key[0]
+    value = (
+        f"{wall.year:04}{wall.month:02}{wall.day:02}T{wall.hour:02}{wall.minute:02}{wall.second:02}"
+    )
+    prefix, found, suffix = line.rpartition(value)
+    if not found or suffix not in ("", "Z") or not prefix.endswith(":"):
+        return ()
+    return prefix, suffix, tzids
+
+
+@functools.lru_cache(maxsize=_CACHED_LINES)
+def _alone_moment(name: str, key: Moment) -> Line:
     return _alone(lambda event: event.add(name, _datetime(key)))
 
 
