@@ -3,7 +3,9 @@ and what happened to their team's check-ins tonight, with a sign-in link.
 
 A manager is emailed only when there is something new for them: a pending proposal no
 earlier digest has listed, or something that happened to their team's check-ins tonight.
-So a re-run of the same night, or a quiet night, sends nothing. Messages are queued in the
+What stands night after night (a pair that could not be planned) is told when it appears or
+changes and then once a week (sync/delivery/standing_lines.py). So a re-run of the same
+night, or a quiet night, sends nothing. Messages are queued in the
 store first and delivered by sync.delivery.mail, which keeps what it could not send for the
 next run.
 """
@@ -32,9 +34,10 @@ from sync.delivery.mail_headers import address, header_text
 from sync.delivery.report import PairLine, RunReport
 from sync.delivery.rule_line import first_date, rule_line, why_only
 from sync.delivery.signin import SignInLink, make_link
+from sync.delivery.standing_lines import STANDING_SECTIONS, StandingLines
 from sync.delivery.week_picture import WeekPicture, proposal_picture
 from sync.delivery.wording import managers_wording
-from sync.model.timefmt import TwoZones, moment, zone_label
+from sync.model.timefmt import TwoZones, moment, on_day, zone_label
 from sync.model.values import first_name
 from sync.plumbing.i18n import Language, translations
 from sync.store import ProposalRecord, State, Store
@@ -88,6 +91,8 @@ class TonightItem:
     what: str
     employee_name: str
     text: str
+    since: str = ""
+    """For a reminder of something that still stands: the date it was first told."""
 
 
 @dataclass(frozen=True)
@@ -110,19 +115,28 @@ def notify_managers(
     """Queue tonight's digests; the run delivers them with everything else in the outbox.
     `issued_at` is the real time (sign-in links expire from it), not the instant a run
     plans for."""
-    for digest in compose(store, settings, roster, report, issued_at):
-        store.queue_message(
-            digest.recipient, digest.subject, to_email(digest, settings), digest.proposal_ids
-        )
+    standing = StandingLines(store, report.now.date())
+    for digest in compose(store, settings, roster, report, issued_at, standing):
+        message = to_email(digest, settings)
+        with store.transaction():
+            store.queue_message(digest.recipient, digest.subject, message, digest.proposal_ids)
+            store.note_told(standing.told_to(digest.recipient))
+    if not report.stopped:  # a step left out reports nothing, which is no sign a line ended
+        standing.forget_gone(store)
 
 
 def compose(
-    store: Store, settings: Settings, roster: Roster, report: RunReport, issued_at: datetime
+    store: Store,
+    settings: Settings,
+    roster: Roster,
+    report: RunReport,
+    issued_at: datetime,
+    standing: StandingLines,
 ) -> Iterator[Digest]:
     """Each manager's digest in turn, made as it is queued: all of them at once would hold
     every manager's mail in memory together (about 100 MB at N = 1,000)."""
     language = Language(settings.language)
-    tonight = _tonight_by_manager(report, roster, language)
+    tonight = _tonight_by_manager(report, roster, language, standing)
     pending: dict[str, list[ProposalRecord]] = {}
     for record in store.proposals(states=[State.PENDING]):
         pending.setdefault(record.manager, []).append(record)
@@ -225,30 +239,38 @@ def _at_risk(line: PairLine, roster: Roster, language: Language) -> TonightItem:
 
 
 def _tonight_by_manager(
-    report: RunReport, roster: Roster, language: Language
+    report: RunReport, roster: Roster, language: Language, standing: StandingLines
 ) -> dict[str, list[TonightItem]]:
     _ = language.gettext
-    sections: list[tuple[str, list[PairLine]]] = [
-        (_("Booked"), report.booked),
-        (_("Replaced"), report.superseded),
-        (_("Cancelled"), report.cancelled),
-        (_("Declined"), report.declined),
-        (_("Dates moved or skipped"), report.kept_up),
-        (_("Could not be planned"), report.skipped),
-        (_("Not yet in the calendar"), report.write_failures),
-        (_("At risk"), report.became_at_risk),
-        (_("Back on track"), report.back_on_track),
-        (_("Asked for"), report.asks),
+    # the report's name of each section too, for those whose lines can stand night after night
+    sections: list[tuple[str, str, list[PairLine]]] = [
+        (_("Booked"), "booked", report.booked),
+        (_("Replaced"), "superseded", report.superseded),
+        (_("Cancelled"), "cancelled", report.cancelled),
+        (_("Declined"), "declined", report.declined),
+        (_("Dates moved or skipped"), "kept_up", report.kept_up),
+        (_("Could not be planned"), "skipped", report.skipped),
+        (_("Not yet in the calendar"), "write_failures", report.write_failures),
+        (_("At risk"), "became_at_risk", report.became_at_risk),
+        (_("Back on track"), "back_on_track", report.back_on_track),
+        (_("Asked for"), "asks", report.asks),
     ]
     result: dict[str, list[TonightItem]] = {}
-    for what, lines in sections:
+    for what, section, lines in sections:
         for line in lines:
             if not line.manager:  # e.g. an entry so broken its manager is unknown
                 continue
+            since = ""
+            if section in STANDING_SECTIONS:
+                told = standing.tell(section, line)
+                if told is None:
+                    continue
+                if told.since < told.told_on:
+                    since = on_day(told.since, language)
             employee = roster.employees.get(line.employee)
             name = employee.person.name if employee else line.employee
             text = managers_wording(language.code).word(line.text)
-            result.setdefault(line.manager, []).append(TonightItem(what, name, text))
+            result.setdefault(line.manager, []).append(TonightItem(what, name, text, since))
     return result
 
 

@@ -10,7 +10,7 @@ by a newer checkin-sync is refused rather than damaged.
 - `records`: states, records, and their conversion to and from table rows
 - `database`: `Store` itself (opening, migrating, runs), made of
   - `base`: the connection, transactions and the audit log
-  - `proposals`, `series`, `outbox`, `invitations`, `requests`, `health`,
+  - `proposals`, `series`, `outbox`, `invitations`, `requests`, `health`, `told`,
     `sessions`: the SQL of each concept
 """
 
@@ -35,6 +35,7 @@ from sync.store.records import (
 )
 from sync.store.requests import CLI_SOURCE, ROSTER_SOURCE
 from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
+from sync.store.told import Told, ToldKey
 
 __all__ = [
     "CLI_SOURCE",
@@ -56,6 +57,8 @@ __all__ = [
     "SeriesState",
     "State",
     "Store",
+    "Told",
+    "ToldKey",
     "occurrences_from_json",
     "occurrences_to_json",
 ]

@@ -31,6 +31,7 @@ from sync.store.schema import _MIGRATIONS, SCHEMA_VERSION
 from sync.store.series import SeriesMixin
 from sync.store.sessions import SessionsMixin
 from sync.store.table_watch import TableWatch
+from sync.store.told import ToldMixin
 
 
 # SeriesMixin builds on ProposalsMixin and InvitationsMixin on OutboxMixin, so they come
@@ -44,6 +45,7 @@ class Store(
     RequestsMixin,
     HealthMixin,
     SessionsMixin,
+    ToldMixin,
 ):
     """One open state database. Use `Store.open(path)`; `Store.scratch(path)` gives a
     private in-memory copy for dry runs, so they can plan without writing anything."""

@@ -6,7 +6,7 @@ never runs migration N again, so a change to the schema is a new migration, not 
 old one.
 """
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -183,5 +183,18 @@ _MIGRATIONS: dict[int, str] = {
     # confirms one per pair
     9: """
     CREATE INDEX IF NOT EXISTS proposals_by_employee ON proposals (employee);
+    """,
+    # what each manager's digest last said of a line that can stand night after night (a
+    # pair that could not be planned), so it is told once, when it changes, and weekly
+    10: """
+    CREATE TABLE IF NOT EXISTS digest_told (
+        manager TEXT NOT NULL,
+        employee TEXT NOT NULL,
+        section TEXT NOT NULL,
+        said TEXT NOT NULL,
+        since TEXT NOT NULL,
+        told_on TEXT NOT NULL,
+        PRIMARY KEY (manager, employee, section, said)
+    );
     """,
 }

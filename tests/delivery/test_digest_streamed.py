@@ -3,6 +3,8 @@ manager's mail at once (about 100 MB at N = 1,000, bench/README.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +30,19 @@ class _Store:
     def queue_message(self, recipient: str, subject: str, body: bytes, ids: Any) -> None:
         self.happened.append(f"queued {recipient}")
 
+    def told_lines(self) -> dict[Any, Any]:
+        return {}
+
+    def note_told(self, told: Any) -> None:
+        pass
+
+    def forget_told(self, keys: Any) -> None:
+        pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
+
 
 def test_a_digest_is_queued_before_the_next_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
     happened: list[str] = []
@@ -41,7 +56,7 @@ def test_a_digest_is_queued_before_the_next_is_made(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(digests, "to_email", lambda digest, settings: b"mail")
     store: Any = _Store(happened)
     settings: Any = SimpleNamespace(language="en")
-    report: Any = SimpleNamespace(at_risk=[])
+    report: Any = SimpleNamespace(at_risk=[], now=datetime(2027, 3, 1, tzinfo=UTC), stopped=[])
     notify_managers(store, settings, None, report, datetime(2027, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
     assert happened == [
         f"{what} m{n}@example.com" for n in (1, 2, 3) for what in ("made", "queued")
