@@ -78,20 +78,33 @@ class OutOfOffice:
         pages: dict[str, str | None] = {p.email: None for p in people}
         by_email = {p.email: p for p in people}
         while pages and not self.denied:
-            asked = sorted(pages)
-            calls = [self._call(email, window, pages[email]) for email in asked]
-            pages = {}
-            outcomes = batching.run(self.client, calls, tally=tally)
-            for email, outcome in zip(asked, outcomes, strict=True):
-                if isinstance(outcome, Exception):
-                    self._failed(outcome)
-                    found.pop(email, None)
-                    continue
-                blocks = found.setdefault(email, [])
-                blocks += _time_off(outcome, by_email[email].timezone)
-                if token := outcome.get("nextPageToken"):
-                    pages[email] = token
+            pages = self.list_round(by_email, pages, window, found, tally)
         return found
+
+    def list_round(
+        self,
+        by_email: dict[str, CalendarRef],
+        pages: dict[str, str | None],
+        window: Interval,
+        found: dict[str, list[BusyBlock]],
+        tally: Tally | None,
+    ) -> dict[str, str | None]:
+        """One round of listings, a page for each person in `pages` (None: their first),
+        their time off added to `found`; the pages still to be asked for."""
+        asked = sorted(pages)
+        calls = [self._call(email, window, pages[email]) for email in asked]
+        more: dict[str, str | None] = {}
+        outcomes = batching.run(self.client, calls, tally=tally)
+        for email, outcome in zip(asked, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                self._failed(outcome)
+                found.pop(email, None)
+                continue
+            blocks = found.setdefault(email, [])
+            blocks += _time_off(outcome, by_email[email].timezone)
+            if token := outcome.get("nextPageToken"):
+                more[email] = token
+        return more
 
     def _call(self, email: str, window: Interval, token: str | None) -> batching.Call:
         def request(cal: CalendarApi) -> Any:

@@ -16,9 +16,10 @@ from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.batch_rounds import answers_taken
 from sync.connectors.google import batching
 from sync.connectors.google.auth import SCOPE_FREEBUSY
+from sync.connectors.google.away_pipeline import AwayCandidates, EarlyListings
 from sync.connectors.google.client import GoogleClient
 from sync.connectors.google.errors import calendar_errors, describe
-from sync.connectors.google.out_of_office import OutOfOffice, may_be_away
+from sync.connectors.google.out_of_office import OutOfOffice
 from sync.connectors.google.times import rfc3339, utc_instant
 from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, Interval
@@ -59,21 +60,36 @@ class GoogleReader:
     def read_busy(self, people: Sequence[CalendarRef], window: Interval) -> BusyReading:
         reading = BusyReading()
         tally = Tally()
-        jobs = [(batch, chunk) for batch in batches(people) for chunk in chunks(window)]
+        windows = list(chunks(window))
+        grouped = list(enumerate(batches(people)))
+        jobs = [(index, batch) for index, batch in grouped for _ in windows]
+        listings: EarlyListings | None = None
+        candidates: AwayCandidates | None = None
+        if self.read_out_of_office and not self.away.denied:
+            threads = self.client.settings.parallel_requests
+            listings = EarlyListings(self.away, window, tally, threads)
+            candidates = AwayCandidates(len(windows), listings.add)
+
+        def take(job: tuple[int, list[CalendarRef]], answer: Any) -> BusyReading:
+            index, batch = job
+            result = self.take(batch, answer)
+            if candidates is not None:  # their listings need not wait for the others' answers
+                candidates.take(index, batch, result)
+            return result
+
         # every freeBusy request of the night in one batch round trip per 50, each answer
         # made busy time as it arrives: the answers of the whole organisation are not held
-        calls = [self.freebusy(*job) for job in jobs]
+        calls = [self.freebusy(batch, chunk) for _, batch in grouped for chunk in windows]
         send = partial(batching.run, self.client, calls, tally=tally)
-        results = answers_taken([batch for batch, _ in jobs], send, self.take, BusyReading)
+        results = answers_taken(jobs, send, take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():
                 busy.setdefault(email, []).extend(blocks)
             reading.errors.update(result.errors)
         readable = [p for p in people if p.email not in reading.errors]
-        if self.read_out_of_office:
-            maybe = [p for p in readable if may_be_away(p, busy.get(p.email, []))]
-            for email, blocks in self.away.read(maybe, window, tally).items():
+        if listings is not None:
+            for email, blocks in listings.finish().items():
                 busy.setdefault(email, []).extend(blocks)
         for person in readable:
             reading.busy[person.email] = clip(busy.get(person.email, []), window)
