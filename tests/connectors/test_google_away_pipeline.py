@@ -13,8 +13,10 @@ import pytest
 
 from sync.connectors.base import CalendarRef, clip
 from sync.connectors.google import batching
+from sync.connectors.google.away_pipeline import EarlyListings
 from sync.connectors.google.connector import GoogleConnector
 from sync.connectors.google.out_of_office import may_be_away
+from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, BusyKind, Interval
 from tests.emulators import GoogleCalendarEmulator
 from tests.google_helpers import connector
@@ -126,3 +128,33 @@ def test_the_reading_is_the_same_as_listing_after_free_busy(
     sequential = (google_emulator.round_trips(), google_emulator.count("events.list"))
     assert pipelined == sequential
     assert reading.requests == 9 + pipelined[1], "freeBusy: 3 batches of people x 3 chunks"
+
+
+class HeldListings:
+    """Stands for `OutOfOffice`: each round of listings waits until released."""
+
+    def __init__(self) -> None:
+        self.denied = False
+        self.rounds: list[list[str]] = []
+        self.release = threading.Event()
+        self.ended = threading.Event()
+
+    def list_round(self, by_email: Any, pages: Any, *_: Any) -> dict[str, str | None]:
+        self.rounds.append(sorted(pages))
+        self.release.wait(HELD_AT_MOST)
+        self.ended.set()
+        return {}
+
+
+def test_listings_not_yet_sent_are_dropped_when_free_busy_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(batching, "BATCH_SIZE", 1)
+    held = HeldListings()
+    window = Interval(datetime(2027, 2, 1, tzinfo=UTC), datetime(2027, 3, 1, tzinfo=UTC))
+    listings = EarlyListings(held, window, Tally(), threads=1)  # type: ignore[arg-type]
+    listings.add([ref("a@example.com"), ref("b@example.com"), ref("c@example.com")])
+    listings.abandon()
+    held.release.set()
+    assert held.ended.wait(HELD_AT_MOST)
+    assert held.rounds == [["a@example.com"]]

@@ -101,6 +101,10 @@ class EarlyListings:
             pages = self._away.list_round(self._by_email, pages, self._window, found, self._tally)
         return found
 
+    def abandon(self) -> None:
+        """Free/busy failed: listings not yet sent are dropped, those under way end alone."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def _send(self, people: list[CalendarRef]) -> None:
         by_email = {person.email: person for person in people}
         first: Pages = dict.fromkeys(by_email)

@@ -81,7 +81,12 @@ class GoogleReader:
         # made busy time as it arrives: the answers of the whole organisation are not held
         calls = [self.freebusy(batch, chunk) for _, batch in grouped for chunk in windows]
         send = partial(batching.run, self.client, calls, tally=tally)
-        results = answers_taken(jobs, send, take, BusyReading)
+        try:
+            results = answers_taken(jobs, send, take, BusyReading)
+        except BaseException:
+            if listings is not None:  # no listing outlives the read that wanted it
+                listings.abandon()
+            raise
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
             for email, blocks in result.busy.items():
