@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sync.connectors.base import clip
 from sync.connectors.google import times
 from sync.connectors.google.times import parse_instant
-from sync.connectors.outlook import reading
-from sync.connectors.outlook.reading import graph_time
+from sync.connectors.outlook import times as graph_times
+from sync.connectors.outlook.times import graph_time
 from sync.model.values import BusyBlock, BusyKind, Interval
 
 
@@ -32,9 +32,9 @@ def test_a_time_seen_again_is_not_parsed_again() -> None:
     times: each distinct one is parsed once."""
     value = {"dateTime": "2031-07-15T13:45:00.0000000", "timeZone": "Pacific Standard Time"}
     first = graph_time(value)
-    before = reading._instant.cache_info()
+    before = graph_times._instant.cache_info()
     again = graph_time(dict(value))
-    after = reading._instant.cache_info()
+    after = graph_times._instant.cache_info()
     assert again == first == datetime(2031, 7, 15, 20, 45, tzinfo=UTC)
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 

@@ -13,7 +13,7 @@ from sync.config.provider_settings import OutlookSettings
 from sync.connectors.base import CalendarRef, WriteFailed
 from sync.connectors.outlook.auth import OutlookAuth, http_session
 from sync.connectors.outlook.event_shape import recurrence
-from sync.connectors.outlook.reading import graph_time
+from sync.connectors.outlook.times import graph_time
 from sync.model.errors import ConfigError
 from sync.model.values import (
     Attendee,

@@ -16,7 +16,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from sync.connectors.batch_rounds import Outcome, Pending, Take, run_rounds, settle
-from sync.connectors.outlook.client import MAILBOX_CONCURRENCY, GraphClient, GraphError, classify
+from sync.connectors.outlook.client import (
+    MAILBOX_CONCURRENCY,
+    GraphClient,
+    GraphError,
+    ObjectHook,
+    classify,
+)
 from sync.connectors.request_count import Tally
 from sync.plumbing import faults
 from sync.plumbing.logs import event
@@ -52,17 +58,19 @@ def run(
     calls: Sequence[Call],
     take: Take | None = None,
     tally: Tally | None = None,
+    object_hook: ObjectHook | None = None,
 ) -> list[Outcome]:
     """Every request's answer, in order; an exception in place of the answer for a request
     that failed for good (RetriesExhausted, or Graph's own error). With `take`, what it
     makes of each answer in its place, as the answer arrives; with `tally`, every request
-    sent (retries too) is also counted there."""
+    sent (retries too) is also counted there; with `object_hook`, each batch's answer is
+    parsed through it (`json.loads`), to keep only what the calls' answers are read for."""
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         # each group's outcomes land at its own indexes: the batches can go side by side
         groups = _packed(calls, waiting)
         sent = client.pool().map(
-            lambda group: _send(client, calls, group, outcomes, take, tally), groups
+            lambda group: _send(client, calls, group, outcomes, take, tally, object_hook), groups
         )
         return [pending for retry in sent for pending in retry]
 
@@ -95,6 +103,7 @@ def _send(
     outcomes: list[Outcome],
     take: Take | None,
     tally: Tally | None,
+    object_hook: ObjectHook | None,
 ) -> list[Pending]:
     """One round trip for `group`; returns the requests to send again."""
     for pending in group:
@@ -111,7 +120,7 @@ def _send(
         mailboxes[mailbox] = mailboxes.get(mailbox, 0) + 1
     try:
         with client.slots(mailboxes):
-            answer = client.batch(body)
+            answer = client.batch(body, object_hook)
     except Exception as failure:  # the whole round trip failed: every request shares its fate
         return [p for p in group if settle(p, failure, classify(failure), outcomes)]
     by_id = {str(r.get("id")): r for r in answer.get("responses", [])}

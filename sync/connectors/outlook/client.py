@@ -3,6 +3,7 @@ four requests in flight per mailbox (Graph's own limit for mail and calendar).""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -29,6 +30,7 @@ from sync.plumbing import faults
 from sync.plumbing.logs import event
 
 MAILBOX_CONCURRENCY = 4
+ObjectHook = Callable[[dict[str, Any]], Any]
 log = logging.getLogger(__name__)
 DEFAULT_POLICY = RetryPolicy()
 
@@ -218,9 +220,9 @@ class GraphClient:
                 timeout=self.settings.timeout_seconds,
             )
 
-    def batch(self, body: Mapping[str, Any]) -> Any:
+    def batch(self, body: Mapping[str, Any], object_hook: ObjectHook | None = None) -> Any:
         """One POST to $batch (a single round trip, not retried here: see batching.py). A 401
-        gets one fresh token first."""
+        gets one fresh token first. The answer is parsed through `object_hook` if given."""
         for fresh_token in (False, True):
             response = self.session.post(
                 f"{self.base}/$batch",
@@ -231,14 +233,14 @@ class GraphClient:
             if response.status_code == 401 and not fresh_token:
                 self.auth.forget_token()
                 continue
-            return _answer(response)
+            return _answer(response, object_hook)
         raise AssertionError("unreachable")
 
     def requests_by_this_thread(self) -> int:
         return self.requests.by_this_thread()
 
 
-def _answer(response: requests.Response) -> Any:
+def _answer(response: requests.Response, object_hook: ObjectHook | None = None) -> Any:
     if response.status_code >= 400:
         try:
             error = response.json().get("error", {})
@@ -252,4 +254,6 @@ def _answer(response: requests.Response) -> Any:
         )
     if not response.content:
         return None
+    if object_hook is not None:
+        return json.loads(response.content, object_hook=object_hook)
     return response.json()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.connectors.outlook.reading import graph_time
+from sync.connectors.outlook.times import graph_time
 from sync.model.values import BookedSeries
 
 # PS_PUBLIC_STRINGS: the property set Microsoft documents for custom named properties

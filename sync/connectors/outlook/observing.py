@@ -18,7 +18,7 @@ from typing import Any
 from sync.connectors.base import RemoteSeries
 from sync.connectors.outlook.client import GraphClient, GraphError
 from sync.connectors.outlook.held import GraphHeld, for_the_writer
-from sync.connectors.outlook.reading import graph_time
+from sync.connectors.outlook.times import graph_time
 from sync.model.values import Interval
 
 Item = dict[str, Any]

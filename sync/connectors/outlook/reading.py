@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from sync.connectors.base import BusyReading, CalendarRef, clip
 from sync.connectors.batch_rounds import answers_taken
 from sync.connectors.outlook import batching
 from sync.connectors.outlook.client import GraphClient, describe
+from sync.connectors.outlook.schedule_answer import ScheduleItem, compact
+from sync.connectors.outlook.times import iana_zone
 from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, BusyKind, Interval, TimeRange, WorkingHours
 from sync.model.weekdays import WEEKDAY_NAMES
@@ -26,33 +25,6 @@ UTC_PREFERENCE = {"Prefer": 'outlook.timezone="UTC"'}
 FULL_DAYS = {name: WEEKDAY_NAMES.index(name[:3]) for name in (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
 )}  # fmt: skip
-
-
-def graph_time(value: dict[str, str]) -> datetime:
-    """Graph's {dateTime, timeZone}: seven fractional digits, and a Windows or IANA zone."""
-    return _instant(value["dateTime"], value.get("timeZone", "UTC"))
-
-
-@lru_cache(maxsize=16384)
-def _instant(text: str, zone_name: str) -> datetime:
-    """Each distinct time is parsed once: a night's getSchedule answers repeat the same few
-    thousand (meetings start on the quarter hour), some hundred thousand times at N = 1,000."""
-    local = datetime.fromisoformat(text.split(".")[0].rstrip("Z"))
-    zone = iana_zone(zone_name)
-    if zone == "UTC":
-        return local.replace(tzinfo=UTC)
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def iana_zone(name: str) -> str:
-    if name in ("UTC", "tzone://Microsoft/Utc"):
-        return "UTC"
-    mapped = WINDOWS_TO_OLSON.get(name, name)
-    try:
-        ZoneInfo(mapped)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return mapped
 
 
 def graph_request_time(instant: datetime) -> dict[str, str]:
@@ -121,7 +93,7 @@ class GraphReader:
         # through JSON batching: 20 requests per round trip, four per mailbox; each answer
         # made busy time as it arrives, so the whole organisation's answers are not held
         calls = [self.schedule(*job) for job in jobs]
-        send = partial(batching.run, self.client, calls, tally=tally)
+        send = partial(batching.run, self.client, calls, tally=tally, object_hook=compact)
         results = answers_taken([batch for _, batch, _ in jobs], send, self.take, BusyReading)
         busy: dict[str, list[BusyBlock]] = {}
         for result in results:
@@ -176,15 +148,14 @@ class GraphReader:
                     result.working_hours[person.email] = hours
         return result
 
-    def blocks(self, items: list[dict[str, Any]]) -> list[BusyBlock]:
+    def blocks(self, items: list[ScheduleItem]) -> list[BusyBlock]:
         blocking = {"busy", "oof"} | ({"tentative"} if self.tentative_is_busy else set())
         blocks = []
         for item in items:
-            status = str(item.get("status", "")).lower()
-            if status not in blocking:
+            if item.status not in blocking:
                 continue
-            kind = BusyKind.TIME_OFF if status == "oof" else BusyKind.BUSY
-            blocks.append(BusyBlock(graph_time(item["start"]), graph_time(item["end"]), kind))
+            kind = BusyKind.TIME_OFF if item.status == "oof" else BusyKind.BUSY
+            blocks.append(BusyBlock(item.start, item.end, kind))
         return blocks
 
 

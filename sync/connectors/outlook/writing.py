@@ -43,8 +43,8 @@ from sync.connectors.outlook.observing import (
     pages,
     utc_window,
 )
-from sync.connectors.outlook.reading import graph_time, iana_zone
 from sync.connectors.outlook.reading_back import observe_many, read
+from sync.connectors.outlook.times import graph_time, iana_zone
 from sync.connectors.retry import GaveUpTonight, RetriesExhausted
 from sync.connectors.write_rounds import Program, drive, write_one
 from sync.model.series_end import dates_to_bring_in_line
