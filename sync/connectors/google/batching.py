@@ -77,8 +77,16 @@ def _send(
     service = client.service()
     by_id: dict[str, Pending] = {}
     answered: dict[str, tuple[Any, Exception | None]] = {}
+    failed_taking: list[BaseException] = []
 
     def keep(request_id: str, response: Any, exception: Exception | None) -> None:
+        # taken as the library hands each part over, so one part's parsed answer is held at
+        # a time rather than all fifty of the batch's
+        if exception is None and take is not None and not failed_taking:
+            try:
+                response = take(int(request_id), response)
+            except BaseException as failure:  # not the round trip's fault: raised below
+                failed_taking.append(failure)
         answered[request_id] = (response, exception)
 
     batch = BatchHttpRequest(callback=keep, batch_uri=client.batch_uri)
@@ -110,10 +118,12 @@ def _send(
     except Exception as error:  # the whole round trip failed: every part shares its fate
         verdict = classify(error)
         return again + [p for p in by_id.values() if settle(p, error, verdict, outcomes)]
+    if failed_taking:
+        raise failed_taking[0]
     for request_id, pending in by_id.items():
-        response, exception = answered[request_id]
+        response, exception = answered.pop(request_id)
         if exception is None:
-            outcomes[pending.index] = response if take is None else take(pending.index, response)
+            outcomes[pending.index] = response
         elif settle(pending, exception, classify(exception), outcomes):
             again.append(pending)
     return again
