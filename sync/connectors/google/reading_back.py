@@ -37,6 +37,14 @@ DATE_FIELDS = (
 """What is read of a date: its place in the series, its times, who declined it, and the id
 a write of it goes to. Every date of every series in the window is listed each night;
 without a selection each comes with the series' texts, attendees and properties again."""
+MASTER_FIELDS = (
+    "items(id,status,recurringEventId,originalStartTime,start,end,summary,description,"
+    "recurrence,sequence,attendees(email,displayName,responseStatus),extendedProperties),"
+    "nextPageToken"
+)
+"""What is read of a series: what its writer compares with what it would write, who
+declined it, and what rebuilding it takes. Every booked series is listed each night and held
+until booking; its links, creator, organiser, reminders and stamps are not read."""
 
 
 def split_until(line: str) -> tuple[str, datetime | None]:
@@ -79,8 +87,16 @@ class GoogleReadBack:
                 for organiser, listing in asked
             ]
             pages = {}
+
+            def take(index: int, answer: Any, asked: list[tuple[str, str]] = asked) -> Any:
+                # on the thread that received the page, as it arrives: the organisation's
+                # listings are not all held parsed at once before they are taken in
+                organiser, listing = asked[index]
+                _take(found[organiser], listing, answer.get("items", []))
+                return answer.get("nextPageToken") or ""
+
             for (organiser, listing), outcome in zip(
-                asked, batching.run(self.client, calls), strict=True
+                asked, batching.run(self.client, calls, take), strict=True
             ):
                 calendar = found[organiser]
                 calendar.requests += 1
@@ -89,9 +105,8 @@ class GoogleReadBack:
                 if isinstance(outcome, Exception):
                     calendar.error = calendar.error or outcome
                     continue
-                _take(calendar, listing, outcome.get("items", []))
-                if token := outcome.get("nextPageToken"):
-                    pages[organiser, listing] = token
+                if outcome:
+                    pages[organiser, listing] = outcome
         return found
 
     def observe_many(
@@ -144,6 +159,7 @@ def _call(organiser: str, listing: str, window: Interval, token: str | None) -> 
             showDeleted=True,
             maxResults=250,
             pageToken=token,
+            fields=MASTER_FIELDS,
         )
 
     def dates(cal: CalendarApi) -> Any:
