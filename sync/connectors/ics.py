@@ -271,12 +271,17 @@ def _read_file(path: Path, label: str) -> bytes:
     except OSError as exc:
         raise IcsError(f"{label}: cannot read the file ({_describe(exc)})") from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise IcsError(f"{label}: not a regular file (it is {_file_kind(mode)})")
-        # read one byte past the cap rather than trusting the size: the file may grow
+        facts = os.fstat(fd)
+        if not stat.S_ISREG(facts.st_mode):
+            raise IcsError(f"{label}: not a regular file (it is {_file_kind(facts.st_mode)})")
+        # read one byte past the cap rather than trusting the size: the file may grow. But
+        # first what the size says, plus one: a read of the cap allocates the whole cap, 50
+        # MB for every calendar file, however small, read side by side with the others
+        expected = min(facts.st_size, MAX_BYTES) + 1
         with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(expected)
+            if len(data) == expected:  # it grew since
+                data += handle.read(MAX_BYTES + 1 - expected)
     except OSError as exc:
         raise IcsError(f"{label}: cannot read the file ({_describe(exc)})") from None
     finally:
