@@ -183,9 +183,15 @@ def _digest(
             "%(num)s check-ins wait for your approval",
             len(waiting),
         )
-    else:
+    elif changes := [item for item in tonight if not item.since]:
         subject = language.ngettext(
-            "Check-ins: %(num)s change tonight", "Check-ins: %(num)s changes tonight", len(tonight)
+            "Check-ins: %(num)s change tonight", "Check-ins: %(num)s changes tonight", len(changes)
+        )
+    else:  # only what still stands, a week after the manager was told
+        subject = language.ngettext(
+            "Check-ins: %(num)s still needs your attention",
+            "Check-ins: %(num)s still need your attention",
+            len(tonight),
         )
     values = {
         "first_name": first_name(name, manager),

@@ -52,7 +52,8 @@ def _team(config: ConfigDir, lena_hours: str, extra: str = "") -> None:
 
 
 def _night(cli: CLI, config: ConfigDir, day: int) -> str | None:
-    """Run the night of February `day`, 2027; the text of Karin's digest, None if none."""
+    """Run the night of February `day`, 2027; the subject and text of Karin's digest, None
+    if none."""
     before = digests_to(config, KARIN)
     result = run(cli, config, now=f"2027-02-{day:02d}T07:00:00+00:00")
     assert result.code == 1, "a pair that cannot be planned needs the operator's attention"
@@ -69,7 +70,7 @@ def _text(path: Path) -> str:
     assert isinstance(message, EmailMessage)
     body = message.get_body(("plain",))
     assert body is not None
-    return str(body.get_content())  # type: ignore[attr-defined]
+    return f"Subject: {message['Subject']}\n" + str(body.get_content())  # type: ignore[attr-defined]
 
 
 def test_a_pair_that_cannot_be_planned_is_told_when_new_changed_or_a_week_on(
@@ -83,6 +84,7 @@ def test_a_pair_that_cannot_be_planned_is_told_when_new_changed_or_a_week_on(
     assert first is not None
     assert "Could not be planned: Lena Berg — " in first
     assert "working hours never overlap" in first
+    assert "Subject: Check-ins: 1 change tonight\n" in first
     assert "still stands" not in first
 
     assert _night(cli, config, 2) is None, "nothing changed: a quiet night mails nobody"
@@ -99,6 +101,7 @@ def test_a_pair_that_cannot_be_planned_is_told_when_new_changed_or_a_week_on(
     assert reminder is not None, "a week after it was told, it is told again"
     assert "Could not be planned: Lena Berg — " in reminder
     assert "(still stands since Wed 3 Feb 2027)" in reminder
+    assert "Subject: Check-ins: 1 still needs your attention\n" in reminder, "not a change"
     assert _night(cli, config, 11) is None, "reminded once, not every night after"
 
 
