@@ -118,10 +118,14 @@ def _moment(name: str, key: Moment) -> Line:
     if not head:
         return _alone_moment(name, key)
     prefix, suffix, tzids = head
-    value = (
+    return fold(f"{prefix}{_wall_text(wall)}{suffix}") + b"\r\n", tzids
+
+
+def _wall_text(wall: datetime) -> str:
+    """A date-time value as iCalendar writes it (RFC 5545 3.3.5), without its zone."""
+    return (
         f"{wall.year:04}{wall.month:02}{wall.day:02}T{wall.hour:02}{wall.minute:02}{wall.second:02}"
     )
-    return fold(f"{prefix}{value}{suffix}") + b"\r\n", tzids
 
 
 _HEADS: dict[
@@ -137,11 +141,7 @@ def _head(name: str, key: Moment) -> tuple[str, str, tuple[str, ...]] | tuple[()
     event.add(name, _datetime(key))
     (line,) = [str(line) for line in event.content_lines()[1:-2]]
     _, tzids = _alone_moment(name, key)
-    wall = key[0]
-    value = (
-        f"{wall.year:04}{wall.month:02}{wall.day:02}T{wall.hour:02}{wall.minute:02}{wall.second:02}"
-    )
-    prefix, found, suffix = line.rpartition(value)
+    prefix, found, suffix = line.rpartition(_wall_text(key[0]))
     if not found or suffix not in ("", "Z") or not prefix.endswith(":"):
         return ()
     return prefix, suffix, tzids
