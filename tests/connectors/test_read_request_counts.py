@@ -29,7 +29,7 @@ def held_together(
     two reads that each send one are then both in flight, each having counted what it sent,
     before either is answered. A read that never sends its batch breaks the wait (and the
     test) rather than hanging."""
-    together = threading.Barrier(2, timeout=20)
+    together = threading.Barrier(2, timeout=60)
     arrived = iter(range(2))
     lock = threading.Lock()
     answer = emulator.handle

@@ -46,7 +46,7 @@ PEOPLE = [
 def test_each_kind_is_read_while_the_others_are() -> None:
     # every read waits until all three are under way: read one after another, the first
     # would wait in vain, and the barrier would break
-    all_reading = threading.Barrier(3, timeout=20)
+    all_reading = threading.Barrier(3, timeout=60)
     readers = {kind: Reader(kind, all_reading.wait) for kind in ("google", "outlook", "ics")}
     readings = read_busy(readers, PEOPLE, WINDOW)
     assert readers["google"].asked == ["ana@example.com", "di@example.com"]
@@ -62,8 +62,8 @@ def test_each_kind_is_read_while_the_others_are() -> None:
 def test_the_readings_come_in_the_kinds_order_whichever_read_ends_first() -> None:
     outlook_read = threading.Event()
     readers = {
-        "google": Reader("google", lambda: outlook_read.wait(20)),
-        "ics": Reader("ics", lambda: outlook_read.wait(20)),
+        "google": Reader("google", lambda: outlook_read.wait(60)),
+        "ics": Reader("ics", lambda: outlook_read.wait(60)),
         "outlook": Reader("outlook"),
     }
     readers["outlook"].before = outlook_read.set
