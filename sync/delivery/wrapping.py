@@ -9,6 +9,7 @@ what textwrap does with them (`_packed`). Any other text goes to textwrap, split
 
 from __future__ import annotations
 
+import re
 import textwrap
 from functools import lru_cache
 
@@ -33,6 +34,10 @@ class _Wrapper(textwrap.TextWrapper):
         return chunks
 
 
+_HYPHENATED = re.compile(r"[^ ]*-[^ ]*")
+"""The words with a hyphen in a text of words between single spaces."""
+
+
 @lru_cache(maxsize=4096)
 def _hyphen_chunks(word: str) -> tuple[str, ...]:
     """How textwrap splits a word with a hyphen in it: "check-in" in two, "2027-03-02" not.
@@ -55,25 +60,26 @@ def _packed(text: str, room: int, indent: str) -> list[str] | None:
 
     For such a text textwrap's chunks are the words and the single spaces between them; it
     fills a line with chunks while they fit and drops a space that ends or begins a line,
-    which is packing the words. Printable (`str.isprintable`) leaves out every whitespace
-    but the space, tabs and newlines included, which textwrap handles in its own ways.
+    so each line ends at the last space that leaves it no wider than `room`. Printable
+    (`str.isprintable`) leaves out every whitespace but the space, tabs and newlines
+    included, which textwrap handles in its own ways.
     """
     if not text or room <= 0 or not text.isprintable() or text[0] == " " or text[-1] == " ":
         return None
     if len(text) <= room:
         # one line, as textwrap leaves it: spaces inside kept, no word split
         return [indent + text]
+    if "  " in text:
+        return None
+    if "-" in text and any(len(_hyphen_chunks(word)) > 1 for word in _HYPHENATED.findall(text)):
+        return None
     lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        if not word or len(word) > room or ("-" in word and len(_hyphen_chunks(word)) > 1):
-            return None
-        if not line:
-            line = word
-        elif len(line) + 1 + len(word) <= room:
-            line += " " + word
-        else:
-            lines.append(indent + line)
-            line = word
-    lines.append(indent + line)
+    start = 0
+    while len(text) - start > room:
+        end = text.rfind(" ", start, start + room + 1)
+        if end == -1:
+            return None  # a word wider than a line: textwrap breaks it
+        lines.append(indent + text[start:end])
+        start = end + 1
+    lines.append(indent + text[start:])
     return lines
