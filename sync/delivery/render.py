@@ -133,7 +133,7 @@ def proposals_table(records: Sequence[ProposalLine], wording: Wording = ENGLISH_
     for record, row in zip(records, rows, strict=True):
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         indent = " " * (widths[0] + 2)
-        lines += wrap(wording.word(record.explanation), 100, indent)
+        lines += wrap(wording.word_stored(record.explanation), 100, indent)
     return "\n".join(lines)
 
 

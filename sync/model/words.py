@@ -21,6 +21,7 @@ from datetime import date
 
 from sync.model.english import SHORT_WEEKDAYS, english_list
 from sync.model.said import Day, Holiday, Listed, Said, Value, Weekday
+from sync.model.stored_said import StoredSaid
 from sync.model.timefmt import weekday_in_month, weekday_plurals
 from sync.plumbing.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Language
 
@@ -73,6 +74,19 @@ class Wording:
             assert isinstance(count, int)
             return self.language.ngettext(said.msgid, said.plural, count, **values)
         return self.language.gettext(said.msgid, **values)
+
+    def word_stored(self, stored: StoredSaid) -> str:
+        """`word(stored.said())`: the English words the store holds, where this wording
+        words a sentence as they were worded (`str(said)`, with ENGLISH_WORDING): in
+        English, with the catalogue's dates, and with no holiday that it might name
+        otherwise than by the name the planner kept."""
+        if (
+            self.language.code == SOURCE_LANGUAGE
+            and not self.day_pattern
+            and (self.name_holiday is kept_name or not stored.may_name_a_holiday())
+        ):
+            return stored.english
+        return self.word(stored.said())
 
     def _value(self, value: Value) -> str | int:
         if isinstance(value, str | int):

@@ -13,6 +13,7 @@ import pytest
 
 from sync.delivery.render import proposals_table
 from sync.model.said import say
+from sync.model.stored_said import StoredSaid
 from sync.store import LIVE_STATES, ProposalRecord, State, Store
 from sync.store.listing import ProposalLine
 from tests.conftest import MANAGER_KARIN, ConfigDir, Result
@@ -34,7 +35,7 @@ def as_line(record: ProposalRecord) -> ProposalLine:
         duration=record.duration,
         timezone=record.timezone,
         first_start=record.first_start,
-        explanation=record.explanation,
+        explanation=StoredSaid.of(record.explanation),
     )
 
 
