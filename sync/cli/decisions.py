@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sync.cli.common import (
@@ -24,6 +25,12 @@ from sync.store import LIVE_STATES, State
 if TYPE_CHECKING:
     from sync.store import ProposalRecord, Store
 
+LARGE_LISTING = 500
+"""Proposals past which a listing of every manager's shows a line per manager instead: an
+organisation of a thousand people has about as many, some four thousand lines with their
+explanations, which nobody reads on a screen (and whose wording took seconds at ten
+thousand). A manager's own, `--full` and `--json` still list each one."""
+
 
 def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
     proposals = commands.add_parser("proposals", parents=[common], help="list proposals")
@@ -34,6 +41,11 @@ def add_decisions(commands: Any, common: argparse.ArgumentParser) -> None:
         metavar="STATE",
         help=f"only this state: {', '.join(s.value for s in State)}, or all "
         "(default: pending, approved and booked)",
+    )
+    proposals.add_argument(
+        "--full",
+        action="store_true",
+        help=f"every proposal with its explanation, also past {LARGE_LISTING} without --manager",
     )
     proposals.add_argument("--json", action="store_true", help="machine-readable output")
     proposals.set_defaults(handler=_proposals)
@@ -57,6 +69,7 @@ def _proposals(args: argparse.Namespace) -> int:
     # each command imports what it uses when it runs: see sync/cli/main.py on start-up
     from sync.config.paths import Paths
     from sync.config.store_settings import store_settings
+    from sync.delivery.manager_counts import managers_table
     from sync.delivery.render import proposal_json, proposals_table
     from sync.delivery.wording import kept_names, wording
     from sync.plumbing.collector import collect_less_often
@@ -75,10 +88,17 @@ def _proposals(args: argparse.Namespace) -> int:
             data = [proposal_json(r, store.series_of(r.id), words) for r in records]
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            # the table shows a few columns: only those are read (sync/store/listing.py)
-            print(proposals_table(store.proposal_lines(manager=manager, states=states), words))
+            print(table(store, manager, states))
         names.save()
         return EXIT_OK
+
+    def table(store: Store, manager: str | None, states: Sequence[State] | None) -> str:
+        if manager is None and not args.full:
+            managers = store.manager_counts(states=states)
+            if sum(sum(m.by_state.values()) for m in managers) > LARGE_LISTING:
+                return managers_table(managers, states or list(State))
+        # the table shows a few columns: only those are read (sync/store/listing.py)
+        return proposals_table(store.proposal_lines(manager=manager, states=states), words)
 
     return with_store(args, show)
 

@@ -16,8 +16,10 @@ EXPLAINED: dict[str, tuple[str, str]] = {
     ),
     "proposals": (
         "List the proposed, approved and booked check-ins with their ids, which approve and "
-        "reject take. --json prints every date, alternative and reason (see README, "
-        '"Command line").',
+        "reject take. Past 500 proposals, without --manager, it prints a line per manager "
+        "instead: how many they have in each state, and since when the oldest pending one "
+        "waits; --full lists every one. --json prints every date, alternative and reason "
+        '(see README, "Command line").',
         "checkin-sync proposals --manager karin@example.com\n"
         "checkin-sync proposals --state all --json",
     ),

@@ -39,11 +39,26 @@ class ProposalLine(NamedTuple):
     explanation: StoredSaid
 
 
+class ManagerCounts(NamedTuple):
+    manager: str
+    by_state: dict[State, int]
+    """Only the states it has proposals in."""
+    pending_since: datetime | None
+    """When its oldest pending proposal was made."""
+
+
 def proposal_filter(
     manager: str | None, employee: str | None, states: Iterable[State] | None
 ) -> tuple[str, list[Any]]:
     """The WHERE and ORDER BY of a listing of proposals (all of them when every filter is
     None), in the order every listing shows them, and its parameters."""
+    where, args = proposal_where(manager, employee, states)
+    return where + " ORDER BY manager, employee, id", args
+
+
+def proposal_where(
+    manager: str | None, employee: str | None, states: Iterable[State] | None
+) -> tuple[str, list[Any]]:
     sql = "WHERE 1=1"
     args: list[Any] = []
     if manager is not None:
@@ -56,7 +71,7 @@ def proposal_filter(
         wanted = [s.value for s in states]
         sql += f" AND state IN ({','.join('?' * len(wanted))})"
         args += wanted
-    return sql + " ORDER BY manager, employee, id", args
+    return sql, args
 
 
 class ListingMixin(StoreBase):
@@ -75,3 +90,19 @@ class ListingMixin(StoreBase):
             )
             for id_, manager, employee, cadence, minutes, zone, state, first, said, words in rows
         ]  # fmt: skip
+
+    def manager_counts(self, *, states: Iterable[State] | None = None) -> list[ManagerCounts]:
+        """Each manager's proposals in `states` (every state when None) counted, by manager
+        as `proposal_lines` orders them."""
+        where, args = proposal_where(None, None, states)
+        found: dict[str, ManagerCounts] = {}
+        for manager, state, count, first_created in self.db.execute(
+            f"SELECT manager, state, COUNT(*), MIN(created_at) FROM proposals {where} "
+            "GROUP BY manager, state ORDER BY manager",
+            args,
+        ):
+            counts = found.setdefault(manager, ManagerCounts(manager, {}, None))
+            counts.by_state[State(state)] = count
+            if state == State.PENDING:
+                found[manager] = counts._replace(pending_since=instant(first_created))
+        return list(found.values())
