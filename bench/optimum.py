@@ -15,10 +15,24 @@ team's due periods can hold a check-in at once, when
   counting those with their own manager too (the product's rule: the cap is about the
   manager's day, and a check-in with one's own manager is part of it).
 
-Up to `WHOLE_UP_TO` pairs the whole organisation is one program, and its optimum is exact.
-Above, it is solved per team: a middle manager's check-in with their own manager is then in
-that manager's problem only, so the sum over teams can only be higher than the
-organisation's optimum: placed ÷ that figure understates, never flatters, a plan.
+The scope of the program, stated with the figure wherever it is shown:
+
+- "organisation": up to `CLUSTER_PAIRS` pairs the whole organisation is one program and its
+  optimum is exact;
+- "clusters of subtrees (k links relaxed)": above, the organisation is cut into clusters of
+  whole subtrees of at most `CLUSTER_PAIRS` pairs where the fewest middle managers link two
+  of them (`bench.clusters`). Each link is relaxed: the middle manager's check-in with
+  their own manager is in the upper cluster only, their team's in their own, so neither
+  program sees the other part of their day (they may be in two places at once, and their
+  cap holds in each cluster apart). Every constraint of a cluster is one of the
+  organisation's, so each cluster's optimum is at least what the organisation's optimum
+  places in it, and the sum is an upper bound of the optimum: placed ÷ that figure
+  understates, never flatters, a plan. With no link relaxed it is the exact optimum;
+- "per team" (`per_team`): every manager's team alone, every middle manager a relaxed
+  link; the loosest bound, kept for comparison.
+
+A program not solved within its time limit counts with HiGHS's proven bound instead of its
+optimum (still an upper bound; the figure then says "not proven").
 
 HiGHS runs single-threaded with a fixed seed and no gap tolerance, so the figure is exact
 and the same on every run.
@@ -35,15 +49,19 @@ from zoneinfo import ZoneInfo
 
 import highspy
 
+from bench.clusters import clusters, relaxed_links
 from bench.quality import Calendars, Pair, PairTerms, grid_starts
 from sync.planner.zero_one import solved
 
 SECONDS_PER_TEAM = 120.0
 """A team whose program is not solved by then counts with HiGHS's proven bound instead."""
-WHOLE_UP_TO = 2_000
-"""Pairs up to which the whole organisation is solved as one program (1,000 pairs: 62,000
-variables, about 30 s on one core); above, per team."""
-SECONDS_WHOLE = 600.0
+CLUSTER_PAIRS = 2_000
+"""Pairs up to which the whole organisation is one program (1,000 pairs: 62,000 variables,
+about 30 s on one core), and above which it is solved in clusters of at most this many."""
+SECONDS_PER_CLUSTER = 600.0
+ORGANISATION = "organisation"
+CLUSTERS = "clusters of subtrees"
+PER_TEAM = "per team"
 
 
 @dataclass(frozen=True)
@@ -61,29 +79,48 @@ class Optimum:
     placed: int = 0
     starts: dict[Pair, dict[int, float]] = field(default_factory=dict)
     proven: bool = True
-    """False if a team ran out of time: `placed` is then HiGHS's bound, still an upper one."""
+    """False if a program ran out of time: `placed` then counts HiGHS's bound for it, still
+    an upper one."""
     teams: int = 0
+    programs: int = 0
     variables: int = 0
     seconds: float = 0.0
-    scope: str = "per team"
-    """"organisation": the exact optimum; "per team": an upper bound of it (see above)."""
+    slowest: float = 0.0
+    """Seconds of the longest program."""
+    scope: str = PER_TEAM
+    """ORGANISATION: the exact optimum; CLUSTERS or PER_TEAM: an upper bound of it, exact
+    only if no link is relaxed (see the module's note)."""
+    relaxed_links: int = 0
+    """Middle managers whose check-in with their own manager is in another program than
+    their team's."""
 
     def add(self, other: Optimum) -> None:
         self.placed += other.placed
         self.starts.update(other.starts)
         self.proven &= other.proven
         self.teams += other.teams
+        self.programs += other.programs
         self.variables += other.variables
         self.seconds += other.seconds
+        self.slowest = max(self.slowest, other.slowest)
+
+    def describe(self) -> str:
+        """The scope as the bench prints it."""
+        if self.scope == CLUSTERS:
+            return f"{CLUSTERS} ({self.relaxed_links} links relaxed)"
+        return self.scope
 
     def as_dict(self) -> dict[str, float | int | bool | str]:
         return {
             "placed": self.placed,
             "proven": self.proven,
             "teams": self.teams,
+            "programs": self.programs,
             "variables": self.variables,
             "seconds": round(self.seconds, 2),
+            "slowest_program_seconds": round(self.slowest, 2),
             "scope": self.scope,
+            "relaxed_links": self.relaxed_links,
         }
 
 
@@ -98,15 +135,21 @@ def candidates(calendars: Calendars, pair: Pair, term: PairTerms) -> list[Candid
     return out
 
 
-def best(calendars: Calendars, terms: Mapping[Pair, PairTerms]) -> Optimum:
-    """The exact optimum of the whole organisation where it is solved in time, else the
-    per-team bound."""
-    if len(terms) <= WHOLE_UP_TO:
-        whole = solve(calendars, terms, SECONDS_WHOLE)
-        if whole.proven:
-            whole.scope = "organisation"
-            return whole
-    return per_team(calendars, terms)
+def best(
+    calendars: Calendars,
+    terms: Mapping[Pair, PairTerms],
+    limit: int = CLUSTER_PAIRS,
+    seconds_per_cluster: float = SECONDS_PER_CLUSTER,
+) -> Optimum:
+    """The exact optimum of the whole organisation if it has at most `limit` pairs, else the
+    sum over clusters of subtrees of at most `limit` pairs (see the module's note)."""
+    parts = clusters(terms, limit)
+    links = relaxed_links(parts, terms)
+    # clusters with no link between them (separate organisations) are solved exactly
+    total = Optimum(scope=CLUSTERS if links else ORGANISATION, relaxed_links=links)
+    for cluster in parts:
+        total.add(solve(calendars, {p: terms[p] for p in cluster.pairs}, seconds_per_cluster))
+    return total
 
 
 def per_team(
@@ -118,7 +161,8 @@ def per_team(
     teams: dict[str, dict[Pair, PairTerms]] = defaultdict(dict)
     for pair, term in terms.items():
         teams[pair[0]][pair] = term
-    total = Optimum()
+    employees = {employee for _, employee in terms}
+    total = Optimum(scope=PER_TEAM, relaxed_links=sum(1 for m in teams if m in employees))
     for manager in sorted(teams):
         total.add(solve(calendars, teams[manager], seconds_per_team))
     return total
@@ -131,13 +175,13 @@ def solve(
     started = clock.perf_counter()
     found = [c for pair in sorted(terms) for c in candidates(calendars, pair, terms[pair])]
     rows = _rows(calendars, terms, found)
-    result = Optimum(teams=1, variables=len(found))
+    result = Optimum(teams=len({m for m, _ in terms}), programs=1, variables=len(found))
     if found:
         chosen, result.placed, result.proven = _run(len(found), rows, seconds)
         for index in chosen:
             item = found[index]
             result.starts.setdefault(item.pair, {})[item.period] = item.start
-    result.seconds = clock.perf_counter() - started
+    result.seconds = result.slowest = clock.perf_counter() - started
     return result
 
 

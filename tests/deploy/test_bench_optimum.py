@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bench.config import write_config
 from bench.optimum import Optimum, best, candidates, per_team, solve
 from bench.org import Block, Org, Person, generate
+from bench.output import optimum_scope, scope_name
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
 from bench.versus import pair_terms, run_planner
 from sync.config.roster import load_roster
@@ -311,3 +312,81 @@ def test_no_pair_of_check_ins_beats_the_optimum_of_two_pairs(data: st.DataObject
                 continue
         best = max(best, len(placed))
     assert solve(calendars, terms).placed == best
+
+
+# ----------------------------------------------------------------------------- in clusters
+
+
+def test_a_relaxed_link_lets_the_clusters_count_the_middle_managers_hour_twice() -> None:
+    """Mia's one free hour, as above, with Karin's team and Mia's in separate clusters:
+    her check-in with Karin is in the upper one only, so each cluster gets her hour."""
+    mia, ole = person("mia@example.com"), person("ole@example.com")
+    org = team([mia])
+    ole.manager, ole.cadence = mia.email, "weekly"
+    mia.reports.append(ole.email)
+    org.people[ole.email] = ole
+    mia.blocks = busy_day(week(8), (10, 11)) + [
+        b for d in (9, 10, 11, 12) for b in busy_day(week(d))
+    ]
+    terms = terms_of(org)
+    split = best(Calendars(org), terms, limit=1)
+    assert (split.scope, split.relaxed_links, split.programs) == ("clusters of subtrees", 1, 2)
+    assert split.describe() == "clusters of subtrees (1 links relaxed)"
+    assert split.placed == 2 and split.proven
+    assert best(Calendars(org), terms).placed == 1
+
+
+def test_clusters_bound_the_organisations_optimum_from_above() -> None:
+    """60 people (seed 3) solved whole, in clusters of at most 12 pairs and per team: each
+    relaxation can only count more, and one relaxing fewer links counts at most as many."""
+    org = generate(60, 3, NOW)
+    terms = terms_of(org)
+    calendars = Calendars(org)
+    whole = best(calendars, terms)
+    assert whole.scope == "organisation" and whole.relaxed_links == 0 and whole.proven
+    split = best(calendars, terms, limit=12)
+    teams = per_team(calendars, terms)
+    assert split.scope == "clusters of subtrees" and split.proven
+    assert 0 < split.relaxed_links < teams.relaxed_links
+    assert whole.placed <= split.placed <= teams.placed
+    again = best(calendars, terms, limit=12)  # the same clusters, the same plan
+    assert (again.placed, again.starts, again.relaxed_links, again.variables) == (
+        split.placed,
+        split.starts,
+        split.relaxed_links,
+        split.variables,
+    )
+
+
+def test_clusters_with_no_link_between_them_are_the_exact_optimum() -> None:
+    """Two organisations side by side (Karin's, Lars's), each its own cluster: nothing is
+    relaxed and the sum is the optimum of both solved as one program."""
+    reports = [person(f"r{i}@example.com") for i in range(3)]
+    org = team(reports)
+    lars = person("lars@example.com")
+    for index in range(3):
+        other = person(f"s{index}@example.com")
+        other.manager, other.cadence = lars.email, "weekly"
+        lars.reports.append(other.email)
+        org.people[other.email] = other
+    org.people[lars.email] = lars
+    for day in (8, 10):  # both managers: little room, so the programs have work to do
+        org.people[BOSS].blocks += busy_day(week(day), (10, 11))
+        lars.blocks += busy_day(week(day), (14, 16))
+    terms = terms_of(org)
+    calendars = Calendars(org)
+    split = best(calendars, terms, limit=3)
+    assert (split.scope, split.relaxed_links, split.programs) == ("organisation", 0, 2)
+    one_program = solve(calendars, terms)
+    assert one_program.proven and split.placed == one_program.placed
+
+
+def test_the_bench_says_which_scope_its_optimum_comes_from() -> None:
+    clustered = Optimum(placed=5, scope="clusters of subtrees", relaxed_links=10, programs=11)
+    result = clustered.as_dict()
+    assert result["relaxed_links"] == 10 and result["programs"] == 11
+    assert scope_name(result) == "clusters of subtrees (10 links relaxed)"
+    assert "an upper bound of the optimum" in optimum_scope(result)
+    exact = Optimum(placed=5, scope="organisation", programs=1).as_dict()
+    assert scope_name(exact) == "organisation"
+    assert optimum_scope(exact) == "the whole organisation as one program"
