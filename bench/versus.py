@@ -3,6 +3,9 @@ optimum: the bench's "planner alone" step, and a quick loop for work on the plan
 
 `python -m bench.versus --size 300 [--seed 7]` prints placed / optimum without emulators or
 the service: the planner sees the generator's busy time, as the nights' service would read it.
+Above 2,000 pairs the optimum is solved in clusters of subtrees (`bench.optimum`);
+`--cluster-pairs` sets their size (0: every team its own cluster, the bound per team), to
+see what a looser or tighter bound gives.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bench.baselines import period_days
 from bench.config import write_config
-from bench.optimum import Optimum, best
+from bench.optimum import CLUSTER_PAIRS, Optimum, best
 from bench.org import Org, generate, spans
 from bench.output import PLACED_VS_OPTIMUM, PLANNER_SECONDS_PER_1000
 from bench.quality import Calendars, Checkin, Pair, PairTerms, Plan, evaluate, upper_bounds
@@ -106,12 +109,13 @@ def run_planner(org: Org, roster: Roster, now: datetime) -> PlannerRun:
 
 
 def compare(
-    org: Org, terms: dict[Pair, PairTerms], plans: Sequence[Plan]
+    org: Org, terms: dict[Pair, PairTerms], plans: Sequence[Plan], limit: int = CLUSTER_PAIRS
 ) -> tuple[Optimum, dict[str, dict[str, float]]]:
-    """The optimum, and each plan's quality with its share of it."""
+    """The optimum (in clusters of at most `limit` pairs), and each plan's quality with its
+    share of it."""
     calendars = Calendars(org)
     bounds = upper_bounds(calendars, terms)
-    found = best(calendars, terms)
+    found = best(calendars, terms, limit)
     out = {}
     for item in plans:
         quality = evaluate(item, calendars, terms, bounds).as_dict()
@@ -127,20 +131,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.versus", description=__doc__)
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cluster-pairs", type=int, default=CLUSTER_PAIRS)
     args = parser.parse_args(argv)
     org = generate(args.size, args.seed, NOW)
     with tempfile.TemporaryDirectory() as folder:
         write_config(org, Path(folder))
         roster = load_roster(Path(folder) / "people.toml")
     run = run_planner(org, roster, NOW)
-    found, quality = compare(org, pair_terms(roster), [run.plan()])
+    found, quality = compare(org, pair_terms(roster), [run.plan()], args.cluster_pairs)
     ours = quality["planner alone"]
     print(
         f"N = {len(org.people)}: {run.pairs} pairs planned in {run.wall_seconds:.2f} s "
         f"(CPU {run.cpu_seconds:.2f} s); "
         f"due {ours['due']}, upper bound {ours['upper_bound']}, optimum {found.placed} "
-        f"({found.scope}, {'proven' if found.proven else 'bound'}, {found.variables} "
-        f"variables, {found.seconds:.1f} s); placed {ours['placed_free']} = "
+        f"({found.describe()}, {'proven' if found.proven else 'bound'}, {found.variables} "
+        f"variables, {found.programs} programs in {found.seconds:.1f} s, the slowest "
+        f"{found.slowest:.1f} s); placed {ours['placed_free']} = "
         f"{ours['placed_vs_optimum']:.2%} of the optimum, regular {ours['regular_share']:.2%}"
     )
     # CPU seconds: on a shared machine the wall clock also measures the neighbours

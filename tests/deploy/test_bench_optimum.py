@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from bench.optimum import Optimum, best, candidates, per_team, solve
 from bench.org import Block, Org, Person, generate
 from bench.output import optimum_scope, scope_name
 from bench.quality import Calendars, Checkin, PairTerms, Plan, evaluate, upper_bounds
+from bench.versus import main as versus_main
 from bench.versus import pair_terms, run_planner
 from sync.config.roster import load_roster
 
@@ -390,3 +392,12 @@ def test_the_bench_says_which_scope_its_optimum_comes_from() -> None:
     exact = Optimum(placed=5, scope="organisation", programs=1).as_dict()
     assert scope_name(exact) == "organisation"
     assert optimum_scope(exact) == "the whole organisation as one program"
+
+
+def test_the_planner_alone_is_judged_against_clusters_of_the_size_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert versus_main(["--size", "60", "--seed", "3", "--cluster-pairs", "12"]) == 0
+    printed = capsys.readouterr().out
+    assert "clusters of subtrees (" in printed and "links relaxed)" in printed
+    assert "placed / exact optimum" in printed
