@@ -391,7 +391,7 @@ def test_the_bench_says_which_scope_its_optimum_comes_from() -> None:
     assert "an upper bound of the optimum" in optimum_scope(result)
     exact = Optimum(placed=5, scope="organisation", programs=1).as_dict()
     assert scope_name(exact) == "organisation"
-    assert optimum_scope(exact) == "the whole organisation as one program"
+    assert optimum_scope(exact) == "the whole organisation: the exact optimum"
 
 
 def test_the_planner_alone_is_judged_against_clusters_of_the_size_asked(
