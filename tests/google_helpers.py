@@ -43,7 +43,7 @@ def connector(
     settings = GoogleSettings(
         credentials_file=key_file(emulator, folder, delegated_scopes=delegated_scopes),
         api_endpoint=emulator.api_endpoint,
-        **{"timeout_seconds": 5, "parallel_requests": 3, **options},
+        **{"timeout_seconds": 5, "parallel_requests": 3, "token_requests": 3, **options},
     )
     record = sleeps if sleeps is not None else []
     client = GoogleClient(

@@ -70,6 +70,13 @@ class GoogleSettings(BaseModel):
     )
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     parallel_requests: int = Field(default=8, ge=1, le=32)
+    token_requests: int = Field(
+        default=32,
+        ge=1,
+        le=64,
+        description="Token requests in flight at once (one token per person a night, from "
+        "Google's OAuth token endpoint, a service apart from the Calendar API and its quota)",
+    )
 
     @field_validator("iam_endpoint", "token_uri")
     @classmethod

@@ -145,6 +145,9 @@ class HeldListings:
         self.ended.set()
         return {}
 
+    def tokens_ahead(self, people: Any) -> None:
+        pass
+
 
 def test_listings_not_yet_sent_are_dropped_when_free_busy_fails(
     monkeypatch: pytest.MonkeyPatch,

@@ -9,8 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httplib2
 import pytest
+from google.auth.exceptions import RefreshError
 
+from sync.connectors.google.away_pipeline import EarlyListings
+from sync.connectors.google.connector import GoogleConnector
+from sync.connectors.google.tokens import Tokens
+from sync.connectors.request_count import Tally
 from tests.batch_helpers import LENA, booked
 from tests.connectors.test_google_batch import WINDOW, away_day, ref, time_off
 from tests.emulators import GoogleCalendarEmulator
@@ -18,6 +24,9 @@ from tests.google_helpers import connector
 
 PEOPLE = [f"p{i:02d}@example.com" for i in range(20)]
 ORGANISER = "o00@example.com"
+ASKED_WITHIN = 30.0
+"""Seconds a test waits for a token request that should come at once: it bounds only a
+failing test."""
 
 
 @pytest.fixture
@@ -112,3 +121,78 @@ def test_tokens_and_batches_go_over_connections_kept_alive(
     assert emulator.count("batch") == 2
     # three batch threads and three token threads at most (parallel_requests = 3)
     assert emulator.connections <= 6
+
+
+def test_tokens_go_more_at_once_than_batches(
+    emulator: GoogleCalendarEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token endpoint is not the Calendar API: its requests are paced by
+    `token_requests`, not by the batches in flight."""
+    in_flight = TokensInFlight(emulator)
+    monkeypatch.setattr(emulator, "handle", in_flight)
+    emulator.inject("token", None, times=100, delay=0.05)
+    google = connector(emulator, tmp_path, parallel_requests=1, token_requests=4)
+    reading = google.read_busy([ref(p) for p in PEOPLE], WINDOW)
+    assert all(time_off(reading.busy[p]) == 1 for p in PEOPLE)
+    assert in_flight.peak > 1
+
+
+class TokenAsked:
+    """Notes the first token request the emulator receives."""
+
+    def __init__(self, emulator: GoogleCalendarEmulator) -> None:
+        self.handle = emulator.handle
+        self.event = threading.Event()
+
+    def __call__(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Any:
+        if raw_path.split("?")[0] == "/token":
+            self.event.set()
+        return self.handle(method, raw_path, headers, body)
+
+
+def early_listings(google: GoogleConnector) -> EarlyListings:
+    return EarlyListings(google.reader.away, WINDOW, Tally(), threads=1)
+
+
+def test_a_listing_s_token_is_fetched_before_its_round_trip_is_full(
+    emulator: GoogleCalendarEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = TokenAsked(emulator)
+    monkeypatch.setattr(emulator, "handle", asked)
+    listings = early_listings(connector(emulator, tmp_path))
+    listings.add([ref(PEOPLE[0])])  # one of the fifty a round trip of listings carries
+    assert asked.event.wait(ASKED_WITHIN), "no token was asked for before the round trip"
+    found = listings.finish()
+    assert time_off(found[PEOPLE[0]]) == 1
+    assert emulator.count("token") == 1
+
+
+class Refused:
+    """Credentials whose token cannot be had (a delegation without the scope)."""
+
+    def __init__(self, started: threading.Event | None = None) -> None:
+        self.valid = False
+        self.refreshes = 0
+        self.started = started
+        self.release = threading.Event()
+
+    def refresh(self, request: Any) -> None:
+        self.refreshes += 1
+        if self.started is not None:  # holds the only token thread until released
+            self.started.set()
+            assert self.release.wait(ASKED_WITHIN)
+        raise RefreshError("unauthorized_client")
+
+
+def test_a_token_refused_ahead_is_the_answer_not_a_reason_to_ask_again() -> None:
+    next_started = threading.Event()
+    refused, holding = Refused(), Refused(next_started)
+    people = {("p@example.com", ("s",)): refused, ("q@example.com", ("s",)): holding}
+    tokens = Tokens(lambda email, scopes: people[(email, scopes)], httplib2.Http, threads=1)
+    tokens.ahead(people)
+    # one token thread: once q's fetch has begun, p's has ended
+    assert next_started.wait(ASKED_WITHIN)
+    failed = tokens.fresh([("p@example.com", ("s",))])
+    holding.release.set()
+    assert isinstance(failed[("p@example.com", ("s",))], RefreshError)
+    assert refused.refreshes == 1

@@ -74,10 +74,14 @@ class EarlyListings:
 
     def add(self, people: Sequence[CalendarRef]) -> None:
         with self._lock:
+            new: list[CalendarRef] = []
             for person in people:
                 if person.email not in self._by_email:
                     self._by_email[person.email] = person
-                    self._waiting.append(person)
+                    new.append(person)
+            self._waiting += new
+            # their tokens while the round trip fills up and the others' wait their turn
+            self._away.tokens_ahead(new)
             while len(self._waiting) >= batching.BATCH_SIZE:
                 self._send(self._waiting[: batching.BATCH_SIZE])
                 del self._waiting[: batching.BATCH_SIZE]

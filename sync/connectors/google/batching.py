@@ -61,6 +61,9 @@ def run(
         )
         return [pending for retry in sent for pending in retry]
 
+    # every token the calls act with, asked for at once: a batch then waits only for its
+    # own, not for those of the batches ahead of it in the queue as well
+    client.tokens.ahead((call.email, call.scopes) for call in calls)
     return run_rounds(len(calls), send, client.policy, client.sleep)
 
 

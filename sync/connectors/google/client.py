@@ -77,7 +77,7 @@ class GoogleClient:
         """Each person's credentials by the scopes asked for them."""
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
-        self.tokens = Tokens(self.credentials, self.connection, settings.parallel_requests)
+        self.tokens = Tokens(self.credentials, self.connection, settings.token_requests)
 
     def pool(self) -> ThreadPoolExecutor:
         """`parallel_requests` threads that send batches side by side; they live as long as

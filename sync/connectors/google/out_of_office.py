@@ -31,6 +31,8 @@ from sync.connectors.request_count import Tally
 from sync.model.values import BusyBlock, BusyKind, Interval
 
 FIELDS = "items(status,eventType,start,end),nextPageToken"
+SCOPES = (SCOPE_EVENTS_READ,)
+"""What a listing acts with: the person's own events, read only."""
 
 
 def may_be_away(person: CalendarRef, busy: Sequence[BusyBlock]) -> bool:
@@ -68,6 +70,12 @@ class OutOfOffice:
         self.client = client
         self.denied = False
         self._lock = threading.Lock()
+
+    def tokens_ahead(self, people: Sequence[CalendarRef]) -> None:
+        """Starts fetching the tokens these people's listings will act with, so that a
+        round trip of listings waits for its fifty tokens no longer than it must."""
+        if not self.denied:
+            self.client.tokens.ahead((person.email, SCOPES) for person in people)
 
     def read(
         self, people: Sequence[CalendarRef], window: Interval, tally: Tally | None = None
@@ -118,7 +126,7 @@ class OutOfOffice:
                 fields=FIELDS,
             )
 
-        return batching.Call("events.list", email, (SCOPE_EVENTS_READ,), request)
+        return batching.Call("events.list", email, SCOPES, request)
 
     def _failed(self, error: Exception) -> None:
         refused = isinstance(error, HttpError) and (
