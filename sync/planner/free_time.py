@@ -15,6 +15,7 @@ from sync.planner import ticks as t
 from sync.planner.agenda_changes import AgendaChanges
 from sync.planner.availability import Availability
 from sync.planner.own_cap import full_days
+from sync.planner.packed import PackedSpans
 from sync.planner.recent import PAIRS_KEPT, Recent
 from sync.planner.requests import Commitment, PairRequest, Planned, PlanningInput
 from sync.planner.slots import FreeSlots
@@ -33,7 +34,8 @@ class _FreeTime:
         self.search = Interval(self.earliest, self.horizon_end + timedelta(days=7))
         self.pad = t.ticks(inputs.buffer)
         """The buffer, in ticks."""
-        self._away: dict[str, FreeTime] = {}
+        # per person for the whole plan, so packed: see sync/planner/packed.py
+        self._away: dict[str, PackedSpans] = {}
         self.agenda: dict[str, list[Commitment]] = {
             email: sorted(items) for email, items in inputs.checkins.items()
         }
@@ -52,9 +54,9 @@ class _FreeTime:
         self._sides: Recent[tuple[object, ...], tuple[Availability, Availability]] = Recent(
             pairs_kept
         )
-        self._free: dict[tuple[object, ...], FreeTime] = {}
+        self._free: dict[tuple[object, ...], PackedSpans] = {}
         self._work: dict[tuple[object, ...], FreeTime] = {}
-        self._blocked: dict[str, tuple[FreeTime, list[int]]] = {}
+        self._blocked: dict[str, PackedSpans] = {}
         self._grids: dict[tuple[object, ...], list[int]] = {}
         # series proposed in this run, by employee: a later pair may move one of their dates
         self.planned: dict[str, Planned] = {}
@@ -143,10 +145,12 @@ class _FreeTime:
         """One person's working time when they are not busy: a manager's serves all their
         pairs."""
         key = (side.person.email, side.person.working_hours, side.paused)
-        if key not in self._free:
-            blocked, starts = self.blocked(side.person.email)
-            self._free[key] = subtract(self._working(side), blocked, starts)
-        return self._free[key]
+        found = self._free.get(key)
+        if found is None:
+            blocked = self.blocked(side.person.email)
+            found = PackedSpans(subtract(self._working(side), blocked.spans(), blocked.starts))
+            self._free[key] = found
+        return found.spans()
 
     def _working(self, side: Availability) -> FreeTime:
         # most people share a zone, hours, days and holidays with many others
@@ -163,23 +167,27 @@ class _FreeTime:
             self._work[key] = t.spans_of(side.working_spans(self.search))
         return self._work[key]
 
-    def away(self, email: str) -> FreeTime:
+    def away(self, email: str) -> PackedSpans:
         """When a person is away (time off), as the calendars say, in ticks: asked for most
         dates that are not free."""
-        if email not in self._away:
-            self._away[email] = t.normalise(
-                t.spans_of(
-                    b for b in self.inputs.busy.get(email, []) if b.kind is BusyKind.TIME_OFF
+        found = self._away.get(email)
+        if found is None:
+            found = self._away[email] = PackedSpans(
+                t.normalise(
+                    t.spans_of(
+                        b for b in self.inputs.busy.get(email, []) if b.kind is BusyKind.TIME_OFF
+                    )
                 )
             )
-        return self._away[email]
+        return found
 
-    def blocked(self, email: str) -> tuple[FreeTime, list[int]]:
-        """A person's busy time with the buffer around it, and where each piece starts."""
-        if email not in self._blocked:
+    def blocked(self, email: str) -> PackedSpans:
+        """A person's busy time with the buffer around it."""
+        found = self._blocked.get(email)
+        if found is None:
             spans = t.normalise(t.spans_of(self.inputs.busy.get(email, [])), self.pad)
-            self._blocked[email] = (spans, [span[0] for span in spans])
-        return self._blocked[email]
+            found = self._blocked[email] = PackedSpans(spans)
+        return found
 
     def cap_reached(self, pair: PairRequest, start: datetime) -> bool:
         day = start.astimezone(ZoneInfo(pair.manager.person.timezone)).date()
@@ -226,7 +234,7 @@ class _FreeTime:
             if side.holiday(day):
                 return True
         low, high = tick(start), tick(end)
-        return any(t.overlaps_any(self.away(p.email), low, high) for p in pair.people)
+        return any(self.away(p.email).overlaps_any(low, high) for p in pair.people)
 
     def why_not(self, pair: PairRequest, start: datetime, end: datetime) -> Said:
         """The first thing that rules out [start, end), for the manager."""
@@ -244,10 +252,10 @@ class _FreeTime:
             )
         people = (pair.manager.person, pair.employee.person)
         low, high = tick(start), tick(end)
-        away = [p.first_name for p in people if t.overlaps_any(self.away(p.email), low, high)]
+        away = [p.first_name for p in people if self.away(p.email).overlaps_any(low, high)]
         if away:
             return say_n("%(names)s is away", "%(names)s are away", len(away), names=listed(away))
-        busy = [p.first_name for p in people if t.overlaps_any(self.blocked(p.email)[0], low, high)]
+        busy = [p.first_name for p in people if self.blocked(p.email).overlaps_any(low, high)]
         if busy:
             return say_n("%(names)s is busy", "%(names)s are busy", len(busy), names=listed(busy))
         near = (low - self.pad, high + self.pad)

@@ -110,8 +110,8 @@ def free_time(planner: _Planner, pair: PairRequest, window: Interval) -> FreeTim
     )
     emails = pair.key
     for email in emails:
-        busy, starts = planner.blocked(email)
-        work = subtract(work, busy, starts)
+        busy = planner.blocked(email)
+        work = subtract(work, busy.spans(), busy.starts)
     checkins = [c.span for email in emails for c in planner.agenda.get(email, [])]
     return subtract(work, t.normalise(checkins, planner.pad))
 
