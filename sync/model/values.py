@@ -49,9 +49,12 @@ class BusyKind(StrEnum):
     TIME_OFF = "time_off"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class BusyBlock:
-    """Time a calendar says a person is not available. Carries no title or other content."""
+    """Time a calendar says a person is not available. Carries no title or other content.
+    Slotted: a night holds everyone's blocks from reading on, hundreds per person, and an
+    instance dictionary would be 40 of the about 70 bytes each takes (the times are shared
+    where they are parsed)."""
 
     start: datetime
     end: datetime
