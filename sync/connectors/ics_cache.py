@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +107,14 @@ def _plain(busy: PersonBusy) -> dict[str, Any]:
 
 
 def _person(data: dict[str, Any]) -> PersonBusy:
-    blocks = tuple(
-        BusyBlock(datetime.fromisoformat(s), datetime.fromisoformat(e), BusyKind(k))
-        for s, e, k in data["blocks"]
-    )
-    own = tuple(
-        (datetime.fromisoformat(s), datetime.fromisoformat(e), str(uid))
-        for s, e, uid in data["own"]
-    )
+    blocks = tuple(BusyBlock(_instant(s), _instant(e), BusyKind(k)) for s, e, k in data["blocks"])
+    own = tuple((_instant(s), _instant(e), str(uid)) for s, e, uid in data["own"])
     return PersonBusy(blocks, own)
+
+
+@lru_cache(maxsize=16384)
+def _instant(text: str) -> datetime:
+    """A kept time, parsed once: a night holds every block it reads until it ends, and
+    meetings start and end on the same few thousand times (the quarter hours of the
+    window), so the blocks share them as the Google and Outlook readers' blocks do."""
+    return datetime.fromisoformat(text)

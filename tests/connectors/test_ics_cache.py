@@ -13,8 +13,8 @@ import pytest
 from sync.connectors import ics_parsing
 from sync.connectors.base import BusyReading, CalendarRef
 from sync.connectors.ics import IcsConnector
-from sync.connectors.ics_cache import AHEAD, IcsBusyCache
-from sync.model.values import Interval
+from sync.connectors.ics_cache import AHEAD, IcsBusyCache, PersonBusy
+from sync.model.values import BusyBlock, Interval
 
 DATA = Path(__file__).parent.parent / "data" / "ics"
 # every kind of content the reader handles: recurrences with exceptions, moved dates,
@@ -111,3 +111,27 @@ def test_a_damaged_cache_or_a_new_person_only_costs_a_read(
     parses.clear()
     assert answer(cached.read_busy(newcomer, NIGHT)) == expected_with_newcomer
     assert parses == ["oof.ics"]
+
+
+def test_times_read_from_the_cache_are_shared_by_the_blocks_that_hold_them(
+    tmp_path: Path,
+) -> None:
+    # the night holds every block until it ends: equal times are one object, not one each
+    cache = IcsBusyCache(tmp_path / "cache")
+    nine = datetime(2025, 3, 3, 9, tzinfo=UTC)
+
+    def meeting(hour: int) -> BusyBlock:
+        return BusyBlock(nine + timedelta(hours=hour), nine + timedelta(hours=hour, minutes=30))
+
+    kept = {
+        KARIN: PersonBusy((meeting(0), meeting(1)), ()),
+        OLLE: PersonBusy((meeting(0),), ((nine, nine + timedelta(minutes=30), "ours"),)),
+    }
+    cache.store("ics:team.ics", "digest", cache.wide(NIGHT), kept)
+
+    found = cache.load("ics:team.ics", "digest", NIGHT, [KARIN, OLLE])
+
+    assert found == kept
+    karin, olle = found[KARIN].blocks, found[OLLE].blocks
+    assert karin[0].start is olle[0].start is found[OLLE].own[0][0]
+    assert karin[0].end is olle[0].end
