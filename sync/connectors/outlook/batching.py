@@ -68,9 +68,10 @@ def run(
 
     def send(waiting: list[Pending], outcomes: list[Outcome]) -> list[Pending]:
         # each group's outcomes land at its own indexes: the batches can go side by side
-        groups = _packed(calls, waiting)
-        sent = client.pool().map(
-            lambda group: _send(client, calls, group, outcomes, take, tally, object_hook), groups
+        sent = client.sent_side_by_side(
+            _packed(calls, waiting),
+            lambda group: _mailboxes(calls, group),
+            lambda group: _send(client, calls, group, outcomes, take, tally, object_hook),
         )
         return [pending for retry in sent for pending in retry]
 
@@ -96,6 +97,15 @@ def _packed(calls: Sequence[Call], waiting: list[Pending]) -> list[list[Pending]
     return groups
 
 
+def _mailboxes(calls: Sequence[Call], group: list[Pending]) -> dict[str, int]:
+    """The group's requests per mailbox: its places in flight while it is sent."""
+    mailboxes: dict[str, int] = {}
+    for pending in group:
+        mailbox = calls[pending.index].mailbox.lower()
+        mailboxes[mailbox] = mailboxes.get(mailbox, 0) + 1
+    return mailboxes
+
+
 def _send(
     client: GraphClient,
     calls: Sequence[Call],
@@ -114,13 +124,8 @@ def _send(
         client.requests.add(item.kind, tally)
         event(log, "graph request", logging.DEBUG, kind=item.kind, mailbox=item.mailbox)
     body = {"requests": [_request(str(p.index), calls[p.index]) for p in group]}
-    mailboxes: dict[str, int] = {}
-    for pending in group:
-        mailbox = calls[pending.index].mailbox.lower()
-        mailboxes[mailbox] = mailboxes.get(mailbox, 0) + 1
-    try:
-        with client.slots(mailboxes):
-            answer = client.batch(body, object_hook)
+    try:  # the mailboxes' places in flight are taken: client.sent_side_by_side
+        answer = client.batch(body, object_hook)
     except Exception as failure:  # the whole round trip failed: every request shares its fate
         return [p for p in group if settle(p, failure, classify(failure), outcomes)]
     by_id = {str(r.get("id")): r for r in answer.get("responses", [])}

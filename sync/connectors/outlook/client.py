@@ -7,16 +7,16 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
 
 from sync.config.provider_settings import OutlookSettings
 from sync.connectors.outlook.auth import OutlookAuth, TokenRefused, TokenUnavailable
+from sync.connectors.outlook.mailbox_slots import MailboxSlots
 from sync.connectors.request_count import RequestCount
 from sync.connectors.retry import (
     Action,
@@ -31,6 +31,8 @@ from sync.plumbing.logs import event
 
 MAILBOX_CONCURRENCY = 4
 ObjectHook = Callable[[dict[str, Any]], Any]
+Group = TypeVar("Group")
+Result = TypeVar("Result")
 log = logging.getLogger(__name__)
 DEFAULT_POLICY = RetryPolicy()
 
@@ -126,9 +128,8 @@ class GraphClient:
         self.base = settings.graph_endpoint.rstrip("/")
         self.requests = RequestCount()
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self.mailboxes = MailboxSlots(MAILBOX_CONCURRENCY)
         self._pool: ThreadPoolExecutor | None = None
-        self._taking = threading.Lock()
 
     def pool(self) -> ThreadPoolExecutor:
         """`parallel_requests` threads that send batches side by side."""
@@ -137,35 +138,18 @@ class GraphClient:
                 self._pool = ThreadPoolExecutor(self.settings.parallel_requests, "graph")
             return self._pool
 
-    @contextmanager
-    def slots(self, mailboxes: Mapping[str, int]) -> Iterator[None]:
-        """The mailboxes' places in flight for one batch (Graph runs its requests side by
-        side). One batch at a time takes its places, all of them before it is sent: two
-        batches each holding part of what they need would wait on each other for ever."""
-        taken: list[threading.BoundedSemaphore] = []
-        try:
-            with self._taking:
-                for mailbox in sorted(mailboxes):
-                    with self._lock:
-                        slot = self._slots.setdefault(
-                            mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
-                        )
-                    for _ in range(mailboxes[mailbox]):
-                        slot.acquire()
-                        taken.append(slot)
-            yield
-        finally:
-            for slot in taken:
-                slot.release()
-
-    @contextmanager
-    def _slot(self, mailbox: str) -> Iterator[None]:
-        with self._lock:
-            slot = self._slots.setdefault(
-                mailbox.lower(), threading.BoundedSemaphore(MAILBOX_CONCURRENCY)
-            )
-        with slot:
-            yield
+    def sent_side_by_side(
+        self,
+        groups: Sequence[Group],
+        mailboxes: Callable[[Group], Mapping[str, int]],
+        send: Callable[[Group], Result],
+    ) -> list[Result]:
+        """What `send` returns for each group of requests, in order: the groups go out
+        `parallel_requests` at a time, each once its `mailboxes` (requests per mailbox) have
+        room for all of it (Graph runs a batch's requests side by side)."""
+        needs = [mailboxes(group) for group in groups]
+        width = self.settings.parallel_requests
+        return self.mailboxes.side_by_side(groups, needs, send, self.pool(), width)
 
     def url(self, mailbox: str, path: str) -> str:
         return f"{self.base}/users/{quote(mailbox)}{path}"
@@ -210,7 +194,7 @@ class GraphClient:
         event(log, "graph request", logging.DEBUG, kind=kind, mailbox=mailbox)
         if method != "GET" and kind != "getSchedule":
             faults.point(f"graph {kind}")
-        with self._slot(mailbox):
+        with self.mailboxes.held({mailbox: 1}):
             return self.session.request(
                 method,
                 url,
