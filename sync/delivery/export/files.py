@@ -11,8 +11,9 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from sync.model.values import BookedSeries
 from sync.plumbing import faults
 from sync.plumbing.progress import Tick
 
+WRITERS = 8
+"""Files written at once. Each is synced before its rename; synced one after another, each
+waits for a disk flush of its own (3 to 6 ms on a shared ext4 disk: a minute for 10,000
+people), while syncs sent together are flushed together."""
+HELD = 4 * WRITERS
+"""Files built and not yet written, at most: their contents are held until then."""
 NEW_FILE_MODE = PRIVATE_FILE
 """Like everything under data_dir, for the service user only: `serve` publishes them. A mode
 the operator gives a file (to let another web server read it) is kept when it is rewritten."""
@@ -64,17 +71,18 @@ def write_exports(
             by_person[person].append(index)
     digests = [series_digest(item) for item in series] if memo is not None else []
     exported = Exported()
-    for done, email in enumerate(sorted(by_person), 1):
-        mine = by_person[email]
-        inputs = inputs_digest(email, [digests[i] for i in mine]) if memo is not None else ""
-        try:
-            _export_one(export_dir, email, [series[i] for i in mine], inputs, memo, exported)
-        except OSError:
-            raise  # the folder itself is unusable (full, read-only): nobody's file is written
-        except Exception as error:  # why: one person's odd data must not stop the others
-            exported.failed[email] = str(error) or type(error).__name__
-        if tick is not None:
-            tick(done, len(by_person))
+    with FileWrites(exported, memo) as writes:
+        for done, email in enumerate(sorted(by_person), 1):
+            mine = by_person[email]
+            inputs = inputs_digest(email, [digests[i] for i in mine]) if memo is not None else ""
+            try:
+                _export_one(export_dir, email, [series[i] for i in mine], inputs, memo, writes)
+            except OSError:
+                raise  # the folder itself is unusable (full, read-only): nobody's file is written
+            except Exception as error:  # why: one person's odd data must not stop the others
+                exported.failed[email] = str(error) or type(error).__name__
+            if tick is not None:
+                tick(done, len(by_person))
     if exported.rewritten:
         # one sync of the folder makes all of tonight's renames durable, before the memo
         # notes them: a rename lost to a power cut only means the old file, built again
@@ -92,16 +100,51 @@ def _export_one(
     series: Sequence[BookedSeries],
     digest: str,
     memo: ExportMemo | None,
-    exported: Exported,
+    writes: FileWrites,
 ) -> None:
     path = export_dir / f"{_safe_file_stem(email)}.ics"
     if memo is None or not memo.current(path, digest):
         texts = memo.kept.texts if memo is not None else None
-        if write_if_changed(path, calendar_for(email, series, texts=texts)):
-            exported.rewritten.append(path)
-        if memo is not None:
-            memo.note(path, digest)
-    exported.paths.append(path)
+        writes.write(path, calendar_for(email, series, texts=texts), digest)
+    writes.exported.paths.append(path)
+
+
+class FileWrites:
+    """Files written side by side, `WRITERS` at a time, while the next ones are built; each
+    one's outcome is taken into `exported` and the memo in the order they were given."""
+
+    def __init__(self, exported: Exported, memo: ExportMemo | None) -> None:
+        self.exported = exported
+        self.memo = memo
+        self.pool = ThreadPoolExecutor(WRITERS, "export")
+        self.waiting: deque[tuple[Path, str, Future[bool]]] = deque()
+
+    def write(self, path: Path, content: bytes, digest: str) -> None:
+        self.waiting.append((path, digest, self.pool.submit(write_if_changed, path, content)))
+        while len(self.waiting) > HELD:
+            self._take_oldest()
+
+    def _take_oldest(self) -> None:
+        path, digest, written = self.waiting.popleft()
+        if written.result():
+            self.exported.rewritten.append(path)
+        if self.memo is not None:
+            self.memo.note(path, digest)
+
+    def __enter__(self) -> FileWrites:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        failed = kind is not None
+        try:
+            while not failed and self.waiting:
+                self._take_oldest()
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            # once the export has failed, files not yet being written are left as they are
+            self.pool.shutdown(wait=True, cancel_futures=failed)
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
