@@ -18,7 +18,7 @@ never sends the same version twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sync.config.settings import Settings
@@ -53,8 +53,10 @@ def queue_invitations(
     writers: Mapping[str, CalendarWriter],
     zones: Mapping[str, str],
     now: datetime,
+    calendars: Collection[str] | None = None,
 ) -> int:
-    """Queue what each recipient has not been sent yet; returns how many emails."""
+    """Queue what each recipient has not been sent yet; returns how many emails. With
+    `calendars`, only for the series that live in one of them."""
     if not settings.invitations.send:
         return 0
     queued = 0
@@ -62,6 +64,8 @@ def queue_invitations(
     for record in store.series():
         if record.state is SeriesState.BOOKING:
             continue  # not in any calendar yet
+        if calendars is not None and record.calendar not in calendars:
+            continue
         proposal = record.proposal
         organiser = Attendee(proposal.manager, proposal.manager_name)
         attendee = Attendee(proposal.employee, proposal.employee_name)

@@ -57,8 +57,12 @@ class Booker:
         progress: Progress | None = None,
         language: str = SOURCE_LANGUAGE,
         seen: Mapping[str, RemoteSeries] | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self.meanwhile = meanwhile
+        """Work of the run's later steps that needs none of tonight's writes: done on this
+        thread while the first of them are out, rather than after waiting for them."""
         self.seen = seen or {}
         """What tonight's read-back saw of the booked series, by UID: a write compares with
         it instead of reading the calendar again."""
@@ -168,9 +172,19 @@ class Booker:
             sent = {
                 kind: pool.submit(self.attempt, kind, batch, known) for kind, batch in ready.items()
             }
-            for kind, outcomes in sent.items():
-                for series, outcome in zip(ready[kind], outcomes.result(), strict=True):
-                    take(series, outcome)
+            try:
+                self.while_writing(bool(sent))
+            finally:  # what was written is recorded whatever happened meanwhile
+                for kind, outcomes in sent.items():
+                    for series, outcome in zip(ready[kind], outcomes.result(), strict=True):
+                        take(series, outcome)
+
+    def while_writing(self, writes_out: bool) -> None:
+        """The `meanwhile` work, once, while writes are out (with none out it is left to the
+        step that does it anyway)."""
+        if writes_out and self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
 
     def held_back(self, series: SeriesRecord) -> Outcome | None:
         """Why the series is not written now, or None if it is to be."""

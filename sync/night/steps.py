@@ -30,7 +30,7 @@ from sync.night.workflow import confirm_approved
 from sync.planner.refused import RefusedTime
 from sync.plumbing.logs import event
 from sync.plumbing.memory import give_back
-from sync.store import LIVE_STATES, SeriesState, State
+from sync.store import EXPORT_ONLY, LIVE_STATES, SeriesState, State
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ class _Night(_Tonight):
             progress=self.progress,
             language=self.settings.language,
             seen=self.seen,
+            meanwhile=None if self.options.dry_run else self.invite_to_exported_series,
         ).book_approved(self.report)
 
     def export(self) -> None:
@@ -199,6 +200,16 @@ class _Night(_Tonight):
         writers = self.connectors.writers
         zones = self.roster.zones()
         queue_invitations(self.store, self.settings, writers, zones, self.now)
+
+    def invite_to_exported_series(self) -> None:
+        """The invitations to series that live only in the exported files: they are booked
+        by being recorded, so what they say does not wait for any calendar's answer. Built
+        while the calendars' writes are out (the invite step finds them queued)."""
+        writers = self.connectors.writers
+        zones = self.roster.zones()
+        queue_invitations(
+            self.store, self.settings, writers, zones, self.now, calendars=(EXPORT_ONLY,)
+        )
 
     def send_mail(self) -> None:
         deliver_and_report(self.store, self.settings, self.report)
