@@ -52,21 +52,31 @@ def overlap(
     left: Sequence[tuple[Instant, Instant]], right: Sequence[tuple[Instant, Instant]]
 ) -> list[tuple[Instant, Instant]]:
     """Where two sorted lists of disjoint spans overlap: of datetimes (Intervals are tuples)
-    or of the planner's ticks (sync/planner/ticks.py)."""
+    or of the planner's ticks (sync/planner/ticks.py). Every pair is intersected once a
+    plan, with hundreds of spans a side: a walk of two iterators, without indexing, and the
+    spans that end before the other side's next one are passed by without arithmetic."""
     result: list[tuple[Instant, Instant]] = []
-    i = j = 0
-    while i < len(left) and j < len(right):
-        a_start, a_end = left[i]
-        b_start, b_end = right[j]
-        start = a_start if a_start >= b_start else b_start
-        end = a_end if a_end <= b_end else b_end
-        if start < end:
-            result.append((start, end))
-        if a_end <= b_end:
-            i += 1
-        else:
-            j += 1
-    return result
+    append = result.append
+    lefts, rights = iter(left), iter(right)
+    try:
+        a_start, a_end = next(lefts)
+        b_start, b_end = next(rights)
+        while True:
+            if a_end <= b_start:
+                a_start, a_end = next(lefts)
+            elif b_end <= a_start:
+                b_start, b_end = next(rights)
+            else:
+                start = a_start if a_start >= b_start else b_start
+                end = a_end if a_end <= b_end else b_end
+                if start < end:
+                    append((start, end))
+                if a_end <= b_end:
+                    a_start, a_end = next(lefts)
+                else:
+                    b_start, b_end = next(rights)
+    except StopIteration:  # one side is used up: nothing after it overlaps
+        return result
 
 
 def subtract(base: Spans, cut: Spans, starts: Sequence[datetime] | None = None) -> Spans:
